@@ -1,0 +1,36 @@
+# Chime: `make run` for the demo on http://127.0.0.1:8000, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV := DJANGO_DEBUG=true CHIME_DEMO_MODE=true
+
+.PHONY: run test lint format migrations-check seed-scale
+
+# Create the virtualenv with the Python named in .python-version and install Chime with its test tools.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@$(DEV) $(PY) manage.py migrate --noinput -v0
+	@$(DEV) $(PY) manage.py seed_demo --logins
+	@echo "Chime is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	@$(DEV) exec $(PY) manage.py runserver 127.0.0.1:8000
+
+migrations-check: $(STAMP)
+	@$(DEV) $(PY) manage.py makemigrations --check --dry-run -v1
+
+test: $(STAMP) migrations-check
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChimeConfig(AppConfig):
+    name = "chime"
+    verbose_name = "Chime: people and roles"

@@ -1,0 +1,104 @@
+"""The CHIME recovery framework (Leamy, Bird, Le Boutillier, Williams & Slade, 2011).
+
+Defined once here and used by every form, page and chart: the five areas, their subcategories from the paper,
+and a short plain-language prompt for practitioners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    short_name: str
+    prompt: str
+    subcategories: tuple[str, ...]
+
+
+AREAS: tuple[Area, ...] = (
+    Area(
+        code="connectedness",
+        name="Connectedness",
+        short_name="Connectedness",
+        prompt="Who and what are they connected to? Friends, family, peers, groups, their community.",
+        subcategories=(
+            "Peer support and support groups",
+            "Relationships",
+            "Support from others",
+            "Being part of the community",
+        ),
+    ),
+    Area(
+        code="hope",
+        name="Hope and optimism about the future",
+        short_name="Hope",
+        prompt="What gives them hope? What are they looking forward to, and what has gone well?",
+        subcategories=(
+            "Belief in the possibility of recovery",
+            "Motivation to change",
+            "Hope-inspiring relationships",
+            "Positive thinking and valuing success",
+            "Having dreams and aspirations",
+        ),
+    ),
+    Area(
+        code="identity",
+        name="Identity",
+        short_name="Identity",
+        prompt="How do they see themselves? Who are they beyond their difficulties?",
+        subcategories=(
+            "Dimensions of identity",
+            "Rebuilding or redefining a positive sense of identity",
+            "Overcoming stigma",
+        ),
+    ),
+    Area(
+        code="meaning",
+        name="Meaning in life",
+        short_name="Meaning",
+        prompt="What matters to them and gives their days purpose: roles, goals, beliefs, quality of life?",
+        subcategories=(
+            "Meaning of their experiences",
+            "Spirituality",
+            "Quality of life",
+            "Meaningful life and social roles",
+            "Meaningful life and social goals",
+            "Rebuilding life",
+        ),
+    ),
+    Area(
+        code="empowerment",
+        name="Empowerment",
+        short_name="Empowerment",
+        prompt="Where are they taking charge? What strengths are they using, and what choices are they making?",
+        subcategories=(
+            "Personal responsibility",
+            "Control over life",
+            "Focusing upon strengths",
+        ),
+    ),
+)
+
+AREAS_BY_CODE: dict[str, Area] = {area.code: area for area in AREAS}
+
+# For model fields: the database stores the code, people see the name.
+AreaChoices = models.TextChoices(
+    "AreaChoices", [(area.code.upper(), (area.code, area.name)) for area in AREAS]
+)
+
+RATING_CHOICES = [
+    (1, "1 – really hard"),
+    (2, "2 – hard"),
+    (3, "3 – getting by"),
+    (4, "4 – good"),
+    (5, "5 – really good"),
+]
+
+
+def area_named(code: str) -> Area:
+    return AREAS_BY_CODE[code]

@@ -1,0 +1,78 @@
+"""Staff accounts and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class UserQuerySet(models.QuerySet):
+    def practitioners(self) -> UserQuerySet:
+        return self.filter(is_practitioner=True, is_active=True)
+
+    def supervisors(self) -> UserQuerySet:
+        return self.filter(is_supervisor=True, is_active=True)
+
+    def supervised_by(self, supervisor: User) -> UserQuerySet:
+        return self.practitioners().filter(supervisor=supervisor)
+
+
+class ChimeUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A member of staff. Roles combine: a supervisor may also practise."""
+
+    display_name = models.CharField(
+        "name shown in Chime", max_length=150, blank=True, help_text="Leave blank to use first and last name."
+    )
+    is_practitioner = models.BooleanField("practitioner", default=False)
+    is_supervisor = models.BooleanField("supervisor", default=False)
+    is_org_admin = models.BooleanField(
+        "admin",
+        default=False,
+        help_text="Manages consent records, staff accounts and data requests. Does not read session notes.",
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        limit_choices_to={"is_supervisor": True},
+        help_text="Every practitioner has a supervisor.",
+    )
+
+    objects = ChimeUserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def role_names(self) -> list[str]:
+        roles = [("practitioner", self.is_practitioner), ("supervisor", self.is_supervisor)]
+        roles.append(("admin", self.is_org_admin))
+        return [name for name, held in roles if held]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_practitioner and not self.supervisor_id:
+            raise ValidationError({"supervisor": "Every practitioner needs a supervisor."})
+        if self.supervisor_id and self.supervisor_id == self.pk:
+            raise ValidationError({"supervisor": "Someone cannot supervise themselves."})
+
+    def save(self, *args, **kwargs) -> None:
+        # Admins manage staff accounts in the Django admin, so the admin role opens it.
+        self.is_staff = self.is_org_admin or self.is_superuser
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_staff"}
+        super().save(*args, **kwargs)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from chime.framework import AREAS
+from chime.wording import find_unhelpful_words
+
+
+@require_POST
+def wording_check(request: HttpRequest) -> HttpResponse:
+    """The live hint beside a note: the same check the server runs on saved text (chime.wording)."""
+    text = " ".join(value for key, value in request.POST.items() if key != "csrfmiddlewaretoken")
+    return render(request, "includes/_wording_hints.html", {"hints": find_unhelpful_words(text[:20000])})
+
+
+def framework(request: HttpRequest) -> HttpResponse:
+    return render(request, "chime/framework.html", {"areas": AREAS})

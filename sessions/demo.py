@@ -1,0 +1,400 @@
+"""Demo data: a small, clearly fictional organisation, and a fast bulk generator for benchmarks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import uuid
+from dataclasses import dataclass
+
+import pgtrigger
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from chime.framework import AREAS
+from chime.models import User
+from sessions import services
+from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
+
+DEMO_PASSWORD = "chime-demo-2026"  # noqa: S105 - fictional demo accounts, printed by `make run`
+DEMO_NAMESPACE = uuid.UUID("6f1d0c2e-7b7e-4d1a-9a53-2f1c3c0de001")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    roles: tuple[str, ...]
+    supervisor: str | None = None
+    about: str = ""
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        "jo", "Jo", "Rivers", ("supervisor",), about="clinical psychologist, supervises Sam and Priya"
+    ),
+    DemoAccount("sam", "Sam", "Okafor", ("practitioner",), supervisor="jo", about="peer practitioner"),
+    DemoAccount("priya", "Priya", "Shah", ("practitioner",), supervisor="jo", about="peer practitioner"),
+    DemoAccount("alex", "Alex", "Morgan", ("admin",), about="admin: consent records and staff accounts"),
+)
+
+# (practitioner, name, pronouns, what matters, goals, strengths, route, referred by)
+DEMO_PEOPLE = (
+    (
+        "sam",
+        "Dee",
+        "she/her",
+        "Her allotment, her grandson, and feeling useful again.",
+        "Get back to volunteering at the food bank by spring.",
+        "Green fingers; makes everyone laugh; never gives up.",
+        "self",
+        "",
+    ),
+    (
+        "sam",
+        "Marcus",
+        "he/him",
+        "Music. Being a good dad to his two girls.",
+        "Play an open-mic night. Have the girls to stay every other weekend.",
+        "Honest about how he's doing; great with people in the group.",
+        "referred",
+        "Community drug and alcohol team",
+    ),
+    (
+        "sam",
+        "Aisha",
+        "she/they",
+        "Her faith community and her art.",
+        "Finish her college course in graphic design.",
+        "Creative, determined, thoughtful.",
+        "self",
+        "",
+    ),
+    (
+        "sam",
+        "Tom",
+        "he/him",
+        "Walking his dog, Biscuit. Fixing bikes.",
+        "Find part-time work fixing bikes.",
+        "Practical, patient with others, reliable.",
+        "referred",
+        "GP practice",
+    ),
+    (
+        "sam",
+        "Kerry",
+        "",
+        "Her independence. Her cats.",
+        "Feel confident going to the shops alone.",
+        "Very organised; kind to others in the walking group.",
+        "self",
+        "",
+    ),
+    (
+        "priya",
+        "Bev",
+        "she/her",
+        "Singing in the community choir.",
+        "Lead a song at the summer concert.",
+        "Warm, brave, a natural encourager.",
+        "self",
+        "",
+    ),
+    (
+        "priya",
+        "Jamal",
+        "he/him",
+        "Football, and his younger brother.",
+        "Do his FA coaching badge.",
+        "Leadership; keeps going when things are hard.",
+        "referred",
+        "Housing support worker",
+    ),
+    (
+        "priya",
+        "Nia",
+        "they/them",
+        "Writing poetry. Their online writing group.",
+        "Share a poem at the library's open evening.",
+        "Insightful, funny, good listener.",
+        "self",
+        "",
+    ),
+)
+
+DEMO_NOTES = {
+    "connectedness": [
+        "Came to the Tuesday peer group for the first time and stayed for tea afterwards.",
+        "Talked about reconnecting with their sister; they spoke on the phone twice this week.",
+        "Joined the walking group; said it felt good to be with people who get it.",
+    ],
+    "hope": [
+        "Spoke about looking forward to the summer and making plans again.",
+        "Said this was the first week in a while they felt things could get better.",
+        "Noticed how far they've come since spring and were proud of it.",
+    ],
+    "identity": [
+        "Talked about being more than their past: a parent, a friend, a maker.",
+        "Shared how it felt to tell a friend about their recovery and be accepted.",
+        "Described themselves as 'someone who helps others' for the first time.",
+    ],
+    "meaning": [
+        "Volunteering gives their week a shape; they want to do a second morning.",
+        "Talked about what a good day looks like for them, and planned one.",
+        "Found their faith community a source of calm this month.",
+    ],
+    "empowerment": [
+        "Made their own phone call to the housing office and got an answer.",
+        "Chose to change the plan; we talked through the options and they decided.",
+        "Used their strength in organising to plan the week ahead.",
+    ],
+}
+
+
+def ensure_demo_accounts() -> dict[str, User]:
+    users: dict[str, User] = {}
+    for account in DEMO_ACCOUNTS:  # supervisors come first in the tuple
+        user, created = User.objects.get_or_create(
+            username=account.username,
+            defaults={
+                "first_name": account.first_name,
+                "last_name": account.last_name,
+                "email": f"{account.username}@example.org",
+                "is_practitioner": "practitioner" in account.roles,
+                "is_supervisor": "supervisor" in account.roles,
+                "is_org_admin": "admin" in account.roles,
+                "supervisor": users.get(account.supervisor) if account.supervisor else None,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users[account.username] = user
+    return users
+
+
+def _demo_key(*parts: object) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, "/".join(str(p) for p in parts))
+
+
+def ensure_demo_people(users: dict[str, User]) -> int:
+    """Create the demo people and their sessions. Returns how many sessions were added now."""
+    today = timezone.localdate()
+    added = 0
+    for index, (who, name, pronouns, matters, goals, strengths, route, referred_by) in enumerate(DEMO_PEOPLE):
+        practitioner = users[who]
+        person = Person.objects.filter(practitioner=practitioner, preferred_name=name).first()
+        if person is None:
+            person = services.add_person(
+                practitioner=practitioner,
+                added_by=practitioner,
+                preferred_name=name,
+                pronouns=pronouns,
+                what_matters=matters,
+                goals=goals,
+                strengths=strengths,
+                route=route,
+                referred_by=referred_by,
+                chose_to_take_part=True,
+                support_started=today - dt.timedelta(days=200 + 15 * index),
+            )
+        added += _demo_sessions(person, practitioner, index, today)
+    return added
+
+
+def _demo_sessions(person: Person, practitioner: User, index: int, today: dt.date) -> int:
+    rng = random.Random(index)  # noqa: S311 - repeatable demo content, not security
+    added = 0
+    sessions = 6 + index % 4
+    for number in range(sessions):
+        days_ago = 7 + (sessions - number - 1) * 18 + index
+        when = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(10 + index % 6))
+        )
+        codes = rng.sample([a.code for a in AREAS], k=2 + (number % 2))
+        areas = [
+            services.AreaEntry(area=c, note=rng.choice(DEMO_NOTES[c]), rating=rng.choice([None, 3, 4, 4, 5]))
+            for c in codes
+        ]
+        # Odd-numbered people have a follow-up that has passed, so the caseload shows overdue ones.
+        follow_up = when.date() + dt.timedelta(days=14 if index % 2 == 0 else 5)
+        details = services.SessionDetails(
+            occurred_at=when,
+            duration_minutes=rng.choice([30, 45, 60, 90]),
+            mode=rng.choice(list(SupportSession.Mode.values)),
+            location=rng.choice(["Café on the high street", "Hub", ""]),
+            next_steps="Try the Thursday art group."
+            if number % 3 == 0
+            else "Keep up the walks; call the college.",
+            follow_up_on=follow_up,
+            signposted_to="Citizens Advice" if number == 1 else "",
+        )
+        _, created = services.record_session(
+            person=person,
+            practitioner=practitioner,
+            details=details,
+            areas=areas,
+            submission_key=_demo_key(person.pk, number),
+        )
+        added += created
+    return added
+
+
+# ---- Bulk data for benchmarks -------------------------------------------------------------------------------------
+
+HISTORY_TRIGGERS = ("support.SessionArea:area_added_insert",)
+
+
+def seed_scale(
+    scale: int,
+    *,
+    people_per_practitioner: int = 50,
+    sessions_per_person: int = 20,
+    batch_people: int = 500,
+    log=print,
+) -> dict[str, float]:
+    """Bulk-create `scale` practitioners with their caseloads and sessions, streaming batches through COPY.
+
+    Memory stays flat: each batch of people and their sessions is written and forgotten before the next.
+    """
+    started = time.monotonic()
+    supervisors = _scale_supervisors(max(1, scale // 10))
+    run = uuid.uuid4().hex[:8]
+    practitioners = User.objects.bulk_create(
+        User(
+            username=f"scale-{run}-p{i}",
+            first_name="Practitioner",
+            last_name=f"{run}-{i}",
+            is_practitioner=True,
+            supervisor=supervisors[i % len(supervisors)],
+            password=make_password(None),
+        )
+        for i in range(scale)
+    )
+    counts = {"practitioners": len(practitioners), "people": 0, "sessions": 0, "areas": 0}
+    pending: list[User] = []
+    per_batch = max(1, batch_people // people_per_practitioner)
+    for practitioner in practitioners:
+        pending.append(practitioner)
+        if len(pending) == per_batch:
+            _scale_batch(pending, people_per_practitioner, sessions_per_person, counts)
+            pending = []
+            log(f"  … {counts['sessions']:,} sessions")
+    if pending:
+        _scale_batch(pending, people_per_practitioner, sessions_per_person, counts)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    counts["seconds"] = round(time.monotonic() - started, 1)
+    return counts
+
+
+def _scale_supervisors(count: int) -> list[User]:
+    existing = list(User.objects.filter(username__startswith="scale-supervisor-").order_by("pk")[:count])
+    for i in range(len(existing), count):
+        existing.append(
+            User.objects.create(
+                username=f"scale-supervisor-{i}",
+                first_name="Supervisor",
+                last_name=str(i),
+                is_supervisor=True,
+                password=make_password(None),
+            )
+        )
+    return existing
+
+
+def _reserve_ids(cursor, sequence_of: str, count: int) -> list[int]:
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [sequence_of, count]
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _scale_batch(practitioners: list[User], people_each: int, sessions_each: int, counts: dict) -> None:
+    rng = random.Random(practitioners[0].pk)  # noqa: S311 - benchmark filler
+    now = timezone.now()
+    today = timezone.localdate()
+    codes = [a.code for a in AREAS]
+    with transaction.atomic(), pgtrigger.ignore(*HISTORY_TRIGGERS), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # sets pgtrigger.ignore for the rest of this transaction
+        person_ids = _reserve_ids(cursor, Person._meta.db_table, len(practitioners) * people_each)
+        owners = [p for p in practitioners for _ in range(people_each)]
+        raw = cursor.cursor
+        with raw.copy(
+            f"COPY {Person._meta.db_table} (id, preferred_name, pronouns, phone, email, what_matters, goals, strengths,"
+            " support_started, route, referred_by, chose_to_take_part, practitioner_id, created_at, updated_at)"
+            " FROM STDIN"
+        ) as copy:
+            for pid, owner in zip(person_ids, owners, strict=True):
+                copy.write_row(
+                    (
+                        pid,
+                        f"Person {pid}",
+                        "",
+                        "",
+                        "",
+                        "Their family and their garden.",
+                        "Feel more settled.",
+                        "Determined and kind.",
+                        today - dt.timedelta(days=720),
+                        "self",
+                        "",
+                        True,
+                        owner.pk,
+                        now,
+                        now,
+                    )
+                )
+        with raw.copy(
+            f"COPY {CaseloadAssignment._meta.db_table} (person_id, practitioner_id, started_at, reason) FROM STDIN"
+        ) as copy:
+            for pid, owner in zip(person_ids, owners, strict=True):
+                copy.write_row((pid, owner.pk, now, ""))
+        session_ids = _reserve_ids(cursor, SupportSession._meta.db_table, len(person_ids) * sessions_each)
+        areas_written = 0
+        with raw.copy(
+            f"COPY {SupportSession._meta.db_table} (id, person_id, practitioner_id, occurred_at, duration_minutes, mode,"
+            " location, next_steps, follow_up_on, signposted_to, signposting_notes, submission_key, created_at,"
+            " updated_at) FROM STDIN"
+        ) as copy:
+            index = 0
+            for pid, owner in zip(person_ids, owners, strict=True):
+                for n in range(sessions_each):
+                    # Spread each person's sessions over the last two years, oldest first.
+                    when = now - dt.timedelta(
+                        days=(sessions_each - n) * 700 // sessions_each, hours=rng.randrange(24)
+                    )
+                    copy.write_row(
+                        (
+                            session_ids[index],
+                            pid,
+                            owner.pk,
+                            when,
+                            60,
+                            "in_person",
+                            "",
+                            "Keep going.",
+                            when.date() + dt.timedelta(days=14),
+                            "",
+                            "",
+                            uuid.uuid4(),
+                            now,
+                            now,
+                        )
+                    )
+                    index += 1
+        with raw.copy(
+            f"COPY {SessionArea._meta.db_table} (session_id, area, note, rating) FROM STDIN"
+        ) as copy:
+            for sid in session_ids:
+                for code in rng.sample(codes, k=2):
+                    copy.write_row(
+                        (sid, code, "Talked about the week and what went well.", rng.choice((None, 3, 4)))
+                    )
+                    areas_written += 1
+    counts["people"] += len(person_ids)
+    counts["sessions"] += len(session_ids)
+    counts["areas"] += areas_written

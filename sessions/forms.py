@@ -1,0 +1,261 @@
+"""Forms for people and support sessions. They validate input; the services decide what is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from chime.framework import AREAS, RATING_CHOICES
+from chime.models import User
+from chime.wording import find_unhelpful_words
+from sessions.models import Person, SupportSession
+from sessions.services import AreaEntry, SessionDetails
+
+NOTE_MAX_LENGTH = 5000
+
+
+def _hinted_textarea(rows: int = 3) -> forms.Textarea:
+    """A textarea that asks the server, as the practitioner types, for gentler words (see chime.wording)."""
+    return forms.Textarea(
+        attrs={
+            "rows": rows,
+            "hx-post": reverse_lazy("wording-check"),
+            "hx-target": "next .wording-hints",
+            "hx-trigger": "input changed delay:500ms",
+            "hx-swap": "innerHTML",
+            "data-hint-target": "true",
+        }
+    )
+
+
+class SessionForm(forms.Form):
+    occurred_on = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    occurred_time = forms.TimeField(
+        label="Start time",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="Optional.",
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long (minutes)",
+        min_value=1,
+        max_value=720,
+        initial=60,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    mode = forms.ChoiceField(
+        label="How", choices=SupportSession.Mode.choices, initial=SupportSession.Mode.IN_PERSON
+    )
+    location = forms.CharField(
+        label="Where", max_length=200, required=False, help_text="For example: café, office, park."
+    )
+    next_steps = forms.CharField(
+        label="What they want to do next",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=_hinted_textarea(2),
+    )
+    follow_up_on = forms.DateField(
+        label="Follow-up date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    signposted_to = forms.CharField(
+        label="Signposted to",
+        max_length=300,
+        required=False,
+        help_text="Any other service you pointed them to.",
+    )
+    signposting_notes = forms.CharField(
+        label="Signposting notes", required=False, max_length=NOTE_MAX_LENGTH, widget=_hinted_textarea(2)
+    )
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={
+            "invalid": "This form could not be checked. Please press save again.",
+            "required": "This form could not be checked. Please press save again.",
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for area in AREAS:
+            self.fields[f"{area.code}_note"] = forms.CharField(
+                label=f"{area.name}: note",
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                widget=_hinted_textarea(3),
+                help_text=area.prompt,
+            )
+            self.fields[f"{area.code}_rating"] = forms.TypedChoiceField(
+                label=f"{area.short_name}: their own rating today",
+                choices=[("", "No rating given"), *RATING_CHOICES],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text="Only if they want to give one: how things feel in this area today, 1 to 5.",
+            )
+
+    @classmethod
+    def for_session(cls, session: SupportSession) -> SessionForm:
+        local = timezone.localtime(session.occurred_at)
+        initial: dict[str, object] = {
+            "occurred_on": local.date(),
+            "occurred_time": local.time().replace(second=0, microsecond=0),
+            "submission_key": session.submission_key,
+        }
+        for name in (
+            "duration_minutes",
+            "mode",
+            "location",
+            "next_steps",
+            "follow_up_on",
+            "signposted_to",
+            "signposting_notes",
+        ):
+            initial[name] = getattr(session, name)
+        for area in session.areas.all():
+            initial[f"{area.area}_note"] = area.note
+            initial[f"{area.area}_rating"] = area.rating
+        return cls(initial=initial)
+
+    def area_rows(self) -> list[dict[str, object]]:
+        return [
+            {
+                "area": area,
+                "note": self[f"{area.code}_note"],
+                "rating": self[f"{area.code}_rating"],
+                "hints": find_unhelpful_words(str(self[f"{area.code}_note"].value() or "")),
+            }
+            for area in AREAS
+        ]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if self.has_error("submission_key"):
+            # The key guards against double posts; a damaged one gets a fresh key so the next save can work.
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
+        self._check_when(data)
+        touched = 0
+        for area in AREAS:
+            note = (data.get(f"{area.code}_note") or "").strip()
+            data[f"{area.code}_note"] = note
+            if note:
+                touched += 1
+            elif data.get(f"{area.code}_rating") is not None:
+                self.add_error(
+                    f"{area.code}_note", f"Add a short note about {area.short_name}, or remove the rating."
+                )
+        if touched == 0 and not self.has_error(f"{AREAS[0].code}_note"):
+            self.add_error(None, "Add a note for at least one CHIME area the session touched.")
+        return data
+
+    def _check_when(self, data: dict[str, object]) -> None:
+        day = data.get("occurred_on")
+        if not isinstance(day, dt.date):
+            return
+        moment = timezone.make_aware(dt.datetime.combine(day, data.get("occurred_time") or dt.time(12, 0)))
+        today = timezone.localdate()
+        if day > today or (day == today and data.get("occurred_time") and moment > timezone.now()):
+            self.add_error("occurred_on", "A session you are logging cannot be in the future.")
+        elif day < today - dt.timedelta(days=366):
+            self.add_error("occurred_on", "That date is more than a year ago. Please check it.")
+        if day == today and not data.get("occurred_time"):
+            moment = min(moment, timezone.now())
+        data["occurred_at"] = moment
+        follow_up = data.get("follow_up_on")
+        if isinstance(follow_up, dt.date) and follow_up < day:
+            self.add_error("follow_up_on", "The follow-up date must be on or after the session date.")
+        elif isinstance(follow_up, dt.date) and follow_up > day + dt.timedelta(days=366):
+            self.add_error("follow_up_on", "Choose a follow-up date within a year of the session.")
+
+    def details(self) -> SessionDetails:
+        d = self.cleaned_data
+        return SessionDetails(
+            occurred_at=d["occurred_at"],
+            duration_minutes=d["duration_minutes"],
+            mode=d["mode"],
+            location=d["location"],
+            next_steps=d["next_steps"],
+            follow_up_on=d["follow_up_on"],
+            signposted_to=d["signposted_to"],
+            signposting_notes=d["signposting_notes"],
+        )
+
+    def area_entries(self) -> list[AreaEntry]:
+        d = self.cleaned_data
+        return [
+            AreaEntry(area=a.code, note=d[f"{a.code}_note"], rating=d[f"{a.code}_rating"])
+            for a in AREAS
+            if d[f"{a.code}_note"]
+        ]
+
+
+PERSON_FIELDS = [
+    "preferred_name",
+    "pronouns",
+    "phone",
+    "email",
+    "what_matters",
+    "goals",
+    "strengths",
+    "support_started",
+    "support_ended",
+    "route",
+    "referred_by",
+    "chose_to_take_part",
+]
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = PERSON_FIELDS
+        widgets = {
+            "support_started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "support_ended": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "what_matters": _hinted_textarea(3),
+            "goals": _hinted_textarea(3),
+            "strengths": _hinted_textarea(3),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chose_to_take_part"].required = True
+        self.fields["chose_to_take_part"].error_messages["required"] = (
+            "Peer support is voluntary: tick this once the person has said they want to take part."
+        )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        started, ended = data.get("support_started"), data.get("support_ended")
+        if started and ended and ended < started:
+            self.add_error("support_ended", "Support cannot end before it started.")
+        if started and started > timezone.localdate():
+            self.add_error("support_started", "Support cannot start in the future.")
+        if data.get("route") == Person.Route.REFERRED and not data.get("referred_by"):
+            self.add_error("referred_by", "Say who referred them.")
+        return data
+
+    def details(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in PERSON_FIELDS}
+
+
+class MovePersonForm(forms.Form):
+    to_practitioner = forms.ModelChoiceField(queryset=User.objects.none(), label="Move to")
+    reason = forms.CharField(max_length=300, required=False, label="Why (optional)")
+
+    def __init__(self, *args: object, choices: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_practitioner"].queryset = choices

@@ -1,0 +1,78 @@
+"""Which CHIME areas a person's sessions touched, month by month, for the person page's chart and table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from chime.framework import AREAS, Area
+from sessions.models import Person, SessionArea
+
+MONTHS_SHOWN = 12
+
+
+@dataclass
+class AreaMonth:
+    sessions: int = 0
+    average_rating: float | None = None
+
+
+@dataclass
+class AreaRow:
+    area: Area
+    cells: list[AreaMonth]
+    total: int
+
+
+@dataclass
+class AreaMonths:
+    months: list[dt.date]
+    rows: list[AreaRow]
+    sessions_per_month: list[int]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.sessions_per_month)
+
+
+def _month_starts(last: dt.date, count: int) -> list[dt.date]:
+    months, year, month = [], last.year, last.month
+    for _ in range(count):
+        months.append(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def area_months(person: Person) -> AreaMonths:
+    """Counts of sessions touching each area per month for the last twelve months (two queries)."""
+    months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
+    since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
+    areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
+    grouped = (
+        areas.annotate(month=TruncMonth("session__occurred_at"))
+        .values("month", "area")
+        .annotate(sessions=Count("session_id"), average_rating=Avg("rating"))
+    )
+    cells = {(row["month"].date(), row["area"]): row for row in grouped}
+    per_month = (
+        person.sessions.filter(occurred_at__gte=since)
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    totals = {row["month"].date(): row["n"] for row in per_month}
+    rows = []
+    for area in AREAS:
+        row_cells = [
+            AreaMonth(
+                sessions=cells.get((m, area.code), {}).get("sessions", 0),
+                average_rating=cells.get((m, area.code), {}).get("average_rating"),
+            )
+            for m in months
+        ]
+        rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
+    return AreaMonths(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from sessions import demo
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo organisation (idempotent). With --scale N, add N practitioners' worth of bulk data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=0, help="Add N practitioners × 50 people × 20 sessions."
+        )
+        parser.add_argument("--people-per-practitioner", type=int, default=50)
+        parser.add_argument("--sessions-per-person", type=int, default=20)
+        parser.add_argument("--logins", action="store_true", help="Print the demo logins afterwards.")
+
+    def handle(
+        self,
+        *args: object,
+        scale: int,
+        people_per_practitioner: int,
+        sessions_per_person: int,
+        logins: bool,
+        **options: object,
+    ) -> None:
+        users = demo.ensure_demo_accounts()
+        added = demo.ensure_demo_people(users)
+        self.stdout.write(f"Demo organisation ready ({added} new demo sessions).")
+        if scale:
+            self.stdout.write(f"Adding bulk data: {scale} practitioners …")
+            counts = demo.seed_scale(
+                scale,
+                people_per_practitioner=people_per_practitioner,
+                sessions_per_person=sessions_per_person,
+                log=self.stdout.write,
+            )
+            self.stdout.write(
+                f"Added {counts['practitioners']:,} practitioners, {counts['people']:,} people, "
+                f"{counts['sessions']:,} sessions and {counts['areas']:,} area notes in {counts['seconds']} s."
+            )
+        if logins:
+            self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
+            for account in demo.DEMO_ACCOUNTS:
+                self.stdout.write(
+                    f"  {account.username:<8} {account.first_name} {account.last_name}, {account.about}"
+                )

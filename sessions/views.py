@@ -1,0 +1,150 @@
+"""Pages for people and their support sessions. Every lookup goes through sessions.access."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from chime.models import User
+from sessions import access, services
+from sessions.forms import MovePersonForm, PersonForm, SessionForm
+from sessions.history import session_history
+from sessions.insights import area_months
+from sessions.models import CaseloadAssignment, Person, SupportSession
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    caseload = Person.objects.filter(practitioner=user).for_caseload() if user.is_practitioner else None
+    team = User.objects.supervised_by(user).order_by("first_name") if user.is_supervisor else None
+    return render(request, "sessions/home.html", {"caseload": caseload, "team": team})
+
+
+def supervisee_caseload(request: HttpRequest, user_id: int) -> HttpResponse:
+    practitioner = access.get_supervisee_for(request.user, user_id)
+    caseload = Person.objects.visible_to(request.user).filter(practitioner=practitioner).for_caseload()
+    return render(
+        request, "sessions/team_caseload.html", {"practitioner": practitioner, "caseload": caseload}
+    )
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk)
+    sessions = SupportSession.objects.filter(person=person).for_timeline()
+    context = {
+        "person": person,
+        "sessions": sessions,
+        "area_months": area_months(person),
+        "can_write": access.can_write_person(request.user, person),
+        "can_move": request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk,
+        "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
+    }
+    return render(request, "sessions/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_practitioner:
+        raise PermissionDenied("Only practitioners have a caseload.")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.add_person(practitioner=request.user, added_by=request.user, **form.details())
+        messages.success(request, f"{person} is now on your caseload.")
+        return redirect("person-detail", pk=person.pk)
+    return render(request, "sessions/person_form.html", {"form": form, "person": None})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk, write=True)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.update_person(person=person, editor=request.user, **form.details())
+        messages.success(request, f"{person}'s details are saved.")
+        return redirect("person-detail", pk=person.pk)
+    return render(request, "sessions/person_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_move(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, pk)
+    if not (request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk):
+        raise PermissionDenied("Only the practitioner's supervisor can move people between caseloads.")
+    choices = User.objects.supervised_by(request.user).exclude(pk=person.practitioner_id)
+    form = MovePersonForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        to = form.cleaned_data["to_practitioner"]
+        services.move_person(
+            person=person, to_practitioner=to, moved_by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, f"{person} is now on {to}'s caseload. Their history is kept.")
+        return redirect("person-detail", pk=person.pk)
+    return render(request, "sessions/person_move.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = access.get_person_for(request.user, person_pk, write=True)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session, created = services.record_session(
+                person=person,
+                practitioner=request.user,
+                details=form.details(),
+                areas=form.area_entries(),
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except services.SessionError as error:
+            form.add_error(None, str(error))
+        else:
+            if created:
+                messages.success(request, f"Session with {person} saved.")
+            else:
+                messages.info(request, "This session was already saved, so nothing was added twice.")
+            return redirect("person-detail", pk=person.pk)
+    return render(request, "sessions/session_form.html", {"form": form, "person": person, "session": None})
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_for(request.user, pk)
+    context = {
+        "session": session,
+        "person": session.person,
+        "areas": session.areas.all(),
+        "can_edit": access.can_edit_session(request.user, session),
+    }
+    return render(request, "sessions/session_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_for(request.user, pk, write=True)
+    form = SessionForm(request.POST) if request.method == "POST" else SessionForm.for_session(session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.edit_session(
+                session=session, editor=request.user, details=form.details(), areas=form.area_entries()
+            )
+        except services.SessionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Changes saved. The earlier version is kept." if changed else "Nothing changed."
+            )
+            return redirect("session-detail", pk=session.pk)
+    return render(
+        request, "sessions/session_form.html", {"form": form, "person": session.person, "session": session}
+    )
+
+
+def session_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    session = access.get_session_for(request.user, pk)
+    return render(
+        request,
+        "sessions/session_history.html",
+        {"session": session, "person": session.person, "edits": session_history(session)},
+    )

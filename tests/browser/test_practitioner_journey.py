@@ -1,0 +1,56 @@
+"""The practitioner's main journey, clicked through in a real Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sessions.models import SupportSession
+from tests.factories import TEST_PASSWORD, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/")
+    expect(page).to_have_url(re.compile(r"/login/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_practitioner_logs_a_session_touching_two_areas(page: Page, live_server, practitioner):
+    PersonFactory(practitioner=practitioner, preferred_name="Dee", strengths="Green fingers.")
+    log_in(page, live_server.url, "practitioner")
+
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    page.get_by_role("link", name="Dee").click()
+    expect(page.get_by_text("Green fingers.")).to_be_visible()
+
+    page.get_by_role("link", name="Log a session").click()
+    page.get_by_label("How long (minutes)").fill("45")
+    page.get_by_label("Connectedness: note").fill("Came to the Tuesday group and stayed for tea.")
+    page.get_by_label("Hope and optimism about the future: note").fill(
+        "Looking forward to the allotment in spring."
+    )
+    page.get_by_role("group", name="Hope: their own rating today").get_by_label("4 – good").check()
+    page.get_by_role("button", name="Save session").click()
+
+    expect(page.get_by_text("Session with Dee saved.")).to_be_visible()
+    timeline = page.locator(".timeline")
+    expect(timeline.get_by_text("Connectedness")).to_be_visible()
+    expect(timeline.get_by_text("Hope and optimism about the future")).to_be_visible()
+    session = SupportSession.objects.get()
+    assert sorted(a.area for a in session.areas.all()) == ["connectedness", "hope"]
+
+
+def test_the_note_field_suggests_kinder_words_as_you_type(page: Page, live_server, practitioner):
+    person = PersonFactory(practitioner=practitioner, preferred_name="Marcus")
+    log_in(page, live_server.url, "practitioner")
+    page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
+    page.get_by_label("Identity: note").fill("He said he was an addict and felt non-compliant.")
+    hints = page.locator(".wording-hints").filter(has_text="try:")
+    expect(hints).to_contain_text("person in recovery")
+    expect(hints).to_contain_text("chose not to")

@@ -1,0 +1,84 @@
+"""Personas and browser set-up shared by the whole suite."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.factories import AdminFactory, PersonFactory, PractitionerFactory, SupervisorFactory, UserFactory
+
+
+@pytest.fixture
+def supervisor(db):
+    return SupervisorFactory(username="supervisor", first_name="Jo", last_name="Rivers")
+
+
+@pytest.fixture
+def practitioner(supervisor):
+    return PractitionerFactory(
+        username="practitioner", first_name="Sam", last_name="Okafor", supervisor=supervisor
+    )
+
+
+@pytest.fixture
+def other_practitioner(db):
+    """Another practitioner, with a different supervisor."""
+    return PractitionerFactory(username="other", first_name="Priya", last_name="Shah")
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="admin", first_name="Alex", last_name="Morgan")
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in member of staff with no role that lets them see anyone's record."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def person(practitioner):
+    return PersonFactory(practitioner=practitioner, preferred_name="Dee")
+
+
+@pytest.fixture
+def others_person(other_practitioner):
+    return PersonFactory(practitioner=other_practitioner, preferred_name="Marcus")
+
+
+# ---- Browser tests: Debian's Chromium driven by pytest-playwright ------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def chromium_available() -> bool:
+    return bool(shutil.which(CHROMIUM))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not chromium_available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}: in CI browser tests must run, not skip.")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (install it with: apt-get install -y chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}

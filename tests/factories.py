@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import factory
+from django.utils import timezone
+
+from chime.models import User
+from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
+
+TEST_PASSWORD = "a-long-test-password-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class SupervisorFactory(UserFactory):
+    is_supervisor = True
+
+
+class PractitionerFactory(UserFactory):
+    is_practitioner = True
+    supervisor = factory.SubFactory(SupervisorFactory)
+
+
+class AdminFactory(UserFactory):
+    is_org_admin = True
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    preferred_name = factory.Faker("first_name", locale="en_GB")
+    what_matters = "Their family."
+    goals = "Get out more."
+    strengths = "Kind and funny."
+    chose_to_take_part = True
+    practitioner = factory.SubFactory(PractitionerFactory)
+
+    @factory.post_generation
+    def assignment(obj, create, extracted, **kwargs):
+        if create:
+            CaseloadAssignment.objects.create(person=obj, practitioner=obj.practitioner)
+
+
+class SupportSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportSession
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    practitioner = factory.LazyAttribute(lambda s: s.person.practitioner)
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))
+    duration_minutes = 60
+    mode = SupportSession.Mode.IN_PERSON
+    submission_key = factory.LazyFunction(uuid.uuid4)
+
+    @factory.post_generation
+    def areas(obj, create, extracted, **kwargs):
+        if create:
+            for code in extracted if extracted is not None else ["hope"]:
+                SessionArea.objects.create(session=obj, area=code, note=f"A note about {code}.")

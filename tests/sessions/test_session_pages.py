@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from sessions.models import SupportSession
+from tests.factories import SupportSessionFactory
+
+
+def _form(**overrides) -> dict[str, object]:
+    data = {
+        "occurred_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "occurred_time": "10:30",
+        "duration_minutes": "60",
+        "mode": "walk_and_talk",
+        "location": "The park",
+        "hope_note": "Talked about the summer.",
+        "hope_rating": "4",
+        "empowerment_note": "Made the call to the college herself.",
+        "next_steps": "Visit the college open day.",
+        "follow_up_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        "submission_key": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_form_defaults_to_today(client, practitioner, person):
+    client.force_login(practitioner)
+    response = client.get(f"/people/{person.pk}/sessions/new/")
+    assert response.context["form"]["occurred_on"].value() == timezone.localdate()
+
+
+def test_logging_a_session_saves_it_and_returns_to_the_person(client, practitioner, person):
+    client.force_login(practitioner)
+    response = client.post(f"/people/{person.pk}/sessions/new/", _form(), follow=True)
+    session = SupportSession.objects.get()
+    assert response.redirect_chain[0][0] == f"/people/{person.pk}/"
+    assert "Session with Dee saved." in response.content.decode()
+    assert {(a.area, a.rating) for a in session.areas.all()} == {("hope", 4), ("empowerment", None)}
+    assert session.mode == "walk_and_talk" and session.location == "The park"
+
+
+def test_a_form_posted_twice_creates_one_session(client, practitioner, person):
+    client.force_login(practitioner)
+    data = _form()
+    client.post(f"/people/{person.pk}/sessions/new/", data)
+    response = client.post(f"/people/{person.pk}/sessions/new/", data, follow=True)
+    assert SupportSession.objects.count() == 1
+    assert "already saved" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"hope_note": "", "empowerment_note": "", "hope_rating": None}, "at least one CHIME area"),
+        ({"hope_note": ""}, "Add a short note about Hope, or remove the rating"),
+        (
+            {"occurred_on": (timezone.localdate() + dt.timedelta(days=3)).isoformat()},
+            "cannot be in the future",
+        ),
+        ({"hope_rating": "7"}, "Select a valid choice"),
+        ({"hope_rating": "0"}, "Select a valid choice"),
+        ({"duration_minutes": "-5"}, "greater than or equal to 1"),
+        ({"occurred_on": "2026-02-31"}, "Enter a valid date"),
+        ({"follow_up_on": "2001-01-01"}, "on or after the session date"),
+        ({"submission_key": "not-a-uuid"}, "Please press save again"),
+    ],
+)
+def test_bad_input_re_renders_with_a_message_and_stores_nothing(
+    client, practitioner, person, overrides, message
+):
+    client.force_login(practitioner)
+    response = client.post(f"/people/{person.pk}/sessions/new/", _form(**overrides))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "nothing has been saved yet" in response.content.decode()
+    assert SupportSession.objects.count() == 0
+
+
+def test_supervisor_cannot_log_a_session(client, supervisor, person):
+    client.force_login(supervisor)
+    assert client.post(f"/people/{person.pk}/sessions/new/", _form()).status_code == 403
+    assert SupportSession.objects.count() == 0
+
+
+def test_session_detail_shows_notes_and_rating(client, practitioner, person):
+    session = SupportSessionFactory(person=person, areas=["identity"])
+    client.force_login(practitioner)
+    html = client.get(f"/sessions/{session.pk}/").content.decode()
+    assert "A note about identity." in html and "No rating given" in html
+
+
+def test_the_author_edits_a_session_and_the_earlier_version_is_shown(client, practitioner, person):
+    client.force_login(practitioner)
+    client.post(f"/people/{person.pk}/sessions/new/", _form())
+    session = SupportSession.objects.get()
+    edit = _form(hope_note="Talked about the summer and the seaside.", duration_minutes="75")
+    response = client.post(f"/sessions/{session.pk}/edit/", edit, follow=True)
+    assert "The earlier version is kept" in response.content.decode()
+    history = client.get(f"/sessions/{session.pk}/history/").content.decode()
+    assert "Changed by Sam Okafor" in history
+    assert "Talked about the summer." in history and "Talked about the summer and the seaside." in history
+
+
+def test_editing_to_remove_every_area_stores_nothing(client, practitioner, person):
+    session = SupportSessionFactory(person=person, areas=["hope"])
+    client.force_login(practitioner)
+    response = client.post(
+        f"/sessions/{session.pk}/edit/", _form(hope_note="", hope_rating=None, empowerment_note="")
+    )
+    assert response.status_code == 200
+    assert session.areas.get().note == "A note about hope."
+
+
+@pytest.mark.parametrize("url", ["/sessions/{pk}/", "/sessions/{pk}/edit/", "/sessions/{pk}/history/"])
+def test_someone_elses_session_is_404_for_get_and_post(client, practitioner, others_person, url):
+    session = SupportSessionFactory(person=others_person)
+    client.force_login(practitioner)
+    assert client.get(url.format(pk=session.pk)).status_code == 404
+    assert client.post(url.format(pk=session.pk), _form()).status_code in (404, 405)
+
+
+def test_supervisor_reads_a_session_but_cannot_edit_it(client, supervisor, person):
+    session = SupportSessionFactory(person=person)
+    client.force_login(supervisor)
+    assert client.get(f"/sessions/{session.pk}/").status_code == 200
+    assert client.get(f"/sessions/{session.pk}/edit/").status_code == 403
+    assert client.post(f"/sessions/{session.pk}/edit/", _form()).status_code == 403
+
+
+def test_wording_hints_show_on_the_form_after_a_post(client, practitioner, person):
+    client.force_login(practitioner)
+    response = client.post(
+        f"/people/{person.pk}/sessions/new/",
+        _form(hope_note="He was non-compliant again.", occurred_on="2999-01-01"),
+    )
+    assert "chose not to" in response.content.decode()
