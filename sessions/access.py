@@ -2,6 +2,7 @@
 
 A record the user may not see is answered exactly like a record that does not exist (404), so a refusal never
 confirms that someone is supported here. A user who may read a record but not change it gets a 403.
+Every read through these helpers is audited as a view, and every refusal of an existing record as a denial.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from sessions.models import Person, SupportSession
+from ethics import audit
+from ethics.models import AuditEvent
+from sessions.models import Person, PersonQuerySet, SupportSession
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -21,9 +24,13 @@ def get_person_for(user: User, pk: int, *, write: bool = False) -> Person:
     """The person with this id, if `user` may read their record (and, with write=True, add to it)."""
     person = Person.objects.visible_to(user).select_related("practitioner").filter(pk=pk).first()
     if person is None:
+        _refuse(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
         raise Http404("No such person.")
     if write and not can_write_person(user, person):
+        _refuse(Person, pk, person_id=person.pk, forbidden=True)
         raise PermissionDenied("Only the person's practitioner can change their record.")
+    if not write:
+        audit.record(AuditEvent.Action.VIEW, obj=person, person_id=person.pk)
     return person
 
 
@@ -36,10 +43,27 @@ def get_session_for(user: User, pk: int, *, write: bool = False) -> SupportSessi
         .first()
     )
     if session is None:
+        owner = SupportSession.objects.filter(pk=pk).values_list("person_id", flat=True).first()
+        _refuse(SupportSession, pk, person_id=owner)
         raise Http404("No such session.")
     if write and not can_edit_session(user, session):
+        _refuse(SupportSession, pk, person_id=session.person_id, forbidden=True)
         raise PermissionDenied("Only the practitioner who logged a session can edit it.")
+    if not write:
+        audit.record(AuditEvent.Action.VIEW, obj=session, person_id=session.person_id)
     return session
+
+
+def _refuse(model: type, pk: int, *, person_id: int | None, forbidden: bool = False) -> None:
+    """Audit a refusal. Requests for ids that do not exist are not about anyone, but are still recorded."""
+    audit.record(
+        AuditEvent.Action.DENIED,
+        object_type=model._meta.label,
+        object_id=pk,
+        person_id=person_id,
+        outcome=AuditEvent.Outcome.DENIED,
+        reason="read-only access" if forbidden else "not visible to this user",
+    )
 
 
 def can_write_person(user: User, person: Person) -> bool:
@@ -50,11 +74,19 @@ def can_edit_session(user: User, session: SupportSession) -> bool:
     return can_write_person(user, session.person) and session.practitioner_id == user.pk
 
 
+def caseload_for(user: User, practitioner: User | None = None) -> PersonQuerySet:
+    """The caseload page's people: the user's own, or (for a supervisor) a supervisee's. Audited as one view."""
+    owner = practitioner or user
+    audit.record(AuditEvent.Action.VIEW, object_type="caseload", object_id=owner.pk)
+    return Person.objects.visible_to(user).filter(practitioner=owner).for_caseload()
+
+
 def get_supervisee_for(user: User, pk: int) -> User:
     """A practitioner whose caseload this supervisor may review (read-only)."""
     from chime.models import User as UserModel
 
     supervisee = UserModel.objects.supervised_by(user).filter(pk=pk).first() if user.is_supervisor else None
     if supervisee is None:
+        _refuse(UserModel, pk, person_id=None)
         raise Http404("No such practitioner.")
     return supervisee

@@ -11,6 +11,8 @@ import pghistory
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ethics import audit
+from ethics.models import AuditEvent
 from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
 
 if TYPE_CHECKING:
@@ -82,6 +84,7 @@ def record_session(
     SessionArea.objects.bulk_create(
         SessionArea(session=session, area=e.area, note=e.note, rating=e.rating) for e in areas
     )
+    audit.record(AuditEvent.Action.CREATE, obj=session, person_id=person.pk, actor=practitioner)
     return session, True
 
 
@@ -100,7 +103,10 @@ def edit_session(
         raise SessionError("not_author", "Only the practitioner who logged a session can edit it.")
     _check_areas(areas)
     with pghistory.context(user=editor.pk):  # the version rows of this edit carry who made it
-        return _apply_edit(session, details, areas)
+        changed = _apply_edit(session, details, areas)
+    if changed:
+        audit.record(AuditEvent.Action.UPDATE, obj=session, person_id=session.person_id, actor=editor)
+    return changed
 
 
 def _apply_edit(session: SupportSession, details: SessionDetails, areas: list[AreaEntry]) -> bool:
@@ -141,6 +147,7 @@ def add_person(*, practitioner: User, added_by: User, **details: object) -> Pers
         )
     person = Person.objects.create(practitioner=practitioner, **details)
     CaseloadAssignment.objects.create(person=person, practitioner=practitioner, assigned_by=added_by)
+    audit.record(AuditEvent.Action.CREATE, obj=person, person_id=person.pk, actor=added_by)
     return person
 
 
@@ -151,7 +158,9 @@ def update_person(*, person: Person, editor: User, **details: object) -> None:
         raise SessionError("not_on_caseload", "Only the person's practitioner can change their details.")
     for name, value in details.items():
         setattr(person, name, value)
-    person.save(update_fields=[*details, "updated_at"])
+    with pghistory.context(user=editor.pk):
+        person.save(update_fields=[*details, "updated_at"])
+    audit.record(AuditEvent.Action.UPDATE, obj=person, person_id=person.pk, actor=editor)
 
 
 @transaction.atomic
@@ -168,4 +177,12 @@ def move_person(*, person: Person, to_practitioner: User, moved_by: User, reason
         person=person, practitioner=to_practitioner, started_at=now, assigned_by=moved_by, reason=reason
     )
     person.practitioner = to_practitioner
-    person.save(update_fields=["practitioner", "updated_at"])
+    with pghistory.context(user=moved_by.pk):
+        person.save(update_fields=["practitioner", "updated_at"])
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        obj=person,
+        person_id=person.pk,
+        actor=moved_by,
+        reason=f"moved to another practitioner's caseload (user {to_practitioner.pk})",
+    )

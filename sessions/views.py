@@ -13,19 +13,19 @@ from sessions import access, services
 from sessions.forms import MovePersonForm, PersonForm, SessionForm
 from sessions.history import session_history
 from sessions.insights import area_months
-from sessions.models import CaseloadAssignment, Person, SupportSession
+from sessions.models import CaseloadAssignment, SupportSession
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    caseload = Person.objects.filter(practitioner=user).for_caseload() if user.is_practitioner else None
+    caseload = access.caseload_for(user) if user.is_practitioner else None
     team = User.objects.supervised_by(user).order_by("first_name") if user.is_supervisor else None
     return render(request, "sessions/home.html", {"caseload": caseload, "team": team})
 
 
 def supervisee_caseload(request: HttpRequest, user_id: int) -> HttpResponse:
     practitioner = access.get_supervisee_for(request.user, user_id)
-    caseload = Person.objects.visible_to(request.user).filter(practitioner=practitioner).for_caseload()
+    caseload = access.caseload_for(request.user, practitioner)
     return render(
         request, "sessions/team_caseload.html", {"practitioner": practitioner, "caseload": caseload}
     )

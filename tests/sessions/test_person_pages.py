@@ -34,8 +34,9 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
     for _ in range(sessions):
         SupportSessionFactory(person=person, areas=["hope", "meaning"])
     client.force_login(practitioner)
-    # session, user, person, sessions, their areas (prefetch), area-by-month, sessions-by-month, assignments
-    with django_assert_num_queries(8):
+    # session, user, person, audit (lock, last hash, insert), sessions, their areas (prefetch),
+    # area-by-month, sessions-by-month, assignments
+    with django_assert_num_queries(11):
         client.get(f"/people/{person.pk}/")
 
 

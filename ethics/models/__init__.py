@@ -1,0 +1,3 @@
+from ethics.models.audit import AuditEvent
+
+__all__ = ["AuditEvent"]

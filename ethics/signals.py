@@ -1,0 +1,31 @@
+"""Log in, log out and failed log in go to the audit trail."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from ethics import audit
+from ethics.models import AuditEvent
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs) -> None:
+    audit.record(AuditEvent.Action.LOGIN, actor=user, object_type="account", object_id=user.pk)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        audit.record(AuditEvent.Action.LOGOUT, actor=user, object_type="account", object_id=user.pk)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    # The username tried is kept (it may be mistyped); the password never is.
+    audit.record(
+        AuditEvent.Action.LOGIN_FAILED,
+        outcome=AuditEvent.Outcome.FAILED,
+        object_type="account",
+        actor_username=str(credentials.get("username", "")),
+    )
