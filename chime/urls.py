@@ -14,5 +14,8 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("wording/check/", views.wording_check, name="wording-check"),
     path("chime/", views.framework, name="framework"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("", include("ethics.urls")),
     path("admin/", admin.site.urls),
 ]

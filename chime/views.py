@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from chime import services
 from chime.framework import AREAS
+from chime.models import Notification
 from chime.wording import find_unhelpful_words
 
 
@@ -17,3 +20,15 @@ def wording_check(request: HttpRequest) -> HttpResponse:
 
 def framework(request: HttpRequest) -> HttpResponse:
     return render(request, "chime/framework.html", {"areas": AREAS})
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    inbox = Notification.objects.for_inbox(request.user)[:100]
+    return render(request, "chime/notifications.html", {"notifications": inbox})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    changed = services.mark_read(user=request.user)
+    messages.success(request, f"{changed} notification{'s' if changed != 1 else ''} marked as read.")
+    return redirect("notifications")

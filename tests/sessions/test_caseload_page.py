@@ -48,8 +48,9 @@ def test_caseload_query_count_does_not_grow_with_the_caseload(
     for _ in range(people):
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner))
     client.force_login(practitioner)
-    # session, user, audit (lock, last hash, insert), caseload with each last session and follow-up
-    with django_assert_num_queries(6):
+    # session, user, audit (lock, last hash, insert), caseload with each last session and follow-up,
+    # unread notifications
+    with django_assert_num_queries(7):
         response = client.get("/")
     assert response.content.decode().count("/people/") >= people
 

@@ -1,0 +1,43 @@
+"""Cross-cutting writes: notifying staff in the app and by email."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from chime.models import Notification, User
+
+
+@transaction.atomic
+def notify(
+    *, recipients: Iterable[User], title: str, body: str = "", url: str = "", email: bool = True
+) -> int:
+    """Send each recipient an in-app notification and, with email=True, an email saying where to look.
+
+    Emails carry no names or details of the people we support: only what happened and a link to log in.
+    Returns how many people were notified (each once, however often they appear in `recipients`).
+    """
+    people = {user.pk: user for user in recipients if user.is_active}
+    Notification.objects.bulk_create(
+        Notification(recipient=user, title=title, body=body, url=url) for user in people.values()
+    )
+    if email:
+        addresses = [user.email for user in people.values() if user.email]
+        link = f"{settings.CHIME_BASE_URL.rstrip('/')}{url}" if url else settings.CHIME_BASE_URL
+        message = f"{title}\n\n{body}\n\nLog in to Chime to see it: {link}\n"
+        for address in addresses:
+            # After commit, so a rolled-back action never emails anyone.
+            transaction.on_commit(lambda a=address: send_mail(f"Chime: {title}", message, None, [a]))
+    return len(people)
+
+
+def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark some (or all) of a user's notifications read. Returns how many changed."""
+    unread = Notification.objects.filter(recipient=user).unread()
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,5 @@
+"""URLs for consent, access and audit, and safeguarding."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
