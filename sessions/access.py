@@ -66,6 +66,17 @@ def _refuse(model: type, pk: int, *, person_id: int | None, forbidden: bool = Fa
     )
 
 
+def emergency_grant_for(user: User, person: Person) -> object | None:
+    """When `user` sees `person` only through a declared emergency, the grant (for the page's banner)."""
+    if person.practitioner_id == user.pk or (
+        user.is_supervisor and person.practitioner.supervisor_id == user.pk
+    ):
+        return None
+    from ethics.access import active_emergency_for
+
+    return active_emergency_for(user, person)
+
+
 def can_write_person(user: User, person: Person) -> bool:
     return user.is_practitioner and person.practitioner_id == user.pk
 

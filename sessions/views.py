@@ -39,6 +39,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sessions": sessions,
         "area_months": area_months(person),
         "can_write": access.can_write_person(request.user, person),
+        "emergency": access.emergency_grant_for(request.user, person),
         "can_move": request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk,
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
     }

@@ -1,0 +1,88 @@
+"""The emergency exception: declared, justified, time-limited access to one person's record, reviewed afterwards."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from chime.models import User
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def active_for(self, user: User) -> EmergencyAccessQuerySet:
+        return self.filter(user=user, expires_at__gt=timezone.now())
+
+    def awaiting_review(self) -> EmergencyAccessQuerySet:
+        return self.filter(reviewed_at__isnull=True)
+
+    def for_review_queue(self, reviewer: User) -> EmergencyAccessQuerySet:
+        """Uses this reviewer may close: not their own; admins see all, supervisors their supervisees' people."""
+        queryset = self.exclude(user=reviewer).select_related("user", "person", "person__practitioner")
+        if reviewer.is_org_admin:
+            return queryset
+        if reviewer.is_supervisor:
+            return queryset.filter(person__practitioner__supervisor=reviewer)
+        return queryset.none()
+
+
+class EmergencyAccess(models.Model):
+    class Reason(models.TextChoices):
+        RISK_TO_PERSON = "risk_to_person", "Risk of harm to the person"
+        RISK_TO_OTHERS = "risk_to_others", "Risk of harm to others"
+        RISK_FROM_OTHERS = "risk_from_others", "Risk of harm to the person from others"
+        SAFEGUARDING = "safeguarding", "Urgent safeguarding concern"
+
+    class Outcome(models.TextChoices):
+        JUSTIFIED = "justified", "Justified"
+        NOT_JUSTIFIED = "not_justified", "Not justified: follow up with the member of staff"
+        FOLLOW_UP = "follow_up", "Justified, but follow-up needed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_uses"
+    )
+    person = models.ForeignKey("support.Person", on_delete=models.PROTECT, related_name="emergency_accesses")
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    justification = models.TextField(help_text="What is the risk, and why you need this record now.")
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    review_notes = models.TextField(blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "emergency accesses"
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="emergency_active_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reviewed_by=models.F("user")), name="emergency_reviewed_by_someone_else"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")), name="emergency_expires"
+            ),
+        ]
+        triggers = [
+            # What was declared can never change or disappear; only the review is added later.
+            pgtrigger.ReadOnly(
+                name="emergency_declaration_is_read_only",
+                fields=["user", "person", "reason", "justification", "started_at", "expires_at"],
+            ),
+            pgtrigger.Protect(name="emergency_access_is_never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access by {self.user} at {self.started_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

@@ -1,0 +1,90 @@
+"""The risk-of-harm exception to confidentiality: declare, use for a short time, and have it reviewed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from chime.models import User
+from chime.services import notify
+from ethics import audit
+from ethics.models import AuditEvent, EmergencyAccess
+
+if TYPE_CHECKING:
+    from sessions.models import Person
+
+MIN_JUSTIFICATION = 20
+
+
+class EmergencyError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@transaction.atomic
+def declare_emergency_access(
+    *, user: User, person: Person, reason: str, justification: str
+) -> EmergencyAccess:
+    """Open `person`'s record to `user` for a limited time, tell the people who must know, and queue a review."""
+    if not (user.is_practitioner or user.is_supervisor or user.is_org_admin):
+        raise EmergencyError(
+            "no_role", "Only practitioners, supervisors and admins can use emergency access."
+        )
+    if len(justification.strip()) < MIN_JUSTIFICATION:
+        raise EmergencyError("no_justification", "Explain the risk and why you need the record now.")
+    now = timezone.now()
+    grant = EmergencyAccess.objects.create(
+        user=user,
+        person=person,
+        reason=reason,
+        justification=justification.strip(),
+        started_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.CHIME_EMERGENCY_ACCESS_MINUTES),
+    )
+    audit.record(
+        AuditEvent.Action.EMERGENCY_ACCESS,
+        obj=grant,
+        person_id=person.pk,
+        actor=user,
+        reason=f"{grant.get_reason_display()}: {grant.justification}",
+    )
+    notify(
+        recipients=_who_must_know(person, user),
+        title="Emergency access to a record was used and needs review",
+        body=f"{user.name} declared: {grant.get_reason_display()}.",
+        url=reverse("emergency-review", args=[grant.pk]),
+    )
+    return grant
+
+
+def _who_must_know(person: Person, user: User) -> list[User]:
+    supervisor = person.practitioner.supervisor
+    admins = list(User.objects.filter(is_org_admin=True, is_active=True))
+    people = [*admins, *([supervisor] if supervisor else [])]
+    return [someone for someone in people if someone.pk != user.pk]
+
+
+@transaction.atomic
+def review_emergency_access(*, grant: EmergencyAccess, reviewer: User, outcome: str, notes: str = "") -> None:
+    """Close the review of an emergency use. Someone other than the user who acted must do it, once."""
+    grant = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
+    if grant.user_id == reviewer.pk:
+        raise EmergencyError("own_use", "Someone else must review your own emergency access.")
+    if grant.reviewed_at is not None:
+        raise EmergencyError("already_reviewed", "This emergency access has already been reviewed.")
+    grant.reviewed_by, grant.reviewed_at = reviewer, timezone.now()
+    grant.review_outcome, grant.review_notes = outcome, notes.strip()
+    grant.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_notes"])
+    audit.record(
+        AuditEvent.Action.REVIEW,
+        obj=grant,
+        person_id=grant.person_id,
+        actor=reviewer,
+        reason=f"emergency access review: {grant.get_review_outcome_display()}",
+    )
