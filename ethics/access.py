@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ethics import audit
-from ethics.models import AuditEvent, EmergencyAccess
+from ethics.models import AuditEvent, EmergencyAccess, ErasureRequest, SubjectAccessRequest
 from sessions.models import Person
 
 if TYPE_CHECKING:
@@ -57,3 +57,57 @@ def get_emergency_for_review(user: User, pk: int, *, write: bool = False) -> Eme
     found = grant or own
     audit.record(AuditEvent.Action.VIEW, obj=found, person_id=found.person_id)
     return found
+
+
+def require_admin(user: User) -> None:
+    # Data-subject requests are admins' work. Everyone else is answered as if the page did not exist.
+    if not (user.is_active and user.is_org_admin):
+        raise Http404("Not found.")
+
+
+def get_person_for_admin(user: User, pk: int) -> Person:
+    """A person's record as admins manage it: identity and dates, never session notes."""
+    require_admin(user)
+    person = Person.objects.select_related("practitioner").filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person.")
+    audit.record(
+        AuditEvent.Action.VIEW,
+        object_type="support.Person",
+        object_id=person.pk,
+        person_id=person.pk,
+        reason="data-subject rights page",
+    )
+    return person
+
+
+def get_access_request_for(user: User, pk: int) -> SubjectAccessRequest:
+    require_admin(user)
+    request = SubjectAccessRequest.objects.select_related("person").filter(pk=pk).first()
+    if request is None:
+        raise Http404("No such request.")
+    return request
+
+
+def get_erasure_request_for(user: User, pk: int) -> ErasureRequest:
+    require_admin(user)
+    request = ErasureRequest.objects.select_related("person", "decided_by").filter(pk=pk).first()
+    if request is None:
+        raise Http404("No such request.")
+    return request
+
+
+def read_audit_about(user: User, person: Person) -> object:
+    """'Who has seen my record'. Reading the audit trail is itself audited."""
+    require_admin(user)
+    audit.record(
+        AuditEvent.Action.AUDIT_READ, object_type="support.Person", object_id=person.pk, person_id=person.pk
+    )
+    return AuditEvent.objects.about_person(person.pk)
+
+
+def admin_directory(user: User, name: str) -> list[Person]:
+    require_admin(user)
+    if len(name.strip()) < 2:
+        return []
+    return list(Person.objects.for_admin_directory(name)[:50])

@@ -31,6 +31,25 @@ class PersonQuerySet(models.QuerySet):
         emergency = Q(pk__in=EmergencyAccess.objects.active_for(user).values("person_id"))
         return self.filter(mine | supervised | emergency)
 
+    def for_admin_directory(self, name: str) -> PersonQuerySet:
+        """Admins find people by name to manage consent and requests; the directory carries no notes."""
+        return (
+            self.filter(preferred_name__icontains=name.strip())
+            .select_related("practitioner")
+            .only(
+                "pk",
+                "preferred_name",
+                "support_started",
+                "support_ended",
+                "erased_at",
+                "practitioner__first_name",
+                "practitioner__last_name",
+                "practitioner__display_name",
+                "practitioner__username",
+            )
+            .order_by("preferred_name", "pk")
+        )
+
     def for_caseload(self) -> PersonQuerySet:
         """What the caseload page shows: last session, the follow-up it set, and whether it is overdue."""
         latest = SupportSession.objects.filter(person=OuterRef("pk")).order_by("-occurred_at", "-pk")
@@ -80,6 +99,12 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an erasure or retention rule anonymised this record.",
+    )
 
     objects = PersonQuerySet.as_manager()
 

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ethics import access
+from ethics.forms import DirectorySearchForm, ErasureDecisionForm
+from ethics.models import ErasureRequest, SubjectAccessRequest
+from ethics.services import rights
+
+
+def rights_home(request: HttpRequest) -> HttpResponse:
+    access.require_admin(request.user)
+    form = DirectorySearchForm(request.GET or None)
+    people = access.admin_directory(request.user, form.cleaned_data["name"]) if form.is_valid() else None
+    context = {
+        "form": form,
+        "people": people,
+        "access_requests": SubjectAccessRequest.objects.filter(completed_at__isnull=True).select_related(
+            "person"
+        ),
+        "erasures": ErasureRequest.objects.exclude(decision__in=["refused", "carried_out"]).select_related(
+            "person"
+        ),
+    }
+    return render(request, "ethics/rights_home.html", context)
+
+
+def rights_person(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = access.get_person_for_admin(request.user, person_pk)
+    context = {
+        "person": person,
+        "holds": rights.holds_on(person),
+        "access_requests": person.access_requests.order_by("-received_on"),
+        "erasures": person.erasure_requests.select_related("decided_by", "approved_by"),
+    }
+    return render(request, "ethics/rights_person.html", context)
+
+
+@require_POST
+def access_request_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = access.get_person_for_admin(request.user, person_pk)
+    sar = rights.record_subject_access_request(person=person, recorded_by=request.user)
+    messages.success(request, f"Subject access request recorded. It is due by {sar.due_on:%d %B %Y}.")
+    return redirect("access-request", pk=sar.pk)
+
+
+def access_request(request: HttpRequest, pk: int) -> HttpResponse:
+    sar = access.get_access_request_for(request.user, pk)
+    as_json = request.GET.get("format") == "json"
+    report = rights.gather_subject_access(
+        request=sar, gathered_by=request.user, as_format="json" if as_json else "page"
+    )
+    if as_json:
+        response = HttpResponse(
+            json.dumps(report.as_json(), cls=DjangoJSONEncoder, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.json"'
+        return response
+    return render(request, "ethics/access_request.html", {"sar": sar, "report": report})
+
+
+@require_POST
+def erasure_request_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = access.get_person_for_admin(request.user, person_pk)
+    erasure = rights.record_erasure_request(person=person, recorded_by=request.user)
+    messages.success(request, "Erasure request recorded. Decide it next.")
+    return redirect("erasure-request", pk=erasure.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
+    erasure = access.get_erasure_request_for(request.user, pk)
+    form = ErasureDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rights.decide_erasure(
+                request=erasure,
+                decided_by=request.user,
+                agree=form.cleaned_data["decision"] == "agree",
+                exception=form.cleaned_data["exception"],
+                notes=form.cleaned_data["notes"],
+            )
+        except rights.RightsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("erasure-request", pk=erasure.pk)
+    context = {
+        "erasure": erasure,
+        "form": form,
+        "holds": rights.holds_on(erasure.person),
+        "can_approve": erasure.decision == "approved" and erasure.decided_by_id != request.user.pk,
+    }
+    return render(request, "ethics/erasure_request.html", context)
+
+
+@require_POST
+def erasure_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    erasure = access.get_erasure_request_for(request.user, pk)
+    try:
+        rights.approve_erasure(request=erasure, approved_by=request.user)
+    except rights.RightsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, "The erasure has been carried out. The audit trail keeps only content-free events."
+        )
+    return redirect("erasure-request", pk=erasure.pk)
+
+
+def person_audit(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = access.get_person_for_admin(request.user, person_pk)
+    events = Paginator(access.read_audit_about(request.user, person), 50).get_page(request.GET.get("page"))
+    return render(request, "ethics/person_audit.html", {"person": person, "events": events})
