@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("ethics.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "chime.views.server_error"

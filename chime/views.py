@@ -32,3 +32,19 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     changed = services.mark_read(user=request.user)
     messages.success(request, f"{changed} notification{'s' if changed != 1 else ''} marked as read.")
     return redirect("notifications")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 'try again' when the database could not be reached (it recovers by itself)."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, OperationalError | InterfaceError)
+    template = loader.get_template("503.html" if unavailable else "500.html")
+    response = HttpResponse(template.render({}), status=503 if unavailable else 500)
+    if unavailable:
+        response["Retry-After"] = "5"
+    return response
