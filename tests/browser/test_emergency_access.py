@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ethics.models import EmergencyAccess
+from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in
 from tests.factories import PersonFactory
 
@@ -20,11 +21,13 @@ def test_emergency_access_is_declared_used_and_reviewed(
     page.get_by_role("link", name="Emergency access").click()
     page.get_by_label("Name of the person").fill("Aisha")
     page.get_by_role("button", name="Find").click()
+    assert_accessible(page)
     page.get_by_role("link", name="Declare emergency access to Aisha’s record").click()
     page.get_by_label("Risk of harm to the person", exact=True).check()
     page.get_by_label("Why do you need this record now?").fill(
         "Her sister called: Aisha has gone missing and said goodbye. I need her contacts."
     )
+    assert_accessible(page)
     page.get_by_role("button", name="Open the record").click()
     expect(page.get_by_text("Emergency access.", exact=True)).to_be_visible()
     expect(page.get_by_text("Creative and determined.")).to_be_visible()
@@ -33,6 +36,7 @@ def test_emergency_access_is_declared_used_and_reviewed(
     log_in(page, live_server.url, "supervisor")
     page.get_by_role("link", name="Notifications").click()
     page.get_by_role("link", name="Emergency access to a record was used and needs review").click()
+    assert_accessible(page)
     page.get_by_label("Justified", exact=True).check()
     page.get_by_label("Notes (optional)").fill("Appropriate. Discussed with Priya.")
     page.get_by_role("button", name="Close the review").click()

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sessions.models import SupportSession
+from tests.browser.a11y import assert_accessible
 from tests.factories import TEST_PASSWORD, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/")
     expect(page).to_have_url(re.compile(r"/login/"))
+    assert_accessible(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -26,10 +28,13 @@ def test_practitioner_logs_a_session_touching_two_areas(page: Page, live_server,
     log_in(page, live_server.url, "practitioner")
 
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Dee").click()
     expect(page.get_by_text("Green fingers.")).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_role("link", name="Log a session").click()
+    assert_accessible(page)
     page.get_by_label("How long (minutes)").fill("45")
     page.get_by_label("Connectedness: note").fill("Came to the Tuesday group and stayed for tea.")
     page.get_by_label("Hope and optimism about the future: note").fill(
@@ -39,6 +44,7 @@ def test_practitioner_logs_a_session_touching_two_areas(page: Page, live_server,
     page.get_by_role("button", name="Save session").click()
 
     expect(page.get_by_text("Session with Dee saved.")).to_be_visible()
+    assert_accessible(page)
     timeline = page.locator(".timeline")
     expect(timeline.get_by_text("Connectedness")).to_be_visible()
     expect(timeline.get_by_text("Hope and optimism about the future")).to_be_visible()
