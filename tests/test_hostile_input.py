@@ -1,0 +1,180 @@
+"""Hostile input to every form and every view that takes input: never a server error, nothing stored on a
+rejection, and what is stored comes back escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ethics.models import EmergencyAccess, ErasureRequest
+from sessions.models import Person, SupportSession
+from tests.factories import AdminFactory, PersonFactory, PractitionerFactory, SupportSessionFactory
+
+HOSTILE_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.integers(min_value=5001, max_value=100_000).map(lambda n: ("é<" * n)[:n]),
+    st.sampled_from(
+        [
+            "<script>alert('x')</script>",
+            '"><img src=x onerror=alert(1)>',
+            "'; DROP TABLE support_person; --",
+            "1 OR 1=1",
+            "\x00null byte",
+            "\u202eright-to-left",
+            "𝕳𝖔𝖕𝖊 💚",
+            "\ud7ff",
+            "{{ 7*7 }}",
+            "%00",
+            "../../etc/passwd",
+        ]
+    ),
+)
+HOSTILE_NUMBER = st.one_of(
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.sampled_from(["", "NaN", "1e309", "-0", "٣", "0x10"]),
+)
+HOSTILE_DATE = st.one_of(
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).map(lambda d: d.isoformat()),
+    st.sampled_from(["2026-02-30", "31/12/2026", "", "tomorrow", "9999-99-99", "0000-00-00"]),
+)
+MAYBE = lambda strategy: st.one_of(st.none(), strategy)  # noqa: E731 - None means the field is missing
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _post(client, url: str, fields: dict[str, object], repeated: str | None = None):
+    data = {k: v for k, v in fields.items() if v is not None}
+    if repeated and repeated in data:
+        data[repeated] = [data[repeated], "second value"]
+    return client.post(url, data)
+
+
+session_fields = st.fixed_dictionaries(
+    {
+        "occurred_on": MAYBE(HOSTILE_DATE),
+        "occurred_time": MAYBE(st.sampled_from(["10:30", "25:61", "", "noon"])),
+        "duration_minutes": MAYBE(HOSTILE_NUMBER),
+        "mode": MAYBE(st.sampled_from(["phone", "telepathy", ""])),
+        "location": MAYBE(HOSTILE_TEXT),
+        "hope_note": MAYBE(HOSTILE_TEXT),
+        "hope_rating": MAYBE(HOSTILE_NUMBER),
+        "identity_note": MAYBE(HOSTILE_TEXT),
+        "next_steps": MAYBE(HOSTILE_TEXT),
+        "follow_up_on": MAYBE(HOSTILE_DATE),
+        "signposted_to": MAYBE(HOSTILE_TEXT),
+        "submission_key": MAYBE(st.one_of(st.uuids().map(str), HOSTILE_TEXT)),
+    }
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    fields=session_fields, repeated=st.sampled_from([None, "hope_note", "duration_minutes", "occurred_on"])
+)
+def test_logging_a_session_with_hostile_input(client, fields, repeated):
+    practitioner = PractitionerFactory()
+    person = PersonFactory(practitioner=practitioner)
+    client.force_login(practitioner)
+    response = _post(client, f"/people/{person.pk}/sessions/new/", fields, repeated)
+    stored = SupportSession.objects.filter(person=person)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert not stored.exists()
+    else:
+        page = client.get(f"/sessions/{stored.get().pk}/").content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(fields=session_fields)
+def test_editing_a_session_with_hostile_input(client, fields):
+    session = SupportSessionFactory()
+    client.force_login(session.practitioner)
+    before = list(session.areas.values_list("note", flat=True))
+    response = _post(client, f"/sessions/{session.pk}/edit/", fields)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert list(session.areas.values_list("note", flat=True)) == before
+
+
+person_fields = st.fixed_dictionaries(
+    {
+        "preferred_name": MAYBE(HOSTILE_TEXT),
+        "pronouns": MAYBE(HOSTILE_TEXT),
+        "email": MAYBE(st.one_of(st.emails(), HOSTILE_TEXT)),
+        "phone": MAYBE(HOSTILE_TEXT),
+        "strengths": MAYBE(HOSTILE_TEXT),
+        "support_started": MAYBE(HOSTILE_DATE),
+        "support_ended": MAYBE(HOSTILE_DATE),
+        "route": MAYBE(st.sampled_from(["self", "referred", "court-ordered"])),
+        "referred_by": MAYBE(HOSTILE_TEXT),
+        "chose_to_take_part": MAYBE(st.sampled_from(["on", "off", "", "yes"])),
+    }
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(fields=person_fields)
+def test_adding_a_person_with_hostile_input(client, fields):
+    practitioner = PractitionerFactory()
+    client.force_login(practitioner)
+    response = _post(client, "/people/new/", fields)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert not Person.objects.filter(practitioner=practitioner).exists()
+    else:
+        person = Person.objects.get(practitioner=practitioner)
+        assert "<script>alert" not in client.get(f"/people/{person.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    reason=MAYBE(st.one_of(HOSTILE_TEXT, st.sampled_from(["risk_to_person"]))),
+    justification=MAYBE(HOSTILE_TEXT),
+)
+def test_declaring_emergency_access_with_hostile_input(client, reason, justification):
+    someone = PractitionerFactory()
+    person = PersonFactory()
+    client.force_login(someone)
+    response = _post(
+        client, f"/emergency/people/{person.pk}/", {"reason": reason, "justification": justification}
+    )
+    assert response.status_code in (200, 302)
+    assert EmergencyAccess.objects.filter(user=someone).exists() == (response.status_code == 302)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(decision=MAYBE(HOSTILE_TEXT), exception=MAYBE(HOSTILE_TEXT), notes=MAYBE(HOSTILE_TEXT))
+def test_deciding_an_erasure_with_hostile_input(client, decision, exception, notes):
+    admin = AdminFactory()
+    request = ErasureRequest.objects.create(person=PersonFactory(), recorded_by=admin)
+    client.force_login(admin)
+    response = _post(
+        client,
+        f"/rights/erasure/{request.pk}/",
+        {"decision": decision, "exception": exception, "notes": notes},
+    )
+    assert response.status_code in (200, 302)
+    request.refresh_from_db()
+    assert (request.decision == "pending") == (response.status_code == 200)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(text=HOSTILE_TEXT, query=HOSTILE_TEXT, other_id=st.integers(min_value=-(2**63), max_value=2**63 - 1))
+def test_searches_hints_and_other_peoples_ids(client, text, query, other_id):
+    practitioner = PractitionerFactory()
+    client.force_login(practitioner)
+    assert client.post("/wording/check/", {"note": text}).status_code == 200
+    assert client.get("/emergency/", {"name": query}).status_code == 200
+    if 0 < other_id < 2**31:
+        assert client.get(f"/people/{other_id}/").status_code == 404
+        assert client.post(f"/people/{other_id}/sessions/new/", {}).status_code == 404
+        assert client.get(f"/sessions/{other_id}/").status_code == 404
