@@ -60,3 +60,30 @@ def test_the_note_field_suggests_kinder_words_as_you_type(page: Page, live_serve
     hints = page.locator(".wording-hints").filter(has_text="try:")
     expect(hints).to_contain_text("person in recovery")
     expect(hints).to_contain_text("chose not to")
+
+
+def test_a_double_click_on_save_creates_one_session(page: Page, live_server, practitioner):
+    person = PersonFactory(practitioner=practitioner, preferred_name="Tom")
+    log_in(page, live_server.url, "practitioner")
+    page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
+    page.get_by_label("Meaning in life: note").fill("Fixed three bikes at the community workshop.")
+    page.get_by_role("button", name="Save session").dblclick()
+    expect(page.get_by_text("Session with Tom saved.")).to_be_visible()
+    assert SupportSession.objects.filter(person=person).count() == 1
+
+
+def test_a_browser_retry_of_the_same_form_creates_one_session(page: Page, live_server, practitioner):
+    person = PersonFactory(practitioner=practitioner, preferred_name="Tom")
+    log_in(page, live_server.url, "practitioner")
+    page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
+    page.get_by_label("Meaning in life: note").fill("Fixed three bikes at the community workshop.")
+    form = page.locator("form.session-form")
+    # Replay the exact same POST twice, as a browser retry after a lost response would.
+    payload = form.evaluate("f => new URLSearchParams(new FormData(f)).toString()")
+    for _ in range(2):
+        page.request.post(
+            page.url,
+            data=payload,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Referer": page.url},
+        )
+    assert SupportSession.objects.filter(person=person).count() == 1

@@ -1,0 +1,16 @@
+// Chime's own small behaviours. Loaded as a file (strict CSP: no inline scripts).
+(function () {
+  "use strict";
+  // A form marked data-submit-once ignores a second press while the first is on its way (double clicks, impatience).
+  // The server also refuses a duplicate (each form carries a one-time submission key), so this is a courtesy.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-submit-once]")) return;
+    if (form.dataset.submitting === "true") { event.preventDefault(); return; }
+    form.dataset.submitting = "true";
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.classList.add("disabled");
+    });
+  });
+})();
