@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=true CHIME_DEMO_MODE=true
 
-.PHONY: run test lint format migrations-check seed-scale
+.PHONY: run test lint format migrations-check audit
 
 # Create the virtualenv with the Python named in .python-version and install Chime with its test tools.
 $(STAMP): pyproject.toml
@@ -34,3 +34,8 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Security checks: bandit (no high-severity findings allowed) and pip-audit (known vulnerabilities in dependencies).
+audit: $(STAMP)
+	$(VENV)/bin/bandit -q -r chime sessions ethics -lll
+	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
