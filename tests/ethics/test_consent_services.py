@@ -140,10 +140,28 @@ def test_expiring_lists_active_consents_ending_within_30_days(person, housing_wo
     assert list(Consent.objects.expiring()) == [soon]
 
 
-def test_the_starting_purposes_are_loaded_with_a_first_wording(db):
-    from ethics.consent_purposes import STARTING_PURPOSES
-    from ethics.models import SharingPurpose
+def test_the_starting_purposes_load_once_each_with_a_first_wording(db):
+    from django.apps import apps
 
-    if not SharingPurpose.objects.filter(name=STARTING_PURPOSES[0][0]).exists():
-        pytest.skip("an earlier transactional test flushed the migration's data")
-    assert ConsentWording.objects.current().count() >= len(STARTING_PURPOSES)
+    from ethics.consent_purposes import STARTING_PURPOSES, load_starting_purposes
+
+    load_starting_purposes(apps, None)
+    load_starting_purposes(apps, None)
+    names = set(ConsentWording.objects.current().values_list("purpose__name", flat=True))
+    assert {name for name, _, _ in STARTING_PURPOSES} <= names
+    assert ConsentWording.objects.filter(purpose__name="Housing").count() == 1
+
+
+def test_demo_consents_are_one_active_one_ending_soon_and_one_withdrawn(db):
+    from ethics import audit
+    from ethics.demo import ensure_demo_consents
+    from sessions import demo
+
+    users = demo.ensure_demo_accounts()
+    demo.ensure_demo_people(users)
+    assert ensure_demo_consents(users) == 3
+    assert ensure_demo_consents(users) == 0
+    states = sorted(c.state for c in Consent.objects.current())
+    assert states == ["Active", "Active", "Withdrawn"]
+    assert Consent.objects.expiring().count() == 1
+    assert audit.verify_chain().ok
