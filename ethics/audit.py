@@ -101,6 +101,18 @@ def record(
     return event
 
 
+def record_denial(model: type, pk: object, *, person_id: int | None, forbidden: bool = False) -> AuditEvent:
+    """Audit a refusal by the access policy: 404 for 'not visible', 403 for 'read-only'."""
+    return record(
+        AuditEvent.Action.DENIED,
+        object_type=model._meta.label,
+        object_id=pk,
+        person_id=person_id,
+        outcome=AuditEvent.Outcome.DENIED,
+        reason="read-only access" if forbidden else "not visible to this user",
+    )
+
+
 @dataclass(frozen=True)
 class ChainReport:
     checked: int

@@ -24,10 +24,10 @@ def get_person_for(user: User, pk: int, *, write: bool = False) -> Person:
     """The person with this id, if `user` may read their record (and, with write=True, add to it)."""
     person = Person.objects.visible_to(user).select_related("practitioner").filter(pk=pk).first()
     if person is None:
-        _refuse(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
+        audit.record_denial(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
         raise Http404("No such person.")
     if write and not can_write_person(user, person):
-        _refuse(Person, pk, person_id=person.pk, forbidden=True)
+        audit.record_denial(Person, pk, person_id=person.pk, forbidden=True)
         raise PermissionDenied("Only the person's practitioner can change their record.")
     if not write:
         audit.record(AuditEvent.Action.VIEW, obj=person, person_id=person.pk)
@@ -44,26 +44,14 @@ def get_session_for(user: User, pk: int, *, write: bool = False) -> SupportSessi
     )
     if session is None:
         owner = SupportSession.objects.filter(pk=pk).values_list("person_id", flat=True).first()
-        _refuse(SupportSession, pk, person_id=owner)
+        audit.record_denial(SupportSession, pk, person_id=owner)
         raise Http404("No such session.")
     if write and not can_edit_session(user, session):
-        _refuse(SupportSession, pk, person_id=session.person_id, forbidden=True)
+        audit.record_denial(SupportSession, pk, person_id=session.person_id, forbidden=True)
         raise PermissionDenied("Only the practitioner who logged a session can edit it.")
     if not write:
         audit.record(AuditEvent.Action.VIEW, obj=session, person_id=session.person_id)
     return session
-
-
-def _refuse(model: type, pk: int, *, person_id: int | None, forbidden: bool = False) -> None:
-    """Audit a refusal. Requests for ids that do not exist are not about anyone, but are still recorded."""
-    audit.record(
-        AuditEvent.Action.DENIED,
-        object_type=model._meta.label,
-        object_id=pk,
-        person_id=person_id,
-        outcome=AuditEvent.Outcome.DENIED,
-        reason="read-only access" if forbidden else "not visible to this user",
-    )
 
 
 def emergency_grant_for(user: User, person: Person) -> object | None:
@@ -98,6 +86,6 @@ def get_supervisee_for(user: User, pk: int) -> User:
 
     supervisee = UserModel.objects.supervised_by(user).filter(pk=pk).first() if user.is_supervisor else None
     if supervisee is None:
-        _refuse(UserModel, pk, person_id=None)
+        audit.record_denial(UserModel, pk, person_id=None)
         raise Http404("No such practitioner.")
     return supervisee

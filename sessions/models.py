@@ -31,25 +31,6 @@ class PersonQuerySet(models.QuerySet):
         emergency = Q(pk__in=EmergencyAccess.objects.active_for(user).values("person_id"))
         return self.filter(mine | supervised | emergency)
 
-    def for_admin_directory(self, name: str) -> PersonQuerySet:
-        """Admins find people by name to manage consent and requests; the directory carries no notes."""
-        return (
-            self.filter(preferred_name__icontains=name.strip())
-            .select_related("practitioner")
-            .only(
-                "pk",
-                "preferred_name",
-                "support_started",
-                "support_ended",
-                "erased_at",
-                "practitioner__first_name",
-                "practitioner__last_name",
-                "practitioner__display_name",
-                "practitioner__username",
-            )
-            .order_by("preferred_name", "pk")
-        )
-
     def for_caseload(self) -> PersonQuerySet:
         """What the caseload page shows: last session, the follow-up it set, and whether it is overdue."""
         latest = SupportSession.objects.filter(person=OuterRef("pk")).order_by("-occurred_at", "-pk")

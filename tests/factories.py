@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from chime.models import User
+from ethics.models import Consent, ConsentWording, ContentKind, SharingPurpose
 from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
 
 TEST_PASSWORD = "a-long-test-password-42"
@@ -77,3 +78,42 @@ class SupportSessionFactory(factory.django.DjangoModelFactory):
         if create:
             for code in extracted if extracted is not None else ["hope"]:
                 SessionArea.objects.create(session=obj, area=code, note=f"A note about {code}.")
+
+
+class SharingPurposeFactory(factory.django.DjangoModelFactory):
+    """Purposes are loaded by a migration, but browser tests flush the database, so tests make their own."""
+
+    class Meta:
+        model = SharingPurpose
+        django_get_or_create = ("name",)
+
+    name = "Housing"
+
+
+class ConsentWordingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentWording
+        django_get_or_create = ("purpose", "version")
+
+    purpose = factory.SubFactory(SharingPurposeFactory)
+    version = 1
+    text = "I agree that the information I have chosen may be shared with the organisation named below."
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A consent given ten days ago that ends in a year. Tests of changes go through the services instead."""
+
+    class Meta:
+        model = Consent
+
+    person = factory.SubFactory(PersonFactory)
+    wording = factory.SubFactory(ConsentWordingFactory)
+    purpose = factory.LazyAttribute(lambda c: c.wording.purpose)
+    recipient = "Riverside Housing"
+    content_kinds = factory.LazyFunction(
+        lambda: [ContentKind.CONTACT_DETAILS, ContentKind.GOALS_AND_STRENGTHS]
+    )
+    how_given = Consent.HowGiven.WRITTEN
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=365))
+    recorded_by = factory.LazyAttribute(lambda c: c.person.practitioner)

@@ -10,18 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ethics import access
-from ethics.forms import DirectorySearchForm, ErasureDecisionForm
+from ethics.forms import ErasureDecisionForm
 from ethics.models import ErasureRequest, SubjectAccessRequest
 from ethics.services import rights
 
 
 def rights_home(request: HttpRequest) -> HttpResponse:
     access.require_admin(request.user)
-    form = DirectorySearchForm(request.GET or None)
-    people = access.admin_directory(request.user, form.cleaned_data["name"]) if form.is_valid() else None
     context = {
-        "form": form,
-        "people": people,
         "access_requests": SubjectAccessRequest.objects.filter(completed_at__isnull=True).select_related(
             "person"
         ),

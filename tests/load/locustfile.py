@@ -29,8 +29,11 @@ class Practitioner(HttpUser):
         self.username = random.choice(USERNAMES)  # noqa: S311 - load test traffic
         page = self.client.get("/login/", name="login page")
         token = CSRF.search(page.text).group(1)
-        self.client.post("/login/", {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-                         name="log in")
+        self.client.post(
+            "/login/",
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="log in",
+        )
         self.people = [int(pk) for pk in PERSON.findall(self.client.get("/", name="caseload").text)] or [0]
 
     @task(3)
@@ -58,8 +61,13 @@ class Practitioner(HttpUser):
             "empowerment_note": "Load test: made a plan for Friday.",
             "submission_key": key,
         }
-        with self.client.post(f"/people/{person}/sessions/new/", data, name="log a session", allow_redirects=False,
-                              catch_response=True) as response:
+        with self.client.post(
+            f"/people/{person}/sessions/new/",
+            data,
+            name="log a session",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if response.status_code == 302:
                 CONFIRMED.append(key)
                 response.success()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ethics.demo import ensure_demo_consents
 from sessions import demo
 
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
     ) -> None:
         users = demo.ensure_demo_accounts()
         added = demo.ensure_demo_people(users)
-        self.stdout.write(f"Demo organisation ready ({added} new demo sessions).")
+        consents = ensure_demo_consents(users)
+        self.stdout.write(
+            f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents)."
+        )
         if scale:
             self.stdout.write(f"Adding bulk data: {scale} practitioners …")
             counts = demo.seed_scale(

@@ -1,0 +1,229 @@
+"""Information leaves the organisation only through here.
+
+`share_information` allows a share only when an active consent covers its purpose, recipient and content
+(`find_covering_consent`, the one consent check), records it as a `Disclosure` with the pack exactly as shared,
+and audits it. A refused share is audited too, with the reason, and nothing is recorded as shared.
+`record_disclosure` is the only writer of disclosures: the risk-of-harm exception will call it with its own basis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from ethics import audit
+from ethics.access import can_manage_consent, can_read_sessions
+from ethics.models import AuditEvent, Consent, ContentKind, Disclosure, SharingPurpose
+from sessions.models import SupportSession
+
+if TYPE_CHECKING:
+    from chime.models import User
+    from sessions.models import Person
+
+
+class SharingError(Exception):
+    """A share was refused. `code` says why; the message says it to people, plainly."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def find_covering_consent(
+    *,
+    person: Person,
+    purpose: SharingPurpose,
+    recipient: str,
+    content_kinds: Iterable[str],
+    on: dt.date | None = None,
+) -> Consent:
+    """The active consent that covers sharing these kinds of content with this recipient for this purpose.
+
+    Raises SharingError saying why not: withdrawn (and when), expired (and when), not covering some of the
+    content, or no consent at all for this purpose and recipient.
+    """
+    on = on or timezone.localdate()
+    kinds = list(content_kinds)
+    found = Consent.objects.covering(
+        person=person, purpose=purpose, recipient=recipient, content_kinds=kinds, on=on
+    ).order_by("-recorded_at", "-pk")
+    consent = found.first()
+    if consent is None:
+        raise _why_not_covered(person, purpose, recipient, kinds, on)
+    return consent
+
+
+def _why_not_covered(
+    person: Person, purpose: SharingPurpose, recipient: str, kinds: list[str], on: dt.date
+) -> SharingError:
+    latest = list(
+        Consent.objects.current()
+        .filter(person=person, purpose=purpose, recipient__iexact=recipient.strip())
+        .order_by("-recorded_at", "-pk")
+    )
+    about = f"{person}’s consent to share with {recipient.strip()} for “{purpose}”"
+    active = [c for c in latest if not c.is_withdrawn and not c.is_expired(on) and c.given_on <= on]
+    if active:
+        labels = dict(ContentKind.choices)
+        missing = sorted({labels[k] for k in kinds} - {labels[k] for k in active[0].content_kinds})
+        return SharingError("content_not_covered", f"{about} does not include: {', '.join(missing)}.")
+    if latest and latest[0].is_withdrawn:
+        return SharingError(
+            "withdrawn",
+            f"{about} was withdrawn on {latest[0].withdrawn_on:%-d %B %Y}. Nothing can be shared under it.",
+        )
+    if latest and latest[0].is_expired(on):
+        return SharingError(
+            "expired",
+            f"{about} expired on {latest[0].expires_on:%-d %B %Y}. Renew it with them before sharing anything.",
+        )
+    return SharingError(
+        "no_consent", f"{person} has not given consent to share with {recipient.strip()} for “{purpose}”."
+    )
+
+
+def share_information(
+    *,
+    person: Person,
+    purpose: SharingPurpose,
+    recipient: str,
+    content_kinds: Iterable[str],
+    shared_by: User,
+    sessions: Iterable[SupportSession] = (),
+) -> Disclosure:
+    """Share chosen information under the person's consent, and record it as a disclosure.
+
+    Raises SharingError when the share is not allowed; the refusal is audited (outcome denied) all the same.
+    """
+    kinds = list(dict.fromkeys(content_kinds))
+    try:
+        return _share_under_consent(person, purpose, recipient.strip(), kinds, list(sessions), shared_by)
+    except SharingError as refusal:
+        audit.record(
+            AuditEvent.Action.SHARE,
+            object_type=Disclosure._meta.label,
+            person_id=person.pk,
+            outcome=AuditEvent.Outcome.DENIED,
+            actor=shared_by,
+            reason=f"{refusal.code}; purpose: {purpose.name}",
+        )
+        raise
+
+
+@transaction.atomic
+def _share_under_consent(
+    person: Person,
+    purpose: SharingPurpose,
+    recipient: str,
+    kinds: list[str],
+    sessions: list[SupportSession],
+    shared_by: User,
+) -> Disclosure:
+    _check_request(person, kinds, sessions, shared_by)
+    consent = find_covering_consent(person=person, purpose=purpose, recipient=recipient, content_kinds=kinds)
+    # Hold the consent row until this share is recorded: a withdrawal locks the same row, so it waits for this
+    # share or this share sees the withdrawal. Never both at once.
+    Consent.objects.select_for_update().filter(pk=consent.pk).first()
+    if Consent.objects.filter(supersedes=consent).exists():
+        consent = find_covering_consent(
+            person=person, purpose=purpose, recipient=recipient, content_kinds=kinds
+        )
+    return record_disclosure(
+        person=person,
+        purpose=purpose,
+        recipient=recipient,
+        content_kinds=kinds,
+        content=build_pack(person, kinds, sessions),
+        shared_by=shared_by,
+        consent=consent,
+    )
+
+
+def _check_request(person: Person, kinds: list[str], sessions: list[SupportSession], shared_by: User) -> None:
+    if not can_manage_consent(shared_by, person):
+        raise SharingError(
+            "not_allowed", "Only the person's practitioner or an admin can share their information."
+        )
+    if not kinds or not set(kinds) <= set(ContentKind.values):
+        raise SharingError("nothing_chosen", "Choose what to share.")
+    wants_sessions = ContentKind.SESSION_SUMMARIES in kinds
+    if wants_sessions and not can_read_sessions(shared_by, person):
+        raise SharingError(
+            "notes_need_to_know",
+            "Only the person's practitioner can share session summaries: admins do not read session notes.",
+        )
+    if wants_sessions and not sessions:
+        raise SharingError("no_sessions", "Choose which sessions to summarise.")
+    if any(session.person_id != person.pk for session in sessions):
+        raise SharingError("wrong_person", "Choose sessions with this person only.")
+
+
+@transaction.atomic
+def record_disclosure(
+    *,
+    person: Person,
+    purpose: SharingPurpose,
+    recipient: str,
+    content_kinds: list[str],
+    content: dict[str, object],
+    shared_by: User,
+    consent: Consent | None = None,
+    legal_basis: str = Disclosure.LegalBasis.CONSENT,
+    justification: str = "",
+) -> Disclosure:
+    """Write one disclosure and its `share` audit row. Callers decide first that the share is allowed."""
+    disclosure = Disclosure.objects.create(
+        person=person,
+        purpose=purpose,
+        recipient=recipient,
+        content_kinds=content_kinds,
+        content=content,
+        legal_basis=legal_basis,
+        consent=consent,
+        justification=justification,
+        shared_by=shared_by,
+        shared_at=timezone.now(),
+    )
+    basis = f"under consent {consent.pk}" if consent else f"basis: {legal_basis}"
+    audit.record(
+        AuditEvent.Action.SHARE,
+        obj=disclosure,
+        person_id=person.pk,
+        actor=shared_by,
+        reason=f"{basis}; purpose: {purpose.name}; content: {', '.join(content_kinds)}",
+    )
+    return disclosure
+
+
+def build_pack(person: Person, kinds: list[str], sessions: list[SupportSession]) -> dict[str, object]:
+    """The pack as it leaves the organisation: the person's name, then only the chosen content."""
+    pack: dict[str, object] = {"person": {"name": person.preferred_name, "pronouns": person.pronouns}}
+    if ContentKind.CONTACT_DETAILS in kinds:
+        pack[ContentKind.CONTACT_DETAILS] = {"phone": person.phone, "email": person.email}
+    if ContentKind.GOALS_AND_STRENGTHS in kinds:
+        pack[ContentKind.GOALS_AND_STRENGTHS] = {"goals": person.goals, "strengths": person.strengths}
+    if ContentKind.SESSION_SUMMARIES in kinds:
+        pack[ContentKind.SESSION_SUMMARIES] = [_session_summary(s) for s in _with_areas(sessions)]
+    return pack
+
+
+def _with_areas(sessions: list[SupportSession]) -> list[SupportSession]:
+    return list(
+        SupportSession.objects.filter(pk__in=[s.pk for s in sessions])
+        .prefetch_related("areas")
+        .order_by("occurred_at", "pk")
+    )
+
+
+def _session_summary(session: SupportSession) -> dict[str, object]:
+    return {
+        "date": f"{session.occurred_on:%-d %B %Y}",
+        "how": session.get_mode_display(),
+        "minutes": session.duration_minutes,
+        "areas": [{"area": area.get_area_display(), "note": area.note} for area in session.areas.all()],
+        "next_steps": session.next_steps,
+    }

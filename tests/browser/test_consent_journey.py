@@ -1,0 +1,78 @@
+"""An admin records a consent, shares under it, withdraws it, and the next share is refused: in a real Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from ethics.models import AuditEvent, Consent, Disclosure
+from tests.factories import TEST_PASSWORD, ConsentWordingFactory, PersonFactory, SharingPurposeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_admin_records_consent_shares_under_it_withdraws_it_and_the_next_share_is_refused(
+    page: Page, live_server, admin_user, practitioner
+):
+    PersonFactory(practitioner=practitioner, preferred_name="Dee", strengths="Green fingers.")
+    wording = ConsentWordingFactory(purpose=SharingPurposeFactory(name="Housing"))
+    log_in(page, live_server.url, "admin")
+
+    page.get_by_role("link", name="People directory").click()
+    page.get_by_label("Name").fill("Dee")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("link", name="Dee", exact=True).click()
+    expect(page.get_by_role("heading", name="Dee: consent and sharing")).to_be_visible()
+
+    page.get_by_role("link", name="Record consent").click()
+    expect(page.get_by_text(wording.text[:100])).to_be_visible()
+    page.get_by_label("Housing", exact=True).check()
+    page.get_by_label("Who it may be shared with").fill("Riverside Housing")
+    page.get_by_label("Goals and strengths").check()
+    page.get_by_label("How they gave consent").select_option(label="In writing")
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.get_by_text("Consent recorded.")).to_be_visible()
+
+    page.get_by_role("link", name="Share under this consent").click()
+    expect(page.get_by_label("Who it is shared with")).to_have_value("Riverside Housing")
+    page.get_by_label("Goals and strengths").check()
+    page.get_by_role("button", name="Share", exact=True).click()
+    expect(page.get_by_text("Shared with Riverside Housing.")).to_be_visible()
+    expect(page.get_by_text("Green fingers.")).to_be_visible()
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+
+    page.get_by_role("link", name="Dee: consent and sharing").click()
+    page.get_by_role("link", name=re.compile("Details and history")).click()
+    page.get_by_role("link", name="Withdraw consent").click()
+    page.get_by_role("button", name="Withdraw consent now").click()
+    expect(page.get_by_text("Consent withdrawn.")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Version 2 \\(this one\\): withdrawn"))
+    ).to_be_visible()
+
+    page.get_by_role("link", name="Dee: consent and sharing").click()
+    page.get_by_role("link", name="Share information").click()
+    page.get_by_label("Why it is being shared").select_option(label="Housing")
+    page.get_by_label("Who it is shared with").fill("Riverside Housing")
+    page.get_by_label("Goals and strengths").check()
+    page.get_by_role("button", name="Share", exact=True).click()
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text(f"was withdrawn on {timezone.localdate():%-d %B %Y}")
+    expect(refusal).to_contain_text("Nothing can be shared under it.")
+
+    assert Disclosure.objects.count() == 1
+    assert list(Consent.objects.order_by("version").values_list("status", flat=True)) == [
+        "given",
+        "withdrawn",
+    ]
+    assert AuditEvent.objects.filter(action="share", outcome="denied").count() == 1
