@@ -1,9 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
+from accounts import services as account_services
 from chime.models import User
+
+
+@admin.action(description="Reset two-factor sign-in (lost phone): they set it up again at next log-in")
+def reset_two_factor(modeladmin, request, queryset) -> None:
+    for account in queryset:
+        account_services.reset_two_factor(account=account, by=request.user)
+    messages.success(request, f"Two-factor sign-in reset for {queryset.count()} account(s).")
 
 
 @admin.register(User)
@@ -35,6 +43,12 @@ class StaffAdmin(UserAdmin):
         ("Roles", {"fields": ["is_practitioner", "is_supervisor", "is_org_admin", "supervisor"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = [reset_two_factor]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            account_services.sign_out_everywhere(account=obj, by=request.user, reason="account deactivated")
 
     # Admins manage staff accounts here; the admin role, not Django's per-model permissions, decides.
     def has_module_permission(self, request) -> bool:

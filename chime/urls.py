@@ -17,5 +17,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("", include("ethics.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
