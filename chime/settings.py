@@ -207,7 +207,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-    # django-axes logs usernames and IP addresses on every failed log-in; the audit trail records those already.
+    # django-axes logs every failed log-in (usernames and addresses masked); the audit trail records them already.
     "loggers": {"axes": {"level": "ERROR"}},
 }
 
