@@ -1,9 +1,21 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_static import admin as _static_admin  # noqa: F401 - registers, so we can unregister
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chime.accounts import services as account_services
 from chime.models import User
+
+
+@admin.action(description="Reset two-factor sign-in (lost phone): they set it up again at next log-in")
+def reset_two_factor(modeladmin, request, queryset) -> None:
+    for account in queryset:
+        account_services.reset_two_factor(account=account, by=request.user)
+    messages.success(request, f"Two-factor sign-in reset for {queryset.count()} account(s).")
 
 
 @admin.register(User)
@@ -35,6 +47,12 @@ class StaffAdmin(UserAdmin):
         ("Roles", {"fields": ["is_practitioner", "is_supervisor", "is_org_admin", "supervisor"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = [reset_two_factor]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            account_services.sign_out_everywhere(account=obj, by=request.user, reason="account deactivated")
 
     # Admins manage staff accounts here; the admin role, not Django's per-model permissions, decides.
     def has_module_permission(self, request) -> bool:
@@ -52,3 +70,10 @@ class StaffAdmin(UserAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Accounts are deactivated, never deleted: their sessions and audit rows point at them.
         return False
+
+
+# django-otp registers admin pages for devices, which show each person's secret key and QR code: a way to copy
+# someone's second factor. Devices are managed through Chime's own pages and the staff admin's reset action.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

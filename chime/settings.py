@@ -5,6 +5,7 @@ Safe by default: DEBUG is off unless DJANGO_DEBUG=true, and then SECRET_KEY and 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -60,8 +61,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "pgtrigger",
-    "pghistory",
-    "pghistory.admin",
+    "pghistory",  # its admin app ("pghistory.admin") is left out: it would list every event, notes included
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -74,11 +78,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ethics.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chime.accounts.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "chime.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "chime.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lock-out into its page
 ]
 
 ROOT_URLCONF = "chime.urls"
@@ -199,6 +207,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # django-axes logs every failed log-in (usernames and addresses masked); the audit trail records them already.
+    "loggers": {"axes": {"level": "ERROR"}},
 }
 
 # Chime's own settings.
@@ -207,3 +217,30 @@ CHIME_DEMO_MODE = env.bool("CHIME_DEMO_MODE", default=False)
 CHIME_EMERGENCY_ACCESS_MINUTES = env.int("CHIME_EMERGENCY_ACCESS_MINUTES", default=60)
 CHIME_BASE_URL = env.str("CHIME_BASE_URL", default="http://127.0.0.1:8000")
 CHIME_WORDING_FILE = env.path("CHIME_WORDING_FILE", default=BASE_DIR / "chime" / "wording.json")
+
+# Staff account security (chime/accounts/). Two-factor sign-in is required whenever DEBUG is off, except in demo mode,
+# where the banner in every page says it is off.
+CHIME_REQUIRE_2FA = env.bool("CHIME_REQUIRE_2FA", default=not DEBUG) and not CHIME_DEMO_MODE
+OTP_TOTP_ISSUER = "Chime"
+CHIME_IDLE_TIMEOUT_MINUTES = env.int("CHIME_IDLE_TIMEOUT_MINUTES", default=15)
+CHIME_SESSION_MAX_HOURS = env.int("CHIME_SESSION_MAX_HOURS", default=10)
+if CHIME_IDLE_TIMEOUT_MINUTES < 1 or CHIME_SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("CHIME_IDLE_TIMEOUT_MINUTES and CHIME_SESSION_MAX_HOURS must be at least 1.")
+SESSION_COOKIE_AGE = CHIME_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Lock-out after repeated failed log-ins (django-axes): the username tried (whether or not it exists) and the
+# address the attempts came from are each paused.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("CHIME_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("CHIME_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock-out lasts its stated time, not longer
+AXES_LOCKOUT_CALLABLE = "chime.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # log-ins and log-outs are in the audit trail
+AXES_CLIENT_IP_CALLABLE = "ethics.middleware.client_ip"
+AXES_VERBOSE = False

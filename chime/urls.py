@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("", include("ethics.urls")),
+    path("", include("chime.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -170,6 +170,12 @@ def active_emergency_for(user: User, person: Person) -> EmergencyAccess | None:
     return EmergencyAccess.objects.active_for(user).filter(person=person).order_by("-expires_at").first()
 
 
+def require_reviewer(user: User) -> None:
+    """Supervisors and admins review emergency access; for anyone else the review queue does not exist."""
+    if not (user.is_active and (user.is_supervisor or user.is_org_admin)):
+        raise Http404("Not found.")
+
+
 def get_emergency_for_review(user: User, pk: int, *, write: bool = False) -> EmergencyAccess:
     """An emergency use this user may look at: their own (read-only) or one they may review."""
     grant = EmergencyAccess.objects.for_review_queue(user).filter(pk=pk).first()

@@ -17,15 +17,23 @@ def _logged_in(sender, request, user, **kwargs) -> None:
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs) -> None:
     if user is not None:
-        audit.record(AuditEvent.Action.LOGOUT, actor=user, object_type="account", object_id=user.pk)
+        # The reason is set when Chime ends a session itself (accounts.middleware: idle or lifetime limit).
+        reason = getattr(request, "logout_reason", "")
+        audit.record(
+            AuditEvent.Action.LOGOUT, actor=user, object_type="account", object_id=user.pk, reason=reason
+        )
 
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
-    # The username tried is kept (it may be mistyped); the password never is.
+    # The username tried is kept (it may be mistyped); the password never is. While django-axes has the
+    # username locked out the password is not even checked: that attempt is recorded as refused, and axes
+    # does not count it again.
+    locked_out = bool(getattr(request, "axes_locked_out", False))
     audit.record(
         AuditEvent.Action.LOGIN_FAILED,
-        outcome=AuditEvent.Outcome.FAILED,
+        outcome=AuditEvent.Outcome.DENIED if locked_out else AuditEvent.Outcome.FAILED,
         object_type="account",
         actor_username=str(credentials.get("username", "")),
+        reason="locked out after repeated failed log-ins" if locked_out else "",
     )

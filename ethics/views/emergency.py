@@ -41,6 +41,7 @@ def emergency_declare(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 def emergency_reviews(request: HttpRequest) -> HttpResponse:
+    access.require_reviewer(request.user)
     queue = EmergencyAccess.objects.for_review_queue(request.user)
     return render(
         request,

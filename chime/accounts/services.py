@@ -1,0 +1,163 @@
+"""Writes for staff account security: two-factor devices and ending a member of staff's sessions."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import TYPE_CHECKING
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from chime.accounts import session_limits
+from ethics import audit
+from ethics.models import AuditEvent
+
+if TYPE_CHECKING:
+    from chime.models import User
+
+BACKUP_CODE_COUNT = 10
+APP_DEVICE_NAME = "Authenticator app"
+BACKUP_DEVICE_NAME = "Backup codes"
+
+
+class TwoFactorError(Exception):
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def authenticator_to_set_up(*, user: User) -> TOTPDevice:
+    """The user's authenticator device waiting to be confirmed, made on first visit and kept until then."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+
+
+def secret_for_typing(device: TOTPDevice) -> str:
+    """The secret in base32, in groups of four, for people who type it into their app instead of scanning."""
+    secret = base64.b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    """The device's set-up link as a QR code: an SVG image in a data URI, drawn here (no outside service)."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _check_code(device: Device, code: str) -> None:
+    # Not inside a transaction of ours: a wrong code must stay counted by the device's throttle.
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise TwoFactorError(
+            "Too many wrong codes in a row. Wait a minute, then try again.", code="throttled"
+        )
+    if not django_otp.verify_token(device.user, device.persistent_id, code.replace(" ", "").lower()):
+        raise TwoFactorError(
+            "That code did not match. Check the code in your app and try again.", code="wrong"
+        )
+
+
+def confirm_authenticator(*, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the app the user has just set up with a code from it, and give them new backup codes."""
+    try:
+        _check_code(device, code)
+    except TwoFactorError:
+        audit.record(
+            AuditEvent.Action.LOGIN_FAILED,
+            outcome=AuditEvent.Outcome.FAILED,
+            actor=device.user,
+            object_type="account",
+            object_id=device.user_id,
+            reason="two-factor set-up: wrong code",
+        )
+        raise
+    return _confirm(device)
+
+
+@transaction.atomic
+def _confirm(device: TOTPDevice) -> list[str]:
+    device.refresh_from_db()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _replace_backup_codes(device.user)
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        actor=device.user,
+        object_type="account",
+        object_id=device.user_id,
+        reason="two-factor sign-in set up",
+    )
+    return codes
+
+
+def _replace_backup_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    backup = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    return codes
+
+
+def verify_second_step(*, user: User, code: str) -> Device:
+    """Check a code from the user's app (six digits) or one of their backup codes (letters and digits, used once)."""
+    cleaned = code.replace(" ", "")
+    model = TOTPDevice if cleaned.isdigit() else StaticDevice
+    device = model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    try:
+        if device is None:
+            raise TwoFactorError("That code did not match. Check the code and try again.", code="wrong")
+        _check_code(device, cleaned)
+    except TwoFactorError as error:
+        audit.record(
+            AuditEvent.Action.LOGIN_FAILED,
+            outcome=AuditEvent.Outcome.FAILED,
+            actor=user,
+            object_type="account",
+            object_id=user.pk,
+            reason=f"two-factor code refused ({error.code})",
+        )
+        raise
+    method = "backup code" if model is StaticDevice else "authenticator app"
+    audit.record(
+        AuditEvent.Action.LOGIN,
+        actor=user,
+        object_type="account",
+        object_id=user.pk,
+        reason=f"second step: {method}",
+    )
+    return device
+
+
+@transaction.atomic
+def reset_two_factor(*, account: User, by: User) -> None:
+    """Remove a member of staff's two-factor devices (a lost phone) and sign them out everywhere.
+
+    They set up a new app at their next log-in."""
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=account).delete()
+    sign_out_everywhere(account=account, by=by, reason="two-factor sign-in reset")
+
+
+@transaction.atomic
+def sign_out_everywhere(*, account: User, by: User | None, reason: str) -> int:
+    """End every session signed in as `account` at once (e.g. when the account is deactivated)."""
+    keys = session_limits.session_keys_of(account.pk, timezone.now())
+    Session.objects.filter(session_key__in=keys).delete()
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        actor=by,
+        object_type="account",
+        object_id=account.pk,
+        reason=f"signed out everywhere ({len(keys)} session{'s' if len(keys) != 1 else ''}): {reason}",
+    )
+    return len(keys)

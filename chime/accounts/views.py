@@ -1,0 +1,74 @@
+"""The second step of logging in: setting up an authenticator app, and entering a code from it."""
+
+from __future__ import annotations
+
+import django_otp
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from chime.accounts import services
+from chime.accounts.forms import CodeForm, SecondStepForm
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if safe else "/"
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    if django_otp.user_has_device(request.user):
+        return redirect(_next(request) if request.user.is_verified() else "two-factor-verify")
+    device = services.authenticator_to_set_up(user=request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.confirm_authenticator(device=device, code=form.cleaned_data["code"])
+        except services.TwoFactorError as error:
+            form.add_error("code", str(error))
+        else:
+            django_otp.login(request, device)
+            return render(request, "chime/backup_codes.html", {"codes": codes, "next": _next(request)})
+    context = {
+        "form": form,
+        "next": _next(request),
+        "qr_code": services.qr_code_data_uri(device),
+        "secret": services.secret_for_typing(device),
+    }
+    return render(request, "chime/two_factor_setup.html", context)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_next(request))
+    if not django_otp.user_has_device(request.user):
+        return redirect("two-factor-setup")
+    form = SecondStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.verify_second_step(user=request.user, code=form.cleaned_data["code"])
+        except services.TwoFactorError as error:
+            form.add_error("code", str(error))
+        else:
+            django_otp.login(request, device)
+            return redirect(_next(request))
+    return render(request, "chime/two_factor_verify.html", {"form": form, "next": _next(request)})
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this instead of the login page while a username is locked out.
+
+    The same page answers for every username, existing or not, so it reveals nothing about accounts."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429)

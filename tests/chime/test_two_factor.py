@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ethics.models import AuditEvent
+from tests.chime.conftest import code_from
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.usefixtures("two_factor_on")
+
+
+def test_staff_without_an_app_are_sent_to_set_one_up_before_any_page(client, practitioner, person):
+    client.force_login(practitioner)
+    for url in ["/", f"/people/{person.pk}/", "/notifications/", "/password/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/account/two-factor/?next=")
+
+
+def test_the_set_up_page_shows_a_qr_code_drawn_here_and_the_key_to_type(client, practitioner):
+    client.force_login(practitioner)
+    response = client.get("/account/two-factor/")
+    device = TOTPDevice.objects.get(user=practitioner, confirmed=False)
+    assert response.status_code == 200
+    assert b'src="data:image/svg+xml;base64,' in response.content
+    typed = response.context["secret"].replace(" ", "")
+    assert base64.b32decode(typed) == device.bin_key
+    assert typed[:4].encode() in response.content
+
+
+def test_visiting_the_set_up_page_again_keeps_the_same_key(client, practitioner):
+    client.force_login(practitioner)
+    first = client.get("/account/two-factor/").context["secret"]
+    assert client.get("/account/two-factor/").context["secret"] == first
+    assert TOTPDevice.objects.filter(user=practitioner).count() == 1
+
+
+def test_a_code_from_the_new_app_confirms_it_shows_backup_codes_and_opens_chime(client, practitioner):
+    client.force_login(practitioner)
+    client.get("/account/two-factor/")
+    device = TOTPDevice.objects.get(user=practitioner)
+    response = client.post("/account/two-factor/", {"code": code_from(device), "next": "/notifications/"})
+    assert response.status_code == 200
+    codes = response.context["codes"]
+    assert len(codes) == 10
+    assert set(StaticToken.objects.filter(device__user=practitioner).values_list("token", flat=True)) == set(
+        codes
+    )
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+    assert AuditEvent.objects.filter(action="update", reason="two-factor sign-in set up").count() == 1
+
+
+def test_a_wrong_code_at_set_up_is_refused_beside_the_field_and_confirms_nothing(client, practitioner):
+    client.force_login(practitioner)
+    client.get("/account/two-factor/")
+    response = client.post("/account/two-factor/", {"code": "000000"})
+    assert response.status_code == 200
+    assert "did not match" in response.context["form"].errors["code"][0]
+    assert not TOTPDevice.objects.filter(user=practitioner, confirmed=True).exists()
+    assert not StaticToken.objects.exists()
+    assert client.get("/").status_code == 302
+
+
+def test_each_log_in_asks_for_a_code_before_any_page(client, practitioner, app_of):
+    app_of(practitioner)
+    response = client.post("/login/", {"username": "practitioner", "password": TEST_PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/account/two-factor/verify/?next=%2F"
+    assert b"Enter your code" in response.content
+    assert client.get("/notifications/")["Location"].startswith("/account/two-factor/verify/")
+
+
+def test_a_code_from_the_app_completes_the_log_in_and_is_audited(client, practitioner, app_of):
+    device = app_of(practitioner)
+    client.post("/login/", {"username": "practitioner", "password": TEST_PASSWORD})
+    response = client.post(
+        "/account/two-factor/verify/", {"code": code_from(device), "next": "/notifications/"}
+    )
+    assert response["Location"] == "/notifications/"
+    assert client.get("/").status_code == 200
+    event = AuditEvent.objects.filter(action="login").last()
+    assert (event.actor, event.reason) == (practitioner, "second step: authenticator app")
+
+
+def test_a_code_cannot_be_used_twice(client, practitioner, app_of):
+    device = app_of(practitioner)
+    code = code_from(device)
+    client.force_login(practitioner)
+    client.post("/account/two-factor/verify/", {"code": code})
+    client.post("/logout/")
+    client.force_login(practitioner)
+    response = client.post("/account/two-factor/verify/", {"code": code})
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_a_backup_code_works_once(client, practitioner, app_of):
+    app_of(practitioner)
+    client.force_login(practitioner)
+    assert client.post("/account/two-factor/verify/", {"code": "ABCD 2345"}).status_code == 302
+    assert client.get("/").status_code == 200
+    assert not StaticToken.objects.filter(token="abcd2345").exists()
+    client.post("/logout/")
+    client.force_login(practitioner)
+    response = client.post("/account/two-factor/verify/", {"code": "abcd2345"})
+    assert "did not match" in response.context["form"].errors["code"][0]
+
+
+def test_a_wrong_code_is_refused_and_audited_as_a_failed_log_in(client, practitioner, app_of):
+    app_of(practitioner)
+    client.force_login(practitioner)
+    response = client.post("/account/two-factor/verify/", {"code": "123456"})
+    assert "did not match" in response.context["form"].errors["code"][0]
+    event = AuditEvent.objects.get(action="login_failed")
+    assert (event.actor, event.outcome, event.reason) == (
+        practitioner,
+        "failed",
+        "two-factor code refused (wrong)",
+    )
+    assert "123456" not in event.reason
+
+
+def test_wrong_codes_in_a_row_make_the_next_try_wait(client, practitioner, app_of):
+    device = app_of(practitioner)
+    client.force_login(practitioner)
+    client.post("/account/two-factor/verify/", {"code": "123456"})
+    response = client.post("/account/two-factor/verify/", {"code": code_from(device)})
+    assert "Wait a minute" in response.context["form"].errors["code"][0]
+
+
+def test_the_django_admin_also_needs_the_second_step(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/")["Location"].startswith("/account/two-factor/")
+
+
+def test_logging_out_is_possible_before_the_second_step(client, practitioner, app_of):
+    app_of(practitioner)
+    client.force_login(practitioner)
+    assert client.post("/logout/")["Location"] == "/login/"
+
+
+def test_next_never_leads_off_the_site(client, practitioner, app_of):
+    device = app_of(practitioner)
+    client.force_login(practitioner)
+    response = client.post(
+        "/account/two-factor/verify/", {"code": code_from(device), "next": "https://evil.test/"}
+    )
+    assert response["Location"] == "/"
+
+
+def _setting_with(env_changes: dict[str, str]) -> str:
+    env = {**os.environ, **env_changes}
+    env.pop("CHIME_REQUIRE_2FA", None)
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.CHIME_REQUIRE_2FA)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=django_settings.BASE_DIR,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_two_factor_is_required_by_default_when_debug_is_off_and_not_in_demo_mode():
+    assert _setting_with({"DJANGO_DEBUG": "false"}) == "True"
+    assert _setting_with({"DJANGO_DEBUG": "false", "CHIME_DEMO_MODE": "true"}) == "False"
+    assert _setting_with({"DJANGO_DEBUG": "true"}) == "False"

@@ -1,0 +1,56 @@
+"""The Django admin is no back door: session notes, safeguarding concerns, audit rows and their histories are
+read only through Chime's own pages, where the access layer decides and every look is audited."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django_otp.models import Device
+from pghistory.models import Event
+
+from ethics.models import AuditEvent
+
+
+def _is_confidential(model: type) -> bool:
+    name = model._meta.label_lower
+    return (
+        model._meta.app_label in {"support", "pghistory"}  # people, sessions, notes and their versions
+        or issubclass(model, (AuditEvent, Event, Device))  # audit rows, edit histories, second-factor secrets
+        or "concern" in name
+        or "safeguard" in name
+    )
+
+
+def test_no_confidential_model_is_registered_in_the_django_admin():
+    exposed = sorted(model._meta.label for model in admin.site._registry if _is_confidential(model))
+    assert exposed == [], f"Registered in the Django admin, where no access rule or audit applies: {exposed}"
+
+
+def test_the_check_above_knows_the_confidential_models():
+    labels = {model._meta.label for model in apps.get_models() if _is_confidential(model)}
+    expected = {"support.Person", "support.SupportSession", "support.SessionArea", "ethics.AuditEvent"}
+    assert expected | {"support.SupportSessionVersion", "pghistory.Events", "otp_totp.TOTPDevice"} <= labels
+
+
+def test_pghistorys_own_admin_which_lists_every_event_is_not_installed():
+    assert "pghistory.admin" not in settings.INSTALLED_APPS
+
+
+def test_an_admin_sees_only_staff_accounts_and_consent_wordings_in_the_django_admin(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    listed = [entry["object_name"] for app in response.context["app_list"] for entry in app["models"]]
+    # Staff accounts, and the organisation's own consent purposes and wordings: nothing about a person.
+    assert sorted(listed) == ["ConsentWording", "SharingPurpose", "User"]
+
+
+def test_staff_accounts_can_be_deactivated_but_never_deleted_in_the_admin(client, admin_user, practitioner):
+    client.force_login(admin_user)
+    assert client.get(f"/admin/chime/user/{practitioner.pk}/delete/").status_code == 403
+
+
+def test_people_outside_the_admin_role_cannot_open_the_django_admin(client, supervisor):
+    client.force_login(supervisor)
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")

@@ -1,0 +1,252 @@
+"""Every URL × every role: who gets a page, who is sent to log in, who is refused, and who is told "not found".
+
+The matrix has one entry per URL name. A URL added to the project without an entry here fails
+`test_every_url_is_in_the_matrix`, naming the URL. Objects belong to `practitioner` (supervised by `supervisor`),
+so for everyone else an object URL must answer 404 exactly as if the object did not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ethics.services.emergency import declare_emergency_access
+from ethics.services.rights import record_erasure_request, record_subject_access_request
+from ethics.services.sharing import share_information
+from tests.factories import ConsentFactory, PractitionerFactory, SupportSessionFactory
+
+PERSONAS = {
+    "anonymous": None,
+    "practitioner": "practitioner",
+    "other": "other_practitioner",  # another practitioner, another supervisor
+    "supervisor": "supervisor",  # the practitioner's supervisor
+    "admin": "admin_user",
+    "outsider": "outsider",  # signed in, no role
+}
+SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own login and permissions (tests/ethics/test_admin_*)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    to: str  # the start of the Location header
+
+    def __str__(self) -> str:
+        return f"302 to {self.to}"
+
+
+LOGIN = Redirect("/login/?next=")
+
+
+def roles(*, practitioner, other, supervisor, admin, outsider, anonymous=LOGIN) -> dict[str, object]:
+    """What each persona gets. Every persona must be named, so adding a role means deciding for every URL."""
+    return {
+        "anonymous": anonymous,
+        "practitioner": practitioner,
+        "other": other,
+        "supervisor": supervisor,
+        "admin": admin,
+        "outsider": outsider,
+    }
+
+
+def everyone(outcome, *, anonymous=LOGIN) -> dict[str, object]:
+    """The same outcome for every signed-in persona."""
+    return roles(
+        practitioner=outcome,
+        other=outcome,
+        supervisor=outcome,
+        admin=outcome,
+        outsider=outcome,
+        anonymous=anonymous,
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    get: dict[str, object]
+    post: dict[str, object] | None = None  # None: the view takes no POST
+    args: Callable[[SimpleNamespace], list] = field(default=lambda world: [])
+
+
+OWNER_READS = roles(practitioner=200, other=404, supervisor=200, admin=404, outsider=404)
+OWNER_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=404, outsider=404)  # empty form: 200
+NOBODY = {"practitioner": 404, "other": 404, "supervisor": 404, "outsider": 404}
+ADMINS_ONLY = roles(**NOBODY, admin=200)
+REVIEWERS = roles(practitioner=404, other=404, supervisor=200, admin=200, outsider=404)
+CONSENT_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404)
+CONSENT_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404)
+PERSON = lambda world: [world.person.pk]  # noqa: E731
+CONSENT = lambda world: [world.consent.pk]  # noqa: E731
+DISCLOSURE = lambda world: [world.disclosure.pk]  # noqa: E731
+GRANT = lambda world: [world.grant.pk]  # noqa: E731
+ACCESS_REQUEST = lambda world: [world.access_request.pk]  # noqa: E731
+ERASURE = lambda world: [world.erasure.pk]  # noqa: E731
+SESSION = lambda world: [world.session.pk]  # noqa: E731
+
+MATRIX: dict[str, Row] = {
+    # chime: log in and out, password, the framework page, notifications, the wording hint
+    "login": Row(get=everyone(Redirect("/"), anonymous=200), post=everyone(Redirect("/"), anonymous=200)),
+    "logout": Row(get=everyone(405), post=everyone(Redirect("/login/"))),
+    "password_change": Row(get=everyone(200), post=everyone(200)),
+    "password_change_done": Row(get=everyone(200)),
+    "framework": Row(get=everyone(200)),
+    "notifications": Row(get=everyone(200)),
+    "notifications-read": Row(get=everyone(405), post=everyone(Redirect("/notifications/"))),
+    "wording-check": Row(get=everyone(405), post=everyone(200)),
+    # sessions: caseloads, people and their sessions
+    "home": Row(get=everyone(200)),
+    "supervisee-caseload": Row(
+        args=lambda world: [world.practitioner.pk],
+        get=roles(practitioner=404, other=404, supervisor=200, admin=404, outsider=404),
+    ),
+    "person-create": Row(
+        get=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403),
+        post=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403),
+    ),
+    "person-detail": Row(args=PERSON, get=OWNER_READS, post=OWNER_READS),
+    "person-edit": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
+    "person-move": Row(
+        args=PERSON,
+        get=roles(practitioner=403, other=404, supervisor=200, admin=404, outsider=404),
+        post=roles(practitioner=403, other=404, supervisor=200, admin=404, outsider=404),
+    ),
+    "session-create": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
+    "session-detail": Row(args=SESSION, get=OWNER_READS, post=OWNER_READS),
+    "session-edit": Row(args=SESSION, get=OWNER_WRITES, post=OWNER_WRITES),
+    "session-history": Row(args=SESSION, get=OWNER_READS, post=OWNER_READS),
+    # ethics: consent records and sharing (admins manage all; practitioners their caseload; supervisors read)
+    "person-consents": Row(args=PERSON, get=CONSENT_READS, post=CONSENT_READS),
+    "consent-create": Row(args=PERSON, get=CONSENT_WRITES, post=CONSENT_WRITES),
+    "share": Row(args=PERSON, get=CONSENT_WRITES, post=CONSENT_WRITES),
+    "consent-detail": Row(args=CONSENT, get=CONSENT_READS, post=CONSENT_READS),
+    "consent-receipt": Row(args=CONSENT, get=CONSENT_READS, post=CONSENT_READS),
+    "consent-renew": Row(args=CONSENT, get=CONSENT_WRITES, post=CONSENT_WRITES),
+    "consent-withdraw": Row(args=CONSENT, get=CONSENT_WRITES, post=CONSENT_WRITES),
+    "consents-expiring": Row(get=everyone(200), post=everyone(200)),  # each sees only what they may read
+    "disclosure-pack": Row(args=DISCLOSURE, get=CONSENT_READS, post=CONSENT_READS),
+    "people-directory": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    # ethics: the emergency exception (declared by a practitioner who is none of the personas)
+    "emergency-search": Row(
+        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403),
+    ),
+    "emergency-declare": Row(
+        args=PERSON,
+        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
+    ),
+    "emergency-reviews": Row(get=REVIEWERS, post=REVIEWERS),
+    "emergency-review": Row(args=GRANT, get=REVIEWERS, post=REVIEWERS),
+    # ethics: data-subject rights (admins only; everyone else is told the page does not exist)
+    "rights": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "rights-person": Row(args=PERSON, get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "person-audit": Row(args=PERSON, get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "access-request-create": Row(
+        args=PERSON, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/rights/access/"))
+    ),
+    "erasure-request-create": Row(
+        args=PERSON, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/rights/erasure/"))
+    ),
+    "access-request": Row(args=ACCESS_REQUEST, get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "erasure-request": Row(args=ERASURE, get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "erasure-approve": Row(
+        args=ERASURE, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/rights/erasure/"))
+    ),
+    # accounts: the second step of logging in (two-factor sign-in is off in this test run: nobody has an app)
+    "two-factor-setup": Row(get=everyone(200), post=everyone(200)),
+    "two-factor-verify": Row(
+        get=everyone(Redirect("/account/two-factor/")), post=everyone(Redirect("/account/two-factor/"))
+    ),
+}
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield (
+                (f"{namespace}{pattern.name}" if pattern.name else None),
+                prefix + str(pattern.pattern),
+                pattern,
+            )
+
+
+def test_every_url_is_in_the_matrix():
+    routes = list(_walk(get_resolver().url_patterns))
+    unnamed = [route for name, route, _ in routes if name is None]
+    missing = sorted(f"{name} (/{route})" for name, route, _ in routes if name and name not in MATRIX)
+    assert not unnamed, f"Give these URL patterns a name and add them to MATRIX: {unnamed}"
+    assert not missing, f"Add these URLs to MATRIX in tests/ethics/test_url_matrix.py: {missing}"
+
+
+def test_the_matrix_names_no_url_that_is_gone():
+    names = {name for name, _, _ in _walk(get_resolver().url_patterns)}
+    assert sorted(set(MATRIX) - names) == []
+
+
+def test_urls_carry_only_numeric_ids_never_names_or_other_personal_details():
+    for name, _, pattern in _walk(get_resolver().url_patterns):
+        converters = getattr(pattern.pattern, "converters", {})
+        kinds = {type(converter).__name__ for converter in converters.values()}
+        assert kinds <= {"IntConverter"}, f"{name} takes {kinds}: use numeric ids in URLs"
+
+
+@pytest.fixture
+def world(practitioner, person, admin_user):
+    consent = ConsentFactory(person=person)
+    disclosure = share_information(
+        person=person,
+        purpose=consent.purpose,
+        recipient=consent.recipient,
+        content_kinds=consent.content_kinds,
+        shared_by=practitioner,
+    )
+    grant = declare_emergency_access(
+        user=PractitionerFactory(),
+        person=person,
+        reason="risk_to_person",
+        justification="A declared risk of harm, in detail.",
+    )
+    return SimpleNamespace(
+        practitioner=practitioner,
+        person=person,
+        session=SupportSessionFactory(person=person),
+        consent=consent,
+        disclosure=disclosure,
+        grant=grant,
+        access_request=record_subject_access_request(person=person, recorded_by=admin_user),
+        erasure=record_erasure_request(person=person, recorded_by=admin_user),
+    )
+
+
+CASES = [
+    pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
+    for name, row in MATRIX.items()
+    for method, expected in (("GET", row.get), ("POST", row.post))
+    if expected is not None
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "method", "persona"), CASES)
+def test_url_answers_each_persona_as_the_matrix_says(request, world, name, method, persona):
+    row = MATRIX[name]
+    expected = (row.get if method == "GET" else row.post)[persona]
+    url = reverse(name, args=row.args(world))
+    client = Client()
+    if PERSONAS[persona]:
+        client.force_login(request.getfixturevalue(PERSONAS[persona]))
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    if isinstance(expected, Redirect):
+        assert (response.status_code, response.get("Location", "")[: len(expected.to)]) == (302, expected.to)
+    else:
+        assert response.status_code == expected, f"{method} {url} as {persona}"
