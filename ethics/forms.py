@@ -171,11 +171,34 @@ class ShareForm(forms.Form):
                 f"{timezone.localtime(s.occurred_at):%-d %B %Y}"
             )
 
+    risk_of_harm = forms.BooleanField(
+        label="No consent covers this, but someone is at risk of harm: share under the exception",
+        required=False,
+        help_text="Only when there is a risk of harm to the person or others. It is recorded, your supervisor and "
+        "the admins are told, and someone else reviews it.",
+    )
+    risk = forms.ChoiceField(
+        label="What is the risk?", choices=[("", "—"), *EmergencyAccess.Reason.choices], required=False
+    )
+    justification = forms.CharField(
+        label="Why this cannot wait for consent",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     def clean(self) -> dict[str, object]:
         data = super().clean()
         wants_sessions = ContentKind.SESSION_SUMMARIES in (data.get("content_kinds") or [])
         if wants_sessions and not data.get("sessions"):
             self.add_error("sessions", "Choose which sessions to summarise.")
+        if data.get("risk_of_harm"):
+            if not data.get("risk"):
+                self.add_error("risk", "Say what the risk is.")
+            if len((data.get("justification") or "").strip()) < MIN_JUSTIFICATION:
+                self.add_error(
+                    "justification", "Explain the risk of harm and why it cannot wait for consent."
+                )
         return data
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 class EmergencyAccessQuerySet(models.QuerySet):
     def active_for(self, user: User) -> EmergencyAccessQuerySet:
-        return self.filter(user=user, expires_at__gt=timezone.now())
+        return self.filter(user=user, kind=EmergencyAccess.Kind.ACCESS, expires_at__gt=timezone.now())
 
     def awaiting_review(self) -> EmergencyAccessQuerySet:
         return self.filter(reviewed_at__isnull=True)
@@ -42,6 +42,14 @@ class EmergencyAccess(models.Model):
         NOT_JUSTIFIED = "not_justified", "Not justified: follow up with the member of staff"
         FOLLOW_UP = "follow_up", "Justified, but follow-up needed"
 
+    class Kind(models.TextChoices):
+        ACCESS = "access", "Opened a record outside their caseload"
+        SHARE = "share", "Shared information without consent"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACCESS)
+    disclosure = models.OneToOneField(
+        "ethics.Disclosure", on_delete=models.PROTECT, null=True, blank=True, related_name="emergency"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_uses"
     )
@@ -75,7 +83,16 @@ class EmergencyAccess(models.Model):
             # What was declared can never change or disappear; only the review is added later.
             pgtrigger.ReadOnly(
                 name="emergency_declaration_is_read_only",
-                fields=["user", "person", "reason", "justification", "started_at", "expires_at"],
+                fields=[
+                    "kind",
+                    "disclosure",
+                    "user",
+                    "person",
+                    "reason",
+                    "justification",
+                    "started_at",
+                    "expires_at",
+                ],
             ),
             pgtrigger.Protect(name="emergency_access_is_never_deleted", operation=pgtrigger.Delete),
         ]

@@ -13,10 +13,10 @@ from django.utils import timezone
 from chime.models import User
 from chime.services import notify
 from ethics import audit
-from ethics.models import AuditEvent, EmergencyAccess
+from ethics.models import AuditEvent, Disclosure, EmergencyAccess, SharingPurpose
 
 if TYPE_CHECKING:
-    from sessions.models import Person
+    from sessions.models import Person, SupportSession
 
 MIN_JUSTIFICATION = 20
 
@@ -88,3 +88,55 @@ def review_emergency_access(*, grant: EmergencyAccess, reviewer: User, outcome: 
         actor=reviewer,
         reason=f"emergency access review: {grant.get_review_outcome_display()}",
     )
+
+
+@transaction.atomic
+def share_under_risk_of_harm(
+    *,
+    person: Person,
+    purpose: SharingPurpose,
+    recipient: str,
+    content_kinds: list[str],
+    shared_by: User,
+    reason: str,
+    justification: str,
+    sessions: list[SupportSession] | None = None,
+) -> Disclosure:
+    """Share without consent because someone is at risk of harm: recorded as a disclosure under the exception,
+    notified to the supervisor and admins, and queued for review by someone else."""
+    from ethics.services.sharing import build_pack, check_share_request, record_disclosure
+
+    if len(justification.strip()) < MIN_JUSTIFICATION:
+        raise EmergencyError(
+            "no_justification", "Explain the risk of harm and why it cannot wait for consent."
+        )
+    kinds = list(dict.fromkeys(content_kinds))
+    check_share_request(person, kinds, sessions or [], shared_by)
+    disclosure = record_disclosure(
+        person=person,
+        purpose=purpose,
+        recipient=recipient.strip(),
+        content_kinds=kinds,
+        content=build_pack(person, kinds, sessions or []),
+        shared_by=shared_by,
+        legal_basis=Disclosure.LegalBasis.RISK_OF_HARM,
+        justification=justification.strip(),
+    )
+    now = timezone.now()
+    grant = EmergencyAccess.objects.create(
+        kind=EmergencyAccess.Kind.SHARE,
+        disclosure=disclosure,
+        user=shared_by,
+        person=person,
+        reason=reason,
+        justification=justification.strip(),
+        started_at=now,
+        expires_at=now + dt.timedelta(seconds=1),  # a share opens nothing: it is over once recorded
+    )
+    notify(
+        recipients=_who_must_know(person, shared_by),
+        title="Information was shared without consent under the risk-of-harm exception",
+        body=f"{shared_by.name} declared: {grant.get_reason_display()}. It needs review.",
+        url=reverse("emergency-review", args=[grant.pk]),
+    )
+    return disclosure

@@ -19,6 +19,8 @@ from chime.models import Notification
 from ethics import audit
 from ethics.models import (
     AuditEvent,
+    Consent,
+    Disclosure,
     EmergencyAccess,
     ErasureRequest,
     LegalHold,
@@ -112,6 +114,45 @@ def _emergency_uses(person: Person) -> list[dict[str, object]]:
     ]
 
 
+def _consents(person: Person) -> list[dict[str, object]]:
+    rows = (
+        Consent.objects.filter(person=person)
+        .select_related("purpose", "recorded_by")
+        .order_by("series", "version")
+    )
+    return [
+        {
+            "purpose": c.purpose.name,
+            "recipient": c.recipient,
+            "what": ", ".join(c.content_kinds),
+            "status": c.get_status_display(),
+            "given_on": c.given_on,
+            "expires_on": c.expires_on,
+            "how_given": c.get_how_given_display(),
+            "version": c.version,
+            "recorded_by": c.recorded_by.name,
+        }
+        for c in rows
+    ]
+
+
+def _disclosures(person: Person) -> list[dict[str, object]]:
+    rows = (
+        Disclosure.objects.filter(person=person).select_related("purpose", "shared_by").order_by("shared_at")
+    )
+    return [
+        {
+            "when": d.shared_at,
+            "shared_with": d.recipient,
+            "purpose": d.purpose.name,
+            "what": ", ".join(d.content_kinds),
+            "basis": d.get_legal_basis_display(),
+            "shared_by": d.shared_by.name,
+        }
+        for d in rows
+    ]
+
+
 def _access_log(person: Person) -> list[dict[str, object]]:
     rows = AuditEvent.objects.about_person(person.pk).order_by("at", "pk")
     return [
@@ -131,6 +172,8 @@ SUBJECT_ACCESS_SECTIONS: list[tuple[str, Callable[[Person], list[dict[str, objec
     ("Their details", _details),
     ("Who has supported them", _caseload_history),
     ("Support sessions", _sessions),
+    ("Their consents, every version", _consents),
+    ("What was shared, with whom and why", _disclosures),
     ("Emergency access to their record", _emergency_uses),
     ("Who has looked at or changed their record", _access_log),
 ]
@@ -287,6 +330,7 @@ _HISTORY_TRIGGERS = (
     "support.PersonVersion:append_only",
     "support.SupportSessionVersion:append_only",
     "support.SessionAreaVersion:append_only",
+    "ethics.Disclosure:disclosures_are_never_changed",
 )
 
 
@@ -302,6 +346,8 @@ def anonymise_person(person: Person) -> None:
         PersonVersion.objects.filter(pgh_obj=person).delete()
         SessionArea.objects.filter(session__person=person).update(note=ERASED_NOTE)
         sessions.update(location="", next_steps="", signposted_to="", signposting_notes="")
+        # What was shared stays recorded (to whom, when, why, on what basis); the copy of the content goes.
+        Disclosure.objects.filter(person=person).update(content={"erased": True})
         Person.objects.filter(pk=person.pk).update(
             preferred_name=f"{ERASED_NAME} {person.pk}",
             pronouns="",

@@ -123,7 +123,7 @@ def _share_under_consent(
     sessions: list[SupportSession],
     shared_by: User,
 ) -> Disclosure:
-    _check_request(person, kinds, sessions, shared_by)
+    check_share_request(person, kinds, sessions, shared_by)
     consent = find_covering_consent(person=person, purpose=purpose, recipient=recipient, content_kinds=kinds)
     # Hold the consent row until this share is recorded: a withdrawal locks the same row, so it waits for this
     # share or this share sees the withdrawal. Never both at once.
@@ -143,7 +143,9 @@ def _share_under_consent(
     )
 
 
-def _check_request(person: Person, kinds: list[str], sessions: list[SupportSession], shared_by: User) -> None:
+def check_share_request(
+    person: Person, kinds: list[str], sessions: list[SupportSession], shared_by: User
+) -> None:
     if not can_manage_consent(shared_by, person):
         raise SharingError(
             "not_allowed", "Only the person's practitioner or an admin can share their information."

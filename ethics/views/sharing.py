@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from ethics import access
 from ethics.forms import ShareForm
 from ethics.models import Consent, ContentKind
-from ethics.services import sharing
+from ethics.services import emergency, sharing
 from sessions.models import SupportSession
 
 
@@ -24,16 +24,22 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
     prefill = {"purpose": request.GET.get("purpose"), "recipient": request.GET.get("recipient", "")}
     form = ShareForm(request.POST or None, sessions=sessions, initial=prefill)
     if request.method == "POST" and form.is_valid():
+        what = {
+            "person": person,
+            "purpose": form.cleaned_data["purpose"],
+            "recipient": form.cleaned_data["recipient"],
+            "content_kinds": form.cleaned_data["content_kinds"],
+            "sessions": list(form.cleaned_data.get("sessions") or []),
+            "shared_by": request.user,
+        }
         try:
-            disclosure = sharing.share_information(
-                person=person,
-                purpose=form.cleaned_data["purpose"],
-                recipient=form.cleaned_data["recipient"],
-                content_kinds=form.cleaned_data["content_kinds"],
-                sessions=form.cleaned_data.get("sessions") or [],
-                shared_by=request.user,
-            )
-        except sharing.SharingError as refusal:
+            if form.cleaned_data["risk_of_harm"]:
+                disclosure = emergency.share_under_risk_of_harm(
+                    **what, reason=form.cleaned_data["risk"], justification=form.cleaned_data["justification"]
+                )
+            else:
+                disclosure = sharing.share_information(**what)
+        except (sharing.SharingError, emergency.EmergencyError) as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, f"Shared with {disclosure.recipient}. Print or save the pack below.")

@@ -86,7 +86,19 @@ def _erasable(person, practitioner):
 
 
 def test_erasure_needs_a_second_admin_and_then_anonymises_everything(admin_user, practitioner, person):
+    from ethics.models import Disclosure
+    from ethics.services.sharing import share_information
+    from tests.factories import ConsentFactory
+
     session = _erasable(person, practitioner)
+    consent = ConsentFactory(person=person)
+    share_information(
+        person=person,
+        purpose=consent.purpose,
+        recipient=consent.recipient,
+        content_kinds=consent.content_kinds,
+        shared_by=practitioner,
+    )
     second = AdminFactory()
     request = rights.record_erasure_request(person=person, recorded_by=admin_user)
     rights.decide_erasure(request=request, decided_by=admin_user, agree=True)
@@ -100,6 +112,7 @@ def test_erasure_needs_a_second_admin_and_then_anonymises_everything(admin_user,
     assert set(SessionArea.objects.filter(session=session).values_list("note", flat=True)) == {"[erased]"}
     assert not SupportSessionVersion.objects.filter(pgh_obj=session).exists()
     assert not SessionAreaVersion.objects.filter(session_id=session.pk).exists()
+    assert Disclosure.objects.get(person=person).content == {"erased": True}
     assert verify_chain().ok
     assert not AuditEvent.objects.filter(reason__icontains="brother").exists()
 

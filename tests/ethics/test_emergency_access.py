@@ -139,3 +139,56 @@ def test_outsiders_cannot_search_or_declare(client, outsider, person):
         ).status_code
         == 404
     )
+
+
+def test_sharing_without_consent_under_the_exception_is_a_reviewed_disclosure(
+    practitioner, person, supervisor, admin_user
+):
+    from ethics.models import ContentKind, Disclosure
+    from tests.factories import SharingPurposeFactory
+
+    purpose = SharingPurposeFactory()
+    disclosure = emergency.share_under_risk_of_harm(
+        person=person,
+        purpose=purpose,
+        recipient="Crisis team",
+        content_kinds=[ContentKind.CONTACT_DETAILS],
+        shared_by=practitioner,
+        reason="risk_to_person",
+        justification=WHY,
+    )
+    assert (disclosure.legal_basis, disclosure.consent, disclosure.justification) == (
+        "risk_of_harm",
+        None,
+        WHY,
+    )
+    grant = EmergencyAccess.objects.get(disclosure=disclosure)
+    assert (grant.kind, grant.reviewed_at) == ("share", None)
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"supervisor", "admin"}
+    assert AuditEvent.objects.filter(action="share", person_id=person.pk, outcome="success").exists()
+    # A share opens no record: nobody gains access through it.
+    assert not EmergencyAccess.objects.active_for(practitioner).exists()
+    assert Disclosure.objects.count() == 1
+
+
+def test_the_share_page_refuses_without_consent_and_allows_the_exception(client, practitioner, person):
+    from ethics.models import Disclosure
+    from tests.factories import SharingPurposeFactory
+
+    purpose = SharingPurposeFactory()
+    client.force_login(practitioner)
+    data = {"purpose": purpose.pk, "recipient": "Crisis team", "content_kinds": ["contact_details"]}
+    refused = client.post(f"/people/{person.pk}/share/", data)
+    assert refused.status_code == 200 and not Disclosure.objects.exists()
+    short = client.post(
+        f"/people/{person.pk}/share/",
+        {**data, "risk_of_harm": "on", "risk": "risk_to_person", "justification": "urgent"},
+    )
+    assert "cannot wait for consent" in short.content.decode() and not Disclosure.objects.exists()
+    response = client.post(
+        f"/people/{person.pk}/share/",
+        {**data, "risk_of_harm": "on", "risk": "risk_to_person", "justification": WHY},
+    )
+    disclosure = Disclosure.objects.get()
+    assert response["Location"] == f"/disclosures/{disclosure.pk}/"
+    assert disclosure.legal_basis == "risk_of_harm"
