@@ -10,7 +10,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--scale", type=int, default=0, help="Add N practitioners × 50 people × 20 sessions."
+            "--scale",
+            type=int,
+            default=0,
+            help="Add N practitioners × 50 people × 20 sessions (with their audit rows).",
         )
         parser.add_argument("--people-per-practitioner", type=int, default=50)
         parser.add_argument("--sessions-per-person", type=int, default=20)
@@ -38,7 +41,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"Added {counts['practitioners']:,} practitioners, {counts['people']:,} people, "
-                f"{counts['sessions']:,} sessions and {counts['areas']:,} area notes in {counts['seconds']} s."
+                f"{counts['sessions']:,} sessions, {counts['areas']:,} area notes and {counts['audit']:,} audit rows "
+                f"in {counts['seconds']} s."
             )
         if logins:
             self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
