@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=true CHIME_DEMO_MODE=true
 
-.PHONY: run test lint format migrations-check seed-scale
+.PHONY: run test lint format migrations-check seed-scale bench
 
 # Create the virtualenv with the Python named in .python-version and install Chime with its test tools.
 $(STAMP): pyproject.toml
@@ -34,3 +34,7 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Time the main pages on a small and a large data set (built once, in their own databases). See README "Performance".
+bench: $(STAMP)
+	$(PY) bench/run.py
