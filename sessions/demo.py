@@ -18,7 +18,14 @@ from chime.models import User
 from ethics import audit
 from ethics.models import AuditEvent
 from sessions import services
-from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
+from sessions.models import (
+    CaseloadAssignment,
+    Person,
+    SessionArea,
+    SessionReview,
+    SupervisionRecord,
+    SupportSession,
+)
 
 DEMO_PASSWORD = "chime-demo-2026"  # noqa: S105 - fictional demo accounts, printed by `make run`
 DEMO_NAMESPACE = uuid.UUID("6f1d0c2e-7b7e-4d1a-9a53-2f1c3c0de001")
@@ -243,6 +250,28 @@ def _demo_sessions(person: Person, practitioner: User, index: int, today: dt.dat
         )
         added += created
     return added
+
+
+def ensure_demo_supervision(users: dict[str, User]) -> None:
+    """Jo has reviewed Sam's latest session with feedback and recorded one supervision meeting with Sam."""
+    sam, jo = users["sam"], users["jo"]
+    latest = SupportSession.objects.filter(practitioner=sam).order_by("-occurred_at", "-pk").first()
+    if latest is not None and not SessionReview.objects.filter(session=latest).exists():
+        services.review_session(
+            session=latest,
+            reviewer=jo,
+            comment="A lovely strengths-first note, in their own words. Let's talk about the college plan.",
+        )
+    if not SupervisionRecord.objects.filter(supervisor=jo, practitioner=sam).exists():
+        services.record_supervision(
+            supervisor=jo,
+            practitioner=sam,
+            met_on=timezone.localdate() - dt.timedelta(days=10),
+            people_discussed=list(Person.objects.filter(practitioner=sam).order_by("pk")[:2]),
+            agreed_actions="Sam to take a proper lunch break on group days. Jo to share the housing contacts.",
+            wellbeing=SupervisionRecord.Wellbeing.STRETCHED,
+            wellbeing_notes="A busy month covering the Tuesday group; protecting time off.",
+        )
 
 
 # ---- Bulk data for benchmarks -------------------------------------------------------------------------------------

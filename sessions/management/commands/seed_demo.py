@@ -30,6 +30,7 @@ class Command(BaseCommand):
     ) -> None:
         users = demo.ensure_demo_accounts()
         added = demo.ensure_demo_people(users)
+        demo.ensure_demo_supervision(users)
         self.stdout.write(f"Demo organisation ready ({added} new demo sessions).")
         if scale:
             self.stdout.write(f"Adding bulk data: {scale} practitioners …")
