@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=true CHIME_DEMO_MODE=true
 
-.PHONY: run test lint format migrations-check audit
+.PHONY: run test lint format migrations-check audit bench
 
 # Create the virtualenv with the Python named in .python-version and install Chime with its test tools.
 $(STAMP): pyproject.toml
@@ -39,3 +39,7 @@ format: $(STAMP)
 audit: $(STAMP)
 	$(VENV)/bin/bandit -q -r chime sessions ethics -lll
 	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
+
+# Time the main pages on a small and a large data set (built once, in their own databases). See README "Performance".
+bench: $(STAMP)
+	$(PY) tests/bench/run.py

@@ -215,6 +215,9 @@ LOGGING = {
 CHIME_ORGANISATION_NAME = env.str("CHIME_ORGANISATION_NAME", default="CHIME to Thrive")
 CHIME_DEMO_MODE = env.bool("CHIME_DEMO_MODE", default=False)
 CHIME_EMERGENCY_ACCESS_MINUTES = env.int("CHIME_EMERGENCY_ACCESS_MINUTES", default=60)
+# Commissioners' reports: count only people who consented to anonymised reporting, when the organisation says so.
+CHIME_REPORTS_REQUIRE_CONSENT = env.bool("CHIME_REPORTS_REQUIRE_CONSENT", default=False)
+CHIME_REPORTING_PURPOSE = env.str("CHIME_REPORTING_PURPOSE", default="Anonymised reporting")
 CHIME_BASE_URL = env.str("CHIME_BASE_URL", default="http://127.0.0.1:8000")
 CHIME_WORDING_FILE = env.path("CHIME_WORDING_FILE", default=BASE_DIR / "chime" / "wording.json")
 

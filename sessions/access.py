@@ -14,7 +14,7 @@ from django.http import Http404
 
 from ethics import audit
 from ethics.models import AuditEvent
-from sessions.models import Person, PersonQuerySet, SupportSession
+from sessions.models import Person, PersonQuerySet, SupervisionRecord, SupportSession
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -38,7 +38,7 @@ def get_session_for(user: User, pk: int, *, write: bool = False) -> SupportSessi
     """The session with this id, if `user` may read it (and, with write=True, edit it)."""
     session = (
         SupportSession.objects.visible_to(user)
-        .select_related("person", "practitioner", "person__practitioner")
+        .select_related("person", "practitioner", "person__practitioner", "review", "review__reviewer")
         .filter(pk=pk)
         .first()
     )
@@ -89,3 +89,38 @@ def get_supervisee_for(user: User, pk: int) -> User:
         audit.record_denial(UserModel, pk, person_id=None)
         raise Http404("No such practitioner.")
     return supervisee
+
+
+def can_review_session(user: User, session: SupportSession) -> bool:
+    """Only the supervisor of the practitioner who logged the session reviews it."""
+    return user.is_supervisor and session.practitioner.supervisor_id == user.pk
+
+
+def get_session_to_review(user: User, pk: int) -> SupportSession:
+    """A session this supervisor may review: 404 if they may not see it, 403 if they may see but not review it."""
+    session = (
+        SupportSession.objects.visible_to(user).select_related("person", "practitioner").filter(pk=pk).first()
+    )
+    if session is None:
+        owner = SupportSession.objects.filter(pk=pk).values_list("person_id", flat=True).first()
+        audit.record_denial(SupportSession, pk, person_id=owner)
+        raise Http404("No such session.")
+    if not can_review_session(user, session):
+        audit.record_denial(SupportSession, pk, person_id=session.person_id, forbidden=True)
+        raise PermissionDenied("Only the practitioner's supervisor can review their sessions.")
+    return session
+
+
+def get_supervision_record_for(user: User, pk: int) -> SupervisionRecord:
+    """A supervision record, for the supervisor and the practitioner who met, and nobody else. Audited."""
+    record = (
+        SupervisionRecord.objects.visible_to(user)
+        .select_related("supervisor", "practitioner")
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        audit.record_denial(SupervisionRecord, pk, person_id=None)
+        raise Http404("No such supervision record.")
+    audit.record(AuditEvent.Action.VIEW, obj=record)
+    return record

@@ -15,8 +15,17 @@ from django.utils import timezone
 
 from chime.framework import AREAS
 from chime.models import User
+from ethics import audit
+from ethics.models import AuditEvent
 from sessions import services
-from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
+from sessions.models import (
+    CaseloadAssignment,
+    Person,
+    SessionArea,
+    SessionReview,
+    SupervisionRecord,
+    SupportSession,
+)
 
 DEMO_PASSWORD = "chime-demo-2026"  # noqa: S105 - fictional demo accounts, printed by `make run`
 DEMO_NAMESPACE = uuid.UUID("6f1d0c2e-7b7e-4d1a-9a53-2f1c3c0de001")
@@ -243,6 +252,28 @@ def _demo_sessions(person: Person, practitioner: User, index: int, today: dt.dat
     return added
 
 
+def ensure_demo_supervision(users: dict[str, User]) -> None:
+    """Jo has reviewed Sam's latest session with feedback and recorded one supervision meeting with Sam."""
+    sam, jo = users["sam"], users["jo"]
+    latest = SupportSession.objects.filter(practitioner=sam).order_by("-occurred_at", "-pk").first()
+    if latest is not None and not SessionReview.objects.filter(session=latest).exists():
+        services.review_session(
+            session=latest,
+            reviewer=jo,
+            comment="A lovely strengths-first note, in their own words. Let's talk about the college plan.",
+        )
+    if not SupervisionRecord.objects.filter(supervisor=jo, practitioner=sam).exists():
+        services.record_supervision(
+            supervisor=jo,
+            practitioner=sam,
+            met_on=timezone.localdate() - dt.timedelta(days=10),
+            people_discussed=list(Person.objects.filter(practitioner=sam).order_by("pk")[:2]),
+            agreed_actions="Sam to take a proper lunch break on group days. Jo to share the housing contacts.",
+            wellbeing=SupervisionRecord.Wellbeing.STRETCHED,
+            wellbeing_notes="A busy month covering the Tuesday group; protecting time off.",
+        )
+
+
 # ---- Bulk data for benchmarks -------------------------------------------------------------------------------------
 
 HISTORY_TRIGGERS = ("support.SessionArea:area_added_insert",)
@@ -274,7 +305,7 @@ def seed_scale(
         )
         for i in range(scale)
     )
-    counts = {"practitioners": len(practitioners), "people": 0, "sessions": 0, "areas": 0}
+    counts = {"practitioners": len(practitioners), "people": 0, "sessions": 0, "areas": 0, "audit": 0}
     pending: list[User] = []
     per_batch = max(1, batch_people // people_per_practitioner)
     for practitioner in practitioners:
@@ -354,6 +385,9 @@ def _scale_batch(practitioners: list[User], people_each: int, sessions_each: int
             for pid, owner in zip(person_ids, owners, strict=True):
                 copy.write_row((pid, owner.pk, now, ""))
         session_ids = _reserve_ids(cursor, SupportSession._meta.db_table, len(person_ids) * sessions_each)
+        logged: list[
+            tuple[int, int, User, dt.datetime]
+        ] = []  # (session, person, practitioner, when) for the audit
         areas_written = 0
         with raw.copy(
             f"COPY {SupportSession._meta.db_table} (id, person_id, practitioner_id, occurred_at, duration_minutes, mode,"
@@ -367,6 +401,7 @@ def _scale_batch(practitioners: list[User], people_each: int, sessions_each: int
                     when = now - dt.timedelta(
                         days=(sessions_each - n) * 700 // sessions_each, hours=rng.randrange(24)
                     )
+                    logged.append((session_ids[index], pid, owner, when))
                     copy.write_row(
                         (
                             session_ids[index],
@@ -395,6 +430,69 @@ def _scale_batch(practitioners: list[User], people_each: int, sessions_each: int
                         (sid, code, "Talked about the week and what went well.", rng.choice((None, 3, 4)))
                     )
                     areas_written += 1
+        counts["audit"] += _scale_audit(cursor, now, list(zip(person_ids, owners, strict=True)), logged)
+        _scale_extras(cursor, person_ids, owners, counts)
     counts["people"] += len(person_ids)
     counts["sessions"] += len(session_ids)
     counts["areas"] += areas_written
+
+
+def _scale_audit(
+    cursor,
+    now: dt.datetime,
+    people: list[tuple[int, User]],
+    sessions: list[tuple[int, int, User, dt.datetime]],
+) -> int:
+    """The audit rows the app would have written: one per person added and one per session logged.
+
+    Written with COPY but chained exactly as ethics.audit.record chains them (same lock, same hash), so
+    `manage.py verify_audit_chain` still passes afterwards.
+    """
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [audit._CHAIN_LOCK])
+    cursor.execute(f"SELECT hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1")  # noqa: S608
+    last = cursor.fetchone()
+    previous = last[0] if last else audit.GENESIS_HASH
+    ids = iter(_reserve_ids(cursor, AuditEvent._meta.db_table, len(people) + len(sessions)))
+    event = AuditEvent(
+        action=AuditEvent.Action.CREATE, outcome=AuditEvent.Outcome.SUCCESS, actor_roles="practitioner"
+    )
+    columns = (
+        "id, at, actor_id, actor_username, actor_roles, action, object_type, object_id, person_id, outcome,"
+        " ip_address, request_id, reason, prev_hash, hash"
+    )
+    events = [(now, owner, Person._meta.label, pid, pid) for pid, owner in people]
+    events += [(when, owner, SupportSession._meta.label, sid, pid) for sid, pid, owner, when in sessions]
+    with cursor.cursor.copy(f"COPY {AuditEvent._meta.db_table} ({columns}) FROM STDIN") as copy:
+        for at, owner, object_type, object_id, person_id in events:
+            event.at, event.actor_id, event.actor_username = at, owner.pk, owner.username
+            event.object_type, event.object_id, event.person_id = object_type, str(object_id), person_id
+            event.prev_hash = previous
+            previous = event.compute_hash()
+            copy.write_row(
+                (
+                    next(ids),
+                    at,
+                    owner.pk,
+                    owner.username,
+                    event.actor_roles,
+                    event.action,
+                    object_type,
+                    event.object_id,
+                    person_id,
+                    event.outcome,
+                    None,
+                    "",
+                    "",
+                    event.prev_hash,
+                    previous,
+                )
+            )
+    return len(events)
+
+
+def _scale_extras(cursor, person_ids: list[int], owners: list[User], counts: dict) -> None:
+    """MERGE HOOK: consents (issue 3) and safeguarding concerns (issue 4) at scale.
+
+    Those models are on other branches. When they are merged, COPY each batch's consent records and a
+    sprinkling of concerns here (inside the batch's transaction), and add their totals to `counts`.
+    """

@@ -12,7 +12,7 @@ from django.utils import timezone
 from chime.framework import AREAS, RATING_CHOICES
 from chime.models import User
 from chime.wording import find_unhelpful_words
-from sessions.models import Person, SupportSession
+from sessions.models import Person, SupervisionRecord, SupportSession
 from sessions.services import AreaEntry, SessionDetails
 
 NOTE_MAX_LENGTH = 5000
@@ -259,3 +259,71 @@ class MovePersonForm(forms.Form):
     def __init__(self, *args: object, choices: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_practitioner"].queryset = choices
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label="Feedback for the practitioner (optional)",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Strengths first: what went well, and anything to think about together.",
+    )
+
+
+class SupervisionRecordForm(forms.Form):
+    met_on = forms.DateField(
+        label="Date of the meeting",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    people_discussed = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="People discussed",
+    )
+    agreed_actions = forms.CharField(
+        label="Agreed actions",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    wellbeing = forms.ChoiceField(
+        label="How is the practitioner doing?",
+        choices=SupervisionRecord.Wellbeing.choices,
+        widget=forms.RadioSelect,
+        help_text="Lived-experience work is emotionally demanding. This stays between the two of you.",
+    )
+    wellbeing_notes = forms.CharField(
+        label="About their own wellbeing (optional)",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, caseload: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people_discussed"].queryset = caseload
+
+    def clean_met_on(self) -> dt.date:
+        met_on = self.cleaned_data["met_on"]
+        if met_on > timezone.localdate():
+            raise forms.ValidationError("The meeting date cannot be in the future.")
+        return met_on
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(
+        label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date must be on or after the start date.")
+        if start and end and (end - start).days > 366 * 5:
+            self.add_error("start", "Choose a range of five years or less.")
+        return data

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from chime.framework import AREAS, Area
-from sessions.models import Person, SessionArea
+from sessions.models import Person, SessionArea, SupportSession
 
 MONTHS_SHOWN = 12
 
@@ -76,3 +76,64 @@ def area_months(person: Person) -> AreaMonths:
         ]
         rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
     return AreaMonths(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])
+
+
+# ---- For a practitioner and for the organisation: the share of sessions touching each area, month by month ----
+
+
+@dataclass
+class ShareCell:
+    sessions: int
+    share: float | None  # per cent of that month's sessions; None when there were no sessions
+
+
+@dataclass
+class ShareRow:
+    area: Area
+    cells: list[ShareCell]
+
+
+@dataclass
+class AreaShares:
+    months: list[dt.date]
+    rows: list[ShareRow]
+    sessions_per_month: list[int]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.sessions_per_month)
+
+    def shares_by_area(self) -> dict[str, list[float | None]]:
+        return {row.area.code: [cell.share for cell in row.cells] for row in self.rows}
+
+
+def area_shares(practitioner_id: int | None = None) -> AreaShares:
+    """For the last twelve months: each month's sessions, and how many (and what share) touched each area.
+
+    Sessions logged by one practitioner, or (with None) by everyone. Two grouped queries.
+    """
+    months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
+    since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
+    sessions = SupportSession.objects.filter(occurred_at__gte=since)
+    areas = SessionArea.objects.filter(session__occurred_at__gte=since)
+    if practitioner_id is not None:
+        sessions = sessions.filter(practitioner_id=practitioner_id)
+        areas = areas.filter(session__practitioner_id=practitioner_id)
+    per_month = sessions.annotate(month=TruncMonth("occurred_at")).values("month").annotate(n=Count("pk"))
+    totals = {row["month"].date(): row["n"] for row in per_month}
+    grouped = (
+        areas.annotate(month=TruncMonth("session__occurred_at"))
+        .values("month", "area")
+        .annotate(n=Count("session_id"))
+    )
+    cells = {(row["month"].date(), row["area"]): row["n"] for row in grouped}
+    rows = []
+    for area in AREAS:
+        row_cells = []
+        for month in months:
+            count, total = cells.get((month, area.code), 0), totals.get(month, 0)
+            row_cells.append(
+                ShareCell(sessions=count, share=round(100 * count / total, 1) if total else None)
+            )
+        rows.append(ShareRow(area=area, cells=row_cells))
+    return AreaShares(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])

@@ -140,6 +140,11 @@ class SupportSessionQuerySet(models.QuerySet):
     def for_timeline(self) -> SupportSessionQuerySet:
         return self.select_related("practitioner").prefetch_related("areas").order_by("-occurred_at", "-pk")
 
+    def for_review_queue(self) -> SupportSessionQuerySet:
+        return (
+            self.select_related("person", "review").prefetch_related("areas").order_by("-occurred_at", "-pk")
+        )
+
 
 class SupportSession(models.Model):
     class Mode(models.TextChoices):
@@ -259,3 +264,85 @@ PersonVersion = pghistory.create_event_model(
     model_name="PersonVersion",
     abstract=False,
 )
+
+
+# ---- Supervision: reviews of sessions, and supervision meetings -------------------------------------------------
+
+
+class SessionReviewQuerySet(models.QuerySet):
+    def new_feedback_for(self, practitioner: User) -> SessionReviewQuerySet:
+        """Feedback with a comment on this practitioner's sessions that they have not opened yet."""
+        return self.filter(session__practitioner=practitioner, seen_at__isnull=True).exclude(comment="")
+
+    def for_feedback_page(self, practitioner: User) -> SessionReviewQuerySet:
+        return (
+            self.filter(session__practitioner=practitioner)
+            .exclude(comment="")
+            .select_related("session", "session__person", "reviewer")
+            .order_by("-reviewed_at", "-pk")
+        )
+
+
+class SessionReview(models.Model):
+    """A supervisor has read a session, and may have left the practitioner a comment on it."""
+
+    session = models.OneToOneField(SupportSession, on_delete=models.PROTECT, related_name="review")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField("feedback for the practitioner", blank=True)
+    seen_at = models.DateTimeField("practitioner opened the feedback", null=True, blank=True)
+
+    objects = SessionReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+        indexes = [models.Index(fields=["reviewer", "-reviewed_at"], name="review_reviewer_idx")]
+
+    def __str__(self) -> str:
+        return f"Review of {self.session}"
+
+
+class SupervisionRecordQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SupervisionRecordQuerySet:
+        """Only the two people in the meeting ever see its record."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(Q(supervisor=user) | Q(practitioner=user))
+
+    def for_list(self) -> SupervisionRecordQuerySet:
+        return self.select_related("supervisor", "practitioner").order_by("-met_on", "-pk")
+
+
+class SupervisionRecord(models.Model):
+    """A supervision meeting between a supervisor and a practitioner. Never shown on a person's record."""
+
+    class Wellbeing(models.TextChoices):
+        WELL = "well", "Doing well"
+        OKAY = "okay", "Getting by"
+        STRETCHED = "stretched", "Feeling stretched"
+        STRUGGLING = "struggling", "Struggling: needs more support"
+
+    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_records"
+    )
+    met_on = models.DateField("date of the meeting", default=timezone.localdate)
+    people_discussed = models.ManyToManyField(Person, blank=True, related_name="+")
+    agreed_actions = models.TextField("agreed actions", blank=True)
+    wellbeing = models.CharField(
+        "how the practitioner is doing", max_length=20, choices=Wellbeing.choices, default=Wellbeing.OKAY
+    )
+    wellbeing_notes = models.TextField("about their own wellbeing", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SupervisionRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-met_on", "-pk"]
+        indexes = [
+            models.Index(fields=["practitioner", "-met_on"], name="supervision_practitioner_idx"),
+            models.Index(fields=["supervisor", "-met_on"], name="supervision_supervisor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Supervision on {self.met_on:%d %b %Y}"

@@ -9,11 +9,20 @@ from typing import TYPE_CHECKING
 
 import pghistory
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from chime.services import notify
 from ethics import audit
 from ethics.models import AuditEvent
-from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
+from sessions.models import (
+    CaseloadAssignment,
+    Person,
+    SessionArea,
+    SessionReview,
+    SupervisionRecord,
+    SupportSession,
+)
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -186,3 +195,76 @@ def move_person(*, person: Person, to_practitioner: User, moved_by: User, reason
         actor=moved_by,
         reason=f"moved to another practitioner's caseload (user {to_practitioner.pk})",
     )
+
+
+# ---- Supervision ------------------------------------------------------------------------------------------------
+
+
+class SupervisionError(Exception):
+    """A supervision rule was broken. `code` says which; the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@transaction.atomic
+def review_session(*, session: SupportSession, reviewer: User, comment: str = "") -> SessionReview:
+    """Mark a session reviewed, optionally with feedback. Reviewing again replaces the comment.
+
+    A comment is new feedback for the practitioner: they get a notification that names no one.
+    """
+    if not reviewer.is_supervisor or session.practitioner.supervisor_id != reviewer.pk:
+        raise SupervisionError(
+            "not_supervisor", "Only the practitioner's supervisor can review their sessions."
+        )
+    review, _ = SessionReview.objects.update_or_create(
+        session=session,
+        defaults={"reviewer": reviewer, "reviewed_at": timezone.now(), "comment": comment, "seen_at": None},
+    )
+    audit.record(AuditEvent.Action.REVIEW, obj=session, person_id=session.person_id, actor=reviewer)
+    if comment:
+        notify(
+            recipients=[session.practitioner],
+            title="Your supervisor left feedback on a session",
+            body="Open the session to read it.",
+            url=reverse("session-detail", args=[session.pk]),
+        )
+    return review
+
+
+def mark_feedback_seen(*, session: SupportSession, practitioner: User) -> bool:
+    """The practitioner who logged the session has opened its feedback. Returns whether it was new."""
+    changed = SessionReview.objects.filter(
+        session=session, session__practitioner=practitioner, seen_at__isnull=True
+    ).update(seen_at=timezone.now())
+    return bool(changed)
+
+
+@transaction.atomic
+def record_supervision(
+    *,
+    supervisor: User,
+    practitioner: User,
+    met_on: dt.date,
+    people_discussed: list[Person],
+    agreed_actions: str,
+    wellbeing: str,
+    wellbeing_notes: str,
+) -> SupervisionRecord:
+    """Log a supervision meeting. Only people on the practitioner's caseload can be named in it."""
+    if not supervisor.is_supervisor or practitioner.supervisor_id != supervisor.pk:
+        raise SupervisionError("not_supervisor", "You can only record supervision with people you supervise.")
+    if any(person.practitioner_id != practitioner.pk for person in people_discussed):
+        raise SupervisionError("not_on_caseload", "Only people on the practitioner's caseload can be named.")
+    record = SupervisionRecord.objects.create(
+        supervisor=supervisor,
+        practitioner=practitioner,
+        met_on=met_on,
+        agreed_actions=agreed_actions,
+        wellbeing=wellbeing,
+        wellbeing_notes=wellbeing_notes,
+    )
+    record.people_discussed.set(people_discussed)
+    audit.record(AuditEvent.Action.CREATE, obj=record, actor=supervisor)
+    return record

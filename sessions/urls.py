@@ -2,11 +2,29 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sessions import views
+from sessions import insight_views, supervision_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("team/", supervision_views.dashboard, name="team-dashboard"),
     path("team/<int:user_id>/", views.supervisee_caseload, name="supervisee-caseload"),
+    path("team/<int:user_id>/sessions/", supervision_views.supervisee_sessions, name="supervisee-sessions"),
+    path(
+        "team/<int:user_id>/supervision/new/",
+        supervision_views.supervision_record_create,
+        name="supervision-record-create",
+    ),
+    path("supervision/", supervision_views.supervision_records, name="supervision-records"),
+    path("supervision/<int:pk>/", supervision_views.supervision_record, name="supervision-record"),
+    path("feedback/", supervision_views.feedback, name="feedback"),
+    path("insights/", insight_views.organisation_insights, name="organisation-insights"),
+    path(
+        "insights/practitioners/<int:user_id>/",
+        insight_views.practitioner_insights,
+        name="practitioner-insights",
+    ),
+    path("reports/", insight_views.report, name="commissioners-report"),
+    path("reports/csv/", insight_views.report_csv, name="commissioners-report-csv"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
@@ -14,5 +32,6 @@ urlpatterns = [
     path("people/<int:person_pk>/sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
+    path("sessions/<int:pk>/review/", supervision_views.session_review, name="session-review"),
     path("sessions/<int:pk>/history/", views.session_history_page, name="session-history"),
 ]

@@ -9,35 +9,53 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chime.models import User
-from sessions import access, services
-from sessions.forms import MovePersonForm, PersonForm, SessionForm
+from sessions import access, charts, services
+from sessions.filters import CaseloadFilter, paginate
+from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
 from sessions.history import session_history
 from sessions.insights import area_months
-from sessions.models import CaseloadAssignment, SupportSession
+from sessions.models import CaseloadAssignment, SessionReview, SupportSession
+
+TIMELINE_PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    caseload = access.caseload_for(user) if user.is_practitioner else None
-    team = User.objects.supervised_by(user).order_by("first_name") if user.is_supervisor else None
-    return render(request, "sessions/home.html", {"caseload": caseload, "team": team})
+    context: dict[str, object] = {"caseload": None, "team": None}
+    if user.is_practitioner:
+        found = CaseloadFilter(request.GET, queryset=access.caseload_for(user))
+        context |= {
+            "filter": found,
+            "caseload": paginate(request, found.qs),
+            "new_feedback": SessionReview.objects.new_feedback_for(user).count(),
+        }
+    if user.is_supervisor:
+        context["team"] = User.objects.supervised_by(user).order_by("first_name")
+    return render(request, "sessions/home.html", context)
 
 
 def supervisee_caseload(request: HttpRequest, user_id: int) -> HttpResponse:
     practitioner = access.get_supervisee_for(request.user, user_id)
-    caseload = access.caseload_for(request.user, practitioner)
+    found = CaseloadFilter(request.GET, queryset=access.caseload_for(request.user, practitioner))
     return render(
-        request, "sessions/team_caseload.html", {"practitioner": practitioner, "caseload": caseload}
+        request,
+        "sessions/team_caseload.html",
+        {"practitioner": practitioner, "filter": found, "caseload": paginate(request, found.qs)},
     )
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_person_for(request.user, pk)
-    sessions = SupportSession.objects.filter(person=person).for_timeline()
+    sessions = paginate(
+        request, SupportSession.objects.filter(person=person).for_timeline(), TIMELINE_PAGE_SIZE
+    )
+    months = area_months(person)
     context = {
         "person": person,
         "sessions": sessions,
-        "area_months": area_months(person),
+        "area_months": months,
+        "areas_chart": charts.areas_touched_chart(months),
+        "ratings_chart": charts.ratings_chart(months),
         "can_write": access.can_write_person(request.user, person),
         "emergency": access.emergency_grant_for(request.user, person),
         "can_move": request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk,
@@ -112,11 +130,16 @@ def session_create(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for(request.user, pk)
+    review = getattr(session, "review", None)
+    if review is not None and review.seen_at is None and session.practitioner_id == request.user.pk:
+        services.mark_feedback_seen(session=session, practitioner=request.user)
     context = {
         "session": session,
         "person": session.person,
         "areas": session.areas.all(),
         "can_edit": access.can_edit_session(request.user, session),
+        "review": review,
+        "review_form": ReviewForm() if access.can_review_session(request.user, session) else None,
     }
     return render(request, "sessions/session_detail.html", context)
 

@@ -1,4 +1,6 @@
-// Print buttons on receipts and shared packs (no inline scripts under the Content-Security-Policy).
-document.querySelectorAll("[data-print]").forEach((button) => {
-  button.addEventListener("click", () => window.print());
+// A "Print" button without inline script: any element with data-print opens the browser's print dialogue.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
 });

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from ethics.services.emergency import declare_emergency_access
 from ethics.services.rights import record_erasure_request, record_subject_access_request
 from ethics.services.sharing import share_information
+from sessions.models import SupervisionRecord
 from tests.factories import ConsentFactory, PractitionerFactory, SupportSessionFactory
 
 PERSONAS = {
@@ -78,9 +79,14 @@ OWNER_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=404, out
 NOBODY = {"practitioner": 404, "other": 404, "supervisor": 404, "outsider": 404}
 ADMINS_ONLY = roles(**NOBODY, admin=200)
 REVIEWERS = roles(practitioner=404, other=404, supervisor=200, admin=200, outsider=404)
+SUPERVISOR_ONLY = roles(**{**NOBODY, "supervisor": 200}, admin=404)
+PRACTITIONERS_ONLY = roles(practitioner=200, other=200, supervisor=404, admin=404, outsider=404)
+THE_PAIR = roles(practitioner=200, other=404, supervisor=200, admin=404, outsider=404)
 CONSENT_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404)
 CONSENT_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404)
 PERSON = lambda world: [world.person.pk]  # noqa: E731
+PRACTITIONER = lambda world: [world.practitioner.pk]  # noqa: E731
+SUPERVISION = lambda world: [world.supervision.pk]  # noqa: E731
 CONSENT = lambda world: [world.consent.pk]  # noqa: E731
 DISCLOSURE = lambda world: [world.disclosure.pk]  # noqa: E731
 GRANT = lambda world: [world.grant.pk]  # noqa: E731
@@ -119,6 +125,25 @@ MATRIX: dict[str, Row] = {
     "session-detail": Row(args=SESSION, get=OWNER_READS, post=OWNER_READS),
     "session-edit": Row(args=SESSION, get=OWNER_WRITES, post=OWNER_WRITES),
     "session-history": Row(args=SESSION, get=OWNER_READS, post=OWNER_READS),
+    # sessions: supervision and insight
+    "team-dashboard": Row(get=SUPERVISOR_ONLY, post=SUPERVISOR_ONLY),
+    "supervisee-sessions": Row(args=PRACTITIONER, get=SUPERVISOR_ONLY, post=SUPERVISOR_ONLY),
+    "session-review": Row(
+        args=SESSION,
+        get=everyone(405),
+        post=roles(practitioner=403, other=404, supervisor=Redirect("/sessions/"), admin=404, outsider=404),
+    ),
+    "feedback": Row(get=PRACTITIONERS_ONLY, post=PRACTITIONERS_ONLY),
+    "supervision-records": Row(get=everyone(200), post=everyone(200)),  # each sees only their own
+    "supervision-record": Row(args=SUPERVISION, get=THE_PAIR, post=THE_PAIR),
+    "supervision-record-create": Row(args=PRACTITIONER, get=SUPERVISOR_ONLY, post=SUPERVISOR_ONLY),
+    "organisation-insights": Row(
+        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
+    ),
+    "practitioner-insights": Row(args=PRACTITIONER, get=THE_PAIR, post=THE_PAIR),
+    "commissioners-report": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "commissioners-report-csv": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
     # ethics: consent records and sharing (admins manage all; practitioners their caseload; supervisors read)
     "person-consents": Row(args=PERSON, get=CONSENT_READS, post=CONSENT_READS),
     "consent-create": Row(args=PERSON, get=CONSENT_WRITES, post=CONSENT_WRITES),
@@ -201,7 +226,7 @@ def test_urls_carry_only_numeric_ids_never_names_or_other_personal_details():
 
 
 @pytest.fixture
-def world(practitioner, person, admin_user):
+def world(practitioner, person, admin_user, supervisor):
     consent = ConsentFactory(person=person)
     disclosure = share_information(
         person=person,
@@ -225,6 +250,12 @@ def world(practitioner, person, admin_user):
         grant=grant,
         access_request=record_subject_access_request(person=person, recorded_by=admin_user),
         erasure=record_erasure_request(person=person, recorded_by=admin_user),
+        supervision=SupervisionRecord.objects.create(
+            supervisor=supervisor,
+            practitioner=practitioner,
+            met_on=person.support_started,
+            agreed_actions="Rest.",
+        ),
     )
 
 

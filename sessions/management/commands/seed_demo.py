@@ -11,7 +11,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--scale", type=int, default=0, help="Add N practitioners × 50 people × 20 sessions."
+            "--scale",
+            type=int,
+            default=0,
+            help="Add N practitioners × 50 people × 20 sessions (with their audit rows).",
         )
         parser.add_argument("--people-per-practitioner", type=int, default=50)
         parser.add_argument("--sessions-per-person", type=int, default=20)
@@ -29,6 +32,7 @@ class Command(BaseCommand):
         users = demo.ensure_demo_accounts()
         added = demo.ensure_demo_people(users)
         consents = ensure_demo_consents(users)
+        demo.ensure_demo_supervision(users)
         self.stdout.write(
             f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents)."
         )
@@ -42,7 +46,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"Added {counts['practitioners']:,} practitioners, {counts['people']:,} people, "
-                f"{counts['sessions']:,} sessions and {counts['areas']:,} area notes in {counts['seconds']} s."
+                f"{counts['sessions']:,} sessions, {counts['areas']:,} area notes and {counts['audit']:,} audit rows "
+                f"in {counts['seconds']} s."
             )
         if logins:
             self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")

@@ -1,0 +1,180 @@
+"""Charts drawn on the server as inline SVG: no JavaScript, nothing from outside, and they print.
+
+The strict Content-Security-Policy forbids inline style attributes, so shapes carry SVG presentation attributes
+(positions and sizes) and CSS classes from static/css/chime.css (colours and line patterns, one per CHIME area).
+Colour is never the only cue: each area's line has its own dash pattern and marker, every chart has a legend in
+words, and the page shows the same figures as a table beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from chime.framework import AREAS
+
+WIDTH, HEIGHT = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 34
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass
+class Line:
+    css: str
+    segments: list[str]  # SVG "points" strings: a line breaks where a month has no value
+    points: list[Point]
+
+
+@dataclass
+class Chart:
+    title: str
+    description: str
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    bars: list[Bar] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, words)
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    bottom: float = TOP + PLOT_H
+    right: float = LEFT + PLOT_W
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+def _y(value: float, top_value: float, bottom_value: float = 0) -> float:
+    span = (top_value - bottom_value) or 1
+    return round(TOP + PLOT_H - (value - bottom_value) / span * PLOT_H, 1)
+
+
+def _month_ticks(months: list[dt.date]) -> tuple[list[Tick], float]:
+    step = PLOT_W / max(1, len(months))
+    return [Tick(round(LEFT + step * (i + 0.5), 1), f"{m:%b %y}") for i, m in enumerate(months)], step
+
+
+def _legend() -> list[tuple[str, str]]:
+    return [(f"area-{area.code}", area.name) for area in AREAS]
+
+
+def areas_touched_chart(months_data) -> Chart:
+    """Grouped bars: for each month, how many sessions touched each CHIME area."""
+    months = months_data.months
+    x_ticks, step = _month_ticks(months)
+    top = max([1, *(c.sessions for row in months_data.rows for c in row.cells)])
+    bar_w = round(step * 0.8 / len(AREAS), 1)
+    bars = []
+    for a, row in enumerate(months_data.rows):
+        for i, cell in enumerate(row.cells):
+            if not cell.sessions:
+                continue
+            x = round(LEFT + step * i + step * 0.1 + bar_w * a, 1)
+            y = _y(cell.sessions, top)
+            label = f"{row.area.short_name}, {months[i]:%B %Y}: {cell.sessions}"
+            bars.append(Bar(x, y, bar_w, round(TOP + PLOT_H - y, 1), f"area-{row.area.code}", label))
+    return Chart(
+        title="CHIME areas touched, by month",
+        description="Bars show how many sessions touched each area each month. The table gives the same figures.",
+        x_ticks=x_ticks,
+        y_ticks=[Tick(_y(v, top), str(v)) for v in sorted({0, top // 2, top})],
+        bars=bars,
+        legend=_legend(),
+    )
+
+
+def _lines(
+    series: list[tuple[str, list[float | None], list[str]]], months: list[dt.date], low: float, high: float
+):
+    x_ticks, step = _month_ticks(months)
+    lines = []
+    for css, values, labels in series:
+        points, segments, current = [], [], []
+        for i, value in enumerate(values):
+            if value is None:
+                if current:
+                    segments.append(" ".join(current))
+                current = []
+                continue
+            x, y = x_ticks[i].at, _y(value, high, low)
+            points.append(Point(x, y, labels[i]))
+            current.append(f"{x},{y}")
+        if current:
+            segments.append(" ".join(current))
+        lines.append(Line(css=css, segments=segments, points=points))
+    return x_ticks, lines
+
+
+def ratings_chart(months_data) -> Chart | None:
+    """Lines: the person's own average rating (1 to 5) per area per month, where they chose to give one."""
+    months = months_data.months
+    series = []
+    for row in months_data.rows:
+        values = [c.average_rating for c in row.cells]
+        if any(v is not None for v in values):
+            labels = [
+                f"{row.area.short_name}, {m:%B %Y}: {v:.1f}" if v is not None else ""
+                for m, v in zip(months, values, strict=True)
+            ]
+            series.append(
+                (f"area-{row.area.code}", [float(v) if v is not None else None for v in values], labels)
+            )
+    if not series:
+        return None
+    x_ticks, lines = _lines(series, months, 1, 5)
+    return Chart(
+        title="Their own ratings, by month",
+        description="Lines show the average of the ratings they chose to give in each area, from 1 (really hard) "
+        "to 5 (really good). Gaps are months with no rating.",
+        x_ticks=x_ticks,
+        y_ticks=[Tick(_y(v, 5, 1), str(v)) for v in range(1, 6)],
+        lines=lines,
+        legend=[item for item in _legend() if item[0] in {s[0] for s in series}],
+    )
+
+
+def shares_chart(months: list[dt.date], shares: dict[str, list[float | None]]) -> Chart:
+    """Lines: the share of sessions (per cent) touching each area, month by month."""
+    series = []
+    for area in AREAS:
+        values = shares[area.code]
+        labels = [
+            f"{area.short_name}, {m:%B %Y}: {v:.0f}%" if v is not None else ""
+            for m, v in zip(months, values, strict=True)
+        ]
+        series.append((f"area-{area.code}", values, labels))
+    x_ticks, lines = _lines(series, months, 0, 100)
+    return Chart(
+        title="Share of sessions touching each CHIME area, by month",
+        description="Lines show the percentage of that month's sessions that touched each area. "
+        "A session can touch several areas, so the lines need not add up to 100.",
+        x_ticks=x_ticks,
+        y_ticks=[Tick(_y(v, 100), f"{v}%") for v in (0, 25, 50, 75, 100)],
+        lines=lines,
+        legend=_legend(),
+    )

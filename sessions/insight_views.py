@@ -1,0 +1,89 @@
+"""Pages about CHIME outcomes across sessions, and the anonymised reports for commissioners."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from ethics import audit
+from ethics.models import AuditEvent
+from sessions import access, charts
+from sessions.forms import ReportForm
+from sessions.insights import area_shares
+from sessions.reports import commissioners_report, default_range
+
+
+def organisation_insights(request: HttpRequest) -> HttpResponse:
+    if not request.user.role_names:
+        raise Http404("No such page.")
+    audit.record(AuditEvent.Action.VIEW, object_type="insights", object_id="organisation")
+    shares = area_shares()
+    return render(
+        request,
+        "insights/shares.html",
+        {
+            "heading": "CHIME areas across the organisation",
+            "shares": shares,
+            "chart": charts.shares_chart(shares.months, shares.shares_by_area()),
+        },
+    )
+
+
+def practitioner_insights(request: HttpRequest, user_id: int) -> HttpResponse:
+    if request.user.pk == user_id and request.user.is_practitioner:
+        practitioner = request.user
+    else:
+        practitioner = access.get_supervisee_for(request.user, user_id)
+    audit.record(AuditEvent.Action.VIEW, object_type="insights", object_id=practitioner.pk)
+    shares = area_shares(practitioner.pk)
+    return render(
+        request,
+        "insights/shares.html",
+        {
+            "heading": "CHIME areas in your sessions"
+            if practitioner == request.user
+            else f"CHIME areas in {practitioner.name}’s sessions",
+            "practitioner": practitioner,
+            "shares": shares,
+            "chart": charts.shares_chart(shares.months, shares.shares_by_area()),
+        },
+    )
+
+
+def _report_for(request: HttpRequest) -> tuple[ReportForm, object]:
+    if not request.user.is_org_admin:
+        raise Http404("Reports for commissioners are for admins.")
+    start, end = default_range(timezone.localdate())
+    form = ReportForm(request.GET or None, initial={"start": start, "end": end})
+    if form.is_bound and not form.is_valid():
+        return form, None
+    if form.is_bound:
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, commissioners_report(start, end)
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    form, found = _report_for(request)
+    if found is not None:
+        audit.record(AuditEvent.Action.VIEW, object_type="commissioners report", object_id=found.period)
+    return render(request, "insights/report.html", {"form": form, "report": found})
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def report_csv(request: HttpRequest) -> HttpResponse:
+    form, found = _report_for(request)
+    if found is None:
+        return render(request, "insights/report.html", {"form": form, "report": None}, status=400)
+    audit.record(AuditEvent.Action.EXPORT, object_type="commissioners report", object_id=found.period)
+    writer = csv.writer(_Echo())
+    lines = (writer.writerow(row) for row in [("section", "figure", "value"), *found.csv_rows()])
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="chime-report-{found.start}-to-{found.end}.csv"'
+    return response

@@ -1,0 +1,148 @@
+"""The anonymised report for commissioners: what the organisation did in a date range, in CHIME terms.
+
+No names, no notes, and no small numbers: any count below 5 is shown as "fewer than 5", and a figure derived
+from a suppressed count (a percentage, hours) is not shown either. The page and the CSV are built from the
+same rows, so they always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from chime.framework import AREAS
+from sessions import hooks
+from sessions.models import Person, SessionArea, SupportSession
+
+SMALL_NUMBER = 5
+SUPPRESSED = "fewer than 5"
+
+
+def shown(count: int) -> str:
+    """A count as a commissioner sees it."""
+    return SUPPRESSED if count < SMALL_NUMBER else f"{count:,}"
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    section: str
+    label: str
+    value: str
+
+
+@dataclass
+class Report:
+    start: dt.date
+    end: dt.date
+    rows: list[ReportRow]
+
+    @property
+    def period(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+    def sections(self) -> list[tuple[str, list[ReportRow]]]:
+        grouped: dict[str, list[ReportRow]] = {}
+        for row in self.rows:
+            grouped.setdefault(row.section, []).append(row)
+        return list(grouped.items())
+
+    def csv_rows(self) -> list[tuple[str, str, str]]:
+        return [(row.section, row.label, row.value) for row in self.rows]
+
+
+def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last full calendar quarter: how commissioners usually ask."""
+    this_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    end = this_quarter - dt.timedelta(days=1)
+    return dt.date(end.year, end.month - 2, 1), end
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
+    )
+
+
+def commissioners_report(start: dt.date, end: dt.date) -> Report:
+    """The figures for [start, end] inclusive, in two queries (plus the concerns hook)."""
+    since, until = _bounds(start, end)
+    people = hooks.reportable_people(Person.objects.all())
+    sessions = SupportSession.objects.filter(occurred_at__gte=since, occurred_at__lt=until, person__in=people)
+    signposted = ~Q(signposted_to="")
+    totals = sessions.aggregate(
+        sessions=Count("pk"),
+        people=Count("person", distinct=True),
+        minutes=Sum("duration_minutes", default=0),
+        signposted=Count("pk", filter=signposted),
+        people_signposted=Count("person", distinct=True, filter=signposted),
+    )
+    by_area = _area_coverage(since, until, people)
+    rows = [
+        ReportRow("Summary", "People supported", shown(totals["people"])),
+        ReportRow("Summary", "Sessions", shown(totals["sessions"])),
+        ReportRow("Summary", "Hours of support", _hours(totals["minutes"], totals["sessions"])),
+    ]
+    for area in AREAS:
+        found = by_area.get(area.code, {"sessions": 0, "people": 0})
+        rows += [
+            ReportRow("CHIME area coverage", f"{area.name}: sessions", shown(found["sessions"])),
+            ReportRow(
+                "CHIME area coverage",
+                f"{area.name}: share of sessions",
+                _share(found["sessions"], totals["sessions"]),
+            ),
+            ReportRow("CHIME area coverage", f"{area.name}: people", shown(found["people"])),
+        ]
+    rows += [
+        ReportRow("Signposting", "Sessions with signposting", shown(totals["signposted"])),
+        ReportRow("Signposting", "People signposted", shown(totals["people_signposted"])),
+    ]
+    rows += _concern_rows(since, until)
+    return Report(start=start, end=end, rows=rows)
+
+
+def _area_coverage(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[str, dict[str, int]]:
+    """Sessions and people per CHIME area, in one pass.
+
+    Grouping by (area, person) first and then by area is a hash aggregate; the ORM's COUNT(DISTINCT person) per
+    area sorts every area note of the period instead (about twice as slow on 500,000 sessions).
+    """
+    people_sql, people_params = people.values("pk").query.sql_with_params()
+    sql = f"""
+        SELECT area, SUM(notes), COUNT(*)
+        FROM (
+            SELECT a.area, s.person_id, COUNT(*) AS notes
+            FROM {SessionArea._meta.db_table} a
+            JOIN {SupportSession._meta.db_table} s ON s.id = a.session_id
+            WHERE s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})
+            GROUP BY a.area, s.person_id
+        ) per_person
+        GROUP BY area
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since, until, *people_params])
+        return {area: {"sessions": notes, "people": count} for area, notes, count in cursor.fetchall()}
+
+
+def _hours(minutes: int, sessions: int) -> str:
+    return SUPPRESSED + " sessions" if sessions < SMALL_NUMBER else f"{minutes / 60:,.1f}"
+
+
+def _share(count: int, total: int) -> str:
+    if count < SMALL_NUMBER or total < SMALL_NUMBER:
+        return "not shown (small numbers)"
+    return f"{100 * count / total:.0f}%"
+
+
+def _concern_rows(since: dt.datetime, until: dt.datetime) -> list[ReportRow]:
+    concerns = hooks.concerns_by_type_and_outcome(since, until)
+    if concerns is None:
+        return [ReportRow("Safeguarding concerns", "By type and outcome", "not recorded in Chime yet")]
+    if not concerns:
+        return [ReportRow("Safeguarding concerns", "All concerns", shown(0))]
+    return [ReportRow("Safeguarding concerns", f"{c.kind}: {c.outcome}", shown(c.count)) for c in concerns]

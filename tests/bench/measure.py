@@ -1,0 +1,138 @@
+"""Time Chime's main pages in this process with Django's test client, against the database in DATABASE_URL.
+
+Run by tests/bench/run.py with DATABASE_URL set: `measure.py REQUESTS`. Each round gives, per page, the server time of
+REQUESTS requests (after a warm-up) and the SQL query count of one request, plus this process's memory.
+tests/bench/run.py keeps one of these per data set and alternates rounds between them, then merges the samples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chime.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from chime.models import User  # noqa: E402
+from sessions.models import Person  # noqa: E402
+
+WARM_UP = 3
+
+
+def _session_form() -> dict[str, str]:
+    return {
+        "occurred_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "occurred_time": "10:30",
+        "duration_minutes": "60",
+        "mode": "in_person",
+        "hope_note": "Talked about what went well this week.",
+        "hope_rating": "4",
+        "next_steps": "Keep going.",
+        "submission_key": str(uuid.uuid4()),
+    }
+
+
+def time_page(client: Client, method: str, url: str, data_for, expect: int, requests: int) -> dict:
+    def once() -> float:
+        started = time.perf_counter()
+        if method == "post":
+            response = client.post(url, data_for())
+        else:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == expect, f"{url}: {response.status_code}"  # noqa: S101 - a bench check
+        return elapsed
+
+    for _ in range(WARM_UP):
+        once()
+    with CaptureQueriesContext(connection) as queries:
+        once()
+    query_count = len(queries)  # now: the next request's start clears the connection's query log
+    return {"samples_ms": [round(once(), 2) for _ in range(requests)], "queries": query_count}
+
+
+def _rss_mb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024)
+    return 0
+
+
+def one_round(clients: dict[str, Client], ids: dict[str, int], requests: int) -> dict:
+    today = timezone.localdate()
+    last_year = f"?start={(today - dt.timedelta(days=365)).isoformat()}&end={today.isoformat()}"
+
+    def timed(role: str, method: str, url: str, data_for=None, expect: int = 200) -> dict:
+        return time_page(clients[role], method, url, data_for, expect, requests)
+
+    pages = {
+        "caseload": timed("practitioner", "get", "/"),
+        "person page": timed("practitioner", "get", f"/people/{ids['person']}/"),
+        "log a session (POST)": timed(
+            "practitioner", "post", f"/people/{ids['other']}/sessions/new/", _session_form, expect=302
+        ),
+        "supervisor dashboard": timed("supervisor", "get", "/team/"),
+        "sessions awaiting review": timed(
+            "supervisor", "get", f"/team/{ids['practitioner']}/sessions/?review=awaiting"
+        ),
+    }
+    try:
+        queue = reverse("safeguarding-queue")
+    except NoReverseMatch:
+        pages["safeguarding queue"] = {"skipped": "no safeguarding queue on this branch yet"}
+    else:
+        pages["safeguarding queue"] = timed("supervisor", "get", queue)
+    pages["commissioners' report (12 months)"] = timed("admin", "get", f"/reports/{last_year}")
+    pages["commissioners' report CSV"] = timed("admin", "get", f"/reports/csv/{last_year}")
+    for name, page in pages.items():
+        page["kind"] = "report" if "report" in name else "interactive"
+    return pages
+
+
+def main(requests: int) -> None:
+    """Serve rounds on request: each line on stdin runs one round and answers one JSON line on stdout.
+
+    One process serves the whole benchmark for its data set, so its memory at the end is a worker's memory
+    after the whole benchmark.
+    """
+    practitioner = (
+        User.objects.filter(username__startswith="scale-", is_practitioner=True).order_by("pk").first()
+    )
+    people = list(
+        Person.objects.filter(practitioner=practitioner).order_by("pk").values_list("pk", flat=True)[:2]
+    )
+    ids = {"practitioner": practitioner.pk, "person": people[0], "other": people[1]}
+    users = {
+        "practitioner": practitioner,
+        "supervisor": practitioner.supervisor,
+        "admin": User.objects.filter(is_org_admin=True).order_by("pk").first(),
+    }
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    for _ in sys.stdin:
+        answer = {"pages": one_round(clients, ids, requests), "rss_mb": _rss_mb()}
+        print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

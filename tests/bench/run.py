@@ -1,0 +1,202 @@
+"""`make bench`: build (once) a small and a large data set in their own databases, then time the main pages.
+
+The data sets live in databases `chime_bench_small` and `chime_bench` on the project's embedded PostgreSQL, so
+the demo database is never touched. Each is built once and reused while it is there; delete it with
+`DROP DATABASE` (or remove .pgdata/) to rebuild. Results: a table on stdout and .bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.databases import database_url  # noqa: E402
+
+PYTHON = sys.executable
+ROUNDS = 4
+REQUESTS_PER_ROUND = 10  # 40 timed requests per page and data set
+# The same shape for every user in both sets (teams of 10 practitioners, caseloads of 50): only the volume differs.
+DATASETS = {
+    "small": ("chime_bench_small", ["--scale", "10", "--sessions-per-person", "5"], 2_500),
+    "large": ("chime_bench", ["--scale", "200", "--sessions-per-person", "50"], 500_000),
+}
+INTERACTIVE_P95_MS = 100
+LARGE_OVER_SMALL = 1.5
+REPORT_P95_MS = 1000
+WORKER_RSS_MB = 300
+ENV = {
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+    "ALLOWED_HOSTS": "testserver,localhost",
+    "HTTPS": "false",
+    "CHIME_STATIC_MANIFEST": "false",
+    "LOG_LEVEL": "ERROR",
+}
+
+
+def _sessions_in(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
+        exists = db.execute("SELECT to_regclass('support_supportsession')").fetchone()[0]
+        if exists is None:
+            return 0
+        return db.execute("SELECT count(*) FROM support_supportsession").fetchone()[0]
+
+
+def _run(args: list[str], url: str) -> None:
+    subprocess.run(args, env={**os.environ, **ENV, "DATABASE_URL": url}, check=True, cwd=ROOT)  # noqa: S603
+
+
+def prepare(name: str) -> tuple[str, dict | None]:
+    database, seed_args, sessions = DATASETS[name]
+    url = database_url(database)
+    _run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], url)
+    if _sessions_in(url) >= sessions:
+        print(f"{name}: reusing {database}")
+        return url, None
+    print(f"{name}: building {database} (seed_demo {' '.join(seed_args)}) …", flush=True)
+    started = time.monotonic()
+    _run([PYTHON, "manage.py", "seed_demo", *seed_args], url)
+    seconds = round(time.monotonic() - started, 1)
+    peak_mb = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    return url, {"seconds": seconds, "peak_rss_mb": peak_mb}
+
+
+def start_measuring(url: str) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603
+        [PYTHON, "tests/bench/measure.py", str(REQUESTS_PER_ROUND)],
+        env={**os.environ, **ENV, "DATABASE_URL": url},
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def measure_round(worker: subprocess.Popen) -> dict:
+    worker.stdin.write("round\n")
+    worker.stdin.flush()
+    return json.loads(worker.stdout.readline())
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return round(ordered[max(0, math.ceil(fraction * len(ordered)) - 1)], 1)
+
+
+def merge(rounds: list[dict]) -> dict:
+    """One result per page from several rounds: percentiles over all samples; the query count must not vary."""
+    pages = {}
+    for page, first in rounds[0]["pages"].items():
+        if first.get("skipped"):
+            pages[page] = first
+            continue
+        samples = [ms for r in rounds for ms in r["pages"][page]["samples_ms"]]
+        pages[page] = {
+            "kind": first["kind"],
+            "requests": len(samples),
+            "p50_ms": round(statistics.median(samples), 1),
+            "p95_ms": _percentile(samples, 0.95),
+            "queries": max(r["pages"][page]["queries"] for r in rounds),
+            "queries_vary": len({r["pages"][page]["queries"] for r in rounds}) > 1,
+        }
+    return {"pages": pages, "rss_mb": rounds[-1]["rss_mb"]}
+
+
+def check(results: dict) -> list[str]:
+    problems = []
+    small, large = results["small"]["pages"], results["large"]["pages"]
+    for page, big in large.items():
+        if page not in small or big.get("skipped"):
+            continue
+        if big["kind"] == "report":
+            if big["p95_ms"] > REPORT_P95_MS:
+                problems.append(f"{page}: p95 {big['p95_ms']} ms > {REPORT_P95_MS} ms")
+        else:
+            if big["p95_ms"] > INTERACTIVE_P95_MS:
+                problems.append(f"{page}: p95 {big['p95_ms']} ms > {INTERACTIVE_P95_MS} ms on the large set")
+            if big["p95_ms"] > LARGE_OVER_SMALL * small[page]["p95_ms"]:
+                problems.append(f"{page}: large p95 is more than {LARGE_OVER_SMALL}× the small p95")
+        if big["queries_vary"] or small[page]["queries_vary"]:
+            problems.append(f"{page}: the query count changed between requests")
+        if big["queries"] != small[page]["queries"]:
+            problems.append(
+                f"{page}: {small[page]['queries']} queries on the small set, {big['queries']} on the large"
+            )
+    for name in ("small", "large"):
+        if results[name]["rss_mb"] > WORKER_RSS_MB:
+            problems.append(f"{name}: worker RSS {results[name]['rss_mb']} MB > {WORKER_RSS_MB} MB")
+    return problems
+
+
+def table(results: dict) -> str:
+    small, large = results["small"]["pages"], results["large"]["pages"]
+    lines = [
+        "| page | requests | small p50 / p95 (ms) | large p50 / p95 (ms) | queries (small / large) |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for page, big in large.items():
+        few = small.get(page)
+        if big.get("skipped"):
+            lines.append(f"| {page} | skipped: {big['skipped']} | | | |")
+            continue
+        lines.append(
+            f"| {page} | {big['requests']} | {few['p50_ms']} / {few['p95_ms']} | {big['p50_ms']} / {big['p95_ms']} "
+            f"| {few['queries']} / {big['queries']} |"
+        )
+    lines.append(
+        f"\nServing process RSS after the benchmark: small {results['small']['rss_mb']} MB, "
+        f"large {results['large']['rss_mb']} MB. Load average {results['load_average']['before']:.1f} before, "
+        f"{results['load_average']['after']:.1f} after, on {results['load_average']['cores']} cores."
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    results: dict = {"built": {}}
+    urls = {}
+    for name in DATASETS:
+        urls[name], built = prepare(name)
+        if built:
+            results["built"][name] = built
+    # Rounds alternate between the data sets, so both see the same background load on a shared machine.
+    rounds: dict[str, list[dict]] = {name: [] for name in DATASETS}
+    workers = {name: start_measuring(urls[name]) for name in DATASETS}
+    load_before = os.getloadavg()[0]
+    for number in range(ROUNDS):
+        for name in DATASETS:
+            print(f"{name}: measuring, round {number + 1} of {ROUNDS} …", flush=True)
+            rounds[name].append(measure_round(workers[name]))
+    for worker in workers.values():
+        worker.stdin.close()
+        worker.wait()
+    for name in DATASETS:
+        results[name] = merge(rounds[name])
+    results["load_average"] = {"before": load_before, "after": os.getloadavg()[0], "cores": os.cpu_count()}
+    problems = check({k: v for k, v in results.items() if k in DATASETS})
+    results["targets_met"] = not problems
+    results["problems"] = problems
+    (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2))
+    print(table(results))
+    for name, built in results["built"].items():
+        print(
+            f"Built the {name} set in {built['seconds']} s (peak RSS of the seeding process {built['peak_rss_mb']} MB)."
+        )
+    print("All targets met." if not problems else "Targets missed:\n  " + "\n  ".join(problems))
+    print("Results written to .bench/results.json")
+    return 0 if not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The bulk generator behind `seed_demo --scale`: its audit rows join the chain exactly as the app's do."""
+
+from __future__ import annotations
+
+from ethics import audit
+from ethics.models import AuditEvent
+from sessions import demo
+from sessions.models import Person, SupportSession
+
+
+def test_bulk_audit_rows_keep_the_hash_chain_intact(db, practitioner):
+    audit.record(AuditEvent.Action.VIEW, object_type="caseload", object_id=1, actor=practitioner)  # before
+    counts = demo.seed_scale(2, people_per_practitioner=3, sessions_per_person=4, log=lambda *_: None)
+    audit.record(AuditEvent.Action.VIEW, object_type="caseload", object_id=2, actor=practitioner)  # after
+    assert (counts["people"], counts["sessions"], counts["audit"]) == (6, 24, 30)
+    assert Person.objects.count() == 6 and SupportSession.objects.count() == 24
+    report = audit.verify_chain()
+    assert report.ok and report.checked == 32
+
+
+def test_the_demo_has_a_review_and_a_supervision_record_and_seeding_twice_adds_nothing(db):
+    from sessions.models import SessionReview, SupervisionRecord
+
+    for _ in range(2):
+        users = demo.ensure_demo_accounts()
+        demo.ensure_demo_people(users)
+        demo.ensure_demo_supervision(users)
+    assert SessionReview.objects.exclude(comment="").count() == 1
+    assert SupervisionRecord.objects.count() == 1
