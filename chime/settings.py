@@ -5,6 +5,7 @@ Safe by default: DEBUG is off unless DJANGO_DEBUG=true, and then SECRET_KEY and 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -205,3 +207,25 @@ CHIME_ORGANISATION_NAME = env.str("CHIME_ORGANISATION_NAME", default="CHIME to T
 CHIME_DEMO_MODE = env.bool("CHIME_DEMO_MODE", default=False)
 CHIME_BASE_URL = env.str("CHIME_BASE_URL", default="http://127.0.0.1:8000")
 CHIME_WORDING_FILE = env.path("CHIME_WORDING_FILE", default=BASE_DIR / "chime" / "wording.json")
+
+
+# Safeguarding deadlines are counted in working hours and days: Monday to Friday between these times, local time,
+# without the bank holidays of this part of the UK (the `holidays` package; ENG covers England and Wales).
+def _clock(name: str, default: str) -> dt.time:
+    value = env.str(name, default=default)
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError as bad:
+        raise ImproperlyConfigured(f"{name} must be a time like 09:00, not {value!r}.") from bad
+
+
+CHIME_WORKING_DAY_START = _clock("CHIME_WORKING_DAY_START", "09:00")
+CHIME_WORKING_DAY_END = _clock("CHIME_WORKING_DAY_END", "17:00")
+if CHIME_WORKING_DAY_START >= CHIME_WORKING_DAY_END:
+    raise ImproperlyConfigured("CHIME_WORKING_DAY_START must be before CHIME_WORKING_DAY_END.")
+CHIME_BANK_HOLIDAY_REGION = env.str("CHIME_BANK_HOLIDAY_REGION", default="ENG")
+# How often the background worker looks for overdue safeguarding concerns.
+CHIME_ESCALATION_SWEEP_MINUTES = env.int("CHIME_ESCALATION_SWEEP_MINUTES", default=5)
+
+# Background tasks (django.tasks) are stored in PostgreSQL and run by `python manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chime.models import User
+from ethics import access as ethics_access
 from sessions import access, services
 from sessions.forms import MovePersonForm, PersonForm, SessionForm
 from sessions.history import session_history
@@ -41,6 +42,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": access.can_write_person(request.user, person),
         "can_move": request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk,
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
+        "open_concerns": ethics_access.open_concerns_about(request.user, person),
     }
     return render(request, "sessions/person_detail.html", context)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ethics import demo as ethics_demo
 from sessions import demo
 
 
@@ -27,7 +28,10 @@ class Command(BaseCommand):
     ) -> None:
         users = demo.ensure_demo_accounts()
         added = demo.ensure_demo_people(users)
-        self.stdout.write(f"Demo organisation ready ({added} new demo sessions).")
+        concerns = ethics_demo.ensure_demo_concerns(users)
+        self.stdout.write(
+            f"Demo organisation ready ({added} new demo sessions, {concerns} new safeguarding concerns)."
+        )
         if scale:
             self.stdout.write(f"Adding bulk data: {scale} practitioners …")
             counts = demo.seed_scale(
