@@ -86,7 +86,7 @@ class ConcernQuerySet(models.QuerySet):
         )
 
     def due_for_escalation(self, now) -> ConcernQuerySet:
-        return self.open().filter(next_escalation_at__lte=now, escalation_level__lt=Concern.Escalation.ADMINS)
+        return self.open().filter(next_escalation_at__lt=now, escalation_level__lt=Concern.Escalation.ADMINS)
 
 
 class Concern(models.Model):
