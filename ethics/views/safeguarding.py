@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from ethics import access, audit
 from ethics.forms import safeguarding as sg_forms
@@ -75,27 +75,31 @@ def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "safeguarding/concern_detail.html", _detail_context(request, concern))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def concern_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_FORMS:
         raise Http404("No such step.")
     concern = access.get_concern_for(request.user, pk, respond=True)
+    if request.method == "GET":  # the forms live on the concern's page
+        return redirect("concern-detail", pk=concern.pk)
     form = STEP_FORMS[step](request.POST)
     if form.is_valid():
         try:
             STEP_SERVICES[step](concern=concern, by=request.user, **form.cleaned_data)
         except services.ConcernError as error:
-            form.add_error(None, str(error))
+            messages.error(request, str(error))  # e.g. someone else took a step first: show where it is now
         else:
             messages.success(request, STEP_DONE[step])
-            return redirect("concern-detail", pk=concern.pk)
+        return redirect("concern-detail", pk=concern.pk)
     context = _detail_context(request, concern, bound={step: form})
     return render(request, "safeguarding/concern_detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def concern_note(request: HttpRequest, pk: int) -> HttpResponse:
     concern = access.get_concern_for(request.user, pk)
+    if request.method == "GET":
+        return redirect("concern-detail", pk=concern.pk)
     form = sg_forms.ChronologyNoteForm(request.POST)
     if form.is_valid():
         services.add_to_chronology(
