@@ -28,11 +28,12 @@ if TYPE_CHECKING:
 # plan, refer, decide, close) are the supervisors, the leads, and the admins once escalated to them.
 
 NOTHING = Q(pk__in=[])
+EVERYTHING = Q(pk__isnull=False)  # not Q(): an empty Q vanishes when OR-ed with another
 
 
 def _responders_condition(user: User) -> Q:
     if user.is_safeguarding_lead:
-        return Q()
+        return EVERYTHING
     supervises = Q(person__practitioner__supervisor=user) | Q(raised_by__supervisor=user)
     condition = supervises if user.is_supervisor else NOTHING
     if user.is_org_admin:

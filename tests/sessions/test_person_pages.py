@@ -35,8 +35,8 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
         SupportSessionFactory(person=person, areas=["hope", "meaning"])
     client.force_login(practitioner)
     # session, user, person, audit (lock, last hash, insert), sessions, their areas (prefetch),
-    # area-by-month, sessions-by-month, assignments, unread notifications
-    with django_assert_num_queries(12):
+    # area-by-month, sessions-by-month, assignments, open safeguarding concerns, unread notifications
+    with django_assert_num_queries(13):
         client.get(f"/people/{person.pk}/")
 
 
