@@ -55,13 +55,13 @@ def test_an_urgent_concern_from_a_session_is_acknowledged_referred_and_closed(
     expect(page.get_by_text("Concern raised.")).to_be_visible()
     concern = Concern.objects.get(person=person)
     assert concern.session == session
-    page.get_by_role("link", name="Concerns I raised").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Concerns I raised").click()
     expect(page.locator("tbody tr").filter(has_text="Dee")).to_contain_text("Raised")
     log_out(page)
 
     # The supervisor sees it at the top of the queue, acknowledges it, plans action and refers under consent.
     log_in(page, live_server.url, "supervisor")
-    page.get_by_role("link", name="Safeguarding", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Safeguarding", exact=True).click()
     expect(page.locator("tbody tr").first).to_contain_text("Dee")
     expect(page.locator("tbody tr").first).to_contain_text("Urgent")
     page.locator("tbody tr").first.get_by_role("link").click()
@@ -81,9 +81,11 @@ def test_an_urgent_concern_from_a_session_is_acknowledged_referred_and_closed(
 
     # A safeguarding lead closes it with the outcome in Dee's words.
     log_in(page, live_server.url, "lead")
-    page.get_by_role("link", name="Safeguarding", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Safeguarding", exact=True).click()
     page.locator("tbody tr").filter(has_text="Dee").get_by_role("link").click()
-    page.get_by_role("textbox", name=re.compile(r"^Outcome")).fill("GP appointment made; Dee has a safety plan.")
+    page.get_by_role("textbox", name=re.compile(r"^Outcome")).fill(
+        "GP appointment made; Dee has a safety plan."
+    )
     page.get_by_label("The person's views on the outcome").fill("Dee said she felt listened to.")
     page.get_by_label("Yes", exact=True).check()
     page.get_by_role("button", name="Close and sign off").click()

@@ -65,7 +65,9 @@ def details(level: str = "standard", **overrides) -> services.ConcernDetails:
     return services.ConcernDetails(**{**values, **overrides})
 
 
-def raise_concern(person: Person, *, level: str = "standard", raised_at: dt.datetime | None = None, **overrides):
+def raise_concern(
+    person: Person, *, level: str = "standard", raised_at: dt.datetime | None = None, **overrides
+):
     return services.raise_concern(
         person=person, raised_by=person.practitioner, details=details(level, **overrides), raised_at=raised_at
     )

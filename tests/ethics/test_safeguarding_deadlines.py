@@ -26,7 +26,9 @@ def at(*args: int) -> dt.datetime:
         ("standard", at(2026, 12, 1, 17, 0), at(2026, 12, 7, 17, 0)),
     ],
 )
-def test_a_concern_raised_on_a_friday_evening_counts_from_monday_morning(person, level, acknowledge_by, act_by):
+def test_a_concern_raised_on_a_friday_evening_counts_from_monday_morning(
+    person, level, acknowledge_by, act_by
+):
     with time_machine.travel(at(2026, 11, 27, 19, 30), tick=False):
         concern = raise_concern(person, level=level)
     assert (concern.acknowledge_by, concern.act_by) == (acknowledge_by, act_by)

@@ -120,7 +120,9 @@ def test_the_third_level_notifies_the_admins(concern, lead):
     assert list(Notification.objects.values_list("recipient", flat=True)) == [admin.pk]
 
 
-def test_raising_a_concern_tells_the_supervisor_and_immediate_danger_tells_the_leads_too(person, supervisor, lead):
+def test_raising_a_concern_tells_the_supervisor_and_immediate_danger_tells_the_leads_too(
+    person, supervisor, lead
+):
     raise_concern(person, level="standard")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [supervisor.pk]
     Notification.objects.all().delete()

@@ -87,12 +87,19 @@ def test_a_step_not_allowed_now_is_refused_with_a_message_and_changes_nothing(cl
     assert concern.state == "raised" and concern.events.count() == 1
 
 
-def test_a_referral_without_consent_shows_the_missing_justification_beside_the_field(client, supervisor, person):
+def test_a_referral_without_consent_shows_the_missing_justification_beside_the_field(
+    client, supervisor, person
+):
     concern = walk_to(raise_concern(person, consent_to_referral="no"), "action_planned", supervisor)
     client.force_login(supervisor)
     response = client.post(
         f"/safeguarding/concerns/{concern.pk}/refer/",
-        {"agency": "police", "referred_on": "2026-11-20", "what_was_shared": "Threats.", "basis": "risk_of_harm"},
+        {
+            "agency": "police",
+            "referred_on": "2026-11-20",
+            "what_was_shared": "Threats.",
+            "basis": "risk_of_harm",
+        },
     )
     assert "Sharing without consent needs a justification." in response.content.decode()
     assert not concern.referrals.exists()
@@ -108,11 +115,15 @@ def test_the_practitioner_who_raised_it_sees_its_status_but_cannot_act_on_it(cli
     assert concern.events.filter(kind="note", by=practitioner).exists()
 
 
-def test_a_supervisor_who_raised_a_concern_cannot_sign_it_off_but_a_lead_can(client, person, supervisor, lead):
+def test_a_supervisor_who_raised_a_concern_cannot_sign_it_off_but_a_lead_can(
+    client, person, supervisor, lead
+):
     from ethics.services.safeguarding import raise_concern as raise_as
     from tests.ethics.safeguarding import details
 
-    concern = walk_to(raise_as(person=person, raised_by=supervisor, details=details()), "referred", supervisor)
+    concern = walk_to(
+        raise_as(person=person, raised_by=supervisor, details=details()), "referred", supervisor
+    )
     client.force_login(supervisor)
     page = client.get(f"/safeguarding/concerns/{concern.pk}/").content.decode()
     assert "Close and sign off" not in page
@@ -129,7 +140,10 @@ def test_people_outside_the_concern_get_404_for_get_and_post(client, person, url
     client.force_login(user)
     assert client.get(url.format(pk=concern.pk)).status_code == 404
     assert client.post(url.format(pk=concern.pk), {}).status_code == 404
-    assert AuditEvent.objects.filter(action="denied", object_id=str(concern.pk), person_id=person.pk).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="denied", object_id=str(concern.pk), person_id=person.pk).count()
+        == 2
+    )
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -188,7 +202,9 @@ def test_the_queue_is_for_supervisors_and_leads(client, practitioner):
     assert client.get("/safeguarding/").status_code == 403
 
 
-def test_the_persons_page_flags_open_concerns_to_those_who_may_see_them(client, practitioner, supervisor, person):
+def test_the_persons_page_flags_open_concerns_to_those_who_may_see_them(
+    client, practitioner, supervisor, person
+):
     concern = raise_concern(person)
     for user in (practitioner, supervisor):
         client.force_login(user)
@@ -233,3 +249,32 @@ def test_the_concern_page_query_count_is_flat(client, supervisor, person, extra,
     with django_assert_num_queries(9):
         client.get(f"/safeguarding/concerns/{concern.pk}/")
     assert ConcernEvent.objects.filter(concern=concern).count() == extra + 1
+
+
+def test_the_migration_seeds_immediate_urgent_and_standard_levels(db):
+    from ethics.models import UrgencyLevel
+
+    levels = {level.code: level for level in UrgencyLevel.objects.all()}
+    assert list(levels) == ["immediate", "urgent", "standard"]
+    assert (levels["immediate"].acknowledge_within, levels["immediate"].acknowledge_unit) == (
+        1,
+        "working_hours",
+    )
+    assert levels["immediate"].shows_crisis_routes and not levels["standard"].shows_crisis_routes
+
+
+def test_admins_manage_the_local_crisis_services_and_others_cannot(client, admin_user, supervisor):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/ethics/crisisservice/add/", {"name": "Night Café", "order": 0, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    assert CrisisService.objects.filter(name="Night Café").exists()
+    client.force_login(supervisor)
+    assert client.get("/admin/ethics/crisisservice/").status_code in (302, 403)
+
+
+def test_a_safeguarding_lead_sees_every_concern(client, lead, person, others_person):
+    mine, theirs = raise_concern(person), raise_concern(others_person)
+    client.force_login(lead)
+    assert {c.pk for c in client.get("/safeguarding/").context["concerns"]} == {mine.pk, theirs.pk}

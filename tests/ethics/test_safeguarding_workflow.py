@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import IntegrityError, DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from ethics.models import AuditEvent, Concern, ConcernClosure, ConcernEvent, Referral
 from ethics.models.safeguarding import LEGAL_HOLD_MODELS
@@ -98,7 +98,9 @@ def test_chronology_entries_can_never_be_changed(person):
 
 def test_a_correction_is_added_to_the_chronology_and_the_concern_stays_as_raised(person, practitioner):
     concern = raise_concern(person)
-    services.add_to_chronology(concern=concern, by=practitioner, note="It was Tuesday, not Monday.", correction=True)
+    services.add_to_chronology(
+        concern=concern, by=practitioner, note="It was Tuesday, not Monday.", correction=True
+    )
     concern.refresh_from_db()
     assert concern.what_happened == "Has not been eating and the flat is cold."
     event = concern.events.last()
@@ -114,7 +116,12 @@ def test_every_step_writes_an_audit_row_in_the_same_transaction(person, supervis
     concern = raise_concern(person)
     take("acknowledge", concern, supervisor)
     row = AuditEvent.objects.filter(object_type="ethics.Concern", object_id=str(concern.pk)).last()
-    assert (row.action, row.actor, row.person_id, row.reason) == ("update", supervisor, person.pk, "acknowledged")
+    assert (row.action, row.actor, row.person_id, row.reason) == (
+        "update",
+        supervisor,
+        person.pk,
+        "acknowledged",
+    )
 
 
 def test_closing_needs_someone_other_than_who_raised_it(person, practitioner, supervisor):
@@ -126,7 +133,9 @@ def test_closing_needs_someone_other_than_who_raised_it(person, practitioner, su
     assert concern.state == State.REFERRED
 
 
-def test_closing_records_the_outcome_the_persons_views_and_whether_they_got_what_they_wanted(person, supervisor):
+def test_closing_records_the_outcome_the_persons_views_and_whether_they_got_what_they_wanted(
+    person, supervisor
+):
     concern = walk_to(raise_concern(person), State.NO_FURTHER_ACTION, supervisor)
     closure = take("close", concern, supervisor)
     assert (closure.outcome, closure.persons_views, closure.wanted_achieved, closure.signed_off_by) == (
@@ -142,7 +151,9 @@ def test_closing_records_the_outcome_the_persons_views_and_whether_they_got_what
 def test_closing_without_the_persons_views_is_refused(person, supervisor):
     concern = walk_to(raise_concern(person), State.REFERRED, supervisor)
     with pytest.raises(services.ConcernError):
-        services.close_concern(concern=concern, by=supervisor, outcome="Fine.", persons_views=" ", wanted_achieved="no")
+        services.close_concern(
+            concern=concern, by=supervisor, outcome="Fine.", persons_views=" ", wanted_achieved="no"
+        )
     assert not ConcernClosure.objects.exists()
 
 
@@ -160,7 +171,10 @@ def test_a_referral_without_consent_needs_a_risk_of_harm_justification(person, s
     with pytest.raises(services.ConcernError):
         services.record_referral(**kwargs, what_was_shared="Threats made.", basis="risk_of_harm")
     referral = services.record_referral(
-        **kwargs, what_was_shared="Threats made.", basis="risk_of_harm", risk_justification="Threat to a child."
+        **kwargs,
+        what_was_shared="Threats made.",
+        basis="risk_of_harm",
+        risk_justification="Threat to a child.",
     )
     assert referral.risk_justification == "Threat to a child."
     share = AuditEvent.objects.get(action="share")
