@@ -1,10 +1,12 @@
-# Chime: `make run` for the demo on http://127.0.0.1:8000, `make test` for the whole suite.
+# Chime: `make run` for the demo on http://127.0.0.1:8000 (PORT=8123 for another port), `make test` for the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV := DJANGO_DEBUG=true CHIME_DEMO_MODE=true
+PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format migrations-check audit bench
 
@@ -18,8 +20,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(DEV) $(PY) manage.py migrate --noinput -v0
 	@$(DEV) $(PY) manage.py seed_demo --logins
-	@echo "Chime is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	@$(DEV) exec $(PY) manage.py runserver 127.0.0.1:8000
+	@$(DEV) $(PY) manage.py escalate_overdue --in-background
+	@echo "Chime is starting on http://127.0.0.1:$(PORT) with its background worker (Ctrl+C stops both)"
+	@$(DEV) CHIME_BASE_URL=http://127.0.0.1:$(PORT) exec $(PY) manage.py run_with_worker 127.0.0.1:$(PORT)
 
 migrations-check: $(STAMP)
 	@$(DEV) $(PY) manage.py makemigrations --check --dry-run -v1

@@ -27,24 +27,45 @@ class StaffAdmin(UserAdmin):
         "is_practitioner",
         "is_supervisor",
         "is_org_admin",
+        "is_safeguarding_lead",
         "supervisor",
         "is_active",
     ]
-    list_filter = ["is_practitioner", "is_supervisor", "is_org_admin", "is_active"]
+    list_filter = ["is_practitioner", "is_supervisor", "is_org_admin", "is_safeguarding_lead", "is_active"]
     list_select_related = ["supervisor"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Name and contact", {"fields": ["first_name", "last_name", "display_name", "email"]}),
         (
             "Roles",
-            {"fields": ["is_practitioner", "is_supervisor", "is_org_admin", "supervisor", "is_active"]},
+            {
+                "fields": [
+                    "is_practitioner",
+                    "is_supervisor",
+                    "is_org_admin",
+                    "is_safeguarding_lead",
+                    "supervisor",
+                    "is_active",
+                ]
+            },
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "password1", "password2"]}),
         ("Name and contact", {"fields": ["first_name", "last_name", "email"]}),
-        ("Roles", {"fields": ["is_practitioner", "is_supervisor", "is_org_admin", "supervisor"]}),
+        (
+            "Roles",
+            {
+                "fields": [
+                    "is_practitioner",
+                    "is_supervisor",
+                    "is_org_admin",
+                    "is_safeguarding_lead",
+                    "supervisor",
+                ]
+            },
+        ),
     ]
     readonly_fields = ["last_login", "date_joined"]
     actions = [reset_two_factor]

@@ -17,6 +17,12 @@ class UserQuerySet(models.QuerySet):
     def supervised_by(self, supervisor: User) -> UserQuerySet:
         return self.practitioners().filter(supervisor=supervisor)
 
+    def safeguarding_leads(self) -> UserQuerySet:
+        return self.filter(is_safeguarding_lead=True, is_active=True)
+
+    def admins(self) -> UserQuerySet:
+        return self.filter(is_org_admin=True, is_active=True)
+
 
 class ChimeUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
@@ -34,6 +40,11 @@ class User(AbstractUser):
         "admin",
         default=False,
         help_text="Manages consent records, staff accounts and data requests. Does not read session notes.",
+    )
+    is_safeguarding_lead = models.BooleanField(
+        "safeguarding lead",
+        default=False,
+        help_text="Sees every safeguarding concern and receives escalations of overdue ones.",
     )
     supervisor = models.ForeignKey(
         "self",
@@ -60,6 +71,7 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         roles = [("practitioner", self.is_practitioner), ("supervisor", self.is_supervisor)]
+        roles.append(("safeguarding lead", self.is_safeguarding_lead))
         roles.append(("admin", self.is_org_admin))
         return [name for name, held in roles if held]
 

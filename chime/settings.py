@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -247,3 +248,25 @@ AXES_LOCKOUT_CALLABLE = "chime.accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # log-ins and log-outs are in the audit trail
 AXES_CLIENT_IP_CALLABLE = "ethics.middleware.client_ip"
 AXES_VERBOSE = False
+
+
+# Safeguarding deadlines are counted in working hours and days: Monday to Friday between these times, local time,
+# without the bank holidays of this part of the UK (the `holidays` package; ENG covers England and Wales).
+def _clock(name: str, default: str) -> dt.time:
+    value = env.str(name, default=default)
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError as bad:
+        raise ImproperlyConfigured(f"{name} must be a time like 09:00, not {value!r}.") from bad
+
+
+CHIME_WORKING_DAY_START = _clock("CHIME_WORKING_DAY_START", "09:00")
+CHIME_WORKING_DAY_END = _clock("CHIME_WORKING_DAY_END", "17:00")
+if CHIME_WORKING_DAY_START >= CHIME_WORKING_DAY_END:
+    raise ImproperlyConfigured("CHIME_WORKING_DAY_START must be before CHIME_WORKING_DAY_END.")
+CHIME_BANK_HOLIDAY_REGION = env.str("CHIME_BANK_HOLIDAY_REGION", default="ENG")
+# How often the background worker looks for overdue safeguarding concerns.
+CHIME_ESCALATION_SWEEP_MINUTES = env.int("CHIME_ESCALATION_SWEEP_MINUTES", default=5)
+
+# Background tasks (django.tasks) are stored in PostgreSQL and run by `python manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,4 +1,4 @@
-"""Admins manage the list of sharing purposes and publish consent wordings here.
+"""Admins manage the list of sharing purposes, consent wordings, urgency levels and local crisis services here.
 
 Consent records and disclosures are not in the Django admin: they are managed through Chime's own pages, which
 keep every version and audit every change. Wordings are never edited: a change is a new version.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Max
 
-from ethics.models import ConsentWording, SharingPurpose
+from ethics.models import ConsentWording, CrisisService, SharingPurpose, UrgencyLevel
 
 
 class OrgAdminOnly:
@@ -74,3 +74,33 @@ class ConsentWordingAdmin(OrgAdminOnly, admin.ModelAdmin):
         latest = ConsentWording.objects.filter(purpose=obj.purpose).aggregate(Max("version"))["version__max"]
         obj.version = (latest or 0) + 1
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CrisisService)
+class CrisisServiceAdmin(OrgAdminOnly, admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)  # a closed local service can be removed from the directory
+
+    list_display = ["name", "phone", "hours", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+
+
+@admin.register(UrgencyLevel)
+class UrgencyLevelAdmin(OrgAdminOnly, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "acknowledge_within",
+        "acknowledge_unit",
+        "act_within",
+        "act_unit",
+        "escalate_again_after_hours",
+        "shows_crisis_routes",
+        "order",
+    ]
+    readonly_fields = ["code"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # concerns refer to these three; rename and reconfigure them instead
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

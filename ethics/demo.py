@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.apps import apps
 from django.utils import timezone
 
 from chime.models import User
 from ethics.consent_purposes import load_starting_purposes
-from ethics.models import Consent, ConsentWording, ContentKind
+from ethics.models import Concern, Consent, ConsentWording, ContentKind, CrisisService, Referral, UrgencyLevel
+from ethics.services import safeguarding as safeguarding_services
 from ethics.services.consent import ConsentTerms, record_consent, withdraw_consent
 from sessions.models import Person
 
@@ -71,4 +73,151 @@ def ensure_demo_consents(users: dict[str, User]) -> int:
                 consent=consent, withdrawn_by=users[withdrawn_by], reason="She would rather tell her herself."
             )
         added += 1
+    return added
+
+
+Step = Callable[[Concern, dict[str, User]], object]
+
+
+def _acknowledge(concern: Concern, users: dict[str, User]) -> None:
+    safeguarding_services.acknowledge_concern(
+        concern=concern, by=users["jo"], note="Spoke with Sam straight away."
+    )
+
+
+def _plan(concern: Concern, users: dict[str, User]) -> None:
+    _acknowledge(concern, users)
+    safeguarding_services.plan_action(
+        concern=concern,
+        by=users["jo"],
+        plan="Sam to meet them tomorrow with a safety plan; Jo to check in Friday.",
+    )
+
+
+def _refer(concern: Concern, users: dict[str, User]) -> None:
+    _plan(concern, users)
+    safeguarding_services.record_referral(
+        concern=concern,
+        by=users["jo"],
+        agency=Referral.Agency.ADULT_SOCIAL_CARE,
+        agency_name="Riverside adult social care (fictional)",
+        referred_on=timezone.localdate(),
+        reference="ASC-DEMO-0042",
+        what_was_shared="That he has been asked to hand over his bank card to a lodger, and that he wants help.",
+        basis=Referral.Basis.CONSENT,
+    )
+
+
+def _close(concern: Concern, users: dict[str, User]) -> None:
+    safeguarding_services.acknowledge_concern(concern=concern, by=users["jo"])
+    safeguarding_services.plan_action(
+        concern=concern, by=users["jo"], plan="Priya to talk it through with them at the next session."
+    )
+    safeguarding_services.decide_no_further_action(
+        concern=concern,
+        by=users["jo"],
+        rationale="They have moved to their sister's and feel safe; they did not want a referral.",
+    )
+    safeguarding_services.close_concern(
+        concern=concern,
+        by=users["jo"],
+        outcome="Safe at their sister's; peer support continues.",
+        persons_views="They said they felt listened to and are glad nobody else was told.",
+        wanted_achieved="yes",
+    )
+
+
+# (practitioner, person, urgency, risk to, type, what happened, consent, how long ago (days), steps)
+DEMO_CONCERNS: tuple[tuple[str, str, str, str, str, str, str, int, Step | None], ...] = (
+    (
+        "sam",
+        "Dee",
+        "standard",
+        "from_others",
+        "financial",
+        "Dee said a neighbour keeps borrowing money and she feels she cannot say no.",
+        "not_asked",
+        7,
+        None,
+    ),
+    (
+        "sam",
+        "Marcus",
+        "urgent",
+        "person",
+        "self_neglect",
+        "Marcus has not been eating and his flat has no heating.",
+        "yes",
+        0,
+        _acknowledge,
+    ),
+    (
+        "sam",
+        "Aisha",
+        "urgent",
+        "person",
+        "self_harm",
+        "Aisha talked about hurting herself again after a hard week.",
+        "yes",
+        0,
+        _plan,
+    ),
+    (
+        "sam",
+        "Tom",
+        "standard",
+        "from_others",
+        "financial",
+        "Tom's lodger has been asking for his bank card.",
+        "yes",
+        0,
+        _refer,
+    ),
+    (
+        "priya",
+        "Nia",
+        "standard",
+        "from_others",
+        "domestic",
+        "Nia described shouting and threats at home.",
+        "no",
+        0,
+        _close,
+    ),
+)
+
+
+def ensure_demo_concerns(users: dict[str, User]) -> int:
+    """Create the demo concerns that are missing. Returns how many were added."""
+    added = 0
+    for who, name, urgency, risk_to, kind, what, consent, days_ago, steps in DEMO_CONCERNS:
+        person = Person.objects.filter(practitioner=users[who], preferred_name=name).first()
+        if person is None or Concern.objects.filter(person=person, what_happened=what).exists():
+            continue
+        concern = safeguarding_services.raise_concern(
+            person=person,
+            raised_by=users[who],
+            raised_at=timezone.now() - dt.timedelta(days=days_ago),
+            details=safeguarding_services.ConcernDetails(
+                risk_to=risk_to,
+                type=kind,
+                urgency=UrgencyLevel.objects.get(code=urgency),
+                what_happened=what,
+                person_knows="yes",
+                consent_to_referral=consent,
+                views_and_wishes="Wants to stay in control of what happens next.",
+                wanted_outcome="To feel safe at home.",
+            ),
+        )
+        if steps is not None:
+            steps(concern, users)
+        added += 1
+    CrisisService.objects.get_or_create(
+        name="Riverside Crisis Café (fictional)",
+        defaults={
+            "phone": "01632 960 000",
+            "hours": "every evening, 6pm to midnight",
+            "description": "A calm place to go instead of A&E, run by the local NHS trust.",
+        },
+    )
     return added

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ethics.views import consent, emergency, rights, sharing
+from ethics.views import consent, emergency, rights, safeguarding, sharing
 
 urlpatterns = [
     path("people/<int:pk>/consents/", consent.person_consents, name="person-consents"),
@@ -31,4 +31,11 @@ urlpatterns = [
     path("rights/access/<int:pk>/", rights.access_request, name="access-request"),
     path("rights/erasure/<int:pk>/", rights.erasure_request, name="erasure-request"),
     path("rights/erasure/<int:pk>/approve/", rights.erasure_approve, name="erasure-approve"),
+    path("people/<int:person_pk>/concerns/new/", safeguarding.concern_raise, name="concern-raise"),
+    path("safeguarding/", safeguarding.queue, name="safeguarding-queue"),
+    path("safeguarding/raised/", safeguarding.raised, name="concerns-raised"),
+    path("safeguarding/crisis/", safeguarding.crisis_routes, name="crisis-routes"),
+    path("safeguarding/concerns/<int:pk>/", safeguarding.concern_detail, name="concern-detail"),
+    path("safeguarding/concerns/<int:pk>/note/", safeguarding.concern_note, name="concern-note"),
+    path("safeguarding/concerns/<int:pk>/<slug:step>/", safeguarding.concern_step, name="concern-step"),
 ]

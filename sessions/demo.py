@@ -48,6 +48,13 @@ DEMO_ACCOUNTS = (
     DemoAccount("sam", "Sam", "Okafor", ("practitioner",), supervisor="jo", about="peer practitioner"),
     DemoAccount("priya", "Priya", "Shah", ("practitioner",), supervisor="jo", about="peer practitioner"),
     DemoAccount("alex", "Alex", "Morgan", ("admin",), about="admin: consent records and staff accounts"),
+    DemoAccount(
+        "kim",
+        "Kim",
+        "Adeyemi",
+        ("safeguarding_lead",),
+        about="safeguarding lead: sees every concern, gets escalations",
+    ),
 )
 
 # (practitioner, name, pronouns, what matters, goals, strengths, route, referred by)
@@ -175,6 +182,7 @@ def ensure_demo_accounts() -> dict[str, User]:
                 "is_practitioner": "practitioner" in account.roles,
                 "is_supervisor": "supervisor" in account.roles,
                 "is_org_admin": "admin" in account.roles,
+                "is_safeguarding_lead": "safeguarding_lead" in account.roles,
                 "supervisor": users.get(account.supervisor) if account.supervisor else None,
             },
         )

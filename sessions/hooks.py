@@ -10,12 +10,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 
 def open_concern_counts(practitioner_ids: Iterable[int]) -> dict[int, int]:
-    """Open safeguarding concerns per practitioner, in one query. No concerns model yet: zero for everyone."""
-    return dict.fromkeys(practitioner_ids, 0)
+    """Open safeguarding concerns about each practitioner's people, in one query."""
+    from ethics.models import Concern
+
+    counts = dict.fromkeys(practitioner_ids, 0)
+    rows = (
+        Concern.objects.open()
+        .filter(person__practitioner_id__in=list(counts))
+        .values("person__practitioner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts.update({row["person__practitioner_id"]: row["n"] for row in rows})
+    return counts
 
 
 @dataclass(frozen=True)
@@ -26,8 +37,32 @@ class ConcernCount:
 
 
 def concerns_by_type_and_outcome(start: dt.datetime, end: dt.datetime) -> list[ConcernCount] | None:
-    """Safeguarding concerns raised in [start, end), by type and outcome. None: the feature is not there yet."""
-    return None
+    """Safeguarding concerns raised in [start, end), by type and outcome (one query).
+
+    The outcome is where the concern has got to: still open, referred to an agency, or no further action.
+    """
+    from ethics.models import Concern, Referral
+
+    rows = (
+        Concern.objects.filter(raised_at__gte=start, raised_at__lt=end)
+        .annotate(referred=Exists(Referral.objects.filter(concern=OuterRef("pk"))))
+        .values("type", "state", "referred")
+        .annotate(n=Count("pk"))
+        .order_by("type", "state")
+    )
+    totals: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (Concern.Type(row["type"]).label, _outcome(row["state"], row["referred"]))
+        totals[key] = totals.get(key, 0) + row["n"]
+    return [ConcernCount(kind, outcome, n) for (kind, outcome), n in sorted(totals.items())]
+
+
+def _outcome(state: str, referred: bool) -> str:
+    from ethics.models import Concern
+
+    if state != Concern.State.CLOSED:
+        return "still open"
+    return "referred to an agency" if referred else "no further action"
 
 
 def reportable_people(people: QuerySet) -> QuerySet:

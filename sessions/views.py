@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chime.models import User
+from ethics import access as ethics_access
 from sessions import access, charts, services
 from sessions.filters import CaseloadFilter, paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
@@ -60,6 +61,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "emergency": access.emergency_grant_for(request.user, person),
         "can_move": request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk,
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
+        "open_concerns": ethics_access.open_concerns_about(request.user, person),
     }
     return render(request, "sessions/person_detail.html", context)
 

@@ -2,17 +2,33 @@ from ethics.models.audit import AuditEvent
 from ethics.models.consent import Consent, ConsentWording, ContentKind, Disclosure, SharingPurpose
 from ethics.models.emergency import EmergencyAccess
 from ethics.models.rights import ErasureRequest, LegalHold, RetentionRule, SubjectAccessRequest
+from ethics.models.safeguarding import (
+    Concern,
+    ConcernClosure,
+    ConcernEscalation,
+    ConcernEvent,
+    CrisisService,
+    Referral,
+    UrgencyLevel,
+)
 
 __all__ = [
     "AuditEvent",
+    "Concern",
+    "ConcernClosure",
+    "ConcernEscalation",
+    "ConcernEvent",
     "Consent",
     "ConsentWording",
     "ContentKind",
+    "CrisisService",
     "Disclosure",
     "EmergencyAccess",
     "ErasureRequest",
     "LegalHold",
+    "Referral",
     "RetentionRule",
     "SharingPurpose",
     "SubjectAccessRequest",
+    "UrgencyLevel",
 ]

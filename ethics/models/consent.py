@@ -88,6 +88,7 @@ class ContentKind(models.TextChoices):
     SESSION_SUMMARIES = "session_summaries", "Summary of chosen sessions"
     CONTACT_DETAILS = "contact_details", "Contact details"
     GOALS_AND_STRENGTHS = "goals_and_strengths", "Goals and strengths"
+    SAFEGUARDING_REFERRAL = "safeguarding_referral", "What was shared in a safeguarding referral"
 
 
 class ConsentQuerySet(models.QuerySet):
@@ -249,6 +250,7 @@ class Disclosure(models.Model):
 
     class LegalBasis(models.TextChoices):
         CONSENT = "consent", "The person's consent"
+        REFERRAL_CONSENT = "referral_consent", "The person's consent to a safeguarding referral"
         RISK_OF_HARM = "risk_of_harm", "Risk of harm (emergency exception)"
 
     person = models.ForeignKey("support.Person", on_delete=models.PROTECT, related_name="disclosures")
@@ -273,6 +275,7 @@ class Disclosure(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(legal_basis="consent", consent__isnull=False)
+                | Q(legal_basis="referral_consent", consent__isnull=True)
                 | Q(legal_basis="risk_of_harm", consent__isnull=True) & ~Q(justification=""),
                 name="disclosure_has_consent_or_a_justification",
             )

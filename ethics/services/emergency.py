@@ -122,21 +122,27 @@ def share_under_risk_of_harm(
         legal_basis=Disclosure.LegalBasis.RISK_OF_HARM,
         justification=justification.strip(),
     )
+    queue_exception_review(disclosure=disclosure, reason=reason)
+    return disclosure
+
+
+def queue_exception_review(*, disclosure: Disclosure, reason: str) -> EmergencyAccess:
+    """A disclosure made without consent under the risk-of-harm exception: tell who must know, and queue its review."""
     now = timezone.now()
     grant = EmergencyAccess.objects.create(
         kind=EmergencyAccess.Kind.SHARE,
         disclosure=disclosure,
-        user=shared_by,
-        person=person,
+        user=disclosure.shared_by,
+        person=disclosure.person,
         reason=reason,
-        justification=justification.strip(),
+        justification=disclosure.justification,
         started_at=now,
         expires_at=now + dt.timedelta(seconds=1),  # a share opens nothing: it is over once recorded
     )
     notify(
-        recipients=_who_must_know(person, shared_by),
+        recipients=_who_must_know(disclosure.person, disclosure.shared_by),
         title="Information was shared without consent under the risk-of-harm exception",
-        body=f"{shared_by.name} declared: {grant.get_reason_display()}. It needs review.",
+        body=f"{disclosure.shared_by.name} declared: {grant.get_reason_display()}. It needs review.",
         url=reverse("emergency-review", args=[grant.pk]),
     )
-    return disclosure
+    return grant

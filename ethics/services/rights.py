@@ -153,6 +153,24 @@ def _disclosures(person: Person) -> list[dict[str, object]]:
     ]
 
 
+def _concerns(person: Person) -> list[dict[str, object]]:
+    from ethics.models import Concern
+
+    rows = Concern.objects.filter(person=person).select_related("raised_by", "urgency").order_by("raised_at")
+    return [
+        {
+            "raised": c.raised_at,
+            "by": c.raised_by.name,
+            "type": c.get_type_display(),
+            "urgency": c.urgency.name,
+            "what_happened": c.what_happened,
+            "their_views_and_wishes": c.views_and_wishes,
+            "state": c.get_state_display(),
+        }
+        for c in rows
+    ]
+
+
 def _access_log(person: Person) -> list[dict[str, object]]:
     rows = AuditEvent.objects.about_person(person.pk).order_by("at", "pk")
     return [
@@ -174,6 +192,7 @@ SUBJECT_ACCESS_SECTIONS: list[tuple[str, Callable[[Person], list[dict[str, objec
     ("Support sessions", _sessions),
     ("Their consents, every version", _consents),
     ("What was shared, with whom and why", _disclosures),
+    ("Safeguarding concerns", _concerns),
     ("Emergency access to their record", _emergency_uses),
     ("Who has looked at or changed their record", _access_log),
 ]
@@ -235,8 +254,17 @@ def gather_subject_access(
 
 # ---- Holds -----------------------------------------------------------------------------------------------------
 
-# Safeguarding (issue 4) adds a check here: people with safeguarding records keep those records.
+
+def _safeguarding_hold(person: Person) -> str | None:
+    from ethics.models import Concern
+
+    if Concern.objects.under_legal_hold().filter(person=person).exists():
+        return "safeguarding records are kept under legal retention"
+    return None
+
+
 HOLD_CHECKS: list[Callable[[Person], str | None]] = [
+    _safeguarding_hold,
     lambda person: (
         "a legal hold is in place"
         if LegalHold.objects.filter(person=person, lifted_at__isnull=True).exists()

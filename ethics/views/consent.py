@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ethics import access
-from ethics.forms import ConsentForm, ConsentTermsForm, DirectorySearchForm, WithdrawForm
+from ethics.forms.consent import ConsentForm, ConsentTermsForm, DirectorySearchForm, WithdrawForm
 from ethics.models import Consent, ConsentWording, Disclosure
 from ethics.services import consent as services
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ethics import access
-from ethics.forms import EmergencyAccessForm, EmergencyReviewForm, EmergencySearchForm
+from ethics.forms.emergency import EmergencyAccessForm, EmergencyReviewForm, EmergencySearchForm
 from ethics.models import EmergencyAccess
 from ethics.services import emergency
 

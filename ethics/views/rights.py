@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ethics import access
-from ethics.forms import ErasureDecisionForm
+from ethics.forms.rights import ErasureDecisionForm
 from ethics.models import ErasureRequest, SubjectAccessRequest
 from ethics.services import rights
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ethics import access
-from ethics.forms import ShareForm
+from ethics.forms.consent import ShareForm
 from ethics.models import Consent, ContentKind
 from ethics.services import emergency, sharing
 from sessions.models import SupportSession

@@ -1,4 +1,4 @@
-"""Fixtures for consent and sharing tests."""
+"""Fixtures for consent, sharing and safeguarding tests."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ethics.models import Consent, ContentKind
 from ethics.services.consent import ConsentTerms, record_consent
+from tests.ethics.safeguarding import make_lead
 from tests.factories import ConsentWordingFactory, SharingPurposeFactory
 
 
@@ -39,3 +40,8 @@ def terms(**changes: object) -> ConsentTerms:
 def consent(person, housing_wording, practitioner):
     """Dee agreed today to share her contact details, goals and strengths with Riverside Housing for a year."""
     return record_consent(person=person, wording=housing_wording, terms=terms(), recorded_by=practitioner)
+
+
+@pytest.fixture
+def lead(db):
+    return make_lead(username="lead", first_name="Kim", last_name="Adeyemi")

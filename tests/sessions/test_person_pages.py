@@ -35,8 +35,9 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
         SupportSessionFactory(person=person, areas=["hope", "meaning"])
     client.force_login(practitioner)
     # session, user, person, audit (lock, last hash, insert), sessions count (pagination), a page of sessions,
-    # their areas (prefetch), area-by-month, sessions-by-month, assignments, unread notifications
-    with django_assert_num_queries(13):
+    # their areas (prefetch), area-by-month, sessions-by-month, assignments, open safeguarding concerns,
+    # unread notifications
+    with django_assert_num_queries(14):
         client.get(f"/people/{person.pk}/")
 
 

@@ -51,7 +51,7 @@ def test_report_counts_people_sessions_hours_areas_and_signposting(activity):
     assert figures["Hope and optimism about the future: sessions"] == SUPPRESSED  # 2 sessions
     assert figures["Hope and optimism about the future: share of sessions"] == "not shown (small numbers)"
     assert figures["Sessions with signposting"] == SUPPRESSED  # 3 sessions
-    assert figures["By type and outcome"] == "not recorded in Chime yet"  # hook until concerns are merged
+    assert figures["All concerns"] == "fewer than 5"  # none were raised in this range
 
 
 def test_a_small_range_suppresses_everything_derived_from_small_numbers(activity):
@@ -129,6 +129,18 @@ def test_report_query_count_is_flat(client, admin_user, practitioner, people, dj
     for _ in range(people):
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["hope", "meaning"])
     client.force_login(admin_user)
-    # session, user, totals, areas, audit (lock, last hash, insert), unread notifications
-    with django_assert_num_queries(8):
+    # session, user, totals, areas, safeguarding concerns by type and outcome, audit (lock, last hash, insert),
+    # unread notifications
+    with django_assert_num_queries(9):
         client.get("/reports/", RANGE)
+
+
+def test_concerns_are_counted_by_type_and_outcome_with_small_numbers_suppressed(activity):
+    from tests.ethics.safeguarding import raise_concern
+
+    for person in activity:
+        raise_concern(person, type="financial")
+    raise_concern(activity[0], type="neglect")
+    figures = _figures(commissioners_report(TODAY - dt.timedelta(days=60), TODAY))
+    assert figures["Financial or material: still open"] == "6"
+    assert figures["Neglect and acts of omission: still open"] == "fewer than 5"

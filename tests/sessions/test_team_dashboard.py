@@ -113,8 +113,9 @@ def test_dashboard_query_count_does_not_grow_with_the_team(
         for _ in range(size):
             SupportSessionFactory(person=PersonFactory(practitioner=member))
     client.force_login(supervisor)
-    # session, user, audit (lock, last hash, insert), team, caseload figures, session figures, unread notifications
-    with django_assert_num_queries(9):
+    # session, user, audit (lock, last hash, insert), team, caseload figures, session figures, open concerns,
+    # unread notifications
+    with django_assert_num_queries(10):
         response = client.get("/team/")
     assert len(response.context["rows"]) == size
 

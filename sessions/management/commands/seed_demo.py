@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ethics.demo import ensure_demo_consents
+from ethics import demo as ethics_demo
 from sessions import demo
 
 
@@ -31,10 +31,12 @@ class Command(BaseCommand):
     ) -> None:
         users = demo.ensure_demo_accounts()
         added = demo.ensure_demo_people(users)
-        consents = ensure_demo_consents(users)
+        consents = ethics_demo.ensure_demo_consents(users)
         demo.ensure_demo_supervision(users)
+        concerns = ethics_demo.ensure_demo_concerns(users)
         self.stdout.write(
-            f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents)."
+            f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents, "
+            f"{concerns} new safeguarding concerns)."
         )
         if scale:
             self.stdout.write(f"Adding bulk data: {scale} practitioners …")

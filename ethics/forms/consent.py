@@ -12,7 +12,6 @@ from ethics.models import (
     ConsentWording,
     ContentKind,
     EmergencyAccess,
-    ErasureRequest,
     SharingPurpose,
 )
 from ethics.services.consent import ConsentTerms
@@ -204,51 +203,3 @@ class ShareForm(forms.Form):
 
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Name", required=False, max_length=120)
-
-
-class EmergencySearchForm(forms.Form):
-    name = forms.CharField(label="Name of the person", min_length=2, max_length=120)
-
-
-class EmergencyAccessForm(forms.Form):
-    reason = forms.ChoiceField(
-        label="What is the risk?", choices=EmergencyAccess.Reason.choices, widget=forms.RadioSelect
-    )
-    justification = forms.CharField(
-        label="Why do you need this record now?",
-        min_length=MIN_JUSTIFICATION,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Be specific. Your supervisor and the admins are told straight away, and someone will review it.",
-    )
-
-
-class EmergencyReviewForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Outcome", choices=EmergencyAccess.Outcome.choices, widget=forms.RadioSelect
-    )
-    notes = forms.CharField(
-        label="Notes (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class ErasureDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("agree", "Agree to erase (a second admin must approve)"), ("refuse", "Refuse")],
-        widget=forms.RadioSelect,
-    )
-    exception = forms.ChoiceField(
-        label="If refusing: which exception applies",
-        choices=[("", "—"), *ErasureRequest.Exception_.choices],
-        required=False,
-    )
-    notes = forms.CharField(
-        label="Notes (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean()
-        if data.get("decision") == "refuse" and not data.get("exception"):
-            self.add_error("exception", "A refusal must say which exception applies.")
-        return data
