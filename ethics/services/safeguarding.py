@@ -287,7 +287,10 @@ def _referral_purpose() -> SharingPurpose:
     # Seeded by ethics migration 0008; made again here if an organisation removed it from the list by hand.
     purpose, _ = SharingPurpose.objects.get_or_create(
         name=REFERRAL_PURPOSE,
-        defaults={"description": "A referral to an external agency when someone is at risk.", "is_active": False},
+        defaults={
+            "description": "A referral to an external agency when someone is at risk.",
+            "is_active": False,
+        },
     )
     return purpose
 
