@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import os
 import shutil
+from types import SimpleNamespace
 
 import pgtrigger
 import pytest
 
-from tests.factories import AdminFactory, PersonFactory, PractitionerFactory, SupervisorFactory, UserFactory
+from ethics.services.emergency import declare_emergency_access
+from ethics.services.rights import record_erasure_request, record_subject_access_request
+from ethics.services.sharing import share_information
+from sessions.models import SupervisionRecord
+from tests.ethics.safeguarding import raise_concern
+from tests.factories import (
+    AdminFactory,
+    ConsentFactory,
+    PersonFactory,
+    PractitionerFactory,
+    SupervisorFactory,
+    SupportSessionFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -65,6 +79,44 @@ def person(practitioner):
 @pytest.fixture
 def others_person(other_practitioner):
     return PersonFactory(practitioner=other_practitioner, preferred_name="Marcus")
+
+
+# ---- One of everything: the objects the URL × role matrix and the hostile-input sweep visit --------------------
+
+
+@pytest.fixture
+def world(practitioner, person, admin_user, supervisor):
+    consent = ConsentFactory(person=person)
+    disclosure = share_information(
+        person=person,
+        purpose=consent.purpose,
+        recipient=consent.recipient,
+        content_kinds=consent.content_kinds,
+        shared_by=practitioner,
+    )
+    grant = declare_emergency_access(
+        user=PractitionerFactory(),
+        person=person,
+        reason="risk_to_person",
+        justification="A declared risk of harm, in detail.",
+    )
+    return SimpleNamespace(
+        practitioner=practitioner,
+        person=person,
+        session=SupportSessionFactory(person=person),
+        consent=consent,
+        disclosure=disclosure,
+        grant=grant,
+        access_request=record_subject_access_request(person=person, recorded_by=admin_user),
+        erasure=record_erasure_request(person=person, recorded_by=admin_user),
+        concern=raise_concern(person),
+        supervision=SupervisionRecord.objects.create(
+            supervisor=supervisor,
+            practitioner=practitioner,
+            met_on=person.support_started,
+            agreed_actions="Rest.",
+        ),
+    )
 
 
 # ---- Browser tests: Debian's Chromium driven by pytest-playwright ------------------------------------------------

@@ -4,6 +4,7 @@ rejection, and what is stored comes back escaped."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -178,3 +179,52 @@ def test_searches_hints_and_other_peoples_ids(client, text, query, other_id):
         assert client.get(f"/people/{other_id}/").status_code == 404
         assert client.post(f"/people/{other_id}/sessions/new/", {}).status_code == 404
         assert client.get(f"/sessions/{other_id}/").status_code == 404
+
+
+# ---- Every view that takes input -------------------------------------------------------------------------------
+# Walk the URL × role matrix: for each URL that accepts a POST from someone, post hostile values in every field its
+# form shows (as that someone). Whatever the input, the answer is a page or a redirect, never a server error.
+
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+WRITERS = ("practitioner", "supervisor", "admin")
+
+
+def _posting_cases():
+    from tests.ethics.test_url_matrix import MATRIX, Redirect
+
+    for name, row in MATRIX.items():
+        if row.post is None or name in {"logout", "login"}:
+            continue
+        persona = next((p for p in WRITERS if row.post[p] == 200 or isinstance(row.post[p], Redirect)), None)
+        if persona:
+            yield pytest.param(name, persona, id=name)
+
+
+@pytest.mark.parametrize(("name", "persona"), list(_posting_cases()))
+def test_every_form_survives_hostile_input(request, world, name, persona):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.ethics.test_url_matrix import MATRIX, PERSONAS
+
+    url = reverse(name, args=MATRIX[name].args(world))
+    client = Client()
+    client.force_login(request.getfixturevalue(PERSONAS[persona]))
+    page = client.get(url)
+    html = page.content.decode() if page.status_code == 200 and not page.streaming else ""
+    fields = sorted(set(FIELD.findall(html)) - {"csrfmiddlewaretoken"})
+    value = st.one_of(HOSTILE_TEXT, HOSTILE_NUMBER, HOSTILE_DATE, st.just("on"))
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(data=st.fixed_dictionaries({f: MAYBE(value) for f in fields[:25]}), repeat=st.booleans())
+    def post(data, repeat):
+        payload = {k: v for k, v in data.items() if v is not None}
+        if repeat and payload:
+            first = next(iter(payload))
+            payload[first] = [payload[first], "again"]
+        response = client.post(url, payload)
+        assert response.status_code in (200, 302, 403, 404, 405), (
+            f"{name}: {response.status_code} for {payload!r}"
+        )
+
+    post()

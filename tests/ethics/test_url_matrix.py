@@ -15,13 +15,6 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from ethics.services.emergency import declare_emergency_access
-from ethics.services.rights import record_erasure_request, record_subject_access_request
-from ethics.services.sharing import share_information
-from sessions.models import SupervisionRecord
-from tests.ethics.safeguarding import raise_concern
-from tests.factories import ConsentFactory, PractitionerFactory, SupportSessionFactory
-
 PERSONAS = {
     "anonymous": None,
     "practitioner": "practitioner",
@@ -264,41 +257,6 @@ def test_urls_carry_only_numeric_ids_never_names_or_other_personal_details():
             type(c).__name__ for param, c in converters.items() if param != "step"
         }  # a workflow step's name
         assert kinds <= {"IntConverter"}, f"{name} takes {kinds}: use numeric ids in URLs"
-
-
-@pytest.fixture
-def world(practitioner, person, admin_user, supervisor):
-    consent = ConsentFactory(person=person)
-    disclosure = share_information(
-        person=person,
-        purpose=consent.purpose,
-        recipient=consent.recipient,
-        content_kinds=consent.content_kinds,
-        shared_by=practitioner,
-    )
-    grant = declare_emergency_access(
-        user=PractitionerFactory(),
-        person=person,
-        reason="risk_to_person",
-        justification="A declared risk of harm, in detail.",
-    )
-    return SimpleNamespace(
-        practitioner=practitioner,
-        person=person,
-        session=SupportSessionFactory(person=person),
-        consent=consent,
-        disclosure=disclosure,
-        grant=grant,
-        access_request=record_subject_access_request(person=person, recorded_by=admin_user),
-        erasure=record_erasure_request(person=person, recorded_by=admin_user),
-        concern=raise_concern(person),
-        supervision=SupervisionRecord.objects.create(
-            supervisor=supervisor,
-            practitioner=practitioner,
-            met_on=person.support_started,
-            agreed_actions="Rest.",
-        ),
-    )
 
 
 CASES = [
