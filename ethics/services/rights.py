@@ -28,6 +28,7 @@ from ethics.models import (
     SubjectAccessRequest,
 )
 from ethics.models.rights import one_calendar_month_after
+from sessions.forms import PERSON_FIELDS
 from sessions.models import (
     CaseloadAssignment,
     Person,
@@ -55,21 +56,7 @@ class RightsError(Exception):
 
 
 def _details(person: Person) -> list[dict[str, object]]:
-    fields = [
-        "preferred_name",
-        "pronouns",
-        "phone",
-        "email",
-        "what_matters",
-        "goals",
-        "strengths",
-        "support_started",
-        "support_ended",
-        "route",
-        "referred_by",
-        "chose_to_take_part",
-        "created_at",
-    ]
+    fields = [*PERSON_FIELDS, "created_at"]
     return [{name: getattr(person, name) for name in fields}]
 
 

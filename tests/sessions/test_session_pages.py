@@ -139,3 +139,11 @@ def test_wording_hints_show_on_the_form_after_a_post(client, practitioner, perso
         _form(hope_note="He was non-compliant again.", occurred_on="2999-01-01"),
     )
     assert "chose not to" in response.content.decode()
+
+
+def test_session_page_title_is_plain_text(client, practitioner, person):
+    session = SupportSessionFactory(person=person)
+    client.force_login(practitioner)
+    html = client.get(f"/sessions/{session.pk}/").content.decode()
+    title = html[html.index("<title>") + 7 : html.index("</title>")]
+    assert title.startswith("Session with Dee") and "<" not in title
