@@ -12,7 +12,7 @@ from django.utils import timezone
 from chime.framework import AREAS, RATING_CHOICES
 from chime.models import User
 from chime.wording import find_unhelpful_words
-from sessions.models import Person, SupervisionRecord, SupportSession
+from sessions.models import PERSON_FIELDS, Person, SupervisionRecord, SupportSession
 from sessions.services import AreaEntry, SessionDetails
 
 NOTE_MAX_LENGTH = 5000
@@ -200,22 +200,6 @@ class SessionForm(forms.Form):
             for a in AREAS
             if d[f"{a.code}_note"]
         ]
-
-
-PERSON_FIELDS = [
-    "preferred_name",
-    "pronouns",
-    "phone",
-    "email",
-    "what_matters",
-    "goals",
-    "strengths",
-    "support_started",
-    "support_ended",
-    "route",
-    "referred_by",
-    "chose_to_take_part",
-]
 
 
 class PersonForm(forms.ModelForm):

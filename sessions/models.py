@@ -47,6 +47,23 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
+# The details a person's record holds (in their own words), as forms edit them and subject access reports them.
+PERSON_FIELDS = [
+    "preferred_name",
+    "pronouns",
+    "phone",
+    "email",
+    "what_matters",
+    "goals",
+    "strengths",
+    "support_started",
+    "support_ended",
+    "route",
+    "referred_by",
+    "chose_to_take_part",
+]
+
+
 class Person(models.Model):
     """Someone the organisation supports, described in their own words. No diagnosis, no labels."""
 

@@ -28,8 +28,8 @@ from ethics.models import (
     SubjectAccessRequest,
 )
 from ethics.models.rights import one_calendar_month_after
-from sessions.forms import PERSON_FIELDS
 from sessions.models import (
+    PERSON_FIELDS,
     CaseloadAssignment,
     Person,
     PersonVersion,
