@@ -499,8 +499,84 @@ def _scale_audit(
 
 
 def _scale_extras(cursor, person_ids: list[int], owners: list[User], counts: dict) -> None:
-    """MERGE HOOK: consents (issue 3) and safeguarding concerns (issue 4) at scale.
+    """Consents (every third person; one in thirty ending within the month) and a sprinkling of safeguarding
+    concerns (one person in fifty), written with COPY inside the batch's transaction."""
+    from ethics.models import Concern, ConcernEvent, Consent, ConsentWording, UrgencyLevel
 
-    Those models are on other branches. When they are merged, COPY each batch's consent records and a
-    sprinkling of concerns here (inside the batch's transaction), and add their totals to `counts`.
-    """
+    wording = ConsentWording.objects.current().filter(purpose__name="Housing").first()
+    urgency = UrgencyLevel.objects.filter(code="standard").first()
+    today, now = timezone.localdate(), timezone.now()
+    raw = cursor.cursor
+    consented = [
+        (pid, owner)
+        for index, (pid, owner) in enumerate(zip(person_ids, owners, strict=True))
+        if index % 3 == 0
+    ]
+    if wording:
+        columns = (
+            "series, version, person_id, purpose_id, wording_id, recipient, content_kinds, content_notes, "
+            "how_given, given_on, expires_on, status, withdrawal_reason, recorded_by_id, recorded_at"
+        )
+        with raw.copy(f"COPY {Consent._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for pid, owner in consented:
+                ends = today + dt.timedelta(days=10 if pid % 30 == 0 else 265)
+                copy.write_row(
+                    (
+                        uuid.uuid4(),
+                        1,
+                        pid,
+                        wording.purpose_id,
+                        wording.pk,
+                        "Riverside Housing",
+                        ["contact_details", "goals_and_strengths"],
+                        "",
+                        "written",
+                        today - dt.timedelta(days=100),
+                        ends,
+                        "given",
+                        "",
+                        owner.pk,
+                        now,
+                    )
+                )
+        counts["consents"] = counts.get("consents", 0) + len(consented)
+    worried = [(pid, owner) for pid, owner in zip(person_ids, owners, strict=True) if pid % 50 == 0]
+    if urgency and worried:
+        concern_ids = _reserve_ids(cursor, Concern._meta.db_table, len(worried))
+        columns = (
+            "id, person_id, raised_by_id, raised_at, risk_to, type, urgency_id, what_happened, "
+            "done_straight_away, person_knows, views_and_wishes, wanted_outcome, consent_to_referral, "
+            "acknowledge_by, act_by, state, due_at, escalation_level"
+        )
+        with raw.copy(f"COPY {Concern._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for cid, (pid, owner) in zip(concern_ids, worried, strict=True):
+                due = now + dt.timedelta(days=1 + cid % 5)
+                copy.write_row(
+                    (
+                        cid,
+                        pid,
+                        owner.pk,
+                        now,
+                        "person",
+                        "financial",
+                        urgency.pk,
+                        "Worried about money being taken by a lodger.",
+                        "Talked it through.",
+                        "yes",
+                        "Wants it to stop.",
+                        "Help to talk to the housing office.",
+                        "yes",
+                        due,
+                        due + dt.timedelta(days=4),
+                        "raised",
+                        due,
+                        0,
+                    )
+                )
+        with raw.copy(
+            f"COPY {ConcernEvent._meta.db_table} (concern_id, at, by_id, kind, from_state, to_state, note) "
+            "FROM STDIN"
+        ) as copy:
+            for cid, (_, owner) in zip(concern_ids, worried, strict=True):
+                copy.write_row((cid, now, owner.pk, "raised", "", "raised", ""))
+        counts["concerns"] = counts.get("concerns", 0) + len(worried)

@@ -27,3 +27,15 @@ def test_the_demo_has_a_review_and_a_supervision_record_and_seeding_twice_adds_n
         demo.ensure_demo_supervision(users)
     assert SessionReview.objects.exclude(comment="").count() == 1
     assert SupervisionRecord.objects.count() == 1
+
+
+def test_bulk_data_includes_consents_and_concerns_that_the_app_can_use(db, practitioner):
+    from ethics.models import Concern, Consent
+
+    counts = demo.seed_scale(2, people_per_practitioner=50, sessions_per_person=1, log=lambda *_: None)
+    assert counts["consents"] == Consent.objects.count() == 34  # every third of the 100 people
+    assert counts["concerns"] == Concern.objects.count() >= 1
+    assert Consent.objects.active().count() == counts["consents"]
+    assert Consent.objects.expiring().exists()  # some end within the month, for the renewal list
+    concern = Concern.objects.open().first()
+    assert concern.events.get().to_state == "raised"

@@ -48,7 +48,8 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"Added {counts['practitioners']:,} practitioners, {counts['people']:,} people, "
-                f"{counts['sessions']:,} sessions, {counts['areas']:,} area notes and {counts['audit']:,} audit rows "
+                f"{counts['sessions']:,} sessions, {counts['areas']:,} area notes, {counts.get('consents', 0):,} "
+                f"consents, {counts.get('concerns', 0):,} safeguarding concerns and {counts['audit']:,} audit rows "
                 f"in {counts['seconds']} s."
             )
         if logins:
