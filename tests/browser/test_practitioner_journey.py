@@ -59,6 +59,7 @@ def test_practitioner_edits_a_session_and_the_earlier_version_is_kept(page: Page
     page.get_by_role("link", name="Dee").click()
     page.locator(".timeline").get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="Session with Dee")).to_be_visible()
+    expect(page).to_have_title("Session with Dee · CHIME to Thrive")
     assert_accessible(page)
 
     page.get_by_role("link", name="Edit", exact=True).click()
