@@ -115,6 +115,8 @@ def test_admin_reads_the_commissioners_report_and_downloads_it_as_csv(
 def test_the_admins_long_menu_wraps_rather_than_widening_the_page(page: Page, live_server, admin_user, width):
     page.set_viewport_size({"width": width, "height": 800})
     log_in(page, live_server.url, "admin")
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff accounts")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff accounts")
+    ).to_be_visible()
     scroll_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= window_width, f"the page scrolls sideways: {scroll_width}px in {window_width}px"

@@ -92,7 +92,8 @@ def test_practitioner_records_a_consent_for_someone_on_their_caseload(page: Page
     assert_accessible(page)
 
     page.get_by_role("link", name="Record consent").click()
-    page.get_by_role("button", name="Save consent").click()  # nothing chosen yet: the form says what is missing
+    # Nothing chosen yet: the form says what is missing, beside the field.
+    page.get_by_role("button", name="Save consent").click()
     expect(page.get_by_text("Choose at least one thing that may be shared.")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Their GP", exact=True).check()

@@ -66,7 +66,9 @@ def test_practitioner_edits_a_session_and_the_earlier_version_is_kept(page: Page
     expect(page.get_by_role("heading", name="Edit the session with Dee")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("How long (minutes)").fill("50")
-    page.get_by_label("Hope and optimism about the future: note").fill("Talked about the allotment in spring.")
+    page.get_by_label("Hope and optimism about the future: note").fill(
+        "Talked about the allotment in spring."
+    )
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Changes saved. The earlier version is kept.")).to_be_visible()
     expect(page.get_by_text("Talked about the allotment in spring.")).to_be_visible()
@@ -75,7 +77,9 @@ def test_practitioner_edits_a_session_and_the_earlier_version_is_kept(page: Page
     expect(page.get_by_role("heading", name="Earlier versions")).to_be_visible()
     assert_accessible(page)
     changes = page.locator("table tbody tr")
-    expect(changes.filter(has_text="A note about hope.")).to_contain_text("Talked about the allotment in spring.")
+    expect(changes.filter(has_text="A note about hope.")).to_contain_text(
+        "Talked about the allotment in spring."
+    )
     expect(changes.filter(has_text="45")).to_contain_text("50")
 
 
