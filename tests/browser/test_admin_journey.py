@@ -118,5 +118,6 @@ def test_the_admins_long_menu_wraps_rather_than_widening_the_page(page: Page, li
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff accounts")
     ).to_be_visible()
+    page.wait_for_load_state("load")  # measure with every stylesheet applied
     scroll_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= window_width, f"the page scrolls sideways: {scroll_width}px in {window_width}px"

@@ -35,6 +35,7 @@ def browser_context_args(browser_context_args, screen):
 
 
 def assert_fits_and_accessible(page: Page, width: int) -> None:
+    page.wait_for_load_state("load")  # measure with every stylesheet applied
     scroll_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert window_width == width, f"{page.url}: the window is {window_width}px wide, not {width}px"
     assert scroll_width <= window_width, f"{page.url} scrolls sideways: {scroll_width}px in {window_width}px"
