@@ -3,6 +3,11 @@
   "use strict";
   // A form marked data-submit-once ignores a second press while the first is on its way (double clicks, impatience).
   // The server also refuses a duplicate (each form carries a one-time submission key), so this is a courtesy.
+  // A form that came back with problems: take keyboard and screen-reader users straight to the list of them.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-submit-once]")) return;

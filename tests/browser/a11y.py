@@ -7,6 +7,11 @@ from playwright.sync_api import Page
 
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    # axe files these under "best practice", but they are how we check headings in order and page structure.
+    "rules": {
+        rule: {"enabled": True}
+        for rule in ("heading-order", "page-has-heading-one", "empty-heading", "landmark-one-main")
+    },
     "resultTypes": ["violations"],
 }
 _axe = Axe()

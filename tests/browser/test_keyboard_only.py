@@ -12,12 +12,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def tab_to(page: Page, description: str, is_target: str, limit: int = 80) -> None:
-    """Press Tab until the focused element matches the JS predicate `is_target` (on `el`), as a keyboard user would."""
+    """Press Tab until the focused element matches the JS predicate `is_target` (on `el`), as a keyboard user would,
+    and check the user can see where the focus is."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({is_target}); }})()"):
+            assert_focus_visible(page, description)
             return
     raise AssertionError(f"Could not reach {description} with the Tab key")
+
+
+def assert_focus_visible(page: Page, description: str) -> None:
+    """The focused element draws a solid outline at least 2px wide (chime.css gives every :focus-visible one)."""
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
+    assert style[0] != "none" and style[1] >= 2, f"No visible focus on {description}: {style}"
 
 
 def test_a_practitioner_logs_a_session_with_the_keyboard_alone(page: Page, live_server, practitioner):

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from sessions.models import SupportSession
 from tests.browser.a11y import assert_accessible
-from tests.factories import TEST_PASSWORD, PersonFactory
+from tests.factories import TEST_PASSWORD, PersonFactory, SupportSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +50,57 @@ def test_practitioner_logs_a_session_touching_two_areas(page: Page, live_server,
     expect(timeline.get_by_text("Hope and optimism about the future")).to_be_visible()
     session = SupportSession.objects.get()
     assert sorted(a.area for a in session.areas.all()) == ["connectedness", "hope"]
+
+
+def test_practitioner_edits_a_session_and_the_earlier_version_is_kept(page: Page, live_server, practitioner):
+    person = PersonFactory(practitioner=practitioner, preferred_name="Dee")
+    SupportSessionFactory(person=person, areas=["hope"], duration_minutes=45)
+    log_in(page, live_server.url, "practitioner")
+    page.get_by_role("link", name="Dee").click()
+    page.locator(".timeline").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Session with Dee")).to_be_visible()
+    expect(page).to_have_title("Session with Dee · CHIME to Thrive")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Edit", exact=True).click()
+    expect(page.get_by_role("heading", name="Edit the session with Dee")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("How long (minutes)").fill("50")
+    page.get_by_label("Hope and optimism about the future: note").fill(
+        "Talked about the allotment in spring."
+    )
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Changes saved. The earlier version is kept.")).to_be_visible()
+    expect(page.get_by_text("Talked about the allotment in spring.")).to_be_visible()
+
+    page.get_by_role("link", name="Earlier versions").click()
+    expect(page.get_by_role("heading", name="Earlier versions")).to_be_visible()
+    assert_accessible(page)
+    changes = page.locator("table tbody tr")
+    expect(changes.filter(has_text="A note about hope.")).to_contain_text(
+        "Talked about the allotment in spring."
+    )
+    expect(changes.filter(has_text="45")).to_contain_text("50")
+
+
+def test_a_session_form_with_problems_ties_each_message_to_its_field(page: Page, live_server, practitioner):
+    person = PersonFactory(practitioner=practitioner, preferred_name="Kerry")
+    log_in(page, live_server.url, "practitioner")
+    page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
+    page.get_by_label("How long (minutes)").fill("0")
+    page.get_by_role("button", name="Save session").click()
+
+    summary = page.get_by_role("alert").filter(has_text="nothing has been saved yet")
+    expect(summary).to_be_focused()
+    duration = page.get_by_label("How long (minutes)")
+    expect(duration).to_have_attribute("aria-invalid", "true")
+    message = page.locator(f"#{duration.get_attribute('aria-describedby').split()[-1]}")
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("greater than or equal to 1")
+    assert_accessible(page)
+    summary.get_by_role("link", name=re.compile("How long")).click()
+    expect(duration).to_be_focused()
+    assert not SupportSession.objects.exists()
 
 
 def test_the_note_field_suggests_kinder_words_as_you_type(page: Page, live_server, practitioner):

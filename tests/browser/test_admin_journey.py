@@ -1,0 +1,123 @@
+"""The admin's journeys in a real Chromium: a subject access request, an erasure approved by a second admin, and
+the commissioners' report with its CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from ethics.models import ErasureRequest
+from sessions.models import Person
+from tests.browser.a11y import assert_accessible
+from tests.browser.test_practitioner_journey import log_in
+from tests.factories import AdminFactory, PersonFactory, SupportSessionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_admin_answers_a_subject_access_request_and_a_second_admin_approves_an_erasure(
+    page: Page, live_server, admin_user, practitioner
+):
+    AdminFactory(username="second-admin", first_name="Bo", last_name="Lee")
+    dee = PersonFactory(practitioner=practitioner, preferred_name="Dee", strengths="Green fingers.")
+    SupportSessionFactory(person=dee, areas=["hope"])
+    log_in(page, live_server.url, "admin")
+
+    page.get_by_role("link", name="People directory").click()
+    page.get_by_label("Name").fill("Dee")
+    page.get_by_role("button", name="Find").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Rights for Dee").click()
+    expect(page.get_by_role("heading", name="Dee", exact=True)).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Record a subject access request").click()
+    expect(page.get_by_text("Subject access request recorded.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Everything CHIME to Thrive holds about Dee")).to_be_visible()
+    expect(page.get_by_text("A note about hope.")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as JSON").click()
+    copy = json.loads(download.value.path().read_text())
+    assert copy["person_id"] == dee.pk
+    assert "A note about hope." in json.dumps(copy["sections"])
+
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Dee").click()
+    page.get_by_role("button", name="Record an erasure request").click()
+    expect(page.get_by_role("heading", name="Erasure request")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Refuse").check()
+    page.get_by_role("button", name="Record the decision").click()
+    exception = page.get_by_label("If refusing: which exception applies")
+    expect(exception).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("A refusal must say which exception applies.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Agree to erase (a second admin must approve)").check()
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Waiting for a second admin to approve.", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Approve and erase")).to_have_count(0)
+    assert_accessible(page)
+    log_out(page)
+
+    log_in(page, live_server.url, "second-admin")
+    page.get_by_role("link", name="People’s rights").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Dee").click()
+    page.get_by_role("button", name="Approve and erase").click()
+    expect(page.get_by_text("The erasure has been carried out.")).to_be_visible()
+    assert_accessible(page)
+
+    dee.refresh_from_db()
+    assert dee.erased_at is not None and dee.strengths == ""
+    erasure = ErasureRequest.objects.get()
+    assert (erasure.decided_by, erasure.approved_by.username) == (admin_user, "second-admin")
+    assert not Person.objects.filter(preferred_name="Dee").exists()
+
+
+def test_admin_reads_the_commissioners_report_and_downloads_it_as_csv(
+    page: Page, live_server, admin_user, practitioner
+):
+    today = timezone.localdate()
+    for name in ("Ana", "Ben", "Cat", "Dev", "Eve", "Fin"):
+        SupportSessionFactory(person=PersonFactory(practitioner=practitioner, preferred_name=name))
+    log_in(page, live_server.url, "admin")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    expect(page.get_by_role("heading", name="Report for commissioners")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("From").fill(f"{today - dt.timedelta(days=30):%Y-%m-%d}")
+    page.get_by_label("To (inclusive)").fill(f"{today:%Y-%m-%d}")
+    page.get_by_role("button", name="Show the report").click()
+    sessions_row = page.locator("tr").filter(has=page.get_by_role("rowheader", name="Sessions", exact=True))
+    expect(sessions_row).to_contain_text("6")
+    expect(page.get_by_text("Ana")).to_have_count(0)
+    assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    assert rows[0] == ["section", "figure", "value"]
+    assert ["Summary", "Sessions", "6"] in rows
+    assert not any("Ana" in cell for row in rows for cell in row)
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_admins_long_menu_wraps_rather_than_widening_the_page(page: Page, live_server, admin_user, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, live_server.url, "admin")
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Staff accounts")
+    ).to_be_visible()
+    page.wait_for_load_state("load")  # measure with every stylesheet applied
+    scroll_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= window_width, f"the page scrolls sideways: {scroll_width}px in {window_width}px"
