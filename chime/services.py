@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from chime.models import Notification, User
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -31,8 +34,16 @@ def notify(
         message = f"{title}\n\n{body}\n\nLog in to Chime to see it: {link}\n"
         for address in addresses:
             # After commit, so a rolled-back action never emails anyone.
-            transaction.on_commit(lambda a=address: send_mail(f"Chime: {title}", message, None, [a]))
+            transaction.on_commit(lambda a=address: _send_email(f"Chime: {title}", message, a))
     return len(people)
+
+
+def _send_email(subject: str, message: str, address: str) -> None:
+    # The in-app notification is already saved; a mail server that is down must not undo the action or hide it.
+    try:
+        send_mail(subject, message, None, [address])
+    except Exception:  # noqa: BLE001 - any mail failure is logged and the notification stands
+        logger.exception("Could not email a notification (it is still in the app)")
 
 
 def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:

@@ -36,6 +36,7 @@ REPORT_P95_MS = 1000
 WORKER_RSS_MB = 300
 ENV = {
     "DJANGO_DEBUG": "false",
+    "EMAIL_SMTP": "false",  # the demo's notifications are printed, not sent
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "testserver,localhost",
     "HTTPS": "false",

@@ -41,3 +41,18 @@ def test_notifications_are_private_to_their_recipient(client, practitioner, othe
     services.notify(recipients=[other_practitioner], title="Something for Priya", email=False)
     client.force_login(practitioner)
     assert "Something for Priya" not in client.get("/notifications/").content.decode()
+
+
+def test_a_mail_server_that_is_down_does_not_undo_the_action_or_lose_the_notification(
+    practitioner, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[practitioner], title="A concern needs acknowledging")
+    assert Notification.objects.filter(recipient=practitioner).count() == 1
+    assert "Could not email a notification" in caplog.text
