@@ -41,6 +41,7 @@ ENV = {
     "HTTPS": "false",
     "CHIME_STATIC_MANIFEST": "false",
     "LOG_LEVEL": "ERROR",
+    "EMAIL_SMTP": "false",  # no mail server here: seeding notifies people, and emails go to the console
 }
 
 

@@ -32,7 +32,7 @@ def test_a_database_outage_is_a_friendly_503_with_retry_after(raising_client):
     response = raising_client.get("/test-db-down/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert "has not been saved" in response.content.decode()
+    assert "nothing is ever half-saved" in response.content.decode()
 
 
 def test_a_bug_is_a_plain_language_500(raising_client):
