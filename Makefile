@@ -52,7 +52,7 @@ bench: $(STAMP)
 load: $(STAMP)
 	$(PY) tests/load/run.py
 
-# An authenticated wapiti scan of the app under gunicorn with production settings on 127.0.0.1 (about 15 minutes).
+# An authenticated wapiti scan of the app under gunicorn with production settings on 127.0.0.1 (about 10 minutes).
 # See README "Security scan". Results: .bench/scan.json. Installs Debian's wapiti when it is missing.
 scan: $(STAMP)
 	@command -v wapiti >/dev/null || { apt-cache show wapiti >/dev/null 2>&1 || apt-get update; apt-get install -y wapiti; }

@@ -172,6 +172,9 @@ def run_wapiti(base: str, cookies: dict[str, str], scan_user_pk: str, folder: Pa
         "/logout/",  # the scan must keep its session
         "/password/*",
         f"/admin/chime/user/{scan_user_pk}/*",  # its own account: deactivating it would end the scan
+        # Changing anyone's password in the admin rotates the admin's own session key (Django's
+        # update_session_auth_hash), and wapiti keeps sending the old cookie: the rest of the scan would be logged out.
+        "/admin/chime/user/*/password/",
         "/admin/logout/",
     ]
     # Wapiti's default modules plus csrf, crlf and methods. Left out: ssrf (it asks wapiti's own server on the
@@ -192,6 +195,7 @@ def run_wapiti(base: str, cookies: dict[str, str], scan_user_pk: str, folder: Pa
         command += ["-x", base + path]
     command += ["--max-scan-time", str(SCAN_SECONDS), "--max-attack-time", str(ATTACK_SECONDS)]
     command += ["--max-links-per-page", "40", "--max-files-per-dir", "40", "-d", "6", "-t", "20"]
+    command += ["-r", "_changelist_filters"]  # the admin's "back to the filtered list" links, all alike
     command += ["--flush-session", "--store-session", str(folder), "--store-config", str(folder)]
     command += ["-f", "json", "-o", str(report), "-v", "1", "--no-bugreport"]
     print(
