@@ -8,7 +8,7 @@ DEV := DJANGO_DEBUG=true CHIME_DEMO_MODE=true
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format migrations-check audit bench
+.PHONY: run test lint format migrations-check audit bench load scan
 
 # Create the virtualenv with the Python named in .python-version and install Chime with its test tools.
 $(STAMP): pyproject.toml
@@ -46,3 +46,14 @@ audit: $(STAMP)
 # Time the main pages on a small and a large data set (built once, in their own databases). See README "Performance".
 bench: $(STAMP)
 	$(PY) tests/bench/run.py
+
+# 50 practitioners for 60 s against gunicorn on the large data set, then again with PostgreSQL restarted mid-run.
+# See README "Load and faults". Results: .bench/load.json.
+load: $(STAMP)
+	$(PY) tests/load/run.py
+
+# An authenticated wapiti scan of the app under gunicorn with production settings on 127.0.0.1 (about 10 minutes).
+# See README "Security scan". Results: .bench/scan.json. Installs Debian's wapiti when it is missing.
+scan: $(STAMP)
+	@command -v wapiti >/dev/null || { apt-cache show wapiti >/dev/null 2>&1 || apt-get update; apt-get install -y wapiti; }
+	$(PY) tests/scan/run.py

@@ -507,19 +507,16 @@ def _scale_extras(cursor, person_ids: list[int], owners: list[User], counts: dic
     urgency = UrgencyLevel.objects.filter(code="standard").first()
     today, now = timezone.localdate(), timezone.now()
     raw = cursor.cursor
-    consented = [
-        (pid, owner)
-        for index, (pid, owner) in enumerate(zip(person_ids, owners, strict=True))
-        if index % 3 == 0
-    ]
+    people = list(enumerate(zip(person_ids, owners, strict=True)))
+    consented = [(index, pid, owner) for index, (pid, owner) in people if index % 3 == 0]
     if wording:
         columns = (
             "series, version, person_id, purpose_id, wording_id, recipient, content_kinds, content_notes, "
             "how_given, given_on, expires_on, status, withdrawal_reason, recorded_by_id, recorded_at"
         )
         with raw.copy(f"COPY {Consent._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for pid, owner in consented:
-                ends = today + dt.timedelta(days=10 if pid % 30 == 0 else 265)
+            for index, pid, owner in consented:
+                ends = today + dt.timedelta(days=10 if index % 30 == 0 else 265)
                 copy.write_row(
                     (
                         uuid.uuid4(),
@@ -540,7 +537,7 @@ def _scale_extras(cursor, person_ids: list[int], owners: list[User], counts: dic
                     )
                 )
         counts["consents"] = counts.get("consents", 0) + len(consented)
-    worried = [(pid, owner) for pid, owner in zip(person_ids, owners, strict=True) if pid % 50 == 0]
+    worried = [(pid, owner) for index, (pid, owner) in people if index % 50 == 0]
     if urgency and worried:
         concern_ids = _reserve_ids(cursor, Concern._meta.db_table, len(worried))
         columns = (

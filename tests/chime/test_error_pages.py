@@ -32,7 +32,7 @@ def test_a_database_outage_is_a_friendly_503_with_retry_after(raising_client):
     response = raising_client.get("/test-db-down/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert "has not been saved" in response.content.decode()
+    assert "nothing is ever half-saved" in response.content.decode()
 
 
 def test_a_bug_is_a_plain_language_500(raising_client):
@@ -53,3 +53,10 @@ def test_forbidden_explains_itself(client, supervisor, person):
     response = client.get(f"/people/{person.pk}/edit/")
     assert response.status_code == 403
     assert "Only the person" in response.content.decode()
+
+
+def test_a_bad_request_is_plain_language(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/admin/chime/user/add/?_to_field=nonsense")
+    assert response.status_code == 400
+    assert "we couldn’t understand that request" in response.content.decode()
