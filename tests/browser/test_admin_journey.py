@@ -15,14 +15,10 @@ from playwright.sync_api import Page, expect
 from ethics.models import ErasureRequest
 from sessions.models import Person
 from tests.browser.a11y import assert_accessible
-from tests.browser.test_practitioner_journey import log_in
+from tests.browser.test_practitioner_journey import log_in, log_out
 from tests.factories import AdminFactory, PersonFactory, SupportSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_admin_answers_a_subject_access_request_and_a_second_admin_approves_an_erasure(

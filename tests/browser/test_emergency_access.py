@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from ethics.models import EmergencyAccess
 from tests.browser.a11y import assert_accessible
-from tests.browser.test_practitioner_journey import log_in
+from tests.browser.test_practitioner_journey import log_in, log_out
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,7 @@ def test_emergency_access_is_declared_used_and_reviewed(
     expect(page.get_by_text("Emergency access.", exact=True)).to_be_visible()
     expect(page.get_by_text("Creative and determined.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
 
     log_in(page, live_server.url, "supervisor")
     page.get_by_role("link", name="Notifications").click()

@@ -23,6 +23,11 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/login/")  # the log-out finishes before the next page opens
+
+
 def test_practitioner_logs_a_session_touching_two_areas(page: Page, live_server, practitioner):
     PersonFactory(practitioner=practitioner, preferred_name="Dee", strengths="Green fingers.")
     log_in(page, live_server.url, "practitioner")

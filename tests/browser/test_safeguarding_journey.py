@@ -9,15 +9,11 @@ from playwright.sync_api import Page, expect
 
 from ethics.models import Concern
 from tests.browser.a11y import assert_accessible
-from tests.browser.test_practitioner_journey import log_in
+from tests.browser.test_practitioner_journey import log_in, log_out
 from tests.ethics.safeguarding import make_lead, raise_concern, urgency
 from tests.factories import PersonFactory, SupportSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_an_urgent_concern_from_a_session_is_acknowledged_referred_and_closed(

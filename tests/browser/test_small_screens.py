@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import assert_accessible
-from tests.browser.test_practitioner_journey import log_in
+from tests.browser.test_practitioner_journey import log_in, log_out
 from tests.ethics.safeguarding import raise_concern, urgency
 from tests.factories import PersonFactory, SupportSessionFactory
 
@@ -76,7 +76,7 @@ def test_main_pages_fit_a_small_screen_and_stay_accessible(
     page.goto(f"{live_server.url}/safeguarding/concerns/{concern.pk}/")
     assert_fits_and_accessible(page, width)
     page.get_by_role("button", name="Show menu").click()
-    page.get_by_role("button", name="Log out").click()
+    log_out(page)
 
     log_in(page, live_server.url, "supervisor")
     open_menu_link(page, "My team")

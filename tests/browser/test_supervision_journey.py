@@ -9,14 +9,10 @@ from playwright.sync_api import Page, expect
 
 from sessions.models import SupervisionRecord
 from tests.browser.a11y import assert_accessible
-from tests.browser.test_practitioner_journey import log_in
+from tests.browser.test_practitioner_journey import log_in, log_out
 from tests.factories import PersonFactory, SupportSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_supervisor_reviews_a_session_and_the_practitioner_reads_the_feedback(
