@@ -42,13 +42,20 @@ def assert_fits_and_accessible(page: Page, width: int) -> None:
     assert_accessible(page)
 
 
+def open_menu(page: Page) -> None:
+    """Press "Show menu" and wait until the menu has finished opening (Bootstrap animates it)."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_role("button", name="Show menu").click()
+    expect(nav.get_by_role("button", name="Show menu")).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#main-nav.collapse.show")).to_be_visible()
+
+
 def open_menu_link(page: Page, name: str) -> None:
     """The navigation is collapsed behind one button at these widths: open it, then follow a link."""
     nav = page.get_by_role("navigation", name="Main")
     link = nav.get_by_role("link", name=name, exact=True)
     expect(link).to_be_hidden()
-    nav.get_by_role("button", name="Show menu").click()
-    expect(nav.get_by_role("button", name="Show menu")).to_have_attribute("aria-expanded", "true")
+    open_menu(page)
     link.click()
 
 
@@ -75,7 +82,7 @@ def test_main_pages_fit_a_small_screen_and_stay_accessible(
     assert_fits_and_accessible(page, width)
     page.goto(f"{live_server.url}/safeguarding/concerns/{concern.pk}/")
     assert_fits_and_accessible(page, width)
-    page.get_by_role("button", name="Show menu").click()
+    open_menu(page)
     log_out(page)
 
     log_in(page, live_server.url, "supervisor")
