@@ -19,6 +19,9 @@ _axe = Axe()
 
 def assert_accessible(page: Page) -> None:
     """Fail with a readable list when axe finds any WCAG 2.2 A/AA violation on the current page."""
+    # Check the page once it has loaded: a page still arriving after a click has no heading or main landmark yet.
+    page.wait_for_load_state("load")
+    page.locator("main h1").first.wait_for()
     results = _axe.run(page, options=WCAG_AA)
     violations = results.response["violations"]
     report = "\n".join(

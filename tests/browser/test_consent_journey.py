@@ -55,6 +55,7 @@ def test_admin_records_consent_shares_under_it_withdraws_it_and_the_next_share_i
     page.get_by_role("link", name="Dee: consent and sharing").click()
     page.get_by_role("link", name=re.compile("Details and history")).click()
     page.get_by_role("link", name="Withdraw consent").click()
+    expect(page.get_by_role("heading", name="Withdraw consent", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Withdraw consent now").click()
     expect(page.get_by_text("Consent withdrawn.")).to_be_visible()
