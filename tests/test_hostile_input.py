@@ -174,7 +174,7 @@ def test_searches_hints_and_other_peoples_ids(client, text, query, other_id):
     practitioner = PractitionerFactory()
     client.force_login(practitioner)
     assert client.post("/wording/check/", {"note": text}).status_code == 200
-    assert client.get("/emergency/", {"name": query}).status_code == 200
+    assert client.post("/emergency/", {"name": query}).status_code == 200
     if 0 < other_id < 2**31:
         assert client.get(f"/people/{other_id}/").status_code == 404
         assert client.post(f"/people/{other_id}/sessions/new/", {}).status_code == 404

@@ -109,9 +109,16 @@ def consents_expiring(request: HttpRequest) -> HttpResponse:
 
 
 def people_directory(request: HttpRequest) -> HttpResponse:
-    form = DirectorySearchForm(request.GET or None)
-    search = form.cleaned_data["q"] if form.is_valid() else ""
-    people = Paginator(access.people_directory_for(request.user, search), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "ethics/people_directory.html", {"form": form, "people": people, "search": search})
+    # A name searched for is posted, never put in the URL, so it stays out of browser history and server logs.
+    form = DirectorySearchForm(request.POST or None)
+    search = form.cleaned_data["q"] if request.method == "POST" and form.is_valid() else ""
+    everyone = access.people_directory_for(request.user, search)
+    if search:
+        people = list(everyone[:SEARCH_RESULTS])
+    else:
+        people = Paginator(everyone, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "people": people, "search": search, "search_limit": SEARCH_RESULTS}
+    return render(request, "ethics/people_directory.html", context)
+
+
+SEARCH_RESULTS = 50

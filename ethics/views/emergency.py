@@ -15,7 +15,7 @@ from ethics.services import emergency
 def emergency_search(request: HttpRequest) -> HttpResponse:
     if not access.can_declare_emergency(request.user):
         raise PermissionDenied("Your role cannot use emergency access.")
-    form = EmergencySearchForm(request.GET or None)
+    form = EmergencySearchForm(request.POST or None)  # posted: a name never goes in the URL or the logs
     people = (
         access.find_people_for_emergency(request.user, form.cleaned_data["name"]) if form.is_valid() else None
     )

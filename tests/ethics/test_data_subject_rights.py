@@ -58,7 +58,7 @@ def test_rights_pages_are_for_admins_only(client, practitioner, supervisor, pers
 def test_admin_directory_finds_people_by_name_without_notes(client, admin_user, person):
     SupportSessionFactory(person=person, areas=["hope"])
     client.force_login(admin_user)
-    html = client.get("/people-directory/", {"q": "de"}).content.decode()
+    html = client.post("/people-directory/", {"q": "de"}).content.decode()
     assert f"/rights/people/{person.pk}/" in html
     assert "A note about hope." not in html
 

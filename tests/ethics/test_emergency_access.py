@@ -113,7 +113,7 @@ def test_the_user_who_acted_sees_their_use_but_cannot_review_it(client, other_pr
 
 def test_declaring_through_the_page_shows_the_banner(client, other_practitioner, person):
     client.force_login(other_practitioner)
-    results = client.get("/emergency/", {"name": person.preferred_name}).content.decode()
+    results = client.post("/emergency/", {"name": person.preferred_name}).content.decode()
     assert f"/emergency/people/{person.pk}/" in results
     response = client.post(
         f"/emergency/people/{person.pk}/", {"reason": "risk_to_others", "justification": WHY}, follow=True
@@ -132,7 +132,7 @@ def test_a_short_justification_on_the_page_stores_nothing(client, other_practiti
 
 def test_outsiders_cannot_search_or_declare(client, outsider, person):
     client.force_login(outsider)
-    assert client.get("/emergency/", {"name": "Dee"}).status_code == 403
+    assert client.post("/emergency/", {"name": "Dee"}).status_code == 403
     assert (
         client.post(
             f"/emergency/people/{person.pk}/", {"reason": "risk_to_person", "justification": WHY}
