@@ -56,13 +56,16 @@ def get_session_for(user: User, pk: int, *, write: bool = False) -> SupportSessi
 
 def emergency_grant_for(user: User, person: Person) -> object | None:
     """When `user` sees `person` only through a declared emergency, the grant (for the page's banner)."""
-    if person.practitioner_id == user.pk or (
-        user.is_supervisor and person.practitioner.supervisor_id == user.pk
-    ):
+    if person.practitioner_id == user.pk or supervises(user, person):
         return None
     from ethics.access import active_emergency_for
 
     return active_emergency_for(user, person)
+
+
+def supervises(user: User, person: Person) -> bool:
+    """Whether `user` supervises the person's practitioner: they read the record, and may move the person."""
+    return user.is_supervisor and person.practitioner.supervisor_id == user.pk
 
 
 def can_write_person(user: User, person: Person) -> bool:

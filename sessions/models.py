@@ -9,7 +9,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from chime.framework import RATING_CHOICES, AreaChoices
@@ -215,18 +215,6 @@ class SupportSession(models.Model):
         return timezone.localdate(self.occurred_at)
 
 
-class SessionAreaQuerySet(models.QuerySet):
-    def counts_by_month(self) -> list[dict[str, object]]:
-        from django.db.models.functions import TruncMonth
-
-        return list(
-            self.annotate(month=TruncMonth("session__occurred_at"))
-            .values("month", "area")
-            .annotate(sessions=Count("session", distinct=True))
-            .order_by("month", "area")
-        )
-
-
 class SessionArea(models.Model):
     """One CHIME area a session touched, with a short note and, if the person chose to give one, their rating."""
 
@@ -236,8 +224,6 @@ class SessionArea(models.Model):
     rating = models.PositiveSmallIntegerField(
         "their own rating today", null=True, blank=True, choices=RATING_CHOICES
     )
-
-    objects = SessionAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "pk"]

@@ -59,7 +59,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ratings_chart": charts.ratings_chart(months),
         "can_write": access.can_write_person(request.user, person),
         "emergency": access.emergency_grant_for(request.user, person),
-        "can_move": request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk,
+        "can_move": access.supervises(request.user, person),
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
         "open_concerns": ethics_access.open_concerns_about(request.user, person),
     }
@@ -92,7 +92,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_move(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_person_for(request.user, pk)
-    if not (request.user.is_supervisor and person.practitioner.supervisor_id == request.user.pk):
+    if not access.supervises(request.user, person):
         raise PermissionDenied("Only the practitioner's supervisor can move people between caseloads.")
     choices = User.objects.supervised_by(request.user).exclude(pk=person.practitioner_id)
     form = MovePersonForm(request.POST or None, choices=choices)
