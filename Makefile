@@ -8,13 +8,23 @@ DEV := DJANGO_DEBUG=true CHIME_DEMO_MODE=true
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format migrations-check audit bench load scan
+LOCK := .ci/requirements.lock
+PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-# Create the virtualenv with the Python named in .python-version and install Chime with its test tools.
-$(STAMP): pyproject.toml
+.PHONY: run test lint format migrations-check audit lock bench load scan
+
+# Create the virtualenv with the Python named in .python-version and install Chime with its test tools, at the exact
+# releases in $(LOCK) (pyproject.toml says what Chime needs; the lock says which releases run and are audited).
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(PIP) -c $(LOCK) --upgrade pip
+	$(PIP) -c $(LOCK) -e '.[dev]'
+	@touch $(STAMP)
+
+# Move every dependency to its newest release that pyproject.toml allows, and write those releases to $(LOCK).
+lock: $(STAMP)
+	$(PIP) --upgrade --upgrade-strategy eager pip -e '.[dev]'
+	$(PY) -m pip freeze --all --exclude-editable > $(LOCK)
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -38,10 +48,11 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Security checks: bandit (no high-severity findings allowed) and pip-audit (known vulnerabilities in dependencies).
+# Security checks: bandit (no high-severity findings allowed), then pip-audit over the locked releases, with
+# PyPI's advisories for whatever pip-audit could not look up (see README "Security checks").
 audit: $(STAMP)
 	$(VENV)/bin/bandit -q -r chime sessions ethics -lll
-	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
+	$(PY) tests/audit/run.py
 
 # Time the main pages on a small and a large data set (built once, in their own databases). See README "Performance".
 bench: $(STAMP)
