@@ -26,6 +26,21 @@ from tests.factories import (
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_connection_left_when_the_test_database_is_dropped(django_db_setup, django_db_blocker):
+    """After a browser test (Playwright's sync API), the tests and the session teardown no longer share one
+    contextvars context, so each has its own Django connection, and the tests' one, out of the teardown's reach,
+    kept the test database busy when pytest-django dropped it. End every other connection to it first."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _flush_may_truncate_the_audit_table():
     """Browser tests wipe the test database with TRUNCATE after each test. The audit table refuses TRUNCATE,
     even from the app's own connection, unless its trigger is explicitly ignored: only this test clean-up does."""
