@@ -18,6 +18,20 @@ def reset_two_factor(modeladmin, request, queryset) -> None:
     messages.success(request, f"Two-factor sign-in reset for {queryset.count()} account(s).")
 
 
+@admin.action(description="Lift a sign-in pause (too many wrong passwords) now, once you know it was them")
+def lift_sign_in_pause(modeladmin, request, queryset) -> None:
+    cleared = {
+        account.username: account_services.lift_sign_in_pause(account=account, by=request.user)
+        for account in queryset
+    }
+    paused = sorted(name for name, count in cleared.items() if count)
+    if paused:
+        messages.success(request, f"Logging in is open again for: {', '.join(paused)}.")
+    not_paused = sorted(name for name, count in cleared.items() if not count)
+    if not_paused:
+        messages.info(request, f"No failed log-ins were counted against: {', '.join(not_paused)}.")
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin):
     list_display = [
@@ -68,7 +82,7 @@ class StaffAdmin(UserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
-    actions = [reset_two_factor]
+    actions = [reset_two_factor, lift_sign_in_pause]
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

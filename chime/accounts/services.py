@@ -6,6 +6,7 @@ import base64
 import io
 from typing import TYPE_CHECKING
 
+import axes.utils
 import django_otp
 import qrcode
 import qrcode.image.svg
@@ -101,10 +102,53 @@ def _confirm(device: TOTPDevice) -> list[str]:
 
 
 def _replace_backup_codes(user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    backup = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    # The same device keeps its id, so a session verified with a backup code stays verified.
+    backup = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if backup is None:
+        backup = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=backup.pk).delete()
+    StaticToken.objects.filter(device=backup).delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+    return codes
+
+
+def has_authenticator(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def backup_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def new_backup_codes(*, user: User, code: str) -> list[str]:
+    """Replace a member of staff's backup codes (used up, or seen by someone else); the old ones stop working.
+
+    They prove it is them with a code from their app, so nobody at a screen left signed in can take a set."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    try:
+        if device is None:
+            raise TwoFactorError("Set up two-factor sign-in with an app first.", code="no_app")
+        _check_code(device, code.replace(" ", ""))
+    except TwoFactorError as error:
+        audit.record(
+            AuditEvent.Action.UPDATE,
+            outcome=AuditEvent.Outcome.FAILED,
+            actor=user,
+            object_type="account",
+            object_id=user.pk,
+            reason=f"new backup codes refused ({error.code})",
+        )
+        raise
+    with transaction.atomic():
+        codes = _replace_backup_codes(user)
+        audit.record(
+            AuditEvent.Action.UPDATE,
+            actor=user,
+            object_type="account",
+            object_id=user.pk,
+            reason="new backup codes made; the earlier ones no longer work",
+        )
     return codes
 
 
@@ -146,6 +190,21 @@ def reset_two_factor(*, account: User, by: User) -> None:
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=account).delete()
     sign_out_everywhere(account=account, by=by, reason="two-factor sign-in reset")
+
+
+@transaction.atomic
+def lift_sign_in_pause(*, account: User, by: User) -> int:
+    """End a pause on logging in as `account` (too many wrong passwords) before it runs out, for example once the
+    member of staff has rung to say it was them. Returns how many counted failures were cleared."""
+    cleared = axes.utils.reset(username=account.username)
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        actor=by,
+        object_type="account",
+        object_id=account.pk,
+        reason=f"sign-in pause lifted ({cleared} failed attempt record{'s' if cleared != 1 else ''} cleared)",
+    )
+    return cleared
 
 
 @transaction.atomic

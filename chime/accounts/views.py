@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import django_otp
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chime.accounts import services
 from chime.accounts.forms import CodeForm, SecondStepForm
@@ -62,8 +65,41 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(error))
         else:
             django_otp.login(request, device)
+            if not isinstance(device, TOTPDevice):
+                _say_backup_codes_left(request)
             return redirect(_next(request))
     return render(request, "chime/two_factor_verify.html", {"form": form, "next": _next(request)})
+
+
+def _say_backup_codes_left(request: HttpRequest) -> None:
+    left = services.backup_codes_left(request.user)
+    messages.warning(
+        request,
+        f"You logged in with a backup code. You have {left} left"
+        + (": make new ones on your Backup codes page." if left < 3 else "."),
+    )
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """How many backup codes are left, and a new set (the old ones stop working) after a code from the app."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.new_backup_codes(user=request.user, code=form.cleaned_data["code"])
+        except services.TwoFactorError as error:
+            form.add_error("code", str(error))
+        else:
+            context = {"codes": codes, "next": reverse("home"), "heading": "Your new backup codes"}
+            return render(request, "chime/backup_codes.html", context)
+    context = {
+        "form": form,
+        "has_app": services.has_authenticator(request.user),
+        "left": services.backup_codes_left(request.user),
+    }
+    return render(request, "chime/backup_codes_manage.html", context)
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

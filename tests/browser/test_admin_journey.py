@@ -117,3 +117,33 @@ def test_the_admins_long_menu_wraps_rather_than_widening_the_page(page: Page, li
     page.wait_for_load_state("load")  # measure with every stylesheet applied
     scroll_width, window_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= window_width, f"the page scrolls sideways: {scroll_width}px in {window_width}px"
+
+
+def test_admin_lifts_a_sign_in_pause_once_they_know_it_was_the_practitioner(
+    page: Page, live_server, admin_user, practitioner, browser
+):
+    log_in(page, live_server.url, "admin")  # before the pause: it is on 127.0.0.1 too
+    expect(page.get_by_role("link", name="Staff accounts")).to_be_visible()
+
+    staff = browser.new_page()
+    staff.goto(f"{live_server.url}/login/")
+    for _ in range(5):
+        staff.get_by_label("Username").fill("practitioner")
+        staff.get_by_label("Password").fill("not-my-password")
+        staff.get_by_role("button", name="Log in").click()
+        staff.wait_for_load_state("load")
+    expect(staff.get_by_text("paused for 15 minutes")).to_be_visible()
+
+    page.get_by_role("link", name="Staff accounts").click()
+    page.get_by_role("link", name="Users").click()
+    page.get_by_role("checkbox", name=f"Select this object for an action - {practitioner.name}").check()
+    page.get_by_label("Action:").select_option(
+        label="Lift a sign-in pause (too many wrong passwords) now, once you know it was them"
+    )
+    page.get_by_role("button", name="Run").click()
+    expect(page.get_by_text("Logging in is open again for: practitioner.")).to_be_visible()
+    assert_accessible(page)
+
+    log_in(staff, live_server.url, "practitioner")
+    expect(staff.get_by_role("heading", name="My caseload")).to_be_visible()
+    staff.close()

@@ -8,6 +8,7 @@ import re
 import pytest
 import time_machine
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
@@ -63,3 +64,41 @@ def test_staff_member_sets_up_an_authenticator_app_and_logs_in_with_a_code(
         page.get_by_role("button", name="Continue").click()
         expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
         assert_accessible(page)
+
+
+def test_staff_member_logs_in_with_a_backup_code_and_makes_a_new_set(
+    page: Page, live_server, practitioner, settings
+):
+    settings.CHIME_REQUIRE_2FA = True
+    device = TOTPDevice.objects.create(user=practitioner, name="Authenticator app", confirmed=True)
+    backup = StaticDevice.objects.create(user=practitioner, name="Backup codes", confirmed=True)
+    StaticToken.objects.bulk_create([StaticToken(device=backup, token=t) for t in ("abcd2345", "efgh6723")])
+
+    log_in_with_password(page, live_server.url)
+    page.get_by_label("Code").fill("abcd 2345")  # as printed, with its space
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("You logged in with a backup code. You have 1 left")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Change password").click()
+    page.get_by_role("link", name="Make new backup codes").click()
+    expect(page.get_by_role("heading", name="Backup codes")).to_be_visible()
+    expect(page.get_by_text("You have 1 unused backup code.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Make new backup codes").click()
+    expect(page.get_by_label("Code")).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+    # A minute on, the app shows a new code (a wrong code makes the next try wait); the live server shares this clock.
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=1), tick=True):
+        device.refresh_from_db()
+        page.get_by_label("Code").fill(code_from(device))
+        page.get_by_role("button", name="Make new backup codes").click()
+        expect(page.get_by_role("heading", name="Your new backup codes")).to_be_visible()
+        expect(page.locator(".backup-codes li")).to_have_count(10)
+        assert_accessible(page)
+    shown = set(page.locator(".backup-codes li").all_inner_texts())
+    assert set(StaticToken.objects.filter(device__user=practitioner).values_list("token", flat=True)) == shown
+    page.get_by_role("link", name="I have kept them: continue").click()
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()

@@ -6,6 +6,7 @@ import re
 
 import time_machine
 from axes.models import AccessAttempt
+from django.test import Client
 from django.utils import timezone
 
 from ethics.models import AuditEvent
@@ -88,3 +89,38 @@ def test_failed_log_ins_put_no_usernames_or_addresses_in_the_logs(client, practi
         _try(client, "practitioner")
     assert "practitioner" not in caplog.text
     assert "198.51.100.7" not in caplog.text
+
+
+def test_an_admin_can_lift_a_pause_early_and_it_is_audited(client, practitioner, admin_user):
+    for _ in range(5):
+        _try(client, "practitioner")
+    assert _try(client, "practitioner", TEST_PASSWORD).status_code == 429
+
+    admin = Client()
+    admin.force_login(admin_user)
+    response = admin.post(
+        "/admin/chime/user/",
+        {"action": "lift_sign_in_pause", "_selected_action": [practitioner.pk, admin_user.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Logging in is open again for: practitioner." in page
+    assert f"No failed log-ins were counted against: {admin_user.username}." in page
+    assert not AccessAttempt.objects.filter(username="practitioner").exists()
+    event = AuditEvent.objects.get(object_type="account", object_id=str(practitioner.pk), action="update")
+    assert (event.actor, event.reason) == (
+        admin_user,
+        "sign-in pause lifted (1 failed attempt record cleared)",
+    )
+
+    assert _try(client, "practitioner", TEST_PASSWORD)["Location"] == "/"
+
+
+def test_only_admins_can_lift_a_pause(client, practitioner, supervisor):
+    for _ in range(5):
+        _try(client, "practitioner")
+    other = Client()
+    other.force_login(supervisor)
+    other.post("/admin/chime/user/", {"action": "lift_sign_in_pause", "_selected_action": [practitioner.pk]})
+    assert AccessAttempt.objects.filter(username="practitioner").exists()
+    assert _try(client, "practitioner", TEST_PASSWORD).status_code == 429

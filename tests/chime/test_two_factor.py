@@ -115,6 +115,87 @@ def test_a_backup_code_works_once(client, practitioner, app_of):
     assert "did not match" in response.context["form"].errors["code"][0]
 
 
+def test_logging_in_with_a_backup_code_says_how_many_are_left_and_where_to_make_more(
+    client, practitioner, app_of
+):
+    app_of(practitioner)
+    client.force_login(practitioner)
+    response = client.post("/account/two-factor/verify/", {"code": "abcd2345"}, follow=True)
+    assert "You logged in with a backup code. You have 1 left: make new ones" in response.content.decode()
+
+
+def _verified_with_a_backup_code(client, user) -> None:
+    """Log in with a backup code, so the app's current code is still unused."""
+    client.force_login(user)
+    assert client.post("/account/two-factor/verify/", {"code": "abcd2345"}).status_code == 302
+
+
+def test_new_backup_codes_replace_the_old_ones_after_a_code_from_the_app(client, practitioner, app_of):
+    device = app_of(practitioner)
+    _verified_with_a_backup_code(client, practitioner)
+    page = client.get("/account/backup-codes/")
+    assert page.context["left"] == 1 and "You have <strong>1</strong> unused" in page.content.decode()
+
+    response = client.post("/account/backup-codes/", {"code": code_from(device)})
+    codes = response.context["codes"]
+    assert len(codes) == 10 and "efgh6723" not in codes
+    assert set(StaticToken.objects.filter(device__user=practitioner).values_list("token", flat=True)) == set(
+        codes
+    )
+    assert b"Your earlier backup codes no longer work" in response.content
+    event = AuditEvent.objects.filter(object_type="account", action="update").last()
+    assert (event.actor, event.outcome) == (practitioner, "success")
+    assert event.reason == "new backup codes made; the earlier ones no longer work"
+    assert not any(code in event.reason for code in codes)
+
+    assert client.get("/").status_code == 200  # still verified: the backup-code device kept its id
+
+    client.post("/logout/")
+    client.force_login(practitioner)
+    assert client.post("/account/two-factor/verify/", {"code": codes[0]}).status_code == 302
+    client.post("/logout/")
+    client.force_login(practitioner)
+    refused = client.post("/account/two-factor/verify/", {"code": "efgh6723"})
+    assert "did not match" in refused.context["form"].errors["code"][0]
+
+
+def test_new_backup_codes_are_refused_without_the_apps_code_and_the_old_ones_stay(
+    client, practitioner, app_of
+):
+    app_of(practitioner)
+    _verified_with_a_backup_code(client, practitioner)
+    for code in ["123456", "efgh6723", ""]:  # a wrong app code, a backup code, nothing
+        response = client.post("/account/backup-codes/", {"code": code})
+        assert response.status_code == 200 and response.context["form"].errors["code"]
+    assert list(StaticToken.objects.filter(device__user=practitioner).values_list("token", flat=True)) == [
+        "efgh6723"
+    ]
+    refusals = AuditEvent.objects.filter(action="update", outcome="failed", actor=practitioner)
+    assert refusals.count() == 2  # the empty form never reached the check
+    assert "123456" not in " ".join(refusals.values_list("reason", flat=True))
+
+
+def test_backup_codes_page_needs_the_second_step_first(client, practitioner, app_of):
+    app_of(practitioner)
+    client.force_login(practitioner)
+    assert client.get("/account/backup-codes/")["Location"].startswith("/account/two-factor/verify/")
+
+
+def test_without_an_app_the_backup_codes_page_offers_set_up_and_makes_none(client, practitioner, settings):
+    settings.CHIME_REQUIRE_2FA = False  # as in demo mode: logged in without a second step
+    client.force_login(practitioner)
+    page = client.get("/account/backup-codes/")
+    assert (
+        b"Two-factor sign-in is not set up" in page.content and b'href="/account/two-factor/"' in page.content
+    )
+    client.post("/account/backup-codes/", {"code": "123456"})
+    assert not StaticToken.objects.exists()
+    assert (
+        AuditEvent.objects.get(action="update", outcome="failed").reason
+        == "new backup codes refused (no_app)"
+    )
+
+
 def test_a_wrong_code_is_refused_and_audited_as_a_failed_log_in(client, practitioner, app_of):
     app_of(practitioner)
     client.force_login(practitioner)

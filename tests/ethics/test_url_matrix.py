@@ -216,6 +216,7 @@ MATRIX: dict[str, Row] = {
     ),
     # accounts: the second step of logging in (two-factor sign-in is off in this test run: nobody has an app)
     "two-factor-setup": Row(get=everyone(200), post=everyone(200)),
+    "backup-codes": Row(get=everyone(200), post=everyone(200)),
     "two-factor-verify": Row(
         get=everyone(Redirect("/account/two-factor/")), post=everyone(Redirect("/account/two-factor/"))
     ),
