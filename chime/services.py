@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,6 +15,19 @@ from django.utils import timezone
 from chime.models import Notification, User
 
 logger = logging.getLogger(__name__)
+
+
+_emails_off = contextvars.ContextVar("chime_emails_off", default=False)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Notify in the app only, emailing nobody: for building the demo organisation, whose people are fictional."""
+    token = _emails_off.set(True)
+    try:
+        yield
+    finally:
+        _emails_off.reset(token)
 
 
 @transaction.atomic
@@ -28,7 +43,7 @@ def notify(
     Notification.objects.bulk_create(
         Notification(recipient=user, title=title, body=body, url=url) for user in people.values()
     )
-    if email:
+    if email and not _emails_off.get():
         addresses = [user.email for user in people.values() if user.email]
         link = f"{settings.CHIME_BASE_URL.rstrip('/')}{url}" if url else settings.CHIME_BASE_URL
         message = f"{title}\n\n{body}\n\nLog in to Chime to see it: {link}\n"

@@ -209,7 +209,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     # django-axes logs every failed log-in (usernames and addresses masked); the audit trail records them already.
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "ERROR"},
+        # Under DEBUG, Django's own "django" handler prints these as well as ours, so each line came out twice.
+        # The task worker prints its lines itself when nothing else does; the reloader's "watching" line is dropped.
+        "django.tasks": {"propagate": False},
+        "django.utils.autoreload": {"propagate": False},
+    },
 }
 
 # Chime's own settings.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from chime.services import in_app_only
 from ethics import demo as ethics_demo
 from sessions import demo
 
@@ -29,11 +30,12 @@ class Command(BaseCommand):
         logins: bool,
         **options: object,
     ) -> None:
-        users = demo.ensure_demo_accounts()
-        added = demo.ensure_demo_people(users)
-        consents = ethics_demo.ensure_demo_consents(users)
-        demo.ensure_demo_supervision(users)
-        concerns = ethics_demo.ensure_demo_concerns(users)
+        with in_app_only():  # the demo's staff are fictional: notify them in the app, email nobody
+            users = demo.ensure_demo_accounts()
+            added = demo.ensure_demo_people(users)
+            consents = ethics_demo.ensure_demo_consents(users)
+            demo.ensure_demo_supervision(users)
+            concerns = ethics_demo.ensure_demo_concerns(users)
         self.stdout.write(
             f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents, "
             f"{concerns} new safeguarding concerns)."

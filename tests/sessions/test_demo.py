@@ -1,0 +1,38 @@
+"""`seed_demo` (run by `make run`): the fictional organisation, loaded once, notifying in the app and emailing nobody."""
+
+from __future__ import annotations
+
+import io
+
+from django.core import mail
+from django.core.management import call_command
+
+from chime.models import Notification
+from ethics.models import Concern
+from sessions.models import SupportSession
+
+
+def test_loading_the_demo_notifies_in_the_app_and_emails_nobody(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--logins", stdout=(out := io.StringIO()))
+    assert Notification.objects.exists() and Concern.objects.exists()
+    assert mail.outbox == []
+    assert "password for all: chime-demo-2026" in out.getvalue()
+
+    sessions = SupportSession.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())  # again: nothing is added twice
+    assert SupportSession.objects.count() == sessions
+
+
+def test_outside_the_demo_the_same_notifications_are_emailed(
+    practitioner, django_capture_on_commit_callbacks
+):
+    from chime import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with services.in_app_only():
+            services.notify(recipients=[practitioner], title="Quiet")
+        services.notify(recipients=[practitioner], title="Loud")
+    assert [m.subject for m in mail.outbox] == ["Chime: Loud"]
+    assert Notification.objects.filter(recipient=practitioner).count() == 2
