@@ -35,6 +35,14 @@ class TwoFactorError(Exception):
         self.code = code
 
 
+def _audit(action: str, *, account: User, by: User | None, reason: str, failed: bool = False) -> None:
+    """One audit row about a staff account. Never a code or a secret in `reason`."""
+    outcome = AuditEvent.Outcome.FAILED if failed else AuditEvent.Outcome.SUCCESS
+    audit.record(
+        action, outcome=outcome, actor=by, object_type="account", object_id=account.pk, reason=reason
+    )
+
+
 def authenticator_to_set_up(*, user: User) -> TOTPDevice:
     """The user's authenticator device waiting to be confirmed, made on first visit and kept until then."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -73,13 +81,12 @@ def confirm_authenticator(*, device: TOTPDevice, code: str) -> list[str]:
     try:
         _check_code(device, code)
     except TwoFactorError:
-        audit.record(
+        _audit(
             AuditEvent.Action.LOGIN_FAILED,
-            outcome=AuditEvent.Outcome.FAILED,
-            actor=device.user,
-            object_type="account",
-            object_id=device.user_id,
+            account=device.user,
+            by=device.user,
             reason="two-factor set-up: wrong code",
+            failed=True,
         )
         raise
     return _confirm(device)
@@ -91,13 +98,7 @@ def _confirm(device: TOTPDevice) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _replace_backup_codes(device.user)
-    audit.record(
-        AuditEvent.Action.UPDATE,
-        actor=device.user,
-        object_type="account",
-        object_id=device.user_id,
-        reason="two-factor sign-in set up",
-    )
+    _audit(AuditEvent.Action.UPDATE, account=device.user, by=device.user, reason="two-factor sign-in set up")
     return codes
 
 
@@ -131,22 +132,20 @@ def new_backup_codes(*, user: User, code: str) -> list[str]:
             raise TwoFactorError("Set up two-factor sign-in with an app first.", code="no_app")
         _check_code(device, code.replace(" ", ""))
     except TwoFactorError as error:
-        audit.record(
+        _audit(
             AuditEvent.Action.UPDATE,
-            outcome=AuditEvent.Outcome.FAILED,
-            actor=user,
-            object_type="account",
-            object_id=user.pk,
+            account=user,
+            by=user,
             reason=f"new backup codes refused ({error.code})",
+            failed=True,
         )
         raise
     with transaction.atomic():
         codes = _replace_backup_codes(user)
-        audit.record(
+        _audit(
             AuditEvent.Action.UPDATE,
-            actor=user,
-            object_type="account",
-            object_id=user.pk,
+            account=user,
+            by=user,
             reason="new backup codes made; the earlier ones no longer work",
         )
     return codes
@@ -162,23 +161,16 @@ def verify_second_step(*, user: User, code: str) -> Device:
             raise TwoFactorError("That code did not match. Check the code and try again.", code="wrong")
         _check_code(device, cleaned)
     except TwoFactorError as error:
-        audit.record(
+        _audit(
             AuditEvent.Action.LOGIN_FAILED,
-            outcome=AuditEvent.Outcome.FAILED,
-            actor=user,
-            object_type="account",
-            object_id=user.pk,
+            account=user,
+            by=user,
             reason=f"two-factor code refused ({error.code})",
+            failed=True,
         )
         raise
     method = "backup code" if model is StaticDevice else "authenticator app"
-    audit.record(
-        AuditEvent.Action.LOGIN,
-        actor=user,
-        object_type="account",
-        object_id=user.pk,
-        reason=f"second step: {method}",
-    )
+    _audit(AuditEvent.Action.LOGIN, account=user, by=user, reason=f"second step: {method}")
     return device
 
 
@@ -197,11 +189,10 @@ def lift_sign_in_pause(*, account: User, by: User) -> int:
     """End a pause on logging in as `account` (too many wrong passwords) before it runs out, for example once the
     member of staff has rung to say it was them. Returns how many counted failures were cleared."""
     cleared = axes.utils.reset(username=account.username)
-    audit.record(
+    _audit(
         AuditEvent.Action.UPDATE,
-        actor=by,
-        object_type="account",
-        object_id=account.pk,
+        account=account,
+        by=by,
         reason=f"sign-in pause lifted ({cleared} failed attempt record{'s' if cleared != 1 else ''} cleared)",
     )
     return cleared
@@ -212,11 +203,10 @@ def sign_out_everywhere(*, account: User, by: User | None, reason: str) -> int:
     """End every session signed in as `account` at once (e.g. when the account is deactivated)."""
     keys = session_limits.session_keys_of(account.pk, timezone.now())
     Session.objects.filter(session_key__in=keys).delete()
-    audit.record(
+    _audit(
         AuditEvent.Action.UPDATE,
-        actor=by,
-        object_type="account",
-        object_id=account.pk,
+        account=account,
+        by=by,
         reason=f"signed out everywhere ({len(keys)} session{'s' if len(keys) != 1 else ''}): {reason}",
     )
     return len(keys)
