@@ -32,36 +32,20 @@ def lift_sign_in_pause(modeladmin, request, queryset) -> None:
         messages.info(request, f"No failed log-ins were counted against: {', '.join(not_paused)}.")
 
 
+ROLES = ["is_practitioner", "is_supervisor", "is_org_admin", "is_safeguarding_lead"]
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin):
-    list_display = [
-        "username",
-        "name",
-        "email",
-        "is_practitioner",
-        "is_supervisor",
-        "is_org_admin",
-        "is_safeguarding_lead",
-        "supervisor",
-        "is_active",
-    ]
-    list_filter = ["is_practitioner", "is_supervisor", "is_org_admin", "is_safeguarding_lead", "is_active"]
+    list_display = ["username", "name", "email", *ROLES, "supervisor", "is_active"]
+    list_filter = [*ROLES, "is_active"]
     list_select_related = ["supervisor"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Name and contact", {"fields": ["first_name", "last_name", "display_name", "email"]}),
         (
             "Roles",
-            {
-                "fields": [
-                    "is_practitioner",
-                    "is_supervisor",
-                    "is_org_admin",
-                    "is_safeguarding_lead",
-                    "supervisor",
-                    "is_active",
-                ]
-            },
+            {"fields": [*ROLES, "supervisor", "is_active"]},
         ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
@@ -70,15 +54,7 @@ class StaffAdmin(UserAdmin):
         ("Name and contact", {"fields": ["first_name", "last_name", "email"]}),
         (
             "Roles",
-            {
-                "fields": [
-                    "is_practitioner",
-                    "is_supervisor",
-                    "is_org_admin",
-                    "is_safeguarding_lead",
-                    "supervisor",
-                ]
-            },
+            {"fields": [*ROLES, "supervisor"]},
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]

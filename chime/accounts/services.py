@@ -114,8 +114,12 @@ def _replace_backup_codes(user: User) -> list[str]:
     return codes
 
 
+def _confirmed_device(model: type[Device], user: User) -> Device | None:
+    return model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
 def has_authenticator(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return _confirmed_device(TOTPDevice, user) is not None
 
 
 def backup_codes_left(user: User) -> int:
@@ -126,11 +130,11 @@ def new_backup_codes(*, user: User, code: str) -> list[str]:
     """Replace a member of staff's backup codes (used up, or seen by someone else); the old ones stop working.
 
     They prove it is them with a code from their app, so nobody at a screen left signed in can take a set."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = _confirmed_device(TOTPDevice, user)
     try:
         if device is None:
             raise TwoFactorError("Set up two-factor sign-in with an app first.", code="no_app")
-        _check_code(device, code.replace(" ", ""))
+        _check_code(device, code)
     except TwoFactorError as error:
         _audit(
             AuditEvent.Action.UPDATE,
@@ -155,7 +159,7 @@ def verify_second_step(*, user: User, code: str) -> Device:
     """Check a code from the user's app (six digits) or one of their backup codes (letters and digits, used once)."""
     cleaned = code.replace(" ", "")
     model = TOTPDevice if cleaned.isdigit() else StaticDevice
-    device = model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    device = _confirmed_device(model, user)
     try:
         if device is None:
             raise TwoFactorError("That code did not match. Check the code and try again.", code="wrong")

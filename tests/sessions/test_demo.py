@@ -25,7 +25,7 @@ def test_loading_the_demo_notifies_in_the_app_and_emails_nobody(db, django_captu
     assert SupportSession.objects.count() == sessions
 
 
-def test_outside_the_demo_the_same_notifications_are_emailed(
+def test_in_app_only_holds_back_emails_inside_its_block_only(
     practitioner, django_capture_on_commit_callbacks
 ):
     from chime import services
