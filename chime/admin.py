@@ -32,7 +32,13 @@ def lift_sign_in_pause(modeladmin, request, queryset) -> None:
         messages.info(request, f"No failed log-ins were counted against: {', '.join(not_paused)}.")
 
 
-ROLES = ["is_practitioner", "is_supervisor", "is_org_admin", "is_safeguarding_lead"]
+ROLES = [
+    "is_practitioner",
+    "is_supervisor",
+    "is_org_admin",
+    "is_safeguarding_lead",
+    "is_data_protection_lead",
+]
 
 
 @admin.register(User)

@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "ethics.middleware.AuditContextMiddleware",
+    "chime.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "chime.accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -252,7 +252,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock-out lasts its stated time, not longer
 AXES_LOCKOUT_CALLABLE = "chime.accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # log-ins and log-outs are in the audit trail
-AXES_CLIENT_IP_CALLABLE = "ethics.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "chime.middleware.client_ip"
 AXES_VERBOSE = False
 
 

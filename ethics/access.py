@@ -20,16 +20,9 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from ethics import audit
-from ethics.models import (
-    AuditEvent,
-    Concern,
-    Consent,
-    Disclosure,
-    EmergencyAccess,
-    ErasureRequest,
-    SubjectAccessRequest,
-)
+from chime import audit
+from chime.models import AuditEvent
+from ethics.models import Concern, Consent, Disclosure, EmergencyAccess, ErasureRequest, SubjectAccessRequest
 from ethics.models.safeguarding import ConcernQuerySet
 from sessions.access import can_write_person
 from sessions.models import Person, PersonQuerySet

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from ethics import audit
-from ethics.models import AuditEvent
+from chime import audit
+from chime.models import AuditEvent
 from sessions.models import Person, PersonQuerySet, SupervisionRecord, SupportSession
 
 if TYPE_CHECKING:

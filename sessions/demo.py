@@ -13,10 +13,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from chime import audit
 from chime.framework import AREAS
-from chime.models import User
-from ethics import audit
-from ethics.models import AuditEvent
+from chime.models import AuditEvent, User
 from sessions import services
 from sessions.models import (
     CaseloadAssignment,
@@ -453,7 +452,7 @@ def _scale_audit(
 ) -> int:
     """The audit rows the app would have written: one per person added and one per session logged.
 
-    Written with COPY but chained exactly as ethics.audit.record chains them (same lock, same hash), so
+    Written with COPY but chained exactly as chime.audit.record chains them (same lock, same hash), so
     `manage.py verify_audit_chain` still passes afterwards.
     """
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [audit._CHAIN_LOCK])

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.utils import timezone
 
-from ethics import audit
-from ethics.models import AuditEvent
+from chime import audit
+from chime.models import AuditEvent
 from sessions import access, charts
 from sessions.forms import ReportForm
 from sessions.insights import area_shares

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from chime import audit
+from chime.models import AuditEvent
 from chime.services import notify
-from ethics import audit
-from ethics.models import AuditEvent
 from sessions.models import (
     CaseloadAssignment,
     Person,

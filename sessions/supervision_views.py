@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ethics import audit
-from ethics.models import AuditEvent
+from chime import audit
+from chime.models import AuditEvent
 from sessions import access, services
 from sessions.filters import SessionQueueFilter, paginate
 from sessions.forms import ReviewForm, SupervisionRecordForm

@@ -49,7 +49,7 @@ def _flush_may_truncate_the_audit_table():
     original = flush.Command.handle
 
     def handle(self, *args, **kwargs):
-        with pgtrigger.ignore("ethics.AuditEvent:audit_table_cannot_be_truncated"):
+        with pgtrigger.ignore("chime.AuditEvent:audit_table_cannot_be_truncated"):
             return original(self, *args, **kwargs)
 
     flush.Command.handle = handle

@@ -17,9 +17,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from chime import audit
 from chime.accounts import session_limits
-from ethics import audit
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 
 if TYPE_CHECKING:
     from chime.models import User

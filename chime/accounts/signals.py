@@ -1,14 +1,46 @@
-"""Every new sign-in starts the clock for its session's absolute lifetime and idle timeout."""
+"""Log in, log out and failed log in go to the audit trail; every new sign-in starts its session's clocks."""
 
 from __future__ import annotations
 
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 
+from chime import audit
 from chime.accounts import session_limits
+from chime.models import AuditEvent
 
 
 @receiver(user_logged_in)
 def _start_session_clock(sender, request, user, **kwargs) -> None:
     session_limits.start(request.session, timezone.now())
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs) -> None:
+    audit.record(AuditEvent.Action.LOGIN, actor=user, object_type="account", object_id=user.pk)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        # The reason is set when Chime ends a session itself (accounts.middleware: idle or lifetime limit).
+        reason = getattr(request, "logout_reason", "")
+        audit.record(
+            AuditEvent.Action.LOGOUT, actor=user, object_type="account", object_id=user.pk, reason=reason
+        )
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs) -> None:
+    # The username tried is kept (it may be mistyped); the password never is. While django-axes has the
+    # username locked out the password is not even checked: that attempt is recorded as refused, and axes
+    # does not count it again.
+    locked_out = bool(getattr(request, "axes_locked_out", False))
+    audit.record(
+        AuditEvent.Action.LOGIN_FAILED,
+        outcome=AuditEvent.Outcome.DENIED if locked_out else AuditEvent.Outcome.FAILED,
+        object_type="account",
+        actor_username=str(credentials.get("username", "")),
+        reason="locked out after repeated failed log-ins" if locked_out else "",
+    )

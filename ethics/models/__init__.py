@@ -1,4 +1,3 @@
-from ethics.models.audit import AuditEvent
 from ethics.models.consent import Consent, ConsentWording, ContentKind, Disclosure, SharingPurpose
 from ethics.models.emergency import EmergencyAccess
 from ethics.models.rights import ErasureRequest, LegalHold, RetentionRule, SubjectAccessRequest
@@ -13,7 +12,6 @@ from ethics.models.safeguarding import (
 )
 
 __all__ = [
-    "AuditEvent",
     "Concern",
     "ConcernClosure",
     "ConcernEscalation",

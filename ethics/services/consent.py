@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from ethics import audit
+from chime import audit
+from chime.models import AuditEvent
 from ethics.access import can_manage_consent
-from ethics.models import AuditEvent, Consent, ConsentWording, ContentKind
+from ethics.models import Consent, ConsentWording, ContentKind
 
 if TYPE_CHECKING:
     from chime.models import User

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from chime.models import User
+from chime import audit
+from chime.models import AuditEvent, User
 from chime.services import notify
-from ethics import audit
-from ethics.models import AuditEvent, Disclosure, EmergencyAccess, SharingPurpose
+from ethics.models import Disclosure, EmergencyAccess, SharingPurpose
 
 if TYPE_CHECKING:
     from sessions.models import Person, SupportSession

@@ -15,10 +15,9 @@ import pgtrigger
 from django.db import transaction
 from django.utils import timezone
 
-from chime.models import Notification
-from ethics import audit
+from chime import audit
+from chime.models import AuditEvent, Notification
 from ethics.models import (
-    AuditEvent,
     Consent,
     Disclosure,
     EmergencyAccess,

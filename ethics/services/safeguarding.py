@@ -21,11 +21,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from chime.models import User
+from chime import audit
+from chime.models import AuditEvent, User
 from chime.services import notify
-from ethics import audit, working_time
+from ethics import working_time
 from ethics.models import (
-    AuditEvent,
     Concern,
     ConcernClosure,
     ConcernEscalation,

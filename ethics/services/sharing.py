@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from ethics import audit
+from chime import audit
+from chime.models import AuditEvent
 from ethics.access import can_manage_consent, can_read_sessions
-from ethics.models import AuditEvent, Consent, ContentKind, Disclosure, SharingPurpose
+from ethics.models import Consent, ContentKind, Disclosure, SharingPurpose
 from sessions.models import SupportSession
 
 if TYPE_CHECKING:

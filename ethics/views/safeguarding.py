@@ -12,9 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from ethics import access, audit
+from chime import audit
+from chime.models import AuditEvent
+from ethics import access
 from ethics.forms import safeguarding as sg_forms
-from ethics.models import AuditEvent, Concern, CrisisService
+from ethics.models import Concern, CrisisService
 from ethics.services import safeguarding as services
 from sessions import access as sessions_access
 

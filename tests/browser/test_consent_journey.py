@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from ethics.models import AuditEvent, Consent, Disclosure
+from chime.models import AuditEvent
+from ethics.models import Consent, Disclosure
 from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in
 from tests.factories import ConsentWordingFactory, PersonFactory, SharingPurposeFactory

@@ -7,7 +7,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chime.accounts import services
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from sessions import services as session_services
 from tests.factories import PractitionerFactory
 

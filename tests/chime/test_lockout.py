@@ -9,7 +9,7 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 
 

@@ -10,7 +10,7 @@ from django.conf import settings as django_settings
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from tests.chime.conftest import code_from
 from tests.factories import TEST_PASSWORD
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django_otp.models import Device
 from pghistory.models import Event
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 
 
 def _is_confidential(model: type) -> bool:
@@ -29,7 +29,7 @@ def test_no_confidential_model_is_registered_in_the_django_admin():
 
 def test_the_check_above_knows_the_confidential_models():
     labels = {model._meta.label for model in apps.get_models() if _is_confidential(model)}
-    expected = {"support.Person", "support.SupportSession", "support.SessionArea", "ethics.AuditEvent"}
+    expected = {"support.Person", "support.SupportSession", "support.SessionArea", "chime.AuditEvent"}
     assert expected | {"support.SupportSessionVersion", "pghistory.Events", "otp_totp.TOTPDevice"} <= labels
 
 

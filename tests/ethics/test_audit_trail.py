@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import ProgrammingError, connection, connections, transaction
 
-from ethics import audit
-from ethics.models import AuditEvent
+from chime import audit
+from chime.models import AuditEvent
 from tests.factories import TEST_PASSWORD, SupportSessionFactory
 
 
@@ -23,7 +23,7 @@ def test_each_row_is_chained_to_the_one_before(db):
 
 @pytest.mark.parametrize(
     "statement",
-    ["UPDATE ethics_auditevent SET reason = 'x'", "DELETE FROM ethics_auditevent"],
+    ["UPDATE chime_auditevent SET reason = 'x'", "DELETE FROM chime_auditevent"],
 )
 def test_the_apps_own_connection_cannot_change_or_remove_audit_rows(db, statement):
     audit.record("view", object_type="test")
@@ -36,7 +36,7 @@ def test_the_apps_own_connection_cannot_change_or_remove_audit_rows(db, statemen
 def test_the_apps_own_connection_cannot_truncate_the_audit_table():
     audit.record("view", object_type="test")  # committed
     with pytest.raises(ProgrammingError, match="Cannot truncate"), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE ethics_auditevent")
+        cursor.execute("TRUNCATE chime_auditevent")
     assert AuditEvent.objects.count() == 1
 
 
@@ -50,7 +50,7 @@ def test_verify_audit_chain_passes_on_an_untouched_chain(db, capsys):
 def test_verify_audit_chain_names_the_first_altered_row_and_fails(db):
     rows = [audit.record("view", object_type="test", object_id=n) for n in range(4)]
     # Someone with power over the database switches the trigger off and edits a row.
-    with pgtrigger.ignore("ethics.AuditEvent:audit_rows_cannot_change"):
+    with pgtrigger.ignore("chime.AuditEvent:audit_rows_cannot_change"):
         AuditEvent.objects.filter(pk=rows[2].pk).update(reason="nothing to see here")
     with pytest.raises(CommandError, match=f"row {rows[2].pk}"):
         call_command("verify_audit_chain")
@@ -58,7 +58,7 @@ def test_verify_audit_chain_names_the_first_altered_row_and_fails(db):
 
 def test_a_deleted_row_breaks_the_chain_at_the_next_row(db):
     rows = [audit.record("view", object_type="test", object_id=n) for n in range(3)]
-    with pgtrigger.ignore("ethics.AuditEvent:audit_rows_cannot_change"):
+    with pgtrigger.ignore("chime.AuditEvent:audit_rows_cannot_change"):
         AuditEvent.objects.filter(pk=rows[1].pk).delete()
     report = audit.verify_chain()
     assert report.first_bad_id == rows[2].pk

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ethics.models import AuditEvent, Consent, ContentKind, Disclosure
+from chime.models import AuditEvent
+from ethics.models import Consent, ContentKind, Disclosure
 from ethics.services.consent import withdraw_consent
 from ethics.services.sharing import share_information
 from tests.factories import ConsentFactory, PersonFactory, SupportSessionFactory

@@ -6,7 +6,8 @@ import pytest
 from django.db import ProgrammingError, transaction
 from django.utils import timezone
 
-from ethics.models import AuditEvent, Consent, ConsentWording
+from chime.models import AuditEvent
+from ethics.models import Consent, ConsentWording
 from ethics.services.consent import ConsentError, record_consent, renew_consent, withdraw_consent
 from tests.ethics.conftest import terms
 from tests.factories import ConsentWordingFactory
@@ -153,7 +154,7 @@ def test_the_starting_purposes_load_once_each_with_a_first_wording(db):
 
 
 def test_demo_consents_are_one_active_one_ending_soon_and_one_withdrawn(db):
-    from ethics import audit
+    from chime import audit
     from ethics.demo import ensure_demo_consents
     from sessions import demo
 

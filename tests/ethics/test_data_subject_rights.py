@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from chime.models import Notification
-from ethics.audit import verify_chain
-from ethics.models import AuditEvent, ErasureRequest, LegalHold
+from chime.audit import verify_chain
+from chime.models import AuditEvent, Notification
+from ethics.models import ErasureRequest, LegalHold
 from ethics.models.rights import one_calendar_month_after
 from ethics.services import rights
 from sessions.models import Person, SessionArea, SessionAreaVersion, SupportSessionVersion

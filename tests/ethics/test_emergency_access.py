@@ -7,8 +7,8 @@ import time_machine
 from django.http import Http404
 from django.utils import timezone
 
-from chime.models import Notification
-from ethics.models import AuditEvent, EmergencyAccess
+from chime.models import AuditEvent, Notification
+from ethics.models import EmergencyAccess
 from ethics.services import emergency
 from sessions import access
 from tests.factories import SupportSessionFactory

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ethics.models import AuditEvent, Concern, ConcernEvent, CrisisService
+from chime.models import AuditEvent
+from ethics.models import Concern, ConcernEvent, CrisisService
 from tests.ethics.safeguarding import raise_concern, urgency, walk_to
 from tests.factories import AdminFactory, PersonFactory, SupervisorFactory, SupportSessionFactory
 

@@ -8,7 +8,8 @@ import threading
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from ethics.models import AuditEvent, Concern, ConcernClosure, ConcernEvent, EmergencyAccess, Referral
+from chime.models import AuditEvent
+from ethics.models import Concern, ConcernClosure, ConcernEvent, EmergencyAccess, Referral
 from ethics.models.safeguarding import LEGAL_HOLD_MODELS
 from ethics.services import safeguarding as services
 from tests.ethics.safeguarding import raise_concern, take, walk_to

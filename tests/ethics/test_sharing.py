@@ -7,7 +7,8 @@ import time_machine
 from django.db import ProgrammingError, transaction
 from django.utils import timezone
 
-from ethics.models import AuditEvent, ContentKind, Disclosure
+from chime.models import AuditEvent
+from ethics.models import ContentKind, Disclosure
 from ethics.services.consent import renew_consent, withdraw_consent
 from ethics.services.sharing import SharingError, find_covering_consent, share_information
 from tests.ethics.conftest import terms

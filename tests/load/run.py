@@ -207,7 +207,7 @@ def check_database(url: str, outcome: dict, since: float) -> dict:
             " (SELECT 1 FROM support_sessionarea a WHERE a.session_id = s.id)"
         ).fetchone()[0]
         without_audit = db.execute(
-            "SELECT count(*) FROM unnest(%s::bigint[]) AS s(id) WHERE NOT EXISTS (SELECT 1 FROM ethics_auditevent e"
+            "SELECT count(*) FROM unnest(%s::bigint[]) AS s(id) WHERE NOT EXISTS (SELECT 1 FROM chime_auditevent e"
             " WHERE e.object_type = 'support.SupportSession' AND e.object_id = s.id::text AND e.action = 'create')",
             [new_ids],
         ).fetchone()[0]

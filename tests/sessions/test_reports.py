@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from sessions.reports import SUPPRESSED, commissioners_report, default_range, shown
 from tests.factories import PersonFactory, SupportSessionFactory
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection
 from django.test import Client
 from django.utils import timezone
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from sessions import services
 from sessions.models import SessionArea, SupportSession
 

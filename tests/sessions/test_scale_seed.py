@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ethics import audit
-from ethics.models import AuditEvent
+from chime import audit
+from chime.models import AuditEvent
 from sessions import demo
 from sessions.models import Person, SupportSession
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chime.models import Notification
-from ethics.models import AuditEvent
+from chime.models import AuditEvent, Notification
 from sessions.models import SessionReview
 from tests.factories import PersonFactory, PractitionerFactory, SupportSessionFactory
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from sessions import services
 from sessions.models import SupervisionRecord
 from tests.factories import PersonFactory, PractitionerFactory

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 from sessions import services
 from sessions.supervision import team_dashboard
 from tests.factories import PersonFactory, PractitionerFactory, SupportSessionFactory

@@ -1,7 +1,7 @@
 """Write and check the audit trail.
 
 Every audited event goes through `record`. The request's actor, IP address and request id come from the
-context that `ethics.middleware.AuditContextMiddleware` sets, so callers name only what happened.
+context that `chime.middleware.AuditContextMiddleware` sets, so callers name only what happened.
 Rows are chained: each hash covers the row and the previous row's hash. A transaction-scoped advisory lock
 makes concurrent writers take turns, so the chain is written in order.
 """
@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from ethics.models import AuditEvent
+from chime.models import AuditEvent
 
 if TYPE_CHECKING:
     from chime.models import User

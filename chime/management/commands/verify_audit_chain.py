@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ethics.audit import verify_chain
+from chime.audit import verify_chain
 
 
 class Command(BaseCommand):
