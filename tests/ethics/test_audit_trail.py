@@ -6,7 +6,7 @@ import pgtrigger
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import ProgrammingError, connection, connections, transaction
+from django.db import connections
 
 from chime import audit
 from chime.models import AuditEvent
@@ -21,25 +21,6 @@ def test_each_row_is_chained_to_the_one_before(db):
     assert audit.verify_chain().ok
 
 
-@pytest.mark.parametrize(
-    "statement",
-    ["UPDATE chime_auditevent SET reason = 'x'", "DELETE FROM chime_auditevent"],
-)
-def test_the_apps_own_connection_cannot_change_or_remove_audit_rows(db, statement):
-    audit.record("view", object_type="test")
-    with pytest.raises(ProgrammingError, match="Cannot"), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(statement)
-    assert AuditEvent.objects.count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_apps_own_connection_cannot_truncate_the_audit_table():
-    audit.record("view", object_type="test")  # committed
-    with pytest.raises(ProgrammingError, match="Cannot truncate"), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE chime_auditevent")
-    assert AuditEvent.objects.count() == 1
-
-
 def test_verify_audit_chain_passes_on_an_untouched_chain(db, capsys):
     for n in range(3):
         audit.record("view", object_type="test", object_id=n)
@@ -47,18 +28,18 @@ def test_verify_audit_chain_passes_on_an_untouched_chain(db, capsys):
     assert "3 rows checked" in capsys.readouterr().out
 
 
-def test_verify_audit_chain_names_the_first_altered_row_and_fails(db):
+def test_verify_audit_chain_names_the_first_altered_row_and_fails(as_owner):
     rows = [audit.record("view", object_type="test", object_id=n) for n in range(4)]
-    # Someone with power over the database switches the trigger off and edits a row.
-    with pgtrigger.ignore("chime.AuditEvent:audit_rows_cannot_change"):
+    # Someone with the owner's power over the database switches the trigger off and edits a row.
+    with as_owner(), pgtrigger.ignore("chime.AuditEvent:audit_rows_cannot_change"):
         AuditEvent.objects.filter(pk=rows[2].pk).update(reason="nothing to see here")
     with pytest.raises(CommandError, match=f"row {rows[2].pk}"):
         call_command("verify_audit_chain")
 
 
-def test_a_deleted_row_breaks_the_chain_at_the_next_row(db):
+def test_a_deleted_row_breaks_the_chain_at_the_next_row(as_owner):
     rows = [audit.record("view", object_type="test", object_id=n) for n in range(3)]
-    with pgtrigger.ignore("chime.AuditEvent:audit_rows_cannot_change"):
+    with as_owner(), pgtrigger.ignore("chime.AuditEvent:audit_rows_cannot_change"):
         AuditEvent.objects.filter(pk=rows[1].pk).delete()
     report = audit.verify_chain()
     assert report.first_bad_id == rows[2].pk
