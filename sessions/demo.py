@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from chime import audit
+from chime import audit, dbroles
 from chime.framework import AREAS
 from chime.models import AuditEvent, User
 from sessions import services
@@ -323,7 +323,7 @@ def seed_scale(
             log(f"  … {counts['sessions']:,} sessions")
     if pending:
         _scale_batch(pending, people_per_practitioner, sessions_per_person, counts)
-    with connection.cursor() as cursor:
+    with dbroles.as_owner(), connection.cursor() as cursor:  # only a table's owner may analyse it
         cursor.execute("ANALYZE")
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts

@@ -17,23 +17,27 @@ sys.path.insert(0, str(ROOT))
 
 
 def database_url(name: str) -> str:
-    """DATABASE_URL for database `name`, created if missing, on the running or started embedded server."""
-    if os.environ.get("DATABASE_URL"):
-        base = os.environ["DATABASE_URL"]
-    else:
+    """DATABASE_URL for database `name`, created if missing, on the running or started embedded server.
+
+    The database is created by the owning role (DATABASE_OWNER_URL), which the commands run with it inherit, so
+    their `migrate` runs as the owner and the app as DATABASE_URL's role, as in production."""
+    if not os.environ.get("DATABASE_URL"):
         from chime.db import start_embedded
 
-        base = start_embedded(ROOT / ".pgdata")
-        os.environ["DATABASE_URL"] = base
+        os.environ["DATABASE_URL"], os.environ["DATABASE_OWNER_URL"] = start_embedded(ROOT / ".pgdata")
     import psycopg
 
-    with psycopg.connect(
-        _with_name(base, "postgres").replace("postgres://", "postgresql://"), autocommit=True
-    ) as db:
+    with psycopg.connect(owner_url("postgres"), autocommit=True) as db:
         exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             db.execute(f'CREATE DATABASE "{name}"')
-    return _with_name(base, name)
+    return _with_name(os.environ["DATABASE_URL"], name)
+
+
+def owner_url(name: str) -> str:
+    """A psycopg URL for database `name` as the owning role (or the app's, where no owner is configured)."""
+    owner = os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]
+    return _with_name(owner, name).replace("postgres://", "postgresql://")
 
 
 def _with_name(url: str, name: str) -> str:

@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.databases import database_url  # noqa: E402
+from tests.bench.databases import database_url, owner_url  # noqa: E402
 from tests.load.run import spare_port  # noqa: E402
 
 DATABASE = "chime_scan"
@@ -71,8 +71,7 @@ def fresh_database() -> str:
     import psycopg
 
     url = database_url(DATABASE)
-    admin = url.replace(f"/{DATABASE}?", "/postgres?").replace("postgres://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as db:
+    with psycopg.connect(owner_url("postgres"), autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         db.execute(f'CREATE DATABASE "{DATABASE}"')
     return url
