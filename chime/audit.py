@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,7 @@ from django.utils import timezone
 from chime.models import AuditEvent
 
 if TYPE_CHECKING:
+    from chime.checkpoints import Checkpoint
     from chime.models import User
 
 GENESIS_HASH = "0" * 64
@@ -118,21 +121,77 @@ class ChainReport:
     checked: int
     first_bad_id: int | None
     problem: str = ""
+    checkpoints_matched: int = 0
 
     @property
     def ok(self) -> bool:
         return self.first_bad_id is None
 
 
-def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain in id order; report the first row whose hash or link does not match."""
-    previous = GENESIS_HASH
-    checked = 0
+def verify_chain(checkpoints: Sequence[Checkpoint] = (), batch_size: int = 5000) -> ChainReport:
+    """Walk the whole chain in id order; report the first row that is missing or does not match.
+
+    Each row's hash must cover its contents and link to the row before. Each checkpoint (chime.checkpoints) must
+    find its row, with its hash and the same number of rows up to it: this is what shows the end of the chain cut
+    off, or the chain rewritten with fresh hashes, up to the latest checkpoint.
+    """
+    pending = deque(sorted({c.row_id: c for c in checkpoints}.values(), key=lambda c: c.row_id))
+    previous, previous_id, checked, matched = GENESIS_HASH, None, 0, 0
     for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=batch_size):
         if event.prev_hash != previous:
-            return ChainReport(checked, event.pk, "its link to the previous row does not match")
+            return _broken_link(checked, event.pk, previous_id, matched)
+        if pending and pending[0].row_id < event.pk:
+            return ChainReport(
+                checked, pending[0].row_id, _missing_checkpointed_row(pending[0], event.pk), matched
+            )
         if event.compute_hash() != event.hash:
-            return ChainReport(checked, event.pk, "its contents do not match its hash")
-        previous = event.hash
+            return ChainReport(checked, event.pk, f"row {event.pk}'s contents do not match its hash", matched)
         checked += 1
-    return ChainReport(checked, None)
+        if pending and pending[0].row_id == event.pk:
+            checkpoint = pending.popleft()
+            if event.hash != checkpoint.hash or checked != checkpoint.rows:
+                return ChainReport(checked - 1, event.pk, _rewritten(checkpoint, checked), matched)
+            matched += 1
+        previous, previous_id = event.hash, event.pk
+    if pending:
+        return ChainReport(
+            checked, (previous_id or 0) + 1, _trimmed(pending[-1], previous_id, checked), matched
+        )
+    return ChainReport(checked, None, checkpoints_matched=matched)
+
+
+def _broken_link(checked: int, row_id: int, previous_id: int | None, matched: int) -> ChainReport:
+    if previous_id is None:
+        return ChainReport(
+            checked, row_id, f"the rows before row {row_id}, the first left, are missing", matched
+        )
+    if row_id == previous_id + 2:
+        missing = previous_id + 1
+        problem = f"row {missing} is missing: row {row_id} no longer links to row {previous_id} before it"
+        return ChainReport(checked, missing, problem, matched)
+    if row_id > previous_id + 2:
+        problem = (
+            f"rows between row {previous_id} and row {row_id} are missing: row {row_id} no longer links to it"
+        )
+        return ChainReport(checked, previous_id + 1, problem, matched)
+    problem = f"row {row_id} does not link to row {previous_id} before it: one of the two was changed"
+    return ChainReport(checked, row_id, problem, matched)
+
+
+def _missing_checkpointed_row(checkpoint: Checkpoint, next_id: int) -> str:
+    return f"row {checkpoint.row_id} is missing (the checkpoint {checkpoint.describe()} names it; row {next_id} follows)"
+
+
+def _rewritten(checkpoint: Checkpoint, rows: int) -> str:
+    return (
+        f"row {checkpoint.row_id} does not match the checkpoint {checkpoint.describe()}"
+        f" ({rows} rows up to it now): the rows up to it were rewritten"
+    )
+
+
+def _trimmed(checkpoint: Checkpoint, last_id: int | None, rows: int) -> str:
+    end = f"after row {last_id} ({rows} rows)" if last_id else "with no rows at all"
+    return (
+        f"the chain now ends {end}, but the checkpoint {checkpoint.describe()} recorded rows up to "
+        f"row {checkpoint.row_id}: the end of the chain was removed"
+    )

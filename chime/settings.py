@@ -5,8 +5,10 @@ Safe by default: DEBUG is off unless DJANGO_DEBUG=true, and then SECRET_KEY and 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -282,6 +284,37 @@ if CHIME_WORKING_DAY_START >= CHIME_WORKING_DAY_END:
 CHIME_BANK_HOLIDAY_REGION = env.str("CHIME_BANK_HOLIDAY_REGION", default="ENG")
 # How often the background worker looks for overdue safeguarding concerns.
 CHIME_ESCALATION_SWEEP_MINUTES = env.int("CHIME_ESCALATION_SWEEP_MINUTES", default=5)
+
+# The audit chain's head is checkpointed outside the database (chime/checkpoints.py): appended, one signed JSON line
+# each, to this file, every CHIME_AUDIT_CHECKPOINT_MINUTES by the background worker. The key signs them, so someone
+# who can change the database (and the file) cannot write a checkpoint that matches their changes: keep it out of
+# the database and its backups. In development a random key is made once, in a file beside the checkpoints.
+CHIME_AUDIT_CHECKPOINT_FILE = Path(
+    env.path("CHIME_AUDIT_CHECKPOINT_FILE", default=BASE_DIR / ".checkpoints" / "audit-chain.jsonl")
+)
+CHIME_AUDIT_CHECKPOINT_MINUTES = env.int("CHIME_AUDIT_CHECKPOINT_MINUTES", default=5)
+
+
+def _development_checkpoint_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:
+            file.write(secrets.token_hex(32))
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs is the key
+            os.link(draft, path)  # atomic: never a half-written key
+        draft.unlink()
+    return path.read_text().strip()
+
+
+CHIME_AUDIT_CHECKPOINT_KEY = env.str("CHIME_AUDIT_CHECKPOINT_KEY", default="")
+if not CHIME_AUDIT_CHECKPOINT_KEY and DEBUG:
+    CHIME_AUDIT_CHECKPOINT_KEY = _development_checkpoint_key(CHIME_AUDIT_CHECKPOINT_FILE.parent / "key")
+if len(CHIME_AUDIT_CHECKPOINT_KEY) < 32:
+    raise ImproperlyConfigured(
+        "With DJANGO_DEBUG off, Chime needs CHIME_AUDIT_CHECKPOINT_KEY, at least 32 characters long: it signs "
+        "the audit trail's checkpoints. Make one with `python -c 'import secrets; print(secrets.token_hex(32))'`."
+    )
 
 # Background tasks (django.tasks) are stored in PostgreSQL and run by `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -63,6 +63,12 @@ def as_owner(transactional_db):
     return dbroles.as_owner
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_of_this_test_only(settings, tmp_path):
+    """Each test starts with no audit checkpoint: a file of its own, never the developer's .checkpoints/."""
+    settings.CHIME_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-chain.jsonl"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_connection_left_when_the_test_database_is_dropped(django_db_setup, django_db_blocker):
     """After a browser test (Playwright's sync API), the tests and the session teardown no longer share one

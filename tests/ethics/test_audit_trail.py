@@ -37,12 +37,16 @@ def test_verify_audit_chain_names_the_first_altered_row_and_fails(as_owner):
         call_command("verify_audit_chain")
 
 
-def test_a_deleted_row_breaks_the_chain_at_the_next_row(as_owner):
+def test_a_deleted_row_breaks_the_chain_at_the_next_row_which_names_it(as_owner):
     rows = [audit.record("view", object_type="test", object_id=n) for n in range(3)]
     with as_owner(), pgtrigger.ignore("chime.AuditEvent:audit_rows_cannot_change"):
         AuditEvent.objects.filter(pk=rows[1].pk).delete()
     report = audit.verify_chain()
-    assert report.first_bad_id == rows[2].pk
+    assert report.first_bad_id == rows[1].pk
+    assert (
+        report.problem
+        == f"row {rows[1].pk} is missing: row {rows[2].pk} no longer links to row {rows[0].pk} before it"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
