@@ -43,6 +43,7 @@ ENV = {
     "HTTPS": "false",
     "CHIME_STATIC_MANIFEST": "false",
     "LOG_LEVEL": "ERROR",
+    "CHIME_AUDIT_CHECKPOINT_KEY": "bench-only-checkpoint-key-not-for-production-0123456789",
 }
 
 

@@ -51,6 +51,7 @@ PRODUCTION_LIKE = {
     "CHIME_STATIC_MANIFEST": "false",
     "EMAIL_SMTP": "false",
     "LOG_LEVEL": "ERROR",
+    "CHIME_AUDIT_CHECKPOINT_KEY": "load-only-checkpoint-key-not-for-production-0123456789",
 }
 GIVE_PASSWORDS = """
 import os

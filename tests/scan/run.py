@@ -42,6 +42,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "127.0.0.1",
     "EMAIL_SMTP": "false",  # no mail server here; notification emails go to gunicorn's log
     "LOG_LEVEL": "ERROR",
+    "CHIME_AUDIT_CHECKPOINT_KEY": "scan-only-checkpoint-key-not-for-production-0123456789",
 }
 MAKE_SCAN_USER = f"""
 import datetime as dt, uuid
