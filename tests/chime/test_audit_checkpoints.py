@@ -101,6 +101,16 @@ def test_without_a_checkpoint_verify_still_checks_the_chain_and_says_none_exists
     )
 
 
+def test_a_missing_checkpoint_fails_verify_when_one_is_required(db, settings):
+    _rows(1)
+    with pytest.raises(CommandError, match="^No checkpoint of this database exists yet in "):
+        call_command("verify_audit_chain", "--require-checkpoint", stdout=StringIO())
+    _run("checkpoint_audit_chain")
+    assert _run("verify_audit_chain", "--require-checkpoint").startswith(
+        "Audit chain intact: 1 rows checked."
+    )
+
+
 def test_trimming_the_end_of_the_chain_after_a_checkpoint_fails_verify(as_owner):
     rows = _rows(5)
     with time_machine.travel(NOON, tick=False):
@@ -165,7 +175,7 @@ def test_a_forged_checkpoint_line_fails_verify(db, settings):
     with settings.CHIME_AUDIT_CHECKPOINT_FILE.open("a") as file:
         file.write(json.dumps(forged) + "\n")
     assert _verify_fails() == (
-        "The audit chain's 3 rows link up, but its checkpoints cannot be trusted: "
+        "The audit chain links up (3 rows checked), but its checkpoints cannot be trusted: "
         f"{settings.CHIME_AUDIT_CHECKPOINT_FILE}, line 2: its signature does not match. It was forged or altered, "
         "or signed with another key."
     )

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chime.audit import ChainReport, verify_chain
 from chime.checkpoints import CheckpointError, read_checkpoints
 
 
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count} rows"
+
+
 def _broken(report: ChainReport) -> str:
-    intact = (
-        "1 row before it is intact" if report.checked == 1 else f"{report.checked} rows before it are intact"
-    )
+    intact = f"{_rows(report.checked)} before it {'is' if report.checked == 1 else 'are'} intact"
     return f"Audit chain broken at row {report.first_bad_id}: {report.problem}. {intact}."
 
 
@@ -20,7 +22,15 @@ class Command(BaseCommand):
         "this database in CHIME_AUDIT_CHECKPOINT_FILE. Exits non-zero at the first missing or altered row."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--require-checkpoint",
+            action="store_true",
+            help="Fail when this database has no checkpoint yet (for monitoring a deployment, whose worker "
+            "writes them: a checkpoint file that went missing must not pass quietly).",
+        )
+
+    def handle(self, *args: object, require_checkpoint: bool, **options: object) -> None:
         path = settings.CHIME_AUDIT_CHECKPOINT_FILE
         try:
             checkpoints, untrusted = read_checkpoints(path), ""
@@ -34,17 +44,21 @@ class Command(BaseCommand):
             )
         if untrusted:
             raise CommandError(
-                f"The audit chain's {report.checked} rows link up, but its checkpoints cannot be trusted: {untrusted}"
+                f"The audit chain links up ({_rows(report.checked)} checked), but its checkpoints cannot be trusted: "
+                f"{untrusted}"
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} rows checked."))
+        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {_rows(report.checked)} checked."))
         if checkpoints:
             self.stdout.write(
                 f"It matches all {report.checkpoints_matched} checkpoints of this database; the latest: "
                 f"{checkpoints[-1].describe()}."
             )
-        else:
-            self.stdout.write(
-                f"No checkpoint of this database exists yet in {path}, so the end of the chain cannot be checked: "
-                "run `python manage.py checkpoint_audit_chain` (the background worker does, every "
-                f"{settings.CHIME_AUDIT_CHECKPOINT_MINUTES} minutes)."
-            )
+            return
+        missing = (
+            f"No checkpoint of this database exists yet in {path}, so the end of the chain cannot be checked: "
+            "run `python manage.py checkpoint_audit_chain` (the background worker does, every "
+            f"{settings.CHIME_AUDIT_CHECKPOINT_MINUTES} minutes)."
+        )
+        if require_checkpoint:
+            raise CommandError(missing)
+        self.stdout.write(missing)
