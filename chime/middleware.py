@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,11 +25,29 @@ class NoStoreMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from, for the audit trail and the log-in lock-out (django-axes calls this too).
+
+    Behind a proxy (BEHIND_PROXY) only the X-Forwarded-For entry our own proxies added is believed: the one
+    CHIME_TRUSTED_PROXY_COUNT places from the right. Entries further left are whatever the client sent, so anyone
+    could write anything there. An address that is not a valid IPv4 or IPv6 address counts as unknown (None)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.BEHIND_PROXY and forwarded:
+        count = settings.CHIME_TRUSTED_PROXY_COUNT
+        entries = forwarded.rsplit(",", count)
+        if len(entries) >= count:
+            return _valid_address(entries[-count])
+    return _valid_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_address(text: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    # A zone ("fe80::1%eth0") is not an address PostgreSQL's inet type stores.
+    if getattr(address, "scope_id", None):
+        return None
+    return str(address)
 
 
 class AuditContextMiddleware:

@@ -176,9 +176,14 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
-)
+# Behind a reverse proxy (or several, e.g. a load balancer behind a CDN), the proxies say whether the request came
+# over HTTPS and append the address they saw to X-Forwarded-For; only the entry our own proxies added is believed
+# (chime.middleware.client_ip).
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+CHIME_TRUSTED_PROXY_COUNT = env.int("CHIME_TRUSTED_PROXY_COUNT", default=1)
+if CHIME_TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("CHIME_TRUSTED_PROXY_COUNT must be at least 1 (the proxy in front of Chime).")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SECURE_CSP = {
@@ -250,15 +255,17 @@ if CHIME_IDLE_TIMEOUT_MINUTES < 1 or CHIME_SESSION_MAX_HOURS < 1:
 SESSION_COOKIE_AGE = CHIME_SESSION_MAX_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Lock-out after repeated failed log-ins (django-axes): the username tried (whether or not it exists) and the
-# address the attempts came from are each paused.
+# Lock-out after repeated failed log-ins (django-axes): a username tried (whether or not it exists) together with the
+# address the attempts came from is paused. Counting the two together means five wrong usernames from one shared
+# office address do not lock the whole office out, while five wrong passwords for one username from one address
+# still pause that username from that address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("CHIME_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("CHIME_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock-out lasts its stated time, not longer
 AXES_LOCKOUT_CALLABLE = "chime.accounts.views.locked_out"

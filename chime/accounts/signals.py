@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from chime import audit
 from chime.accounts import session_limits
-from chime.models import AuditEvent
+from chime.models import AuditEvent, User
 
 
 @receiver(user_logged_in)
@@ -33,14 +33,20 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
-    # The username tried is kept (it may be mistyped); the password never is. While django-axes has the
-    # username locked out the password is not even checked: that attempt is recorded as refused, and axes
-    # does not count it again.
+    # The password never goes on the trail, and the username tried only when it names an account: an unknown one
+    # may be a password typed into the wrong box. While django-axes has the username paused at this address the
+    # password is not even checked: that attempt is recorded as refused, and axes does not count it again.
     locked_out = bool(getattr(request, "axes_locked_out", False))
     audit.record(
         AuditEvent.Action.LOGIN_FAILED,
         outcome=AuditEvent.Outcome.DENIED if locked_out else AuditEvent.Outcome.FAILED,
         object_type="account",
-        actor_username=str(credentials.get("username", "")),
+        actor_username=_account_username(credentials.get(User.USERNAME_FIELD)),
         reason="locked out after repeated failed log-ins" if locked_out else "",
     )
+
+
+def _account_username(tried: object) -> str:
+    # The same exact match that logging in uses (ModelBackend: get_by_natural_key), so "Sam" is not "sam".
+    username = str(tried or "")
+    return username if User.objects.filter(**{User.USERNAME_FIELD: username}).exists() else ""

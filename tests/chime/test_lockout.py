@@ -4,11 +4,13 @@ import datetime as dt
 import logging
 import re
 
+import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
 
+from chime.accounts import services as account_services
 from chime.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 
@@ -62,10 +64,28 @@ def test_each_failure_is_audited_once_and_attempts_while_paused_are_marked_refus
     for _ in range(5):
         _try(client, "practitioner")
     _try(client, "practitioner", TEST_PASSWORD)
-    rows = list(AuditEvent.objects.filter(action="login_failed").values_list("outcome", "reason"))
-    assert rows == [("failed", "")] * 5 + [("denied", "locked out after repeated failed log-ins")]
+    rows = list(
+        AuditEvent.objects.filter(action="login_failed").values_list("outcome", "reason", "ip_address")
+    )
+    assert rows == [("failed", "", "198.51.100.7")] * 5 + [
+        ("denied", "locked out after repeated failed log-ins", "198.51.100.7")
+    ]
     assert AccessAttempt.objects.get(username="practitioner").failures_since_start == 5
     assert not AuditEvent.objects.filter(action="login").exists()
+
+
+def test_a_failed_log_in_for_an_account_keeps_its_username_on_the_trail(client, practitioner):
+    _try(client, "practitioner")
+    event = AuditEvent.objects.get(action="login_failed")
+    assert (event.actor, event.actor_username, event.outcome) == (None, "practitioner", "failed")
+
+
+@pytest.mark.parametrize("tried", ["Tr0ub4dor&3-typed-in-the-wrong-box", "Practitioner"])
+def test_a_failed_log_in_for_no_account_keeps_no_username_on_the_trail(client, practitioner, tried):
+    _try(client, tried)
+    event = AuditEvent.objects.get(action="login_failed")
+    assert (event.actor, event.actor_username, event.outcome) == (None, "", "failed")
+    assert not AuditEvent.objects.filter(actor_username__icontains="troub4dor").exists()
 
 
 def test_a_successful_log_in_clears_earlier_failures(client, practitioner):
@@ -76,11 +96,32 @@ def test_a_successful_log_in_clears_earlier_failures(client, practitioner):
     assert [_try(client, "practitioner").status_code for _ in range(4)] == [200] * 4
 
 
-def test_one_address_trying_many_passwords_is_paused_for_every_username(client, practitioner, supervisor):
+def test_five_wrong_passwords_pause_that_username_only_from_that_address(client, practitioner, supervisor):
     for _ in range(5):
         _try(client, "practitioner", ip="203.0.113.50")
-    assert _try(client, "supervisor", TEST_PASSWORD, ip="203.0.113.50").status_code == 429
-    assert _try(client, "supervisor", TEST_PASSWORD, ip="203.0.113.51").status_code == 302
+    assert _try(client, "practitioner", TEST_PASSWORD, ip="203.0.113.50").status_code == 429
+    assert _try(client, "supervisor", TEST_PASSWORD, ip="203.0.113.50").status_code == 302
+    assert (
+        Client().post(
+            "/login/", {"username": "practitioner", "password": TEST_PASSWORD}, REMOTE_ADDR="203.0.113.51"
+        )["Location"]
+        == "/"
+    )
+
+
+def test_five_wrong_usernames_from_a_shared_office_address_lock_no_one_out(client, practitioner, supervisor):
+    office = "203.0.113.80"
+    for mistyped in ["practitoner", "practitioner1", "supervsor", "Supervisor", "jo.rivers"]:
+        assert _try(client, mistyped, ip=office).status_code == 200
+    assert _try(client, "nobody-by-this-name", ip=office).status_code == 200
+    assert _try(client, "supervisor", TEST_PASSWORD, ip=office).status_code == 302
+    assert (
+        Client().post("/login/", {"username": "practitioner", "password": TEST_PASSWORD}, REMOTE_ADDR=office)[
+            "Location"
+        ]
+        == "/"
+    )
+    assert not AccessAttempt.objects.filter(failures_since_start__gt=1).exists()
 
 
 def test_failed_log_ins_put_no_usernames_or_addresses_in_the_logs(client, practitioner, caplog):
@@ -94,6 +135,7 @@ def test_failed_log_ins_put_no_usernames_or_addresses_in_the_logs(client, practi
 def test_an_admin_can_lift_a_pause_early_and_it_is_audited(client, practitioner, admin_user):
     for _ in range(5):
         _try(client, "practitioner")
+        _try(client, "practitioner", ip="198.51.100.8")
     assert _try(client, "practitioner", TEST_PASSWORD).status_code == 429
 
     admin = Client()
@@ -110,9 +152,25 @@ def test_an_admin_can_lift_a_pause_early_and_it_is_audited(client, practitioner,
     event = AuditEvent.objects.get(object_type="account", object_id=str(practitioner.pk), action="update")
     assert (event.actor, event.reason) == (
         admin_user,
-        "sign-in pause lifted (1 failed attempt record cleared)",
+        "sign-in pause lifted (2 failed attempt records cleared)",
     )
 
+    assert _try(client, "practitioner", TEST_PASSWORD)["Location"] == "/"
+    assert (
+        Client().post(
+            "/login/", {"username": "practitioner", "password": TEST_PASSWORD}, REMOTE_ADDR="198.51.100.8"
+        )["Location"]
+        == "/"
+    )
+
+
+def test_lifting_one_pause_leaves_another_usernames_pause_alone(client, practitioner, supervisor, admin_user):
+    for _ in range(5):
+        _try(client, "practitioner")
+        _try(client, "supervisor")
+    account_services.lift_sign_in_pause(account=practitioner, by=admin_user)
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("supervisor", 5)]
+    assert _try(client, "supervisor", TEST_PASSWORD).status_code == 429
     assert _try(client, "practitioner", TEST_PASSWORD)["Location"] == "/"
 
 
