@@ -38,7 +38,7 @@ class Checkpoint:
     at: str  # when it was taken (UTC, ISO 8601)
 
     def describe(self) -> str:
-        return f"row {self.row_id}, {self.rows} rows, taken {self.at}"
+        return f"row {self.row_id}, {'1 row' if self.rows == 1 else f'{self.rows} rows'}, taken {self.at}"
 
 
 def _sign(fields: dict[str, object]) -> str:

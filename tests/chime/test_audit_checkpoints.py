@@ -86,7 +86,7 @@ def test_verify_passes_and_names_the_latest_checkpoint_when_the_chain_matches(db
         _run("checkpoint_audit_chain")
     assert _run("verify_audit_chain") == (
         "Audit chain intact: 4 rows checked.\n"
-        f"It matches all 2 checkpoints of this database; the latest: row {rows[1].pk}, 4 rows, "
+        f"It matches every checkpoint of this database (2); the latest: row {rows[1].pk}, 4 rows, "
         "taken 2026-12-01T12:00:00+00:00.\n"
     )
 
@@ -107,7 +107,7 @@ def test_a_missing_checkpoint_fails_verify_when_one_is_required(db, settings):
         call_command("verify_audit_chain", "--require-checkpoint", stdout=StringIO())
     _run("checkpoint_audit_chain")
     assert _run("verify_audit_chain", "--require-checkpoint").startswith(
-        "Audit chain intact: 1 rows checked."
+        "Audit chain intact: 1 row checked."
     )
 
 
@@ -203,7 +203,7 @@ def test_checkpoints_of_another_database_in_the_same_file_are_left_aside(db, set
     )
     checkpoints._append(settings.CHIME_AUDIT_CHECKPOINT_FILE, other)
     assert checkpoints.read_checkpoints()[-1].rows == 2
-    assert "It matches all 1 checkpoints of this database" in _run("verify_audit_chain")
+    assert "It matches every checkpoint of this database (1)" in _run("verify_audit_chain")
 
 
 @pytest.mark.django_db(transaction=True)
