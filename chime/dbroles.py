@@ -76,13 +76,13 @@ def grant_app_role(using: str = DEFAULT_DB_ALIAS) -> bool:
 @checks.register(checks.Tags.security, deploy=True)
 def check_owner_role(**kwargs: object) -> list[checks.CheckMessage]:
     """Warn when the app's own role would own the tables, and so could alter or empty the audit trail."""
-    owner = settings.DATABASE_OWNER
-    if owner is not None and owner["USER"] and owner["USER"] != settings.DATABASE_APP_ROLE:
+    owner, app = settings.DATABASE_OWNER, settings.DATABASE_APP_ROLE
+    if owner is not None and owner["USER"] and app and owner["USER"] != app:
         return []
     return [
         checks.Warning(
-            "DATABASE_OWNER_URL is not set, or names the same role as DATABASE_URL: the app's own database role "
-            "then owns the tables and could change, empty or switch off the audit trail.",
+            "DATABASE_OWNER_URL is not set, or does not name a role other than DATABASE_URL's: the app's own "
+            "database role then owns the tables and could change, empty or switch off the audit trail.",
             hint="Create an owning role for migrations and a separate role for the app (README, Production).",
             id="chime.W001",
         )

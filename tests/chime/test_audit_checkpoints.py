@@ -86,7 +86,7 @@ def test_verify_passes_and_names_the_latest_checkpoint_when_the_chain_matches(db
         _run("checkpoint_audit_chain")
     assert _run("verify_audit_chain") == (
         "Audit chain intact: 4 rows checked.\n"
-        f"It matches all 2 checkpoints of this database; the latest: row {rows[1].pk}, 4 rows, "
+        f"It matches every checkpoint of this database (2); the latest: row {rows[1].pk}, 4 rows, "
         "taken 2026-12-01T12:00:00+00:00.\n"
     )
 
@@ -106,9 +106,7 @@ def test_a_missing_checkpoint_fails_verify_when_one_is_required(db, settings):
     with pytest.raises(CommandError, match="^No checkpoint of this database exists yet in "):
         call_command("verify_audit_chain", "--require-checkpoint", stdout=StringIO())
     _run("checkpoint_audit_chain")
-    assert _run("verify_audit_chain", "--require-checkpoint").startswith(
-        "Audit chain intact: 1 rows checked."
-    )
+    assert _run("verify_audit_chain", "--require-checkpoint").startswith("Audit chain intact: 1 row checked.")
 
 
 def test_trimming_the_end_of_the_chain_after_a_checkpoint_fails_verify(as_owner):
@@ -195,15 +193,20 @@ def test_a_damaged_checkpoint_file_fails_verify(db, settings):
     assert _verify_fails().endswith("line 1 is not a checkpoint: the file was damaged or edited.")
 
 
-def test_checkpoints_of_another_database_in_the_same_file_are_left_aside(db, settings):
+def test_checkpoints_of_another_database_in_the_same_file_are_left_aside_whatever_their_key(db, settings):
     _rows(2)
     _run("checkpoint_audit_chain")
+    ours, settings.CHIME_AUDIT_CHECKPOINT_KEY = (
+        settings.CHIME_AUDIT_CHECKPOINT_KEY,
+        "the-benchmarks-key-" + "z" * 32,
+    )
     other = checkpoints.Checkpoint(
         database="chime_elsewhere", row_id=99, hash="f" * 64, rows=99, at="2026-11-30"
     )
     checkpoints._append(settings.CHIME_AUDIT_CHECKPOINT_FILE, other)
+    settings.CHIME_AUDIT_CHECKPOINT_KEY = ours
     assert checkpoints.read_checkpoints()[-1].rows == 2
-    assert "It matches all 1 checkpoints of this database" in _run("verify_audit_chain")
+    assert "It matches every checkpoint of this database (1)" in _run("verify_audit_chain")
 
 
 @pytest.mark.django_db(transaction=True)

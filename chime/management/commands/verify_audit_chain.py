@@ -50,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {_rows(report.checked)} checked."))
         if checkpoints:
             self.stdout.write(
-                f"It matches all {report.checkpoints_matched} checkpoints of this database; the latest: "
+                f"It matches every checkpoint of this database ({report.checkpoints_matched}); the latest: "
                 f"{checkpoints[-1].describe()}."
             )
             return
