@@ -62,6 +62,20 @@ def get_person_for(user: User, pk: int, *, write: bool = False) -> Person:
     )
 
 
+def get_person_to_move(user: User, pk: int) -> Person:
+    """The person with this id, if `user` supervises their practitioner: only they move people between caseloads."""
+    return core.fetch_for(
+        user,
+        Person.objects.visible_to(user).select_related("practitioner"),
+        pk,
+        write=True,
+        may_write=supervises,
+        person="pk",
+        not_found="No such person.",
+        read_only="Only the practitioner's supervisor can move people between caseloads.",
+    )
+
+
 def get_session_for(user: User, pk: int, *, write: bool = False) -> SupportSession:
     """The session with this id, if `user` may read it (and, with write=True, edit it)."""
     sessions = SupportSession.objects.visible_to(user).select_related(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -96,9 +95,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_move(request: HttpRequest, pk: int) -> HttpResponse:
-    person = access.get_person_for(request.user, pk)
-    if not access.supervises(request.user, person):
-        raise PermissionDenied("Only the practitioner's supervisor can move people between caseloads.")
+    person = access.get_person_to_move(request.user, pk)
     choices = User.objects.supervised_by(request.user).exclude(pk=person.practitioner_id)
     form = MovePersonForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():

@@ -101,3 +101,46 @@ def test_rows_naming_people_join_the_chain_and_tampering_with_the_names_is_found
 def test_a_row_naming_no_one_hashes_exactly_as_before_the_people_field(db, practitioner):
     event = audit.record(AuditEvent.Action.VIEW, object_type="caseload", actor=practitioner)
     assert "people" not in event.chained_content()
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_emergency_review_queue_query_count_is_flat(
+    client, supervisor, practitioner, count, django_assert_num_queries
+):
+    from ethics.services.emergency import declare_emergency_access
+    from tests.factories import PractitionerFactory
+
+    for _ in range(count):
+        declare_emergency_access(
+            user=PractitionerFactory(),
+            person=PersonFactory(practitioner=practitioner),
+            reason="risk_to_person",
+            justification="A declared risk of harm, in detail.",
+        )
+    client.force_login(supervisor)
+    # session, user, uses awaiting review, uses reviewed, audit naming the people (lock, last hash, insert),
+    # unread notifications
+    with django_assert_num_queries(8):
+        response = client.get("/emergency/reviews/")
+    assert (
+        len(AuditEvent.objects.get(object_type="emergency reviews").people)
+        == count
+        == len(response.context["awaiting"])
+    )
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_data_subject_requests_page_query_count_is_flat(
+    client, admin_user, count, django_assert_num_queries
+):
+    from ethics.services.rights import record_erasure_request, record_subject_access_request
+
+    for _ in range(count):
+        record_subject_access_request(person=PersonFactory(), recorded_by=admin_user)
+        record_erasure_request(person=PersonFactory(), recorded_by=admin_user)
+    client.force_login(admin_user)
+    # session, user, open access requests, open erasure requests, audit naming the people (lock, last hash,
+    # insert), unread notifications
+    with django_assert_num_queries(8):
+        client.get("/rights/")
+    assert len(AuditEvent.objects.get(object_type="data-subject requests").people) == 2 * count
