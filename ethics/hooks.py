@@ -1,4 +1,5 @@
-"""What ethics adds to the lower layers, registered from EthicsConfig.ready(): the figures and flags sessions/'
+"""What ethics adds to the lower layers, registered from EthicsConfig.ready() (imported only then, once every
+model is loaded): the figures and flags sessions/'
 pages and reports show (sessions.hooks), and the emergency-access rule that opens one person's record to the
 member of staff who declared the emergency (chime.access.register_visibility).
 """
@@ -13,12 +14,12 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from chime import access as core
+from ethics import access
+from ethics.models import Concern, Consent, EmergencyAccess, Referral
 from sessions import hooks
 
 if TYPE_CHECKING:
     from chime.models import User
-    from ethics.models import Concern, EmergencyAccess
-    from sessions.models import Person
 
 
 def register() -> None:
@@ -27,22 +28,18 @@ def register() -> None:
         open_concern_counts=open_concern_counts,
         concerns_by_type_and_outcome=concerns_by_type_and_outcome,
         reportable_people=reportable_people,
-        emergency_grant=emergency_grant,
-        open_concerns_about=open_concerns_about,
+        emergency_grant=access.active_emergency_for,
+        open_concerns_about=access.open_concerns_about,
     )
 
 
 def declared_emergencies(user: User) -> Q:
     """A declared emergency opens one person's record to its declarer until it expires (ethics.services.emergency)."""
-    from ethics.models import EmergencyAccess
-
     return Q(pk__in=EmergencyAccess.objects.active_for(user).values("person_id"))
 
 
 def open_concern_counts(practitioner_ids: Iterable[int]) -> dict[int, int]:
     """Open safeguarding concerns about each practitioner's people, in one query."""
-    from ethics.models import Concern
-
     counts = dict.fromkeys(practitioner_ids, 0)
     rows = (
         Concern.objects.open()
@@ -60,8 +57,6 @@ def concerns_by_type_and_outcome(start: dt.datetime, end: dt.datetime) -> list[h
 
     The outcome is where the concern has got to: still open, referred to an agency, or no further action.
     """
-    from ethics.models import Concern, Referral
-
     rows = (
         Concern.objects.filter(raised_at__gte=start, raised_at__lt=end)
         .annotate(referred=Exists(Referral.objects.filter(concern=OuterRef("pk"))))
@@ -77,8 +72,6 @@ def concerns_by_type_and_outcome(start: dt.datetime, end: dt.datetime) -> list[h
 
 
 def _outcome(state: str, referred: bool) -> str:
-    from ethics.models import Concern
-
     if state != Concern.State.CLOSED:
         return "still open"
     return "referred to an agency" if referred else "no further action"
@@ -92,19 +85,5 @@ def reportable_people(people: QuerySet) -> QuerySet:
     """
     if not settings.CHIME_REPORTS_REQUIRE_CONSENT:
         return people
-    from ethics.models import Consent
-
     consented = Consent.objects.active().filter(purpose__name=settings.CHIME_REPORTING_PURPOSE)
     return people.filter(pk__in=consented.values("person_id"))
-
-
-def emergency_grant(user: User, person: Person) -> EmergencyAccess | None:
-    from ethics.access import active_emergency_for
-
-    return active_emergency_for(user, person)
-
-
-def open_concerns_about(user: User, person: Person) -> list[Concern]:
-    from ethics.access import open_concerns_about
-
-    return open_concerns_about(user, person)

@@ -142,12 +142,6 @@ def caseload_page(request: HttpRequest, practitioner: User | None = None) -> tup
     return found, page
 
 
-def caseload_for(user: User, practitioner: User | None = None) -> QuerySet:
-    """The caseload's people, unfiltered and not yet shown: pages audit what they show with `caseload_page`."""
-    owner = practitioner or user
-    return Person.objects.visible_to(user).filter(practitioner=owner).for_caseload()
-
-
 def supervisee_sessions_page(request: HttpRequest, practitioner: User) -> tuple[FilterSet, Page]:
     """A supervisee's sessions (the review queue), filtered, one page, audited naming the people on it."""
     sessions = (
