@@ -70,6 +70,7 @@ def record(
     object_type: str = "",
     object_id: object = "",
     person_id: int | None = None,
+    people: list[int] | None = None,
     outcome: str = AuditEvent.Outcome.SUCCESS,
     reason: str = "",
     actor: User | None = None,
@@ -90,6 +91,7 @@ def record(
         object_type=object_type or described_type,
         object_id=str(object_id or described_id),
         person_id=person_id,
+        people=people or [],
         outcome=outcome,
         ip_address=context.ip_address,
         request_id=context.request_id,
@@ -102,6 +104,15 @@ def record(
     event.hash = event.compute_hash()
     event.save(force_insert=True)
     return event
+
+
+def record_list_view(object_type: str, *, people: list[int | None], object_id: object = "") -> AuditEvent:
+    """Audit a list, search or page that shows several people: one row that names each person shown.
+
+    "Who has seen my record" (AuditEvent.objects.about_person) finds it for every one of them.
+    """
+    named = sorted({person for person in people if person is not None})
+    return record(AuditEvent.Action.VIEW, object_type=object_type, object_id=object_id, people=named)
 
 
 def record_denial(model: type, pk: object, *, person_id: int | None, forbidden: bool = False) -> AuditEvent:

@@ -8,8 +8,11 @@ import json
 import pgtrigger
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 
 class UserQuerySet(models.QuerySet):
@@ -137,8 +140,10 @@ class Notification(models.Model):
 
 class AuditQuerySet(models.QuerySet):
     def about_person(self, person_id: int) -> AuditQuerySet:
-        """'Who has seen my record': every event concerning one person, newest first."""
-        return self.filter(person_id=person_id).select_related("actor").order_by("-at", "-pk")
+        """'Who has seen my record': every event concerning one person (alone, or among the people a list showed),
+        newest first."""
+        concerning = Q(person_id=person_id) | Q(people__contains=[person_id])
+        return self.filter(concerning).select_related("actor").order_by("-at", "-pk")
 
 
 class AuditEvent(models.Model):
@@ -176,6 +181,10 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=60, blank=True)
     person_id = models.BigIntegerField("person concerned", null=True, blank=True)
+    # A list, search or queue names every person it showed here, in one row (chime.audit.record_list_view).
+    people = ArrayField(
+        models.BigIntegerField(), verbose_name="people shown", default=list, db_default=[], blank=True
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
@@ -190,6 +199,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["person_id", "-at"], name="audit_person_idx"),
             models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+            GinIndex(fields=["people"], name="audit_people_idx"),
         ]
         triggers = [
             pgtrigger.Protect(name="audit_rows_cannot_change", operation=pgtrigger.Update | pgtrigger.Delete),
@@ -207,7 +217,7 @@ class AuditEvent(models.Model):
 
     def chained_content(self) -> dict[str, object]:
         """Everything the hash covers, in a stable form."""
-        return {
+        content = {
             "at": self.at.isoformat(),
             "actor": self.actor_id,
             "actor_username": self.actor_username,
@@ -222,6 +232,11 @@ class AuditEvent(models.Model):
             "reason": self.reason,
             "prev_hash": self.prev_hash,
         }
+        if (
+            self.people
+        ):  # only when a list named people, so rows written before the field existed still verify
+            content["people"] = [int(person) for person in self.people]
+        return content
 
     def compute_hash(self) -> str:
         payload = json.dumps(self.chained_content(), sort_keys=True, separators=(",", ":"))

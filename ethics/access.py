@@ -1,7 +1,8 @@
 """Who may see and manage consent records, disclosures, emergency access and data-subject requests.
 
-The same rules as sessions.access: a record the user may not see is a 404, exactly like one that does not exist;
-a user who may read but not change gets a 403. Reads are audited as views, refusals as denials.
+The same rules as sessions.access, applied by the same helper (chime.access.fetch_for): a record the user may not
+see is a 404, exactly like one that does not exist; a user who may read but not change gets a 403. Reads are audited
+as views, refusals as denials, and every list as one view naming each person it shows (chime.access.audit_list).
 
 - Admins manage every consent, find anyone in the people directory (which shows no session notes), and handle
   data-subject requests.
@@ -15,11 +16,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
+from chime import access as core
 from chime import audit
 from chime.models import AuditEvent
 from ethics.models import Concern, Consent, Disclosure, EmergencyAccess, ErasureRequest, SubjectAccessRequest
@@ -33,14 +34,14 @@ if TYPE_CHECKING:
 
 def consent_people_for(user: User) -> PersonQuerySet:
     """People whose consents this user may read."""
-    if user.is_authenticated and user.is_active and user.is_org_admin:
+    if core.is_admin(user):
         return Person.objects.all()
     return Person.objects.visible_to(user)
 
 
 def can_manage_consent(user: User, person: Person) -> bool:
     """Record, renew, withdraw and share: admins for anyone, practitioners for their own caseload."""
-    return (user.is_active and user.is_org_admin) or can_write_person(user, person)
+    return core.is_admin(user) or can_write_person(user, person)
 
 
 def can_read_sessions(user: User, person: Person) -> bool:
@@ -50,70 +51,52 @@ def can_read_sessions(user: User, person: Person) -> bool:
 
 def get_consent_person_for(user: User, pk: int, *, write: bool = False) -> Person:
     """The person with this id, for their consent pages (with write=True: to record, change or share)."""
-    person = consent_people_for(user).select_related("practitioner").filter(pk=pk).first()
-    if person is None:
-        audit.record_denial(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
-        raise Http404("No such person.")
-    if write and not can_manage_consent(user, person):
-        audit.record_denial(Person, pk, person_id=person.pk, forbidden=True)
-        raise PermissionDenied("Only the person's practitioner or an admin can change their consents.")
-    audit.record(AuditEvent.Action.VIEW, object_type="consents", object_id=person.pk, person_id=person.pk)
-    return person
+    return core.fetch_for(
+        user,
+        consent_people_for(user).select_related("practitioner"),
+        pk,
+        write=write,
+        may_write=can_manage_consent,
+        person="pk",
+        not_found="No such person.",
+        read_only="Only the person's practitioner or an admin can change their consents.",
+        view_as="consents",
+    )
 
 
 def get_consent_for(user: User, pk: int, *, write: bool = False) -> Consent:
     """One consent version, if `user` may read it (and, with write=True, renew or withdraw it)."""
-    consent = (
-        Consent.objects.visible_to(user)
-        .select_related("person", "person__practitioner", "purpose", "wording", "recorded_by")
-        .filter(pk=pk)
-        .first()
+    return core.fetch_for(
+        user,
+        Consent.objects.visible_to(user).select_related(
+            "person", "person__practitioner", "purpose", "wording", "recorded_by"
+        ),
+        pk,
+        write=write,
+        may_write=lambda user, consent: can_manage_consent(user, consent.person),
+        not_found="No such consent.",
+        read_only="Only the person's practitioner or an admin can change their consents.",
     )
-    if consent is None:
-        owner = Consent.objects.filter(pk=pk).values_list("person_id", flat=True).first()
-        audit.record_denial(Consent, pk, person_id=owner)
-        raise Http404("No such consent.")
-    if write and not can_manage_consent(user, consent.person):
-        audit.record_denial(Consent, pk, person_id=consent.person_id, forbidden=True)
-        raise PermissionDenied("Only the person's practitioner or an admin can change their consents.")
-    if not write:
-        audit.record(AuditEvent.Action.VIEW, obj=consent, person_id=consent.person_id)
-    return consent
 
 
 def get_disclosure_for(user: User, pk: int) -> Disclosure:
     """A disclosure and its pack, if `user` may read the person's consent records."""
-    disclosure = (
-        Disclosure.objects.visible_to(user)
-        .select_related("person", "purpose", "consent", "shared_by")
-        .filter(pk=pk)
-        .first()
+    disclosures = Disclosure.objects.visible_to(user).select_related(
+        "person", "purpose", "consent", "shared_by"
     )
-    if disclosure is None:
-        owner = Disclosure.objects.filter(pk=pk).values_list("person_id", flat=True).first()
-        audit.record_denial(Disclosure, pk, person_id=owner)
-        raise Http404("No such disclosure.")
-    audit.record(AuditEvent.Action.VIEW, obj=disclosure, person_id=disclosure.person_id)
-    return disclosure
+    return core.fetch_for(user, disclosures, pk, not_found="No such disclosure.")
 
 
 def expiring_consents_for(user: User) -> list[Consent]:
-    """The renewal list: consents ending within 30 days, for everyone whose consents this user may read."""
-    audit.record(AuditEvent.Action.VIEW, object_type="expiring consents")
-    return list(Consent.objects.visible_to(user).expiring())
+    """The renewal list: consents ending within 30 days, for everyone whose consents this user may read.
+    Audited as one view naming each person listed."""
+    return core.audit_list("expiring consents", Consent.objects.visible_to(user).expiring())
 
 
 def people_directory_for(user: User, search: str = "") -> PersonQuerySet:
-    """Admins only: find people by name to manage their consent. Names, practitioner and dates; no notes."""
-    if not (user.is_authenticated and user.is_active and user.is_org_admin):
-        audit.record(
-            AuditEvent.Action.DENIED,
-            object_type="people directory",
-            outcome=AuditEvent.Outcome.DENIED,
-            reason="admins only",
-        )
-        raise Http404("No such page.")
-    audit.record(AuditEvent.Action.VIEW, object_type="people directory")
+    """Admins only: find people by name to manage their consent. Names, practitioner and dates; no notes.
+    Not yet shown: the page audits the rows it shows with `audit_directory`."""
+    core.require(user, core.is_admin(user), page="people directory")
     people = Person.objects.all()
     if search.strip():
         people = people.filter(preferred_name__icontains=search.strip())
@@ -134,11 +117,16 @@ def people_directory_for(user: User, search: str = "") -> PersonQuerySet:
     )
 
 
+def audit_directory(rows: object) -> list[Person]:
+    """The directory's page or search results, evaluated and audited naming each person shown."""
+    return core.audit_list("people directory", rows, person="pk")
+
+
 EMERGENCY_SEARCH_LIMIT = 20
 
 
 def can_declare_emergency(user: User) -> bool:
-    return user.is_active and (user.is_practitioner or user.is_supervisor or user.is_org_admin)
+    return core.may_declare_emergency(user)
 
 
 def find_people_for_emergency(user: User, name: str) -> list[Person]:
@@ -168,59 +156,75 @@ def active_emergency_for(user: User, person: Person) -> EmergencyAccess | None:
 
 def require_reviewer(user: User) -> None:
     """Supervisors and admins review emergency access; for anyone else the review queue does not exist."""
-    if not (user.is_active and (user.is_supervisor or user.is_org_admin)):
-        raise Http404("Not found.")
+    core.require(user, core.may_review_emergencies(user), page="emergency reviews")
+
+
+def emergency_review_queue(user: User) -> tuple[list[EmergencyAccess], list[EmergencyAccess]]:
+    """The uses awaiting review, and the last 50 reviewed: audited as one view naming each person in either."""
+    require_reviewer(user)
+    queue = EmergencyAccess.objects.for_review_queue(user)
+    awaiting = list(queue.awaiting_review().order_by("started_at"))
+    done = list(queue.filter(reviewed_at__isnull=False)[:50])
+    core.audit_list("emergency reviews", [*awaiting, *done])
+    return awaiting, done
 
 
 def get_emergency_for_review(user: User, pk: int, *, write: bool = False) -> EmergencyAccess:
     """An emergency use this user may look at: their own (read-only) or one they may review."""
-    grant = EmergencyAccess.objects.for_review_queue(user).filter(pk=pk).first()
-    own = grant is None and EmergencyAccess.objects.filter(pk=pk, user=user).select_related("person").first()
-    if grant is None and not own:
-        raise Http404("No such emergency access.")
-    if own and write:
-        raise PermissionDenied("Someone else must review your own emergency access.")
-    found = grant or own
-    audit.record(AuditEvent.Action.VIEW, obj=found, person_id=found.person_id)
-    return found
+    reviewable = EmergencyAccess.objects.for_review_queue(user)
+    visible = EmergencyAccess.objects.filter(Q(pk__in=reviewable.values("pk")) | Q(user=user))
+    return core.fetch_for(
+        user,
+        visible.select_related("user", "person", "person__practitioner"),
+        pk,
+        write=write,
+        may_write=lambda user, grant: grant.user_id != user.pk,
+        not_found="No such emergency access.",
+        read_only="Someone else must review your own emergency access.",
+    )
 
 
 def require_admin(user: User) -> None:
     # Data-subject requests are admins' work. Everyone else is answered as if the page did not exist.
-    if not (user.is_active and user.is_org_admin):
-        raise Http404("Not found.")
+    core.require(user, core.is_admin(user), page="data-subject rights")
 
 
 def get_person_for_admin(user: User, pk: int) -> Person:
     """A person's record as admins manage it: identity and dates, never session notes."""
     require_admin(user)
-    person = Person.objects.select_related("practitioner").filter(pk=pk).first()
-    if person is None:
-        raise Http404("No such person.")
-    audit.record(
-        AuditEvent.Action.VIEW,
-        object_type="support.Person",
-        object_id=person.pk,
-        person_id=person.pk,
+    return core.fetch_for(
+        user,
+        Person.objects.select_related("practitioner"),
+        pk,
+        person="pk",
+        not_found="No such person.",
         reason="data-subject rights page",
     )
-    return person
 
 
 def get_access_request_for(user: User, pk: int) -> SubjectAccessRequest:
     require_admin(user)
-    request = SubjectAccessRequest.objects.select_related("person").filter(pk=pk).first()
-    if request is None:
-        raise Http404("No such request.")
-    return request
+    requests = SubjectAccessRequest.objects.select_related("person")
+    return core.fetch_for(user, requests, pk, not_found="No such request.")
 
 
 def get_erasure_request_for(user: User, pk: int) -> ErasureRequest:
     require_admin(user)
-    request = ErasureRequest.objects.select_related("person", "decided_by").filter(pk=pk).first()
-    if request is None:
-        raise Http404("No such request.")
-    return request
+    requests = ErasureRequest.objects.select_related("person", "decided_by")
+    return core.fetch_for(user, requests, pk, not_found="No such request.")
+
+
+def open_rights_requests(user: User) -> tuple[list[SubjectAccessRequest], list[ErasureRequest]]:
+    """The data-subject requests still open: audited as one view naming each person they are about."""
+    require_admin(user)
+    access_requests = list(
+        SubjectAccessRequest.objects.filter(completed_at__isnull=True).select_related("person")
+    )
+    erasures = list(
+        ErasureRequest.objects.exclude(decision__in=["refused", "carried_out"]).select_related("person")
+    )
+    core.audit_list("data-subject requests", [*access_requests, *erasures])
+    return access_requests, erasures
 
 
 def read_audit_about(user: User, person: Person) -> object:
@@ -253,7 +257,7 @@ def _responders_condition(user: User) -> Q:
 
 
 def concerns_visible_to(user: User) -> ConcernQuerySet:
-    if not user.is_authenticated or not user.is_active:
+    if not core.is_staff_member(user):
         return Concern.objects.none()
     involved = Q(raised_by=user) | Q(person__practitioner=user)
     return Concern.objects.filter(involved | _responders_condition(user))
@@ -267,7 +271,26 @@ def concerns_to_respond_to(user: User) -> ConcernQuerySet:
 
 
 def may_see_queue(user: User) -> bool:
-    return user.is_active and (user.is_supervisor or user.is_safeguarding_lead or user.is_org_admin)
+    return core.may_see_safeguarding_queue(user)
+
+
+def safeguarding_queue_for(user: User) -> list[Concern]:
+    """The queue page: open concerns this user responds to, audited as one view naming each person."""
+    core.require(
+        user,
+        may_see_queue(user),
+        page="safeguarding queue",
+        forbidden=True,
+        message="The safeguarding queue is for supervisors and safeguarding leads.",
+    )
+    concerns = concerns_to_respond_to(user).for_list()
+    return core.audit_list("safeguarding queue", concerns, object_id=user.pk)
+
+
+def concerns_raised_by(user: User) -> list[Concern]:
+    """The concerns this member of staff raised, audited as one view naming each person."""
+    concerns = concerns_visible_to(user).filter(raised_by=user).for_list()
+    return core.audit_list("concerns raised", concerns, object_id=user.pk)
 
 
 def can_respond(user: User, concern: Concern) -> bool:
@@ -287,22 +310,17 @@ def can_sign_off(user: User, concern: Concern) -> bool:
 
 def get_concern_for(user: User, pk: int, *, respond: bool = False) -> Concern:
     """The concern with this id, if `user` may see it (and, with respond=True, act on it). Audited."""
-    concern = (
-        concerns_visible_to(user)
-        .select_related("person", "person__practitioner", "raised_by", "urgency", "session")
-        .filter(pk=pk)
-        .first()
+    return core.fetch_for(
+        user,
+        concerns_visible_to(user).select_related(
+            "person", "person__practitioner", "raised_by", "urgency", "session"
+        ),
+        pk,
+        write=respond,
+        may_write=can_respond,
+        not_found="No such concern.",
+        read_only="Only a supervisor or a safeguarding lead can respond to a concern.",
     )
-    if concern is None:
-        person_id = Concern.objects.filter(pk=pk).values_list("person_id", flat=True).first()
-        audit.record_denial(Concern, pk, person_id=person_id)
-        raise Http404("No such concern.")
-    if respond and not can_respond(user, concern):
-        audit.record_denial(Concern, pk, person_id=concern.person_id, forbidden=True)
-        raise PermissionDenied("Only a supervisor or a safeguarding lead can respond to a concern.")
-    if not respond:
-        audit.record(AuditEvent.Action.VIEW, obj=concern, person_id=concern.person_id)
-    return concern
 
 
 def open_concerns_about(user: User, person: Person) -> list[Concern]:

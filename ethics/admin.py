@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Max
 
+from chime import access
 from ethics.models import ConsentWording, CrisisService, SharingPurpose, UrgencyLevel
 
 
@@ -16,7 +17,7 @@ class OrgAdminOnly:
     """The admin role, not Django's per-model permissions, decides. Nothing here is ever deleted."""
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_org_admin
+        return access.is_admin(request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return self.has_module_permission(request)

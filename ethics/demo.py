@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 
 from django.apps import apps
@@ -10,9 +11,19 @@ from django.utils import timezone
 
 from chime.models import User
 from ethics.consent_purposes import load_starting_purposes
-from ethics.models import Concern, Consent, ConsentWording, ContentKind, CrisisService, Referral, UrgencyLevel
+from ethics.models import (
+    Concern,
+    ConcernEvent,
+    Consent,
+    ConsentWording,
+    ContentKind,
+    CrisisService,
+    Referral,
+    UrgencyLevel,
+)
 from ethics.services import safeguarding as safeguarding_services
 from ethics.services.consent import ConsentTerms, record_consent, withdraw_consent
+from sessions import demo as sessions_demo
 from sessions.models import Person
 
 # (practitioner, person, purpose, recipient, what, given days ago, ends in days, withdrawn by)
@@ -221,3 +232,90 @@ def ensure_demo_concerns(users: dict[str, User]) -> int:
         },
     )
     return added
+
+
+# ---- Bulk data for benchmarks: sessions.demo.seed_scale, with consents and concerns ---------------------------------
+
+
+def seed_scale(scale: int, **options: object) -> dict[str, float]:
+    """sessions.demo.seed_scale, adding consents and safeguarding concerns to each batch of people."""
+    return sessions_demo.seed_scale(scale, extras=scale_extras, **options)
+
+
+def scale_extras(cursor, person_ids: list[int], owners: list[User], counts: dict) -> None:
+    """Consents (every third person; one in thirty ending within the month) and a sprinkling of safeguarding
+    concerns (one person in fifty), written with COPY inside the batch's transaction."""
+    wording = ConsentWording.objects.current().filter(purpose__name="Housing").first()
+    urgency = UrgencyLevel.objects.filter(code="standard").first()
+    today, now = timezone.localdate(), timezone.now()
+    raw = cursor.cursor
+    people = list(enumerate(zip(person_ids, owners, strict=True)))
+    consented = [(index, pid, owner) for index, (pid, owner) in people if index % 3 == 0]
+    if wording:
+        columns = (
+            "series, version, person_id, purpose_id, wording_id, recipient, content_kinds, content_notes, "
+            "how_given, given_on, expires_on, status, withdrawal_reason, recorded_by_id, recorded_at"
+        )
+        with raw.copy(f"COPY {Consent._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for index, pid, owner in consented:
+                ends = today + dt.timedelta(days=10 if index % 30 == 0 else 265)
+                copy.write_row(
+                    (
+                        uuid.uuid4(),
+                        1,
+                        pid,
+                        wording.purpose_id,
+                        wording.pk,
+                        "Riverside Housing",
+                        ["contact_details", "goals_and_strengths"],
+                        "",
+                        "written",
+                        today - dt.timedelta(days=100),
+                        ends,
+                        "given",
+                        "",
+                        owner.pk,
+                        now,
+                    )
+                )
+        counts["consents"] = counts.get("consents", 0) + len(consented)
+    worried = [(pid, owner) for index, (pid, owner) in people if index % 50 == 0]
+    if urgency and worried:
+        concern_ids = sessions_demo._reserve_ids(cursor, Concern._meta.db_table, len(worried))
+        columns = (
+            "id, person_id, raised_by_id, raised_at, risk_to, type, urgency_id, what_happened, "
+            "done_straight_away, person_knows, views_and_wishes, wanted_outcome, consent_to_referral, "
+            "acknowledge_by, act_by, state, due_at, escalation_level"
+        )
+        with raw.copy(f"COPY {Concern._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for cid, (pid, owner) in zip(concern_ids, worried, strict=True):
+                due = now + dt.timedelta(days=1 + cid % 5)
+                copy.write_row(
+                    (
+                        cid,
+                        pid,
+                        owner.pk,
+                        now,
+                        "person",
+                        "financial",
+                        urgency.pk,
+                        "Worried about money being taken by a lodger.",
+                        "Talked it through.",
+                        "yes",
+                        "Wants it to stop.",
+                        "Help to talk to the housing office.",
+                        "yes",
+                        due,
+                        due + dt.timedelta(days=4),
+                        "raised",
+                        due,
+                        0,
+                    )
+                )
+        with raw.copy(
+            f"COPY {ConcernEvent._meta.db_table} (concern_id, at, by_id, kind, from_state, to_state, note) "
+            "FROM STDIN"
+        ) as copy:
+            for cid, (_, owner) in zip(concern_ids, worried, strict=True):
+                copy.write_row((cid, now, owner.pk, "raised", "", "raised", ""))
+        counts["concerns"] = counts.get("concerns", 0) + len(worried)

@@ -1,129 +1,182 @@
 """Who may see and change people and their sessions. Views fetch confidential records only through here.
 
-A record the user may not see is answered exactly like a record that does not exist (404), so a refusal never
-confirms that someone is supported here. A user who may read a record but not change it gets a 403.
-Every read through these helpers is audited as a view, and every refusal of an existing record as a denial.
+The rules are the models' (`visible_to`) and the write rules below; fetching, refusing and auditing is done once,
+by chime.access.fetch_for: a record the user may not see is answered exactly like a record that does not exist
+(404), a user who may read a record but not change it gets a 403, and every fetch and refusal is audited.
+Lists go through here too, and each one is audited naming every person it shows (chime.access.audit_list).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.paginator import Page
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from chime import audit
-from chime.models import AuditEvent
-from sessions.models import Person, PersonQuerySet, SupervisionRecord, SupportSession
+from chime import access as core
+from chime.models import User
+from sessions import hooks
+from sessions.filters import CaseloadFilter, SessionQueueFilter, paginate
+from sessions.models import Person, SessionReview, SupervisionRecord, SupportSession
 
 if TYPE_CHECKING:
-    from chime.models import User
+    from django_filters import FilterSet
 
 
-def get_person_for(user: User, pk: int, *, write: bool = False) -> Person:
-    """The person with this id, if `user` may read their record (and, with write=True, add to it)."""
-    person = Person.objects.visible_to(user).select_related("practitioner").filter(pk=pk).first()
-    if person is None:
-        audit.record_denial(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
-        raise Http404("No such person.")
-    if write and not can_write_person(user, person):
-        audit.record_denial(Person, pk, person_id=person.pk, forbidden=True)
-        raise PermissionDenied("Only the person's practitioner can change their record.")
-    if not write:
-        audit.record(AuditEvent.Action.VIEW, obj=person, person_id=person.pk)
-    return person
-
-
-def get_session_for(user: User, pk: int, *, write: bool = False) -> SupportSession:
-    """The session with this id, if `user` may read it (and, with write=True, edit it)."""
-    session = (
-        SupportSession.objects.visible_to(user)
-        .select_related("person", "practitioner", "person__practitioner", "review", "review__reviewer")
-        .filter(pk=pk)
-        .first()
-    )
-    if session is None:
-        owner = SupportSession.objects.filter(pk=pk).values_list("person_id", flat=True).first()
-        audit.record_denial(SupportSession, pk, person_id=owner)
-        raise Http404("No such session.")
-    if write and not can_edit_session(user, session):
-        audit.record_denial(SupportSession, pk, person_id=session.person_id, forbidden=True)
-        raise PermissionDenied("Only the practitioner who logged a session can edit it.")
-    if not write:
-        audit.record(AuditEvent.Action.VIEW, obj=session, person_id=session.person_id)
-    return session
-
-
-def emergency_grant_for(user: User, person: Person) -> object | None:
-    """When `user` sees `person` only through a declared emergency, the grant (for the page's banner)."""
-    if person.practitioner_id == user.pk or supervises(user, person):
-        return None
-    from ethics.access import active_emergency_for
-
-    return active_emergency_for(user, person)
+# ---- Write rules ----------------------------------------------------------------------------------------------------
 
 
 def supervises(user: User, person: Person) -> bool:
     """Whether `user` supervises the person's practitioner: they read the record, and may move the person."""
-    return user.is_supervisor and person.practitioner.supervisor_id == user.pk
+    return core.is_supervisor(user) and person.practitioner.supervisor_id == user.pk
 
 
 def can_write_person(user: User, person: Person) -> bool:
-    return user.is_practitioner and person.practitioner_id == user.pk
+    return core.is_practitioner(user) and person.practitioner_id == user.pk
 
 
 def can_edit_session(user: User, session: SupportSession) -> bool:
     return can_write_person(user, session.person) and session.practitioner_id == user.pk
 
 
-def caseload_for(user: User, practitioner: User | None = None) -> PersonQuerySet:
-    """The caseload page's people: the user's own, or (for a supervisor) a supervisee's. Audited as one view."""
-    owner = practitioner or user
-    audit.record(AuditEvent.Action.VIEW, object_type="caseload", object_id=owner.pk)
-    return Person.objects.visible_to(user).filter(practitioner=owner).for_caseload()
-
-
-def get_supervisee_for(user: User, pk: int) -> User:
-    """A practitioner whose caseload this supervisor may review (read-only)."""
-    from chime.models import User as UserModel
-
-    supervisee = UserModel.objects.supervised_by(user).filter(pk=pk).first() if user.is_supervisor else None
-    if supervisee is None:
-        audit.record_denial(UserModel, pk, person_id=None)
-        raise Http404("No such practitioner.")
-    return supervisee
-
-
 def can_review_session(user: User, session: SupportSession) -> bool:
     """Only the supervisor of the practitioner who logged the session reviews it."""
-    return user.is_supervisor and session.practitioner.supervisor_id == user.pk
+    return core.is_supervisor(user) and session.practitioner.supervisor_id == user.pk
+
+
+# ---- One record -----------------------------------------------------------------------------------------------------
+
+
+def get_person_for(user: User, pk: int, *, write: bool = False) -> Person:
+    """The person with this id, if `user` may read their record (and, with write=True, add to it)."""
+    return core.fetch_for(
+        user,
+        Person.objects.visible_to(user).select_related("practitioner"),
+        pk,
+        write=write,
+        may_write=can_write_person,
+        person="pk",
+        not_found="No such person.",
+        read_only="Only the person's practitioner can change their record.",
+    )
+
+
+def get_person_to_move(user: User, pk: int) -> Person:
+    """The person with this id, if `user` supervises their practitioner: only they move people between caseloads."""
+    return core.fetch_for(
+        user,
+        Person.objects.visible_to(user).select_related("practitioner"),
+        pk,
+        write=True,
+        may_write=supervises,
+        person="pk",
+        not_found="No such person.",
+        read_only="Only the practitioner's supervisor can move people between caseloads.",
+    )
+
+
+def get_session_for(user: User, pk: int, *, write: bool = False) -> SupportSession:
+    """The session with this id, if `user` may read it (and, with write=True, edit it)."""
+    sessions = SupportSession.objects.visible_to(user).select_related(
+        "person", "practitioner", "person__practitioner", "review", "review__reviewer"
+    )
+    return core.fetch_for(
+        user,
+        sessions,
+        pk,
+        write=write,
+        may_write=can_edit_session,
+        not_found="No such session.",
+        read_only="Only the practitioner who logged a session can edit it.",
+    )
 
 
 def get_session_to_review(user: User, pk: int) -> SupportSession:
     """A session this supervisor may review: 404 if they may not see it, 403 if they may see but not review it."""
-    session = (
-        SupportSession.objects.visible_to(user).select_related("person", "practitioner").filter(pk=pk).first()
+    return core.fetch_for(
+        user,
+        SupportSession.objects.visible_to(user).select_related("person", "practitioner"),
+        pk,
+        write=True,
+        may_write=can_review_session,
+        not_found="No such session.",
+        read_only="Only the practitioner's supervisor can review their sessions.",
     )
-    if session is None:
-        owner = SupportSession.objects.filter(pk=pk).values_list("person_id", flat=True).first()
-        audit.record_denial(SupportSession, pk, person_id=owner)
-        raise Http404("No such session.")
-    if not can_review_session(user, session):
-        audit.record_denial(SupportSession, pk, person_id=session.person_id, forbidden=True)
-        raise PermissionDenied("Only the practitioner's supervisor can review their sessions.")
-    return session
 
 
 def get_supervision_record_for(user: User, pk: int) -> SupervisionRecord:
     """A supervision record, for the supervisor and the practitioner who met, and nobody else. Audited."""
-    record = (
-        SupervisionRecord.objects.visible_to(user)
-        .select_related("supervisor", "practitioner")
-        .filter(pk=pk)
-        .first()
+    return core.fetch_for(
+        user,
+        SupervisionRecord.objects.visible_to(user).select_related("supervisor", "practitioner"),
+        pk,
+        person=None,
+        not_found="No such supervision record.",
     )
-    if record is None:
-        audit.record_denial(SupervisionRecord, pk, person_id=None)
-        raise Http404("No such supervision record.")
-    audit.record(AuditEvent.Action.VIEW, obj=record)
-    return record
+
+
+def get_supervisee_for(user: User, pk: int) -> User:
+    """A practitioner whose caseload this supervisor may review (read-only)."""
+    team = User.objects.supervised_by(user) if core.is_supervisor(user) else User.objects.none()
+    return core.fetch_for(user, team, pk, person=None, not_found="No such practitioner.", audit_view=False)
+
+
+def emergency_grant_for(user: User, person: Person) -> object | None:
+    """When `user` sees `person` only through a declared emergency, the grant (for the page's banner)."""
+    if person.practitioner_id == user.pk or supervises(user, person):
+        return None
+    return hooks.emergency_grant(user, person)
+
+
+# ---- Lists, each audited naming the people it shows ----------------------------------------------------------------
+
+
+def caseload_page(request: HttpRequest, practitioner: User | None = None) -> tuple[FilterSet, Page]:
+    """The caseload page's people: the user's own, or (for a supervisor) a supervisee's; filtered, one page."""
+    user = request.user
+    owner = practitioner or user
+    people = Person.objects.visible_to(user).filter(practitioner=owner).for_caseload()
+    found = CaseloadFilter(request.GET, queryset=people)
+    page = core.audit_page("caseload", paginate(request, found.qs), person="pk", object_id=owner.pk)
+    return found, page
+
+
+def supervisee_sessions_page(request: HttpRequest, practitioner: User) -> tuple[FilterSet, Page]:
+    """A supervisee's sessions (the review queue), filtered, one page, audited naming the people on it."""
+    sessions = (
+        SupportSession.objects.visible_to(request.user).filter(practitioner=practitioner).for_review_queue()
+    )
+    found = SessionQueueFilter(request.GET, queryset=sessions)
+    page = core.audit_page("session list", paginate(request, found.qs), object_id=practitioner.pk)
+    return found, page
+
+
+def feedback_page(request: HttpRequest) -> Page:
+    """A practitioner's feedback on their sessions, for people they may still see; one page, audited."""
+    core.require(request.user, core.is_practitioner(request.user), page="feedback")
+    reviews = SessionReview.objects.for_feedback_page(request.user)
+    return core.audit_page("feedback", paginate(request, reviews), person="session.person_id")
+
+
+def supervision_records_page(request: HttpRequest) -> Page:
+    """The supervision records this user was in; one page. The list names staff only (the people discussed are
+    named on each record's own page), so it is not audited."""
+    return paginate(request, SupervisionRecord.objects.visible_to(request.user).for_list())
+
+
+def people_discussed(user: User, record: SupervisionRecord) -> list[Person]:
+    """The people a supervision record names, audited as shown."""
+    people = record.people_discussed.order_by("preferred_name", "pk")
+    return core.audit_list("supervision record people", people, person="pk", object_id=record.pk)
+
+
+def caseload_choices_for(user: User, practitioner: User) -> QuerySet:
+    """A supervisee's current caseload, as choices for a supervision record. The names shown are audited."""
+    people = (
+        Person.objects.visible_to(user)
+        .filter(practitioner=practitioner, support_ended__isnull=True)
+        .order_by("preferred_name", "pk")
+    )
+    core.audit_list("supervision caseload", people, person="pk", object_id=practitioner.pk)
+    return people

@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pgtrigger
@@ -293,10 +294,13 @@ def seed_scale(
     sessions_per_person: int = 20,
     batch_people: int = 500,
     log=print,
+    extras: Callable[..., None] | None = None,
 ) -> dict[str, float]:
     """Bulk-create `scale` practitioners with their caseloads and sessions, streaming batches through COPY.
 
     Memory stays flat: each batch of people and their sessions is written and forgotten before the next.
+    `extras(cursor, person_ids, owners, counts)`, if given, adds more rows about each batch's people in the batch's
+    transaction (ethics.demo.seed_scale adds consents and concerns this way; sessions never imports ethics).
     """
     started = time.monotonic()
     supervisors = _scale_supervisors(max(1, scale // 10))
@@ -318,11 +322,11 @@ def seed_scale(
     for practitioner in practitioners:
         pending.append(practitioner)
         if len(pending) == per_batch:
-            _scale_batch(pending, people_per_practitioner, sessions_per_person, counts)
+            _scale_batch(pending, people_per_practitioner, sessions_per_person, counts, extras)
             pending = []
             log(f"  … {counts['sessions']:,} sessions")
     if pending:
-        _scale_batch(pending, people_per_practitioner, sessions_per_person, counts)
+        _scale_batch(pending, people_per_practitioner, sessions_per_person, counts, extras)
     _analyse()
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts
@@ -359,7 +363,13 @@ def _reserve_ids(cursor, sequence_of: str, count: int) -> list[int]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def _scale_batch(practitioners: list[User], people_each: int, sessions_each: int, counts: dict) -> None:
+def _scale_batch(
+    practitioners: list[User],
+    people_each: int,
+    sessions_each: int,
+    counts: dict,
+    extras: Callable[..., None] | None,
+) -> None:
     rng = random.Random(practitioners[0].pk)  # noqa: S311 - benchmark filler
     now = timezone.now()
     today = timezone.localdate()
@@ -446,7 +456,8 @@ def _scale_batch(practitioners: list[User], people_each: int, sessions_each: int
                     )
                     areas_written += 1
         counts["audit"] += _scale_audit(cursor, now, list(zip(person_ids, owners, strict=True)), logged)
-        _scale_extras(cursor, person_ids, owners, counts)
+        if extras is not None:
+            extras(cursor, person_ids, owners, counts)
     counts["people"] += len(person_ids)
     counts["sessions"] += len(session_ids)
     counts["areas"] += areas_written
@@ -503,84 +514,3 @@ def _scale_audit(
                 )
             )
     return len(events)
-
-
-def _scale_extras(cursor, person_ids: list[int], owners: list[User], counts: dict) -> None:
-    """Consents (every third person; one in thirty ending within the month) and a sprinkling of safeguarding
-    concerns (one person in fifty), written with COPY inside the batch's transaction."""
-    from ethics.models import Concern, ConcernEvent, Consent, ConsentWording, UrgencyLevel
-
-    wording = ConsentWording.objects.current().filter(purpose__name="Housing").first()
-    urgency = UrgencyLevel.objects.filter(code="standard").first()
-    today, now = timezone.localdate(), timezone.now()
-    raw = cursor.cursor
-    people = list(enumerate(zip(person_ids, owners, strict=True)))
-    consented = [(index, pid, owner) for index, (pid, owner) in people if index % 3 == 0]
-    if wording:
-        columns = (
-            "series, version, person_id, purpose_id, wording_id, recipient, content_kinds, content_notes, "
-            "how_given, given_on, expires_on, status, withdrawal_reason, recorded_by_id, recorded_at"
-        )
-        with raw.copy(f"COPY {Consent._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for index, pid, owner in consented:
-                ends = today + dt.timedelta(days=10 if index % 30 == 0 else 265)
-                copy.write_row(
-                    (
-                        uuid.uuid4(),
-                        1,
-                        pid,
-                        wording.purpose_id,
-                        wording.pk,
-                        "Riverside Housing",
-                        ["contact_details", "goals_and_strengths"],
-                        "",
-                        "written",
-                        today - dt.timedelta(days=100),
-                        ends,
-                        "given",
-                        "",
-                        owner.pk,
-                        now,
-                    )
-                )
-        counts["consents"] = counts.get("consents", 0) + len(consented)
-    worried = [(pid, owner) for index, (pid, owner) in people if index % 50 == 0]
-    if urgency and worried:
-        concern_ids = _reserve_ids(cursor, Concern._meta.db_table, len(worried))
-        columns = (
-            "id, person_id, raised_by_id, raised_at, risk_to, type, urgency_id, what_happened, "
-            "done_straight_away, person_knows, views_and_wishes, wanted_outcome, consent_to_referral, "
-            "acknowledge_by, act_by, state, due_at, escalation_level"
-        )
-        with raw.copy(f"COPY {Concern._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for cid, (pid, owner) in zip(concern_ids, worried, strict=True):
-                due = now + dt.timedelta(days=1 + cid % 5)
-                copy.write_row(
-                    (
-                        cid,
-                        pid,
-                        owner.pk,
-                        now,
-                        "person",
-                        "financial",
-                        urgency.pk,
-                        "Worried about money being taken by a lodger.",
-                        "Talked it through.",
-                        "yes",
-                        "Wants it to stop.",
-                        "Help to talk to the housing office.",
-                        "yes",
-                        due,
-                        due + dt.timedelta(days=4),
-                        "raised",
-                        due,
-                        0,
-                    )
-                )
-        with raw.copy(
-            f"COPY {ConcernEvent._meta.db_table} (concern_id, at, by_id, kind, from_state, to_state, note) "
-            "FROM STDIN"
-        ) as copy:
-            for cid, (_, owner) in zip(concern_ids, worried, strict=True):
-                copy.write_row((cid, now, owner.pk, "raised", "", "raised", ""))
-        counts["concerns"] = counts.get("concerns", 0) + len(worried)

@@ -1,32 +1,22 @@
-"""Figures that belong to other features (consent, safeguarding), which the supervision pages and reports need.
+"""Extension points: what the people and supervision pages and the reports need from features built on top of
+sessions (consent, safeguarding, emergency access).
 
-The pages and reports call only these functions, so sessions/ does not reach into ethics/ models elsewhere.
+sessions/ never imports those apps. They register their answers here from their AppConfig.ready() (ethics does, in
+ethics/hooks.py); with nothing registered, each hook answers as if the feature were not installed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
-
-def open_concern_counts(practitioner_ids: Iterable[int]) -> dict[int, int]:
-    """Open safeguarding concerns about each practitioner's people, in one query."""
-    from ethics.models import Concern
-
-    counts = dict.fromkeys(practitioner_ids, 0)
-    rows = (
-        Concern.objects.open()
-        .filter(person__practitioner_id__in=list(counts))
-        .values("person__practitioner_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts.update({row["person__practitioner_id"]: row["n"] for row in rows})
-    return counts
+if TYPE_CHECKING:
+    from chime.models import User
+    from sessions.models import Person
 
 
 @dataclass(frozen=True)
@@ -36,44 +26,55 @@ class ConcernCount:
     count: int
 
 
+_registry: dict[str, Callable] = {}
+HOOKS = (
+    "open_concern_counts",
+    "concerns_by_type_and_outcome",
+    "reportable_people",
+    "emergency_grant",
+    "open_concerns_about",
+)
+
+
+def register(**implementations: Callable) -> None:
+    """Fill hooks by name (a higher app calls this from its AppConfig.ready())."""
+    unknown = set(implementations) - set(HOOKS)
+    if unknown:
+        raise ValueError(f"No such hook: {', '.join(sorted(unknown))}")
+    _registry.update(implementations)
+
+
+def open_concern_counts(practitioner_ids: Iterable[int]) -> dict[int, int]:
+    """Open safeguarding concerns about each practitioner's people, in one query."""
+    ids = list(practitioner_ids)
+    if "open_concern_counts" not in _registry:
+        return dict.fromkeys(ids, 0)
+    return _registry["open_concern_counts"](ids)
+
+
 def concerns_by_type_and_outcome(start: dt.datetime, end: dt.datetime) -> list[ConcernCount] | None:
-    """Safeguarding concerns raised in [start, end), by type and outcome (one query).
-
-    The outcome is where the concern has got to: still open, referred to an agency, or no further action.
-    """
-    from ethics.models import Concern, Referral
-
-    rows = (
-        Concern.objects.filter(raised_at__gte=start, raised_at__lt=end)
-        .annotate(referred=Exists(Referral.objects.filter(concern=OuterRef("pk"))))
-        .values("type", "state", "referred")
-        .annotate(n=Count("pk"))
-        .order_by("type", "state")
-    )
-    totals: dict[tuple[str, str], int] = {}
-    for row in rows:
-        key = (Concern.Type(row["type"]).label, _outcome(row["state"], row["referred"]))
-        totals[key] = totals.get(key, 0) + row["n"]
-    return [ConcernCount(kind, outcome, n) for (kind, outcome), n in sorted(totals.items())]
-
-
-def _outcome(state: str, referred: bool) -> str:
-    from ethics.models import Concern
-
-    if state != Concern.State.CLOSED:
-        return "still open"
-    return "referred to an agency" if referred else "no further action"
+    """Safeguarding concerns raised in [start, end), by type and outcome; None without safeguarding."""
+    if "concerns_by_type_and_outcome" not in _registry:
+        return None
+    return _registry["concerns_by_type_and_outcome"](start, end)
 
 
 def reportable_people(people: QuerySet) -> QuerySet:
-    """The people a commissioners' report may count.
-
-    When the organisation's setting (CHIME_REPORTS_REQUIRE_CONSENT) requires it, only people with an active consent
-    for the anonymised-reporting purpose (CHIME_REPORTING_PURPOSE) are counted.
-    """
-    if not settings.CHIME_REPORTS_REQUIRE_CONSENT:
+    """The people a commissioners' report may count (all of them unless a consent rule narrows it)."""
+    if "reportable_people" not in _registry:
         return people
-    from ethics.models import Consent
+    return _registry["reportable_people"](people)
 
-    consented = Consent.objects.active().filter(purpose__name=settings.CHIME_REPORTING_PURPOSE)
-    return people.filter(pk__in=consented.values("person_id"))
+
+def emergency_grant(user: User, person: Person) -> object | None:
+    """The declared emergency through which `user` sees `person` now, if that is how they see them."""
+    if "emergency_grant" not in _registry:
+        return None
+    return _registry["emergency_grant"](user, person)
+
+
+def open_concerns_about(user: User, person: Person) -> list:
+    """The open concerns about this person that the user may see: the flag on the person's page."""
+    if "open_concerns_about" not in _registry:
+        return []
+    return _registry["open_concerns_about"](user, person)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from chime import access as core
 from chime import audit
 from chime.models import AuditEvent
 from sessions import access, charts
@@ -17,8 +18,7 @@ from sessions.reports import commissioners_report, default_range
 
 
 def organisation_insights(request: HttpRequest) -> HttpResponse:
-    if not request.user.role_names:
-        raise Http404("No such page.")
+    core.require(request.user, core.has_a_role(request.user), page="insights")
     audit.record(AuditEvent.Action.VIEW, object_type="insights", object_id="organisation")
     shares = area_shares()
     return render(
@@ -33,7 +33,7 @@ def organisation_insights(request: HttpRequest) -> HttpResponse:
 
 
 def practitioner_insights(request: HttpRequest, user_id: int) -> HttpResponse:
-    if request.user.pk == user_id and request.user.is_practitioner:
+    if request.user.pk == user_id and core.is_practitioner(request.user):
         practitioner = request.user
     else:
         practitioner = access.get_supervisee_for(request.user, user_id)
@@ -54,8 +54,7 @@ def practitioner_insights(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 def _report_for(request: HttpRequest) -> tuple[ReportForm, object]:
-    if not request.user.is_org_admin:
-        raise Http404("Reports for commissioners are for admins.")
+    core.require(request.user, core.is_admin(request.user), page="commissioners report")
     start, end = default_range(timezone.localdate())
     form = ReportForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and not form.is_valid():

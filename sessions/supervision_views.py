@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chime import access as core
 from chime import audit
 from chime.models import AuditEvent
 from sessions import access, services
-from sessions.filters import SessionQueueFilter, paginate
 from sessions.forms import ReviewForm, SupervisionRecordForm
-from sessions.models import Person, SessionReview, SupervisionRecord, SupportSession
 from sessions.supervision import team_dashboard
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_supervisor:
-        raise Http404("Only supervisors have a team.")
+    core.require(request.user, core.is_supervisor(request.user), page="team dashboard")
+    # The dashboard names the supervisor's team (staff) and counts; it names no one they support.
     audit.record(AuditEvent.Action.VIEW, object_type="team dashboard", object_id=request.user.pk)
     return render(request, "supervision/dashboard.html", {"rows": team_dashboard(request.user)})
 
 
 def supervisee_sessions(request: HttpRequest, user_id: int) -> HttpResponse:
     practitioner = access.get_supervisee_for(request.user, user_id)
-    audit.record(AuditEvent.Action.VIEW, object_type="session list", object_id=practitioner.pk)
-    sessions = (
-        SupportSession.objects.visible_to(request.user).filter(practitioner=practitioner).for_review_queue()
-    )
-    found = SessionQueueFilter(request.GET, queryset=sessions)
+    found, page = access.supervisee_sessions_page(request, practitioner)
     return render(
-        request,
-        "supervision/sessions.html",
-        {"practitioner": practitioner, "filter": found, "page": paginate(request, found.qs)},
+        request, "supervision/sessions.html", {"practitioner": practitioner, "filter": found, "page": page}
     )
 
 
@@ -53,15 +46,11 @@ def session_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def feedback(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_practitioner:
-        raise Http404("Only practitioners get feedback on sessions.")
-    reviews = SessionReview.objects.for_feedback_page(request.user)
-    return render(request, "supervision/feedback.html", {"page": paginate(request, reviews)})
+    return render(request, "supervision/feedback.html", {"page": access.feedback_page(request)})
 
 
 def supervision_records(request: HttpRequest) -> HttpResponse:
-    records = SupervisionRecord.objects.visible_to(request.user).for_list()
-    return render(request, "supervision/records.html", {"page": paginate(request, records)})
+    return render(request, "supervision/records.html", {"page": access.supervision_records_page(request)})
 
 
 def supervision_record(request: HttpRequest, pk: int) -> HttpResponse:
@@ -69,16 +58,14 @@ def supervision_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/record_detail.html",
-        {"record": record, "people": record.people_discussed.order_by("preferred_name", "pk")},
+        {"record": record, "people": access.people_discussed(request.user, record)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def supervision_record_create(request: HttpRequest, user_id: int) -> HttpResponse:
     practitioner = access.get_supervisee_for(request.user, user_id)
-    caseload = Person.objects.filter(practitioner=practitioner, support_ended__isnull=True).order_by(
-        "preferred_name", "pk"
-    )
+    caseload = access.caseload_choices_for(request.user, practitioner)
     form = SupervisionRecordForm(request.POST or None, caseload=caseload)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from chime import access as core
 from chime.models import User
-from ethics import access as ethics_access
-from sessions import access, charts, services
-from sessions.filters import CaseloadFilter, paginate
+from sessions import access, charts, hooks, services
+from sessions.filters import paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
 from sessions.history import session_history
 from sessions.insights import area_months
@@ -23,25 +22,25 @@ TIMELINE_PAGE_SIZE = 20
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"caseload": None, "team": None}
-    if user.is_practitioner:
-        found = CaseloadFilter(request.GET, queryset=access.caseload_for(user))
+    if core.is_practitioner(user):
+        found, caseload = access.caseload_page(request)
         context |= {
             "filter": found,
-            "caseload": paginate(request, found.qs),
+            "caseload": caseload,
             "new_feedback": SessionReview.objects.new_feedback_for(user).count(),
         }
-    if user.is_supervisor:
+    if core.is_supervisor(user):
         context["team"] = User.objects.supervised_by(user).order_by("first_name")
     return render(request, "sessions/home.html", context)
 
 
 def supervisee_caseload(request: HttpRequest, user_id: int) -> HttpResponse:
     practitioner = access.get_supervisee_for(request.user, user_id)
-    found = CaseloadFilter(request.GET, queryset=access.caseload_for(request.user, practitioner))
+    found, caseload = access.caseload_page(request, practitioner)
     return render(
         request,
         "sessions/team_caseload.html",
-        {"practitioner": practitioner, "filter": found, "caseload": paginate(request, found.qs)},
+        {"practitioner": practitioner, "filter": found, "caseload": caseload},
     )
 
 
@@ -61,15 +60,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "emergency": access.emergency_grant_for(request.user, person),
         "can_move": access.supervises(request.user, person),
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
-        "open_concerns": ethics_access.open_concerns_about(request.user, person),
+        "open_concerns": hooks.open_concerns_about(request.user, person),
     }
     return render(request, "sessions/person_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_practitioner:
-        raise PermissionDenied("Only practitioners have a caseload.")
+    core.require(
+        request.user,
+        core.is_practitioner(request.user),
+        page="new person",
+        forbidden=True,
+        message="Only practitioners have a caseload.",
+    )
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = services.add_person(practitioner=request.user, added_by=request.user, **form.details())
@@ -91,9 +95,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_move(request: HttpRequest, pk: int) -> HttpResponse:
-    person = access.get_person_for(request.user, pk)
-    if not access.supervises(request.user, person):
-        raise PermissionDenied("Only the practitioner's supervisor can move people between caseloads.")
+    person = access.get_person_to_move(request.user, pk)
     choices = User.objects.supervised_by(request.user).exclude(pk=person.practitioner_id)
     form = MovePersonForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():

@@ -114,9 +114,10 @@ def people_directory(request: HttpRequest) -> HttpResponse:
     search = form.cleaned_data["q"] if request.method == "POST" and form.is_valid() else ""
     everyone = access.people_directory_for(request.user, search)
     if search:
-        people = list(everyone[:SEARCH_RESULTS])
+        people = access.audit_directory(everyone[:SEARCH_RESULTS])
     else:
         people = Paginator(everyone, 50).get_page(request.GET.get("page"))
+        people.object_list = access.audit_directory(people.object_list)
     context = {"form": form, "people": people, "search": search, "search_limit": SEARCH_RESULTS}
     return render(request, "ethics/people_directory.html", context)
 

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_http_methods
 
 from ethics import access
 from ethics.forms.emergency import EmergencyAccessForm, EmergencyReviewForm, EmergencySearchForm
-from ethics.models import EmergencyAccess
 from ethics.services import emergency
 
 
@@ -41,16 +40,8 @@ def emergency_declare(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 def emergency_reviews(request: HttpRequest) -> HttpResponse:
-    access.require_reviewer(request.user)
-    queue = EmergencyAccess.objects.for_review_queue(request.user)
-    return render(
-        request,
-        "ethics/emergency_reviews.html",
-        {
-            "awaiting": queue.awaiting_review().order_by("started_at"),
-            "done": queue.filter(reviewed_at__isnull=False)[:50],
-        },
-    )
+    awaiting, done = access.emergency_review_queue(request.user)
+    return render(request, "ethics/emergency_reviews.html", {"awaiting": awaiting, "done": done})
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,20 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ethics import access
 from ethics.forms.rights import ErasureDecisionForm
-from ethics.models import ErasureRequest, SubjectAccessRequest
 from ethics.services import rights
 
 
 def rights_home(request: HttpRequest) -> HttpResponse:
-    access.require_admin(request.user)
-    context = {
-        "access_requests": SubjectAccessRequest.objects.filter(completed_at__isnull=True).select_related(
-            "person"
-        ),
-        "erasures": ErasureRequest.objects.exclude(decision__in=["refused", "carried_out"]).select_related(
-            "person"
-        ),
-    }
+    access_requests, erasures = access.open_rights_requests(request.user)
+    context = {"access_requests": access_requests, "erasures": erasures}
     return render(request, "ethics/rights_home.html", context)
 
 

@@ -30,9 +30,10 @@ def test_the_demo_has_a_review_and_a_supervision_record_and_seeding_twice_adds_n
 
 
 def test_bulk_data_includes_consents_and_concerns_that_the_app_can_use(db, practitioner):
+    from ethics import demo as ethics_demo
     from ethics.models import Concern, Consent
 
-    counts = demo.seed_scale(2, people_per_practitioner=50, sessions_per_person=1, log=lambda *_: None)
+    counts = ethics_demo.seed_scale(2, people_per_practitioner=50, sessions_per_person=1, log=lambda *_: None)
     assert counts["consents"] == Consent.objects.count() == 34  # every third of the 100 people
     assert counts["concerns"] == Concern.objects.count() >= 1
     assert Consent.objects.active().count() == counts["consents"]

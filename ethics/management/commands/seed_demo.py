@@ -1,3 +1,6 @@
+"""The demo organisation. It lives in ethics, the top app, because it seeds every app's data: sessions never
+imports ethics."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -42,7 +45,7 @@ class Command(BaseCommand):
         )
         if scale:
             self.stdout.write(f"Adding bulk data: {scale} practitioners …")
-            counts = demo.seed_scale(
+            counts = ethics_demo.seed_scale(
                 scale,
                 people_per_practitioner=people_per_practitioner,
                 sessions_per_person=sessions_per_person,
