@@ -179,6 +179,7 @@ def change_staff_account(*, by: User, account: User, **wanted: object) -> list[S
     if unknown:
         raise ValueError(f"Not a staff account field: {sorted(unknown)}")
     _require_admin(by)
+    account = User.objects.get(pk=account.pk)  # compare with what is saved, not a copy the caller holds
     differences = _differences(account, wanted)
     if by.pk == account.pk and set(differences) - set(DETAIL_FIELDS):
         _audit_denial(account, by, "own_account", sorted(set(differences) - set(DETAIL_FIELDS)))

@@ -315,6 +315,7 @@ def decide_erasure(
 def approve_erasure(*, request: ErasureRequest, approved_by: User) -> None:
     """The second admin's approval: carries the erasure out at once. The approver must be a true second person
     (chime.accounts.staff.check_second_person, which audits a refusal)."""
+    request = ErasureRequest.objects.select_related("decided_by").get(pk=request.pk)
     if request.decision == ErasureRequest.Decision.APPROVED:
         try:
             check_second_person(
