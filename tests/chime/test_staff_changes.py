@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chime.accounts import staff
 from chime.models import AuditEvent, Notification, SetUpLink, StaffChange, User
-from tests.factories import TEST_PASSWORD, AdminFactory, SupervisorFactory, UserFactory
+from tests.factories import TEST_PASSWORD, AdminFactory, SupervisorFactory
 
 
 @pytest.fixture
