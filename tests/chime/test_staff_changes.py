@@ -446,3 +446,16 @@ def test_check_second_person_names_each_rule_by_its_code(admin_user, second_admi
     staff.check_second_person(
         approver=second_admin, requester=admin_user, requested_at=now + dt.timedelta(seconds=1)
     )
+
+
+def test_the_demo_accounts_are_noted_as_made_by_the_demo_builder_and_its_two_admins_approve_each_other(db):
+    from sessions import demo
+
+    users = demo.ensure_demo_accounts()
+    made = StaffChange.objects.get(account=users["morgan"])
+    assert (made.kind, made.requested_by, made.note) == ("create", None, "made by the demo builder")
+    assert made.changes == {"username": [None, "morgan"], "is_org_admin": [False, True]}
+    assert users["rowan"].is_data_protection_lead
+    [change] = staff.change_staff_account(by=users["alex"], account=users["priya"], is_safeguarding_lead=True)
+    staff.approve_staff_change(change=change, by=users["morgan"])
+    assert User.objects.get(username="priya").is_safeguarding_lead
