@@ -241,3 +241,118 @@ class AuditEvent(models.Model):
     def compute_hash(self) -> str:
         payload = json.dumps(self.chained_content(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+# ---- Changes to staff accounts: one row per change, applied at once or waiting for a second admin ------------
+
+
+class StaffChangeQuerySet(models.QuerySet):
+    def awaiting(self) -> StaffChangeQuerySet:
+        return self.filter(status=StaffChange.Status.AWAITING)
+
+    def in_effect(self) -> StaffChangeQuerySet:
+        """Changes that took effect: applied at once, or approved by a second admin."""
+        return self.filter(status__in=[StaffChange.Status.APPLIED, StaffChange.Status.APPROVED])
+
+    def for_queue(self) -> StaffChangeQuerySet:
+        return self.awaiting().select_related("account", "requested_by").order_by("requested_at", "pk")
+
+
+class StaffChange(models.Model):
+    """One change to a staff account: who asked, what changed from what to what, and who approved it.
+
+    `changes` holds {field: [from, to]} with content-free values only: role flags and `is_active` as booleans,
+    the supervisor as an account id, the username when an account is created. A change to a name or email
+    address is noted as [null, null] ("changed"): the value itself lives on the account, nowhere else."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "Account created"
+        CHANGE = "change", "Account changed"
+        PASSWORD_RESET = "password_reset", "Password reset started"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+        SIGN_IN_PAUSE_LIFTED = "sign_in_pause_lifted", "Sign-in pause lifted"
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        AWAITING = "awaiting", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="staff_changes")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.CHANGE)
+    changes = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: set up by Chime",
+    )
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    took_effect_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Content-free, e.g. 'made by the demo builder'"
+    )
+
+    objects = StaffChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["account", "status"], name="staffchange_account_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def grants(self, role: str) -> bool:
+        """Did this change give the account `role` (a role field name)?"""
+        return self.changes.get(role, [None, None])[1] is True
+
+    @property
+    def touches_roles(self) -> bool:
+        return self.kind == self.Kind.CREATE or any(field in ROLE_FIELDS for field in self.changes)
+
+
+ROLE_FIELDS = (
+    "is_practitioner",
+    "is_supervisor",
+    "is_safeguarding_lead",
+    "is_org_admin",
+    "is_data_protection_lead",
+)
+
+
+class SetUpLinkQuerySet(models.QuerySet):
+    def usable(self, now) -> SetUpLinkQuerySet:
+        return self.filter(used_at__isnull=True, expires_at__gt=now, account__is_active=True)
+
+
+class SetUpLink(models.Model):
+    """A one-time link for a member of staff to choose their own password and set up two-factor sign-in.
+
+    Only a hash of the secret is stored: the link itself goes to the person by email and nowhere else."""
+
+    class Purpose(models.TextChoices):
+        NEW_ACCOUNT = "new_account", "New account"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="set_up_links")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SetUpLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} link #{self.pk}"

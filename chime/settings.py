@@ -253,6 +253,8 @@ CHIME_SESSION_MAX_HOURS = env.int("CHIME_SESSION_MAX_HOURS", default=10)
 if CHIME_IDLE_TIMEOUT_MINUTES < 1 or CHIME_SESSION_MAX_HOURS < 1:
     raise ImproperlyConfigured("CHIME_IDLE_TIMEOUT_MINUTES and CHIME_SESSION_MAX_HOURS must be at least 1.")
 SESSION_COOKIE_AGE = CHIME_SESSION_MAX_HOURS * 3600
+# How long a one-time set-up link (new account, password or two-factor reset) works: once, within this time.
+CHIME_SET_UP_LINK_HOURS = env.int("CHIME_SET_UP_LINK_HOURS", default=24)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Lock-out after repeated failed log-ins (django-axes): a username tried (whether or not it exists) together with the

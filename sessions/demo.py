@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from chime import audit, dbroles
 from chime.framework import AREAS
-from chime.models import AuditEvent, User
+from chime.models import ROLE_FIELDS, AuditEvent, StaffChange, User
 from sessions import services
 from sessions.models import (
     CaseloadAssignment,
@@ -48,6 +48,20 @@ DEMO_ACCOUNTS = (
     DemoAccount("sam", "Sam", "Okafor", ("practitioner",), supervisor="jo", about="peer practitioner"),
     DemoAccount("priya", "Priya", "Shah", ("practitioner",), supervisor="jo", about="peer practitioner"),
     DemoAccount("alex", "Alex", "Morgan", ("admin",), about="admin: consent records and staff accounts"),
+    DemoAccount(
+        "morgan",
+        "Morgan",
+        "Ellis",
+        ("admin",),
+        about="second admin: approves what alex asks for, and the reverse",
+    ),
+    DemoAccount(
+        "rowan",
+        "Rowan",
+        "Price",
+        ("data_protection_lead",),
+        about="data protection lead: subject access requests",
+    ),
     DemoAccount(
         "kim",
         "Kim",
@@ -183,14 +197,41 @@ def ensure_demo_accounts() -> dict[str, User]:
                 "is_supervisor": "supervisor" in account.roles,
                 "is_org_admin": "admin" in account.roles,
                 "is_safeguarding_lead": "safeguarding_lead" in account.roles,
+                "is_data_protection_lead": "data_protection_lead" in account.roles,
                 "supervisor": users.get(account.supervisor) if account.supervisor else None,
             },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+            _note_demo_account(user)
         users[account.username] = user
     return users
+
+
+def _note_demo_account(user: User) -> None:
+    """Demo accounts are made directly, not through the staff service (there is no admin yet to ask or approve):
+    their history and the audit trail say so."""
+    roles = [field for field in ROLE_FIELDS if getattr(user, field)]
+    changes = {"username": [None, user.username], **{role: [False, True] for role in roles}}
+    if user.supervisor_id:
+        changes["supervisor"] = [None, user.supervisor_id]
+    now = timezone.now()
+    StaffChange.objects.create(
+        account=user,
+        kind=StaffChange.Kind.CREATE,
+        changes=changes,
+        requested_at=now,
+        status=StaffChange.Status.APPLIED,
+        took_effect_at=now,
+        note="made by the demo builder",
+    )
+    audit.record(
+        AuditEvent.Action.CREATE,
+        object_type="account",
+        object_id=user.pk,
+        reason=f"demo account {user.username} made by the demo builder ({', '.join(user.role_names)})",
+    )
 
 
 def _demo_key(*parts: object) -> uuid.UUID:

@@ -10,8 +10,10 @@ import pgtrigger
 import pytest
 from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS, connection
+from django.utils import timezone
 
 from chime import dbroles
+from chime.models import StaffChange
 from ethics.services.emergency import declare_emergency_access
 from ethics.services.rights import record_erasure_request, record_subject_access_request
 from ethics.services.sharing import share_information
@@ -171,6 +173,13 @@ def world(practitioner, person, admin_user, supervisor):
         access_request=record_subject_access_request(person=person, recorded_by=admin_user),
         erasure=record_erasure_request(person=person, recorded_by=admin_user),
         concern=raise_concern(person),
+        staff_change=StaffChange.objects.create(
+            account=practitioner,
+            changes={"is_safeguarding_lead": [False, True]},
+            requested_by=supervisor,
+            requested_at=timezone.now(),
+            status=StaffChange.Status.AWAITING,
+        ),
         supervision=SupervisionRecord.objects.create(
             supervisor=supervisor,
             practitioner=practitioner,

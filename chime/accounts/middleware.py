@@ -24,7 +24,7 @@ _ENDED = {
 }
 
 # Pages a signed-in member of staff may reach before their second step: how to finish logging in, or leave.
-TWO_FACTOR_EXEMPT = {"login", "logout", "two-factor-setup", "two-factor-verify"}
+TWO_FACTOR_EXEMPT = {"login", "logout", "two-factor-setup", "two-factor-verify", "account-set-up"}
 
 
 class SessionTimeoutMiddleware:

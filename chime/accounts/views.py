@@ -1,10 +1,14 @@
-"""The second step of logging in: setting up an authenticator app, and entering a code from it."""
+"""Setting up an account with a one-time link, and the second step of logging in: setting up an authenticator app
+(only in a session opened by a one-time link), and entering a code from it."""
 
 from __future__ import annotations
 
 import django_otp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chime.accounts import services
+from chime.accounts import services, set_up
 from chime.accounts.forms import CodeForm, SecondStepForm
 
 
@@ -30,6 +34,9 @@ def _next(request: HttpRequest) -> str:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if django_otp.user_has_device(request.user):
         return redirect(_next(request) if request.user.is_verified() else "two-factor-verify")
+    if not set_up.may_enrol(request.session, request.user):
+        # Knowing a password is never enough to enrol an authenticator: that needs a one-time link.
+        return render(request, "chime/two_factor_ask_admin.html", status=403)
     device = services.authenticator_to_set_up(user=request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -39,6 +46,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(error))
         else:
             django_otp.login(request, device)
+            set_up.enrolment_done(request.session)
             return render(request, "chime/backup_codes.html", {"codes": codes, "next": _next(request)})
     context = {
         "form": form,
@@ -100,6 +108,41 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
         "left": services.backup_codes_left(request.user),
     }
     return render(request, "chime/backup_codes_manage.html", context)
+
+
+@login_not_required
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+@require_http_methods(["GET", "POST"])
+def account_set_up(request: HttpRequest) -> HttpResponse:
+    """A one-time link: choose your own password, then (in this session only) set up two-factor sign-in."""
+    if "key" in request.GET:
+        return _open_link(request, request.GET["key"])
+    link = set_up.usable_link(link_id=request.session.get(set_up.OPENED_LINK))
+    if link is None:
+        return render(request, "chime/set_up_invalid.html", status=404)
+    form = SetPasswordForm(link.account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = set_up.choose_password(link=link, password=form.cleaned_data["new_password1"])
+        except set_up.SetUpError:
+            return render(request, "chime/set_up_invalid.html", status=404)
+        login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+        set_up.allow_enrolment(request.session, account)
+        messages.success(request, "Your password is set. Now set up two-factor sign-in.")
+        return redirect("two-factor-setup")
+    return render(request, "chime/set_up_password.html", {"form": form, "account": link.account})
+
+
+def _open_link(request: HttpRequest, key: str) -> HttpResponse:
+    # Whoever was signed in here is signed out: the link's owner sets up their own account, nobody else's.
+    if request.user.is_authenticated:
+        logout(request)
+    link = set_up.usable_link(key=key)
+    if link is None:
+        return render(request, "chime/set_up_invalid.html", status=404)
+    request.session[set_up.OPENED_LINK] = link.pk
+    return redirect("account-set-up")  # the key leaves the address bar (and any Referer header)
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chime import audit
+from chime.accounts.staff import StaffError, check_second_person
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models import Disclosure, EmergencyAccess, SharingPurpose
@@ -70,12 +71,26 @@ def _who_must_know(person: Person, user: User) -> list[User]:
     return [someone for someone in people if someone.pk != user.pk]
 
 
-@transaction.atomic
 def review_emergency_access(*, grant: EmergencyAccess, reviewer: User, outcome: str, notes: str = "") -> None:
-    """Close the review of an emergency use. Someone other than the user who acted must do it, once."""
+    """Close the review of an emergency use. A true second person (chime.accounts.staff.check_second_person: not
+    the user who acted, nor an account they set up) must do it, once."""
+    try:
+        check_second_person(
+            approver=reviewer,
+            requester=grant.user,
+            requested_at=grant.started_at,
+            roles=("is_org_admin", "is_supervisor"),
+            about=grant,
+            person_id=grant.person_id,
+        )
+    except StaffError as error:
+        raise EmergencyError(error.code, str(error)) from error
+    _close_review(grant=grant, reviewer=reviewer, outcome=outcome, notes=notes)
+
+
+@transaction.atomic
+def _close_review(*, grant: EmergencyAccess, reviewer: User, outcome: str, notes: str) -> None:
     grant = EmergencyAccess.objects.select_for_update().get(pk=grant.pk)
-    if grant.user_id == reviewer.pk:
-        raise EmergencyError("own_use", "Someone else must review your own emergency access.")
     if grant.reviewed_at is not None:
         raise EmergencyError("already_reviewed", "This emergency access has already been reviewed.")
     grant.reviewed_by, grant.reviewed_at = reviewer, timezone.now()

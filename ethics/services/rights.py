@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chime import audit
+from chime.accounts.staff import StaffError, check_second_person
 from chime.models import AuditEvent, Notification
 from ethics.models import (
     Consent,
@@ -311,14 +312,29 @@ def decide_erasure(
     )
 
 
-@transaction.atomic
 def approve_erasure(*, request: ErasureRequest, approved_by: User) -> None:
-    """The second admin's approval: carries the erasure out at once."""
+    """The second admin's approval: carries the erasure out at once. The approver must be a true second person
+    (chime.accounts.staff.check_second_person, which audits a refusal)."""
+    request = ErasureRequest.objects.select_related("decided_by").get(pk=request.pk)
+    if request.decision == ErasureRequest.Decision.APPROVED:
+        try:
+            check_second_person(
+                approver=approved_by,
+                requester=request.decided_by,
+                requested_at=request.decided_at,
+                about=request,
+                person_id=request.person_id,
+            )
+        except StaffError as error:
+            raise RightsError(error.code, str(error)) from error
+    _carry_out_erasure(request=request, approved_by=approved_by)
+
+
+@transaction.atomic
+def _carry_out_erasure(*, request: ErasureRequest, approved_by: User) -> None:
     request = ErasureRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
     if request.decision != ErasureRequest.Decision.APPROVED:
         raise RightsError("not_agreed", "Only an agreed request can be approved.")
-    if request.decided_by_id == approved_by.pk:
-        raise RightsError("same_admin", "A second admin, not the one who agreed it, must approve an erasure.")
     if holds := holds_on(request.person):
         raise RightsError("on_hold", f"This record cannot be erased now: {'; '.join(holds)}.")
     anonymise_person(request.person)

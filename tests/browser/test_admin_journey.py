@@ -135,13 +135,9 @@ def test_admin_lifts_a_sign_in_pause_once_they_know_it_was_the_practitioner(
     expect(staff.get_by_text("paused for 15 minutes")).to_be_visible()
 
     page.get_by_role("link", name="Staff accounts").click()
-    page.get_by_role("link", name="Users").click()
-    page.get_by_role("checkbox", name=f"Select this object for an action - {practitioner.name}").check()
-    page.get_by_label("Action:").select_option(
-        label="Lift a sign-in pause (too many wrong passwords) now, once you know it was them"
-    )
-    page.get_by_role("button", name="Run").click()
-    expect(page.get_by_text("Logging in is open again for: practitioner.")).to_be_visible()
+    page.get_by_role("link", name="practitioner", exact=True).click()
+    page.get_by_role("button", name="Lift sign-in pause").click()
+    expect(page.get_by_text("Logging in is open again for this account.")).to_be_visible()
     assert_accessible(page)
 
     log_in(staff, live_server.url, "practitioner")

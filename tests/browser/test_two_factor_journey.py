@@ -1,4 +1,5 @@
-"""A member of staff sets up two-factor sign-in, then logs in again with a code, in a real Chromium."""
+"""A member of staff sets up two-factor sign-in with their one-time link, then logs in again with a code, in a real
+Chromium; a password alone never opens enrolment."""
 
 from __future__ import annotations
 
@@ -12,25 +13,38 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from chime.accounts import set_up
 from tests.browser.a11y import assert_accessible
-from tests.chime.conftest import code_from
+from tests.chime.conftest import NEW_PASSWORD, code_from
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in_with_password(page: Page, base: str) -> None:
+def log_in_with_password(page: Page, base: str, password: str = TEST_PASSWORD) -> None:
     page.goto(f"{base}/")
     page.get_by_label("Username").fill("practitioner")
-    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
 
-def test_staff_member_sets_up_an_authenticator_app_and_logs_in_with_a_code(
+def test_a_password_alone_cannot_enrol_an_authenticator(page: Page, live_server, practitioner, settings):
+    settings.CHIME_REQUIRE_2FA = True
+    log_in_with_password(page, live_server.url)
+    expect(page.get_by_role("heading", name="Ask an admin for a set-up link")).to_be_visible()
+    assert_accessible(page)
+    assert not TOTPDevice.objects.filter(user=practitioner).exists()
+
+
+def test_staff_member_sets_up_an_authenticator_app_with_their_link_and_logs_in_with_a_code(
     page: Page, live_server, practitioner, settings
 ):
     settings.CHIME_REQUIRE_2FA = True
-    log_in_with_password(page, live_server.url)
+    key = set_up.issue_link(account=practitioner, by=None, purpose="new_account")
+    page.goto(f"{live_server.url}/account/set-up/?key={key}")
+    page.get_by_role("textbox", name=re.compile(r"^New password\W*$")).fill(NEW_PASSWORD)
+    page.get_by_role("textbox", name=re.compile(r"^New password confirmation")).fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Save my password").click()
 
     expect(page.get_by_role("heading", name="Set up two-factor sign-in")).to_be_visible()
     expect(page.get_by_role("img", name="QR code to add Chime to your authenticator app")).to_be_visible()
@@ -47,7 +61,7 @@ def test_staff_member_sets_up_an_authenticator_app_and_logs_in_with_a_code(
 
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login/"))
-    log_in_with_password(page, live_server.url)
+    log_in_with_password(page, live_server.url, NEW_PASSWORD)
     expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
     assert_accessible(page)
     page.goto(f"{live_server.url}/notifications/")  # no page before the code

@@ -29,3 +29,28 @@ def app_of(db):
         return device
 
     return give
+
+
+NEW_PASSWORD = "my-own-choice-of-words-7"  # noqa: S105 - a test password
+
+
+def open_set_up_link(client, account, *, by=None, purpose: str = "new_account") -> None:
+    """Do what the member of staff does with their emailed link: open it and choose a password. The client is
+    then signed in, in a session that may enrol an authenticator app."""
+    from chime.accounts import set_up
+
+    key = set_up.issue_link(account=account, by=by, purpose=purpose)
+    assert client.get(f"/account/set-up/?key={key}")["Location"] == "/account/set-up/"
+    response = client.post("/account/set-up/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response["Location"] == "/account/two-factor/", response.content[:2000]
+
+
+@pytest.fixture
+def enrolling(db):
+    """A client in a session opened by the member of staff's one-time link."""
+
+    def enrol(client, account):
+        open_set_up_link(client, account)
+        return client
+
+    return enrol

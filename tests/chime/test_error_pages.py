@@ -57,6 +57,6 @@ def test_forbidden_explains_itself(client, supervisor, person):
 
 def test_a_bad_request_is_plain_language(client, admin_user):
     client.force_login(admin_user)
-    response = client.get("/admin/chime/user/add/?_to_field=nonsense")
+    response = client.get("/admin/ethics/consentwording/add/?_to_field=nonsense")
     assert response.status_code == 400
     assert "we couldn’t understand that request" in response.content.decode()

@@ -140,14 +140,8 @@ def test_an_admin_can_lift_a_pause_early_and_it_is_audited(client, practitioner,
 
     admin = Client()
     admin.force_login(admin_user)
-    response = admin.post(
-        "/admin/chime/user/",
-        {"action": "lift_sign_in_pause", "_selected_action": [practitioner.pk, admin_user.pk]},
-        follow=True,
-    )
-    page = response.content.decode()
-    assert "Logging in is open again for: practitioner." in page
-    assert f"No failed log-ins were counted against: {admin_user.username}." in page
+    response = admin.post(f"/staff/{practitioner.pk}/lift-pause/", follow=True)
+    assert "Logging in is open again for this account." in response.content.decode()
     assert not AccessAttempt.objects.filter(username="practitioner").exists()
     event = AuditEvent.objects.get(object_type="account", object_id=str(practitioner.pk), action="update")
     assert (event.actor, event.reason) == (
@@ -179,6 +173,6 @@ def test_only_admins_can_lift_a_pause(client, practitioner, supervisor):
         _try(client, "practitioner")
     other = Client()
     other.force_login(supervisor)
-    other.post("/admin/chime/user/", {"action": "lift_sign_in_pause", "_selected_action": [practitioner.pk]})
+    assert other.post(f"/staff/{practitioner.pk}/lift-pause/").status_code == 404
     assert AccessAttempt.objects.filter(username="practitioner").exists()
     assert _try(client, "practitioner", TEST_PASSWORD).status_code == 429

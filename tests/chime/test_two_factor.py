@@ -7,11 +7,12 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
-from django_otp.plugins.otp_static.models import StaticToken
+from django.test import Client
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chime.models import AuditEvent
-from tests.chime.conftest import code_from
+from tests.chime.conftest import NEW_PASSWORD, code_from
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("two_factor_on")
@@ -25,8 +26,8 @@ def test_staff_without_an_app_are_sent_to_set_one_up_before_any_page(client, pra
         assert response["Location"].startswith("/account/two-factor/?next=")
 
 
-def test_the_set_up_page_shows_a_qr_code_drawn_here_and_the_key_to_type(client, practitioner):
-    client.force_login(practitioner)
+def test_the_set_up_page_shows_a_qr_code_drawn_here_and_the_key_to_type(client, practitioner, enrolling):
+    enrolling(client, practitioner)
     response = client.get("/account/two-factor/")
     device = TOTPDevice.objects.get(user=practitioner, confirmed=False)
     assert response.status_code == 200
@@ -36,15 +37,17 @@ def test_the_set_up_page_shows_a_qr_code_drawn_here_and_the_key_to_type(client, 
     assert typed[:4].encode() in response.content
 
 
-def test_visiting_the_set_up_page_again_keeps_the_same_key(client, practitioner):
-    client.force_login(practitioner)
+def test_visiting_the_set_up_page_again_keeps_the_same_key(client, practitioner, enrolling):
+    enrolling(client, practitioner)
     first = client.get("/account/two-factor/").context["secret"]
     assert client.get("/account/two-factor/").context["secret"] == first
     assert TOTPDevice.objects.filter(user=practitioner).count() == 1
 
 
-def test_a_code_from_the_new_app_confirms_it_shows_backup_codes_and_opens_chime(client, practitioner):
-    client.force_login(practitioner)
+def test_a_code_from_the_new_app_confirms_it_shows_backup_codes_and_opens_chime(
+    client, practitioner, enrolling
+):
+    enrolling(client, practitioner)
     client.get("/account/two-factor/")
     device = TOTPDevice.objects.get(user=practitioner)
     response = client.post("/account/two-factor/", {"code": code_from(device), "next": "/notifications/"})
@@ -60,8 +63,10 @@ def test_a_code_from_the_new_app_confirms_it_shows_backup_codes_and_opens_chime(
     assert AuditEvent.objects.filter(action="update", reason="two-factor sign-in set up").count() == 1
 
 
-def test_a_wrong_code_at_set_up_is_refused_beside_the_field_and_confirms_nothing(client, practitioner):
-    client.force_login(practitioner)
+def test_a_wrong_code_at_set_up_is_refused_beside_the_field_and_confirms_nothing(
+    client, practitioner, enrolling
+):
+    enrolling(client, practitioner)
     client.get("/account/two-factor/")
     response = client.post("/account/two-factor/", {"code": "000000"})
     assert response.status_code == 200
@@ -69,6 +74,31 @@ def test_a_wrong_code_at_set_up_is_refused_beside_the_field_and_confirms_nothing
     assert not TOTPDevice.objects.filter(user=practitioner, confirmed=True).exists()
     assert not StaticToken.objects.exists()
     assert client.get("/").status_code == 302
+
+
+def test_knowing_the_password_is_never_enough_to_enrol_an_authenticator(client, practitioner):
+    client.post("/login/", {"username": "practitioner", "password": TEST_PASSWORD})
+    page = client.get("/account/two-factor/")
+    assert page.status_code == 403
+    assert b"Ask an admin for a set-up link" in page.content
+    refused = client.post("/account/two-factor/", {"code": "123456"})
+    assert refused.status_code == 403
+    assert not TOTPDevice.objects.filter(user=practitioner).exists()
+    assert client.get("/")["Location"].startswith("/account/two-factor/?next=")
+
+
+def test_the_link_opens_enrolment_for_that_session_only_and_only_until_the_app_is_confirmed(
+    client, practitioner, enrolling
+):
+    enrolling(client, practitioner)
+    other_browser = Client()
+    other_browser.post("/login/", {"username": "practitioner", "password": NEW_PASSWORD})
+    assert other_browser.get("/account/two-factor/").status_code == 403
+    client.get("/account/two-factor/")
+    client.post("/account/two-factor/", {"code": code_from(TOTPDevice.objects.get(user=practitioner))})
+    for model in (TOTPDevice, StaticDevice):  # as if the devices were removed straight after
+        model.objects.filter(user=practitioner).delete()
+    assert client.get("/account/two-factor/").status_code == 403
 
 
 def test_each_log_in_asks_for_a_code_before_any_page(client, practitioner, app_of):
@@ -181,13 +211,14 @@ def test_backup_codes_page_needs_the_second_step_first(client, practitioner, app
     assert client.get("/account/backup-codes/")["Location"].startswith("/account/two-factor/verify/")
 
 
-def test_without_an_app_the_backup_codes_page_offers_set_up_and_makes_none(client, practitioner, settings):
+def test_without_an_app_the_backup_codes_page_says_to_ask_for_a_link_and_makes_none(
+    client, practitioner, settings
+):
     settings.CHIME_REQUIRE_2FA = False  # as in demo mode: logged in without a second step
     client.force_login(practitioner)
     page = client.get("/account/backup-codes/")
-    assert (
-        b"Two-factor sign-in is not set up" in page.content and b'href="/account/two-factor/"' in page.content
-    )
+    assert b"Two-factor sign-in is not set up" in page.content
+    assert b"ask an admin to send you a one-time set-up link" in page.content
     client.post("/account/backup-codes/", {"code": "123456"})
     assert not StaticToken.objects.exists()
     assert (

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django_otp.models import Device
 from pghistory.models import Event
 
-from chime.models import AuditEvent
+from chime.models import AuditEvent, SetUpLink, StaffChange, User
 
 
 def _is_confidential(model: type) -> bool:
@@ -37,18 +37,29 @@ def test_pghistorys_own_admin_which_lists_every_event_is_not_installed():
     assert "pghistory.admin" not in settings.INSTALLED_APPS
 
 
-def test_an_admin_sees_only_staff_accounts_and_consent_wordings_in_the_django_admin(client, admin_user):
+def test_an_admin_sees_only_the_organisations_consent_and_safeguarding_settings_in_the_django_admin(
+    client, admin_user
+):
     client.force_login(admin_user)
     response = client.get("/admin/")
     assert response.status_code == 200
     listed = [entry["object_name"] for app in response.context["app_list"] for entry in app["models"]]
-    # Staff accounts, and the organisation's own consent purposes and wordings: nothing about a person.
-    assert sorted(listed) == ["ConsentWording", "CrisisService", "SharingPurpose", "UrgencyLevel", "User"]
+    # The organisation's own consent purposes, wordings and safeguarding settings: nothing about a person.
+    assert sorted(listed) == ["ConsentWording", "CrisisService", "SharingPurpose", "UrgencyLevel"]
 
 
-def test_staff_accounts_can_be_deactivated_but_never_deleted_in_the_admin(client, admin_user, practitioner):
+def test_staff_accounts_are_not_in_the_django_admin_where_changes_would_skip_the_staff_service(
+    client, admin_user, practitioner
+):
+    assert not admin.site.is_registered(User)
     client.force_login(admin_user)
-    assert client.get(f"/admin/chime/user/{practitioner.pk}/delete/").status_code == 403
+    for url in [
+        "/admin/chime/user/",
+        f"/admin/chime/user/{practitioner.pk}/change/",
+        "/admin/chime/user/add/",
+    ]:
+        assert client.get(url).status_code == 404
+    assert not admin.site.is_registered(StaffChange) and not admin.site.is_registered(SetUpLink)
 
 
 def test_people_outside_the_admin_role_cannot_open_the_django_admin(client, supervisor):

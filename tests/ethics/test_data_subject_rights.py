@@ -104,7 +104,7 @@ def test_erasure_needs_a_second_admin_and_then_anonymises_everything(admin_user,
     rights.decide_erasure(request=request, decided_by=admin_user, agree=True)
     with pytest.raises(rights.RightsError) as error:
         rights.approve_erasure(request=request, approved_by=admin_user)
-    assert error.value.code == "same_admin"
+    assert error.value.code == "same_person"
     assert Person.objects.get(pk=person.pk).preferred_name == "Dee"
     rights.approve_erasure(request=request, approved_by=second)
     person.refresh_from_db()

@@ -73,7 +73,7 @@ def test_each_use_is_audited_and_notifies_the_supervisor_and_admins(
 
 def test_someone_else_must_close_the_review_once(other_practitioner, person, supervisor):
     grant = _declare(other_practitioner, person)
-    with pytest.raises(emergency.EmergencyError, match="Someone else"):
+    with pytest.raises(emergency.EmergencyError, match="Someone other than the person who asked"):
         emergency.review_emergency_access(grant=grant, reviewer=other_practitioner, outcome="justified")
     emergency.review_emergency_access(
         grant=grant, reviewer=supervisor, outcome="justified", notes="Right call."

@@ -88,6 +88,7 @@ GRANT = lambda world: [world.grant.pk]  # noqa: E731
 ACCESS_REQUEST = lambda world: [world.access_request.pk]  # noqa: E731
 ERASURE = lambda world: [world.erasure.pk]  # noqa: E731
 SESSION = lambda world: [world.session.pk]  # noqa: E731
+STAFF_CHANGE = lambda world: [world.staff_change.pk]  # noqa: E731
 
 MATRIX: dict[str, Row] = {
     # chime: log in and out, password, the framework page, notifications, the wording hint
@@ -214,11 +215,30 @@ MATRIX: dict[str, Row] = {
         get=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403),
         post=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403),
     ),
-    # accounts: the second step of logging in (two-factor sign-in is off in this test run: nobody has an app)
-    "two-factor-setup": Row(get=everyone(200), post=everyone(200)),
+    # accounts: the second step of logging in (two-factor sign-in is off in this test run: nobody has an app).
+    # Enrolling an app needs a session opened by a one-time set-up link, which none of these has.
+    "two-factor-setup": Row(get=everyone(403), post=everyone(403)),
+    "account-set-up": Row(get=everyone(404, anonymous=404), post=everyone(404, anonymous=404)),
     "backup-codes": Row(get=everyone(200), post=everyone(200)),
     "two-factor-verify": Row(
         get=everyone(Redirect("/account/two-factor/")), post=everyone(Redirect("/account/two-factor/"))
+    ),
+    # accounts: staff administration (admins only; the practitioner's account is the one changed)
+    "staff": Row(get=ADMINS_ONLY),
+    "staff-create": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),  # an empty form: 200
+    "staff-requests": Row(get=ADMINS_ONLY),
+    "staff-account": Row(args=PRACTITIONER, get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "staff-request-decide": Row(
+        args=STAFF_CHANGE, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/staff/requests/"))
+    ),
+    "staff-reset-password": Row(
+        args=PRACTITIONER, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/staff/"))
+    ),
+    "staff-reset-two-factor": Row(
+        args=PRACTITIONER, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/staff/"))
+    ),
+    "staff-lift-pause": Row(
+        args=PRACTITIONER, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/staff/"))
     ),
 }
 

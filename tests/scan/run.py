@@ -171,10 +171,9 @@ def run_wapiti(base: str, cookies: dict[str, str], scan_user_pk: str, folder: Pa
     excluded = [
         "/logout/",  # the scan must keep its session
         "/password/*",
-        f"/admin/chime/user/{scan_user_pk}/*",  # its own account: deactivating it would end the scan
-        # Changing anyone's password in the admin rotates the admin's own session key (Django's
-        # update_session_auth_hash), and wapiti keeps sending the old cookie: the rest of the scan would be logged out.
-        "/admin/chime/user/*/password/",
+        # Its own account: a password or two-factor reset signs it out everywhere and would end the scan.
+        f"/staff/{scan_user_pk}/*",
+        "/account/set-up/*",  # opening a set-up link signs out whoever is signed in
         "/admin/logout/",
     ]
     # Wapiti's default modules plus csrf, crlf and methods. Left out: ssrf (it asks wapiti's own server on the
