@@ -114,7 +114,9 @@ def audit_list[M: Model](
     return shown
 
 
-def audit_page(object_type: str, page: Page, *, person: str | None = "person_id", object_id: object = "") -> Page:
+def audit_page(
+    object_type: str, page: Page, *, person: str | None = "person_id", object_id: object = ""
+) -> Page:
     """`audit_list` for a paginator's page: the page keeps working in templates, its rows already fetched."""
     page.object_list = audit_list(object_type, page.object_list, person=person, object_id=object_id)
     return page
