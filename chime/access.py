@@ -28,6 +28,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -113,7 +114,9 @@ def audit_list[M: Model](
     return shown
 
 
-def audit_page(object_type: str, page, *, person: str | None = "person_id", object_id: object = "") -> object:
+def audit_page(
+    object_type: str, page: Page, *, person: str | None = "person_id", object_id: object = ""
+) -> Page:
     """`audit_list` for a paginator's page: the page keeps working in templates, its rows already fetched."""
     page.object_list = audit_list(object_type, page.object_list, person=person, object_id=object_id)
     return page
