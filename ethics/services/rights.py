@@ -1,7 +1,8 @@
 """Data-subject rights: gather everything held about a person, erase on request, apply retention rules.
 
-Erasure and retention anonymise rather than delete rows, so the audit trail (which holds no content) still joins up.
-They never touch a person under a legal hold, and never remove safeguarding records (kept under legal retention).
+Subject access and erasure follow the personal-data map (chime.personal_data, declared beside each model). Erasure
+and retention anonymise rather than delete rows, so the audit trail (which holds no content) still joins up. A hold
+on the whole record stops them; a safeguarding concern keeps only its own records (ethics.services.holds).
 """
 
 from __future__ import annotations
