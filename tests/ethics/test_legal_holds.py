@@ -127,3 +127,27 @@ def test_retention_anonymises_around_a_safeguarding_hold_and_says_what_it_kept(c
     )
     assert "1 done (1 with safeguarding records kept under a hold), 0 kept whole under a hold." in out
     assert Person.objects.get(pk=person.pk).erased_at is not None
+
+
+def _queries_to_gather_and_erase(person, admin_user, sessions: int) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(sessions):
+        SupportSessionFactory(person=person, areas=["hope", "meaning"])
+    raise_concern(person)
+    sar = rights.record_subject_access_request(person=person, recorded_by=admin_user)
+    with CaptureQueriesContext(connection) as gathering:
+        rights.gather_subject_access(request=sar, gathered_by=admin_user, as_format="json")
+    with CaptureQueriesContext(connection) as erasing:
+        rights.anonymise_person(person, erased_by=admin_user)
+    return len(gathering), len(erasing)
+
+
+def test_subject_access_and_erasure_take_one_query_per_table_however_many_records(admin_user, practitioner):
+    few = _queries_to_gather_and_erase(PersonFactory(practitioner=practitioner), admin_user, sessions=1)
+    many = _queries_to_gather_and_erase(PersonFactory(practitioner=practitioner), admin_user, sessions=6)
+    # Gathering: one read per table about people, plus the export's audit row and the request's completion.
+    # Erasing: the holds, then one update or delete per table the map says erasure changes. Either grows only when
+    # the map gains a table, never with the number of records.
+    assert few == many == (27, 33)
