@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from chime import personal_data
+from chime.personal_data import CONTENT_FREE, REFERENCE, STAFF, TECHNICAL
+
 
 class UserQuerySet(models.QuerySet):
     def practitioners(self) -> UserQuerySet:
@@ -107,6 +110,44 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
+# Staff accounts: about members of staff, never about a person supported. Erasing a person leaves them alone.
+personal_data.declare(
+    User,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        **dict.fromkeys(
+            [
+                "password",
+                "last_login",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "display_name",
+                "is_practitioner",
+                "is_supervisor",
+                "is_org_admin",
+                "is_safeguarding_lead",
+                "is_data_protection_lead",
+            ],
+            STAFF,
+        ),
+        "supervisor": REFERENCE,
+    },
+)
+for _through in (User.groups.through, User.user_permissions.through):
+    personal_data.declare(
+        _through,
+        person=None,
+        fields={"id": TECHNICAL, "user": STAFF, _through._meta.concrete_fields[2].name: REFERENCE},
+    )
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
@@ -133,6 +174,23 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# A notification goes to staff and says no more than needed: "Concern 12 needs acknowledging", never a name.
+personal_data.declare(
+    Notification,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "recipient": STAFF,
+        "title": STAFF,
+        "body": STAFF,
+        "url": TECHNICAL,
+        "created_at": STAFF,
+        "read_at": STAFF,
+    },
+    note="Messages to staff; they name records by number, never a person supported.",
+)
 
 
 # ---- The audit trail: one append-only, hash-chained row per look at or change to confidential data ----------
@@ -356,3 +414,66 @@ class SetUpLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} link #{self.pk}"
+
+
+personal_data.declare(
+    StaffChange,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "account": STAFF,
+        "kind": STAFF,
+        "changes": STAFF,  # role flags, active, supervisor id, username: never a name, an address or a password
+        "requested_by": STAFF,
+        "requested_at": STAFF,
+        "status": STAFF,
+        "decided_by": STAFF,
+        "decided_at": STAFF,
+        "took_effect_at": STAFF,
+        "note": STAFF,
+    },
+    note="Changes to staff accounts and who approved them.",
+)
+personal_data.declare(
+    SetUpLink,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "account": STAFF,
+        "purpose": STAFF,
+        "key_hash": TECHNICAL,
+        "created_by": STAFF,
+        "created_at": STAFF,
+        "expires_at": STAFF,
+        "used_at": STAFF,
+    },
+    note="One-time links for staff to choose a password; only a hash of each is kept.",
+)
+
+
+# The audit trail points at records and never copies what they say, so erasure leaves it whole (it is append-only
+# and hash-chained). Who looked at a person's record is part of their subject access pack.
+personal_data.declare(
+    AuditEvent,
+    person="person_id",
+    title="Who has looked at or changed their record",
+    pack_position=100,
+    fields={
+        "id": TECHNICAL,
+        "at": CONTENT_FREE,
+        "actor": REFERENCE.labelled("who"),
+        "actor_username": STAFF,
+        "actor_roles": CONTENT_FREE.labelled("their role"),
+        "action": CONTENT_FREE.labelled("what"),
+        "object_type": TECHNICAL,
+        "object_id": TECHNICAL,
+        "person_id": REFERENCE,
+        "people": REFERENCE,  # the people a list showed, by id
+        "outcome": CONTENT_FREE,
+        "ip_address": STAFF,
+        "request_id": TECHNICAL,
+        "reason": CONTENT_FREE.labelled("why"),  # a fixed phrase from the code, never text about a person
+        "prev_hash": TECHNICAL,
+        "hash": TECHNICAL,
+    },
+)

@@ -9,11 +9,13 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from chime import access
+from chime import access, personal_data
 from chime.framework import RATING_CHOICES, AreaChoices
+from chime.personal_data import CONTENT_FREE, ERASED, FREE_TEXT, IDENTIFYING, REFERENCE, STAFF, TECHNICAL
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -44,23 +46,6 @@ class PersonQuerySet(models.QuerySet):
             .annotate(follow_up_overdue=Q(next_follow_up__lt=today))
             .order_by(models.F("next_follow_up").asc(nulls_last=True), "preferred_name", "pk")
         )
-
-
-# The details a person's record holds (in their own words), as forms edit them and subject access reports them.
-PERSON_FIELDS = [
-    "preferred_name",
-    "pronouns",
-    "phone",
-    "email",
-    "what_matters",
-    "goals",
-    "strengths",
-    "support_started",
-    "support_ended",
-    "route",
-    "referred_by",
-    "chose_to_take_part",
-]
 
 
 class Person(models.Model):
@@ -122,6 +107,37 @@ class Person(models.Model):
         return self.preferred_name
 
 
+personal_data.declare(
+    Person,
+    person="self",
+    title="Their details",
+    fields={
+        "id": TECHNICAL,
+        "preferred_name": IDENTIFYING.anonymise(
+            Concat(Value("Erased person "), Cast("id", CharField())), shown_as="Erased person <id>"
+        ),
+        "pronouns": IDENTIFYING.remove(),
+        "phone": IDENTIFYING.remove(),
+        "email": IDENTIFYING.remove(),
+        "what_matters": FREE_TEXT.remove(),
+        "goals": FREE_TEXT.remove(),
+        "strengths": FREE_TEXT.remove(),
+        "support_started": CONTENT_FREE,
+        "support_ended": CONTENT_FREE,
+        "route": CONTENT_FREE,
+        "referred_by": IDENTIFYING.remove(),
+        "chose_to_take_part": CONTENT_FREE,
+        "practitioner": REFERENCE,
+        "created_at": CONTENT_FREE,
+        "updated_at": CONTENT_FREE,
+        "erased_at": CONTENT_FREE,
+    },
+)
+
+# The details a person's record holds, as forms edit them: every editable field the map declares for a person.
+PERSON_FIELDS = personal_data.editable_fields(Person)
+
+
 class CaseloadAssignment(models.Model):
     """Who supported a person, from when to when. The open row (ended_at is null) is the current one."""
 
@@ -147,6 +163,22 @@ class CaseloadAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practitioner} supporting {self.person} from {self.started_at:%d %b %Y}"
+
+
+personal_data.declare(
+    CaseloadAssignment,
+    person="person",
+    title="Who has supported them",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "practitioner": REFERENCE,
+        "started_at": CONTENT_FREE,
+        "ended_at": CONTENT_FREE,
+        "assigned_by": REFERENCE,
+        "reason": FREE_TEXT.remove(),
+    },
+)
 
 
 class SupportSessionQuerySet(models.QuerySet):
@@ -214,6 +246,29 @@ class SupportSession(models.Model):
         return timezone.localdate(self.occurred_at)
 
 
+personal_data.declare(
+    SupportSession,
+    person="person",
+    held_with="concerns",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "practitioner": REFERENCE,
+        "occurred_at": CONTENT_FREE,
+        "duration_minutes": CONTENT_FREE,
+        "mode": CONTENT_FREE,
+        "location": IDENTIFYING.remove(),
+        "next_steps": FREE_TEXT.remove(),
+        "follow_up_on": CONTENT_FREE,
+        "signposted_to": FREE_TEXT.remove(),
+        "signposting_notes": FREE_TEXT.remove(),
+        "submission_key": TECHNICAL,
+        "created_at": CONTENT_FREE,
+        "updated_at": CONTENT_FREE,
+    },
+)
+
+
 class SessionArea(models.Model):
     """One CHIME area a session touched, with a short note and, if the person chose to give one, their rating."""
 
@@ -237,6 +292,21 @@ class SessionArea(models.Model):
 
     def __str__(self) -> str:
         return self.get_area_display()
+
+
+personal_data.declare(
+    SessionArea,
+    person="session__person",
+    held_with="session__concerns",
+    title="What each session covered",
+    fields={
+        "id": TECHNICAL,
+        "session": REFERENCE,
+        "area": CONTENT_FREE,
+        "note": FREE_TEXT.anonymise(ERASED),  # a note is never blank (area_note_not_blank)
+        "rating": CONTENT_FREE,
+    },
+)
 
 
 # Every edit keeps the earlier version: the row as it was before each update (and each added or removed area),
@@ -265,6 +335,23 @@ PersonVersion = pghistory.create_event_model(
     append_only=True,
     model_name="PersonVersion",
     abstract=False,
+)
+personal_data.declare_history(
+    SupportSessionVersion,
+    of=SupportSession,
+    person="person",
+    held_with="pgh_obj__concerns",
+    title="Earlier versions of their sessions",
+)
+personal_data.declare_history(
+    SessionAreaVersion,
+    of=SessionArea,
+    person="session__person",
+    held_with="session__concerns",
+    title="Earlier versions of what each session covered",
+)
+personal_data.declare_history(
+    PersonVersion, of=Person, person="pgh_obj", title="Earlier versions of their details"
 )
 
 
@@ -302,6 +389,21 @@ class SessionReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.session}"
+
+
+personal_data.declare(
+    SessionReview,
+    person="session__person",
+    title="Supervisors' reviews of their sessions",
+    fields={
+        "id": TECHNICAL,
+        "session": REFERENCE,
+        "reviewer": REFERENCE,
+        "reviewed_at": CONTENT_FREE,
+        "comment": FREE_TEXT.remove(),
+        "seen_at": CONTENT_FREE,
+    },
+)
 
 
 class SupervisionRecordQuerySet(models.QuerySet):
@@ -348,3 +450,30 @@ class SupervisionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Supervision on {self.met_on:%d %b %Y}"
+
+
+# A supervision record is about the practitioner; it concerns a person supported when it names them among the
+# people discussed. Its agreed actions may describe them, so erasing one person discussed removes those; the
+# practitioner's own wellbeing notes are staff data and stay.
+personal_data.declare(
+    SupervisionRecord,
+    person="people_discussed",
+    title="Supervision meetings that discussed them",
+    fields={
+        "id": TECHNICAL,
+        "supervisor": REFERENCE,
+        "practitioner": REFERENCE,
+        "met_on": CONTENT_FREE,
+        "agreed_actions": FREE_TEXT.remove(),
+        "wellbeing": STAFF,
+        "wellbeing_notes": STAFF,
+        "created_at": CONTENT_FREE,
+    },
+)
+personal_data.declare(
+    SupervisionRecord.people_discussed.through,
+    person="person",
+    fields={"id": TECHNICAL, "supervisionrecord": REFERENCE, "person": REFERENCE},
+    in_pack=False,  # the meetings themselves are in the pack
+    note="Which people a supervision meeting discussed: links only (a link to an erased person stays).",
+)

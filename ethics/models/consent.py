@@ -18,6 +18,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from chime import personal_data
+from chime.personal_data import CONTENT_FREE, ERASED, FREE_TEXT, ORGANISATION, REFERENCE, TECHNICAL
+
 if TYPE_CHECKING:
     from chime.models import User
     from sessions.models import Person
@@ -43,6 +46,19 @@ class SharingPurpose(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+personal_data.declare(
+    SharingPurpose,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "name": ORGANISATION,
+        "description": ORGANISATION,
+        "is_active": ORGANISATION,
+        "order": ORGANISATION,
+    },
+)
 
 
 class ConsentWordingQuerySet(models.QuerySet):
@@ -80,6 +96,19 @@ class ConsentWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} (wording version {self.version})"
+
+
+personal_data.declare(
+    ConsentWording,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "purpose": REFERENCE,
+        "version": ORGANISATION,
+        "text": ORGANISATION,
+        "published_at": ORGANISATION,
+    },
+)
 
 
 class ContentKind(models.TextChoices):
@@ -227,6 +256,33 @@ class Consent(models.Model):
         return [labels[kind] for kind in self.content_kinds]
 
 
+# Who a consent names as recipient may say a lot about a person (their GP, their landlord): it is free text.
+personal_data.declare(
+    Consent,
+    person="person",
+    title="Their consents, every version",
+    fields={
+        "id": TECHNICAL,
+        "series": TECHNICAL,
+        "version": CONTENT_FREE,
+        "supersedes": TECHNICAL,
+        "person": REFERENCE,
+        "purpose": REFERENCE,
+        "wording": REFERENCE,
+        "recipient": FREE_TEXT.anonymise(ERASED),
+        "content_kinds": CONTENT_FREE,
+        "content_notes": FREE_TEXT.remove(),
+        "how_given": CONTENT_FREE,
+        "given_on": CONTENT_FREE,
+        "expires_on": CONTENT_FREE,
+        "status": CONTENT_FREE,
+        "withdrawal_reason": FREE_TEXT.remove(),
+        "recorded_by": REFERENCE,
+        "recorded_at": CONTENT_FREE,
+    },
+)
+
+
 class DisclosureQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> DisclosureQuerySet:
         from sessions.models import Person
@@ -293,3 +349,26 @@ class Disclosure(models.Model):
     def content_labels(self) -> list[str]:
         labels = dict(ContentKind.choices)
         return [labels[kind] for kind in self.content_kinds]
+
+
+# What was shared stays recorded (when, why, on what basis, by whom); to whom, the copy and the reasons go. A
+# disclosure made in a safeguarding referral is kept with the concern.
+personal_data.declare(
+    Disclosure,
+    person="person",
+    held_with="referral__concern",
+    title="What was shared, with whom and why",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "purpose": REFERENCE,
+        "recipient": FREE_TEXT.anonymise(ERASED),
+        "content_kinds": CONTENT_FREE,
+        "content": FREE_TEXT.anonymise({"erased": True}),
+        "legal_basis": CONTENT_FREE,
+        "consent": TECHNICAL,
+        "justification": FREE_TEXT.anonymise(ERASED),  # never blank when shared without consent
+        "shared_by": REFERENCE,
+        "shared_at": CONTENT_FREE,
+    },
+)

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from chime import personal_data
+from chime.personal_data import CONTENT_FREE, ERASED, FREE_TEXT, REFERENCE, TECHNICAL
+
 if TYPE_CHECKING:
     from chime.models import User
 
@@ -103,3 +106,28 @@ class EmergencyAccess(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+
+# The declaration stays (who, when, why in a word, the review's outcome); the words written about the person go.
+# An emergency share made in a safeguarding referral is kept with the concern.
+personal_data.declare(
+    EmergencyAccess,
+    person="person",
+    held_with="disclosure__referral__concern",
+    title="Emergency access to their record",
+    fields={
+        "id": TECHNICAL,
+        "kind": CONTENT_FREE,
+        "disclosure": TECHNICAL,
+        "user": REFERENCE.labelled("by"),
+        "person": REFERENCE,
+        "reason": CONTENT_FREE,
+        "justification": FREE_TEXT.anonymise(ERASED),
+        "started_at": CONTENT_FREE,
+        "expires_at": CONTENT_FREE,
+        "reviewed_by": REFERENCE,
+        "reviewed_at": CONTENT_FREE,
+        "review_outcome": CONTENT_FREE,
+        "review_notes": FREE_TEXT.remove(),
+    },
+)

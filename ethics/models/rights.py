@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from chime import personal_data
+from chime.personal_data import CONTENT_FREE, FREE_TEXT, IDENTIFYING, ORGANISATION, REFERENCE, TECHNICAL
+
 
 def one_calendar_month_after(day: dt.date) -> dt.date:
     """The statutory time limit for a subject access request: the same day next month (or that month's last day)."""
@@ -29,6 +32,21 @@ class SubjectAccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Subject access request received {self.received_on:%d %b %Y}"
+
+
+personal_data.declare(
+    SubjectAccessRequest,
+    person="person",
+    title="Their requests for their records",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "received_on": CONTENT_FREE,
+        "due_on": CONTENT_FREE,
+        "recorded_by": REFERENCE,
+        "completed_at": CONTENT_FREE,
+    },
+)
 
 
 class ErasureRequest(models.Model):
@@ -76,17 +94,111 @@ class ErasureRequest(models.Model):
         return f"Erasure request received {self.received_on:%d %b %Y}"
 
 
+# The request and its decision stay, as proof that the erasure was decided and carried out; the notes go.
+personal_data.declare(
+    ErasureRequest,
+    person="person",
+    title="Their requests for erasure",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "received_on": CONTENT_FREE,
+        "recorded_by": REFERENCE,
+        "decision": CONTENT_FREE,
+        "refusal_exception": CONTENT_FREE,
+        "decision_notes": FREE_TEXT.remove(),
+        "decided_by": REFERENCE,
+        "decided_at": CONTENT_FREE,
+        "approved_by": REFERENCE,
+        "carried_out_at": CONTENT_FREE,
+    },
+)
+
+
+class LegalHoldQuerySet(models.QuerySet):
+    def in_force(self) -> LegalHoldQuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+    def on_whole_record(self) -> LegalHoldQuerySet:
+        """Holds that stop erasure and retention of the person's whole record (for example legal proceedings)."""
+        return self.in_force().filter(concern__isnull=True)
+
+    def on_safeguarding(self) -> LegalHoldQuerySet:
+        """Holds that keep one safeguarding concern and what it cites; erasure of the rest goes ahead."""
+        return self.in_force().filter(concern__isnull=False)
+
+
 class LegalHold(models.Model):
-    """Keeps one person's records from erasure and retention (for example during legal proceedings)."""
+    """Keeps records from erasure and retention until someone reviews it.
+
+    With a concern, it holds that safeguarding concern and what it cites (its chronology, referrals, closure,
+    escalations, the session it was raised from, the disclosures its referrals made); erasure of the rest of the
+    person's record goes ahead. Without one, it holds the person's whole record (for example legal proceedings).
+    """
 
     person = models.ForeignKey("support.Person", on_delete=models.PROTECT, related_name="legal_holds")
+    concern = models.ForeignKey(
+        "ethics.Concern",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holds",
+        help_text="The safeguarding concern it keeps. Empty: it keeps the person's whole record.",
+    )
     reason = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="legal_holds_owned",
+        help_text="The member of staff who reviews the hold.",
+    )
+    review_on = models.DateField("review by")
+    name_kept = models.CharField(
+        "name kept with the concern",
+        max_length=120,
+        blank=True,
+        help_text="After erasure, the name the person was known by, kept only so the concern says whom it is about.",
+    )
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     placed_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LegalHoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["concern"],
+                condition=models.Q(concern__isnull=False, lifted_at__isnull=True),
+                name="one_hold_in_force_per_concern",
+            )
+        ]
+
     def __str__(self) -> str:
         return self.reason
+
+
+# A hold on a concern is itself kept with the concern, with the name the person was known by; a lifted hold on the
+# whole record loses its reason (which may name them).
+personal_data.declare(
+    LegalHold,
+    person="person",
+    held_with="concern",
+    title="Holds on their records",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "concern": REFERENCE,
+        "reason": FREE_TEXT.remove(),
+        "owner": REFERENCE,
+        "review_on": CONTENT_FREE,
+        "name_kept": IDENTIFYING.remove(),
+        "placed_by": REFERENCE,
+        "placed_at": CONTENT_FREE,
+        "lifted_at": CONTENT_FREE,
+    },
+)
 
 
 class RetentionRule(models.Model):
@@ -109,3 +221,16 @@ class RetentionRule(models.Model):
         return (
             f"{self.get_kind_display()}: {self.get_action_display().lower()} after {self.keep_for_days} days"
         )
+
+
+personal_data.declare(
+    RetentionRule,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "kind": ORGANISATION,
+        "keep_for_days": ORGANISATION,
+        "action": ORGANISATION,
+        "explanation": ORGANISATION,
+    },
+)

@@ -16,6 +16,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from chime import personal_data
+from chime.personal_data import CONTENT_FREE, FREE_TEXT, IDENTIFYING, ORGANISATION, REFERENCE, TECHNICAL
+
 NEVER_DELETED = pgtrigger.Protect(name="safeguarding_rows_are_never_deleted", operation=pgtrigger.Delete)
 NEVER_CHANGED = pgtrigger.Protect(name="safeguarding_rows_are_never_changed", operation=pgtrigger.Update)
 
@@ -53,6 +56,30 @@ class UrgencyLevel(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+personal_data.declare(
+    UrgencyLevel,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        **dict.fromkeys(
+            [
+                "code",
+                "name",
+                "description",
+                "shows_crisis_routes",
+                "acknowledge_within",
+                "acknowledge_unit",
+                "act_within",
+                "act_unit",
+                "escalate_again_after_hours",
+                "order",
+            ],
+            ORGANISATION,
+        ),
+    },
+)
 
 
 # The only steps a concern's state may take, held in the database by an FSM trigger.
@@ -213,6 +240,37 @@ class Concern(models.Model):
         return ""
 
 
+# Safeguarding records are kept under legal hold (LegalHold with a concern): erasure leaves every field intact.
+personal_data.declare(
+    Concern,
+    person="person",
+    held_with="pk",
+    title="Safeguarding concerns",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "session": REFERENCE,
+        "raised_by": REFERENCE,
+        "raised_at": CONTENT_FREE,
+        "risk_to": CONTENT_FREE,
+        "type": CONTENT_FREE,
+        "urgency": REFERENCE,
+        "what_happened": FREE_TEXT.held(),
+        "done_straight_away": FREE_TEXT.held(),
+        "person_knows": CONTENT_FREE,
+        "views_and_wishes": FREE_TEXT.held(),
+        "wanted_outcome": FREE_TEXT.held(),
+        "consent_to_referral": CONTENT_FREE,
+        "acknowledge_by": CONTENT_FREE,
+        "act_by": CONTENT_FREE,
+        "state": CONTENT_FREE,
+        "due_at": CONTENT_FREE,
+        "escalation_level": CONTENT_FREE,
+        "next_escalation_at": CONTENT_FREE,
+    },
+)
+
+
 class ConcernEvent(models.Model):
     """One entry in a concern's chronology: who did what, when, why, and the state before and after."""
 
@@ -247,6 +305,24 @@ class ConcernEvent(models.Model):
     @property
     def who(self) -> str:
         return self.by.name if self.by_id else "Chime (automatic)"
+
+
+personal_data.declare(
+    ConcernEvent,
+    person="concern__person",
+    held_with="concern",
+    title="What happened with each safeguarding concern",
+    fields={
+        "id": TECHNICAL,
+        "concern": REFERENCE,
+        "at": CONTENT_FREE,
+        "by": REFERENCE,
+        "kind": CONTENT_FREE,
+        "from_state": CONTENT_FREE,
+        "to_state": CONTENT_FREE,
+        "note": FREE_TEXT.held(),
+    },
+)
 
 
 class Referral(models.Model):
@@ -292,6 +368,28 @@ class Referral(models.Model):
         return f"Referral to {self.get_agency_display()} on {self.referred_on:%d %b %Y}"
 
 
+personal_data.declare(
+    Referral,
+    person="concern__person",
+    held_with="concern",
+    title="Safeguarding referrals",
+    fields={
+        "id": TECHNICAL,
+        "concern": REFERENCE,
+        "agency": CONTENT_FREE,
+        "agency_name": FREE_TEXT.held(),
+        "referred_on": CONTENT_FREE,
+        "reference": IDENTIFYING.held(),
+        "what_was_shared": FREE_TEXT.held(),
+        "basis": CONTENT_FREE,
+        "risk_justification": FREE_TEXT.held(),
+        "recorded_by": REFERENCE,
+        "recorded_at": CONTENT_FREE,
+        "disclosure": TECHNICAL,
+    },
+)
+
+
 class ConcernClosure(models.Model):
     """How a concern ended, in the person's voice, signed off by someone other than whoever raised it."""
 
@@ -321,6 +419,23 @@ class ConcernClosure(models.Model):
         return f"Closure of concern {self.concern_id}"
 
 
+personal_data.declare(
+    ConcernClosure,
+    person="concern__person",
+    held_with="concern",
+    title="How safeguarding concerns ended",
+    fields={
+        "id": TECHNICAL,
+        "concern": REFERENCE,
+        "outcome": FREE_TEXT.held(),
+        "persons_views": FREE_TEXT.held(),
+        "wanted_achieved": CONTENT_FREE,
+        "signed_off_by": REFERENCE,
+        "signed_off_at": CONTENT_FREE,
+    },
+)
+
+
 class ConcernEscalation(models.Model):
     """A concern that missed its deadline, sent up to the next level. One row per (concern, level)."""
 
@@ -341,6 +456,22 @@ class ConcernEscalation(models.Model):
         return f"Concern {self.concern_id} escalated to {self.get_level_display()}"
 
 
+personal_data.declare(
+    ConcernEscalation,
+    person="concern__person",
+    held_with="concern",
+    title="Safeguarding concerns escalated",
+    fields={
+        "id": TECHNICAL,
+        "concern": REFERENCE,
+        "level": CONTENT_FREE,
+        "missed": CONTENT_FREE,
+        "escalated_at": CONTENT_FREE,
+        "notified": CONTENT_FREE,
+    },
+)
+
+
 class CrisisService(models.Model):
     """A local crisis service, shown beside the national ones when someone is in immediate danger."""
 
@@ -357,6 +488,18 @@ class CrisisService(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+personal_data.declare(
+    CrisisService,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        **dict.fromkeys(
+            ["name", "description", "phone", "hours", "website", "is_active", "order"], ORGANISATION
+        ),
+    },
+)
 
 
 # The data-rights feature (erasure, retention) must never remove rows of these models: safeguarding records are

@@ -1,49 +1,33 @@
 """Data-subject rights: gather everything held about a person, erase on request, apply retention rules.
 
-Erasure and retention anonymise rather than delete rows, so the audit trail (which holds no content) still joins up.
-They never touch a person under a legal hold, and never remove safeguarding records (kept under legal retention).
+Subject access and erasure follow the personal-data map (chime.personal_data, declared beside each model). Erasure
+and retention anonymise rather than delete rows, so the audit trail (which holds no content) still joins up. A hold
+on the whole record stops them; a safeguarding concern keeps only its own records (ethics.services.holds).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pgtrigger
 from django.db import transaction
 from django.utils import timezone
 
-from chime import audit
+from chime import audit, personal_data
 from chime.accounts.staff import StaffError, check_second_person
 from chime.models import AuditEvent, Notification
 from ethics.models import (
-    Consent,
-    Disclosure,
-    EmergencyAccess,
     ErasureRequest,
-    LegalHold,
     RetentionRule,
     SubjectAccessRequest,
 )
 from ethics.models.rights import one_calendar_month_after
-from sessions.models import (
-    PERSON_FIELDS,
-    CaseloadAssignment,
-    Person,
-    PersonVersion,
-    SessionArea,
-    SessionAreaVersion,
-    SupportSession,
-    SupportSessionVersion,
-)
+from ethics.services import holds
+from sessions.models import Person
 
 if TYPE_CHECKING:
     from chime.models import User
-
-ERASED_NAME = "Erased person"
-ERASED_NOTE = "[erased]"
 
 
 class RightsError(Exception):
@@ -55,134 +39,9 @@ class RightsError(Exception):
 # ---- Subject access -------------------------------------------------------------------------------------------
 
 
-def _details(person: Person) -> list[dict[str, object]]:
-    fields = [*PERSON_FIELDS, "created_at"]
-    return [{name: getattr(person, name) for name in fields}]
-
-
-def _caseload_history(person: Person) -> list[dict[str, object]]:
-    rows = (
-        CaseloadAssignment.objects.filter(person=person).select_related("practitioner").order_by("started_at")
-    )
-    return [{"practitioner": a.practitioner.name, "from": a.started_at, "to": a.ended_at} for a in rows]
-
-
-def _sessions(person: Person) -> list[dict[str, object]]:
-    sessions = SupportSession.objects.filter(person=person).for_timeline().order_by("occurred_at")
-    return [
-        {
-            "when": s.occurred_at,
-            "minutes": s.duration_minutes,
-            "how": s.get_mode_display(),
-            "where": s.location,
-            "logged_by": s.practitioner.name,
-            "areas": [
-                {"area": a.get_area_display(), "note": a.note, "their_rating": a.rating}
-                for a in s.areas.all()
-            ],
-            "next_steps": s.next_steps,
-            "follow_up_on": s.follow_up_on,
-            "signposted_to": s.signposted_to,
-        }
-        for s in sessions
-    ]
-
-
-def _emergency_uses(person: Person) -> list[dict[str, object]]:
-    rows = EmergencyAccess.objects.filter(person=person).select_related("user").order_by("started_at")
-    return [
-        {
-            "by": g.user.name,
-            "when": g.started_at,
-            "reason": g.get_reason_display(),
-            "review": g.get_review_outcome_display() or "not yet reviewed",
-        }
-        for g in rows
-    ]
-
-
-def _consents(person: Person) -> list[dict[str, object]]:
-    rows = (
-        Consent.objects.filter(person=person)
-        .select_related("purpose", "recorded_by")
-        .order_by("series", "version")
-    )
-    return [
-        {
-            "purpose": c.purpose.name,
-            "recipient": c.recipient,
-            "what": ", ".join(c.content_kinds),
-            "status": c.get_status_display(),
-            "given_on": c.given_on,
-            "expires_on": c.expires_on,
-            "how_given": c.get_how_given_display(),
-            "version": c.version,
-            "recorded_by": c.recorded_by.name,
-        }
-        for c in rows
-    ]
-
-
-def _disclosures(person: Person) -> list[dict[str, object]]:
-    rows = (
-        Disclosure.objects.filter(person=person).select_related("purpose", "shared_by").order_by("shared_at")
-    )
-    return [
-        {
-            "when": d.shared_at,
-            "shared_with": d.recipient,
-            "purpose": d.purpose.name,
-            "what": ", ".join(d.content_kinds),
-            "basis": d.get_legal_basis_display(),
-            "shared_by": d.shared_by.name,
-        }
-        for d in rows
-    ]
-
-
-def _concerns(person: Person) -> list[dict[str, object]]:
-    from ethics.models import Concern
-
-    rows = Concern.objects.filter(person=person).select_related("raised_by", "urgency").order_by("raised_at")
-    return [
-        {
-            "raised": c.raised_at,
-            "by": c.raised_by.name,
-            "type": c.get_type_display(),
-            "urgency": c.urgency.name,
-            "what_happened": c.what_happened,
-            "their_views_and_wishes": c.views_and_wishes,
-            "state": c.get_state_display(),
-        }
-        for c in rows
-    ]
-
-
-def _access_log(person: Person) -> list[dict[str, object]]:
-    rows = AuditEvent.objects.about_person(person.pk).order_by("at", "pk")
-    return [
-        {
-            "when": e.at,
-            "who": e.actor_username or "unknown",
-            "role": e.actor_roles,
-            "what": e.get_action_display(),
-            "outcome": e.outcome,
-        }
-        for e in rows
-    ]
-
-
-# Each section: a title and a function from the person to rows. Consent and safeguarding add theirs here.
-SUBJECT_ACCESS_SECTIONS: list[tuple[str, Callable[[Person], list[dict[str, object]]]]] = [
-    ("Their details", _details),
-    ("Who has supported them", _caseload_history),
-    ("Support sessions", _sessions),
-    ("Their consents, every version", _consents),
-    ("What was shared, with whom and why", _disclosures),
-    ("Safeguarding concerns", _concerns),
-    ("Emergency access to their record", _emergency_uses),
-    ("Who has looked at or changed their record", _access_log),
-]
+def _sections(person: Person) -> list[tuple[str, list[dict[str, object]]]]:
+    """Every record about the person, model by model, as the personal-data map declares them."""
+    return personal_data.subject_access(person.pk)
 
 
 @dataclass
@@ -223,9 +82,7 @@ def gather_subject_access(
 ) -> SubjectAccessReport:
     """Everything held about the person, for a page, a printout or JSON. Each gathering is an audited export."""
     person = request.person
-    report = SubjectAccessReport(
-        person, request, [(title, build(person)) for title, build in SUBJECT_ACCESS_SECTIONS]
-    )
+    report = SubjectAccessReport(person, request, _sections(person))
     audit.record(
         AuditEvent.Action.EXPORT,
         obj=request,
@@ -242,27 +99,11 @@ def gather_subject_access(
 # ---- Holds -----------------------------------------------------------------------------------------------------
 
 
-def _safeguarding_hold(person: Person) -> str | None:
-    from ethics.models import Concern
-
-    if Concern.objects.under_legal_hold().filter(person=person).exists():
-        return "safeguarding records are kept under legal retention"
-    return None
-
-
-HOLD_CHECKS: list[Callable[[Person], str | None]] = [
-    _safeguarding_hold,
-    lambda person: (
-        "a legal hold is in place"
-        if LegalHold.objects.filter(person=person, lifted_at__isnull=True).exists()
-        else None
-    ),
-]
-
-
 def holds_on(person: Person) -> list[str]:
-    """Why this person's records must not be erased or anonymised now (empty when nothing stops it)."""
-    return [reason for check in HOLD_CHECKS if (reason := check(person))]
+    """Why this person's records must not be erased or anonymised now (empty when nothing stops it).
+
+    A safeguarding concern does not stop erasure: it keeps its own records (see ethics.services.holds)."""
+    return holds.blocking(person)
 
 
 # ---- Erasure ---------------------------------------------------------------------------------------------------
@@ -312,9 +153,10 @@ def decide_erasure(
     )
 
 
-def approve_erasure(*, request: ErasureRequest, approved_by: User) -> None:
-    """The second admin's approval: carries the erasure out at once. The approver must be a true second person
-    (chime.accounts.staff.check_second_person, which audits a refusal)."""
+def approve_erasure(*, request: ErasureRequest, approved_by: User) -> list[holds.Kept]:
+    """The second admin's approval: carries the erasure out at once and returns what safeguarding holds kept.
+
+    The approver must be a true second person (chime.accounts.staff.check_second_person, which audits a refusal)."""
     request = ErasureRequest.objects.select_related("decided_by").get(pk=request.pk)
     if request.decision == ErasureRequest.Decision.APPROVED:
         try:
@@ -327,17 +169,17 @@ def approve_erasure(*, request: ErasureRequest, approved_by: User) -> None:
             )
         except StaffError as error:
             raise RightsError(error.code, str(error)) from error
-    _carry_out_erasure(request=request, approved_by=approved_by)
+    return _carry_out_erasure(request=request, approved_by=approved_by)
 
 
 @transaction.atomic
-def _carry_out_erasure(*, request: ErasureRequest, approved_by: User) -> None:
+def _carry_out_erasure(*, request: ErasureRequest, approved_by: User) -> list[holds.Kept]:
     request = ErasureRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
     if request.decision != ErasureRequest.Decision.APPROVED:
         raise RightsError("not_agreed", "Only an agreed request can be approved.")
-    if holds := holds_on(request.person):
-        raise RightsError("on_hold", f"This record cannot be erased now: {'; '.join(holds)}.")
-    anonymise_person(request.person)
+    if blocking := holds_on(request.person):
+        raise RightsError("on_hold", f"This record cannot be erased now: {'; '.join(blocking)}.")
+    kept = anonymise_person(request.person, erased_by=approved_by)
     request.decision, request.approved_by, request.carried_out_at = (
         ErasureRequest.Decision.CARRIED_OUT,
         approved_by,
@@ -351,44 +193,17 @@ def _carry_out_erasure(*, request: ErasureRequest, approved_by: User) -> None:
         actor=approved_by,
         reason="carried out",
     )
+    return kept
 
 
-_HISTORY_TRIGGERS = (
-    "support.Person:before_edit_update",
-    "support.SupportSession:before_edit_update",
-    "support.SessionArea:before_edit_update",
-    "support.PersonVersion:append_only",
-    "support.SupportSessionVersion:append_only",
-    "support.SessionAreaVersion:append_only",
-    "ethics.Disclosure:disclosures_are_never_changed",
-)
-
-
-def anonymise_person(person: Person) -> None:
-    """Strip everything that identifies or describes the person, including earlier versions. Content-free rows stay.
-
-    The version tables are append-only; erasure is the one place allowed past that rule, for this person only.
-    """
-    sessions = SupportSession.objects.filter(person=person)
-    with pgtrigger.ignore(*_HISTORY_TRIGGERS):
-        SessionAreaVersion.objects.filter(session_id__in=sessions.values("pk")).delete()
-        SupportSessionVersion.objects.filter(pgh_obj__in=sessions).delete()
-        PersonVersion.objects.filter(pgh_obj=person).delete()
-        SessionArea.objects.filter(session__person=person).update(note=ERASED_NOTE)
-        sessions.update(location="", next_steps="", signposted_to="", signposting_notes="")
-        # What was shared stays recorded (to whom, when, why, on what basis); the copy of the content goes.
-        Disclosure.objects.filter(person=person).update(content={"erased": True})
-        Person.objects.filter(pk=person.pk).update(
-            preferred_name=f"{ERASED_NAME} {person.pk}",
-            pronouns="",
-            phone="",
-            email="",
-            what_matters="",
-            goals="",
-            strengths="",
-            referred_by="",
-            erased_at=timezone.now(),
-        )
+def anonymise_person(person: Person, *, erased_by: User | None = None) -> list[holds.Kept]:
+    """Apply the personal-data map to everything about the person: details, notes, earlier versions, consents,
+    disclosures, reviews. Records under a safeguarding hold stay intact. Returns what each hold kept."""
+    held = holds.keep_safeguarding_records(person=person, erased_by=erased_by)
+    personal_data.erase(person.pk, held=held)
+    with personal_data.past_protections([Person]):
+        Person.objects.filter(pk=person.pk).update(erased_at=timezone.now())
+    return holds.kept_under_holds(person)
 
 
 # ---- Retention -------------------------------------------------------------------------------------------------
@@ -400,6 +215,7 @@ class RetentionAction:
     object_id: int
     action: str
     why: str
+    kept: tuple[str, ...] = ()  # what safeguarding holds keep when the rest is anonymised
 
 
 def apply_retention(
@@ -427,9 +243,11 @@ def _people_due(rule: RetentionRule, cutoff: dt.date, due: list, held: list) -> 
     candidates = Person.objects.filter(support_ended__lt=cutoff, erased_at__isnull=True).order_by("pk")
     for person in candidates.iterator():
         why = f"support ended {person.support_ended:%d %b %Y}, over {rule.keep_for_days} days ago"
-        holds = holds_on(person)
-        target = held if holds else due
-        target.append(RetentionAction("person", person.pk, rule.action, "; ".join(holds) if holds else why))
+        if blocked := holds_on(person):
+            held.append(RetentionAction("person", person.pk, rule.action, "; ".join(blocked)))
+        else:
+            kept = tuple(str(k) for k in holds.kept_under_holds(person))
+            due.append(RetentionAction("person", person.pk, rule.action, why, kept))
 
 
 @transaction.atomic

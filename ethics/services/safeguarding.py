@@ -38,6 +38,7 @@ from ethics.models import (
     UrgencyLevel,
 )
 from ethics.models.safeguarding import DeadlineUnit
+from ethics.services import holds
 from ethics.services.emergency import queue_exception_review
 from ethics.services.sharing import record_disclosure
 
@@ -149,6 +150,7 @@ def raise_concern(
     ConcernEvent.objects.create(
         concern=concern, at=raised_at, by=raised_by, kind=Kind.RAISED, to_state=State.RAISED
     )
+    holds.place_safeguarding_hold(concern=concern)
     audit.record(AuditEvent.Action.CREATE, obj=concern, person_id=person.pk, actor=raised_by)
     notify(
         recipients=_first_responders(concern),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ethics import access
 from ethics.forms.rights import ErasureDecisionForm
-from ethics.services import rights
+from ethics.services import holds, rights
 
 
 def rights_home(request: HttpRequest) -> HttpResponse:
@@ -25,6 +25,7 @@ def rights_person(request: HttpRequest, person_pk: int) -> HttpResponse:
     context = {
         "person": person,
         "holds": rights.holds_on(person),
+        "kept": holds.kept_under_holds(person),
         "access_requests": person.access_requests.order_by("-received_on"),
         "erasures": person.erasure_requests.select_related("decided_by", "approved_by"),
     }
@@ -84,6 +85,7 @@ def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
         "erasure": erasure,
         "form": form,
         "holds": rights.holds_on(erasure.person),
+        "kept": holds.kept_under_holds(erasure.person),
         "can_approve": erasure.decision == "approved" and erasure.decided_by_id != request.user.pk,
     }
     return render(request, "ethics/erasure_request.html", context)
@@ -93,12 +95,14 @@ def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
 def erasure_approve(request: HttpRequest, pk: int) -> HttpResponse:
     erasure = access.get_erasure_request_for(request.user, pk)
     try:
-        rights.approve_erasure(request=erasure, approved_by=request.user)
+        kept = rights.approve_erasure(request=erasure, approved_by=request.user)
     except rights.RightsError as error:
         messages.error(request, str(error))
     else:
+        held = f" Kept under a safeguarding hold: {'; '.join(map(str, kept))}." if kept else ""
         messages.success(
-            request, "The erasure has been carried out. The audit trail keeps only content-free events."
+            request,
+            f"The erasure has been carried out. The audit trail keeps only content-free events.{held}",
         )
     return redirect("erasure-request", pk=erasure.pk)
 

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from chime.audit import verify_chain
 from chime.models import AuditEvent, Notification
-from ethics.models import ErasureRequest, LegalHold
+from ethics.models import ErasureRequest
 from ethics.models.rights import one_calendar_month_after
-from ethics.services import rights
+from ethics.services import holds, rights
 from sessions.models import Person, SessionArea, SessionAreaVersion, SupportSessionVersion
 from sessions.services import AreaEntry, SessionDetails, edit_session
 from tests.factories import AdminFactory, PersonFactory, SupportSessionFactory
+
+REVIEW_ON = dt.date(2030, 1, 1)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,7 @@ def test_subject_access_gathers_details_sessions_and_the_access_log(client, admi
     sar = person.access_requests.get()
     data = json.loads(client.get(f"/rights/access/{sar.pk}/?format=json").content)
     assert data["due_on"] == one_calendar_month_after(timezone.localdate()).isoformat()
-    assert data["sections"]["Support sessions"][0]["areas"][0]["note"] == "A note about meaning."
+    assert data["sections"]["What each session covered"][0]["Note"] == "A note about meaning."
     assert AuditEvent.objects.filter(action="export", person_id=person.pk).count() == 2
 
 
@@ -127,7 +129,9 @@ def test_a_refusal_must_cite_an_exception(admin_user, person):
 
 
 def test_a_person_under_a_legal_hold_cannot_be_erased(admin_user, person):
-    LegalHold.objects.create(person=person, reason="Court order", placed_by=admin_user)
+    holds.place_legal_hold(
+        person=person, reason="Court order", owner=admin_user, review_on=REVIEW_ON, placed_by=admin_user
+    )
     request = rights.record_erasure_request(person=person, recorded_by=admin_user)
     with pytest.raises(rights.RightsError) as error:
         rights.decide_erasure(request=request, decided_by=admin_user, agree=True)
@@ -164,7 +168,9 @@ def test_retention_dry_run_reports_and_changes_nothing_then_applies(capsys, admi
         support_started=long_ago - dt.timedelta(days=30),
         support_ended=long_ago,
     )
-    LegalHold.objects.create(person=held, reason="Legal proceedings", placed_by=admin_user)
+    holds.place_legal_hold(
+        person=held, reason="Legal proceedings", owner=admin_user, review_on=REVIEW_ON, placed_by=admin_user
+    )
     current = PersonFactory(practitioner=practitioner, preferred_name="Current")
     Notification.objects.create(
         recipient=practitioner, title="Old news", read_at=timezone.now() - dt.timedelta(days=400)

@@ -18,6 +18,12 @@ class Command(BaseCommand):
         verb = "Would" if dry_run else "Did"
         for action in due:
             self.stdout.write(f"{verb} {action.action} {action.kind} {action.object_id}: {action.why}")
+            for kept in action.kept:
+                self.stdout.write(f"  kept under a safeguarding hold: {kept}")
         for action in held:
             self.stdout.write(f"Kept {action.kind} {action.object_id}: {action.why}")
-        self.stdout.write(f"{len(due)} {'due' if dry_run else 'done'}, {len(held)} kept under a hold.")
+        partly = sum(1 for action in due if action.kept)
+        self.stdout.write(
+            f"{len(due)} {'due' if dry_run else 'done'} ({partly} with safeguarding records kept under a hold), "
+            f"{len(held)} kept whole under a hold."
+        )

@@ -1,0 +1,312 @@
+"""The proof of the personal-data map: a marker in every mapped field about one person is in their subject access
+pack, and after their erasure no table of the database (version tables and the audit trail included) holds it,
+except the safeguarding records kept under the concern's hold. Another person's markers are untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.utils import timezone
+
+from chime import personal_data
+from ethics.models import (
+    Concern,
+    ConcernClosure,
+    ConcernEvent,
+    Disclosure,
+    LegalHold,
+    Referral,
+)
+from ethics.services import consent as consent_services
+from ethics.services import emergency, rights
+from ethics.services import safeguarding as safeguarding_services
+from sessions.models import CaseloadAssignment, Person, SessionArea, SessionReview, SupervisionRecord
+from tests.ethics.safeguarding import details, make_lead
+from tests.factories import AdminFactory, ConsentFactory, PersonFactory, SupportSessionFactory
+
+A = "qzmarka"  # every marker about the person erased starts with this
+B = "qzmarkb"  # and about the other person, with this
+
+PERSON_TEXT = [
+    "preferred_name",
+    "pronouns",
+    "phone",
+    "email",
+    "what_matters",
+    "goals",
+    "strengths",
+    "referred_by",
+]
+SESSION_TEXT = ["location", "next_steps", "signposted_to", "signposting_notes"]
+
+
+class Seeder:
+    """Hands out markers and remembers them, so the pack can be checked for every one."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.seeded: list[str] = []
+
+    def __call__(self, what: str) -> str:
+        marker = f"{self.prefix}-{what}"
+        self.seeded.append(marker)
+        return marker
+
+    def fields(self, names: list[str], tag: str) -> dict[str, str]:
+        return {name: self(f"{tag}-{name}") for name in names}
+
+
+def _session_with_history(person, m: Seeder, tag: str):
+    """A session with an area, both edited once, so each has a version row holding the first words."""
+    session = SupportSessionFactory(person=person, areas=[], **m.fields(SESSION_TEXT, f"{tag}-v1"))
+    area = SessionArea.objects.create(session=session, area="hope", note=m(f"{tag}-note-v1"))
+    type(session).objects.filter(pk=session.pk).update(**m.fields(SESSION_TEXT, f"{tag}-v2"))
+    SessionArea.objects.filter(pk=area.pk).update(note=m(f"{tag}-note-v2"))
+    return session
+
+
+def _seed_everything(person, m: Seeder, staff) -> dict[str, object]:
+    practitioner, supervisor, admin, lead = staff
+    Person.objects.filter(pk=person.pk).update(**m.fields(PERSON_TEXT, "person-v2"))  # the v1 goes to history
+    CaseloadAssignment.objects.create(
+        person=person,
+        practitioner=practitioner,
+        started_at=timezone.now() - dt.timedelta(days=90),
+        ended_at=timezone.now() - dt.timedelta(days=30),
+        reason=m("move-reason"),
+    )
+    cited = _session_with_history(person, m, "cited-session")
+    other = _session_with_history(person, m, "session")
+    for session in (cited, other):
+        SessionReview.objects.create(session=session, reviewer=supervisor, comment=m(f"review-{session.pk}"))
+    meeting = SupervisionRecord.objects.create(
+        supervisor=supervisor, practitioner=practitioner, agreed_actions=m("supervision-actions")
+    )
+    meeting.people_discussed.add(person)
+    consent = ConsentFactory(
+        person=person, recorded_by=practitioner, **m.fields(["recipient", "content_notes"], "consent")
+    )
+    consent_services.withdraw_consent(
+        consent=consent, withdrawn_by=admin, reason=m("consent-withdrawal_reason")
+    )
+    Disclosure.objects.create(
+        person=person,
+        purpose=consent.purpose,
+        recipient=m("disclosure-recipient"),
+        content_kinds=["contact_details"],
+        content={"phone": m("disclosure-content")},
+        legal_basis="risk_of_harm",
+        justification=m("disclosure-justification"),
+        shared_by=practitioner,
+    )
+    # Through the services, so that whatever they write to the audit trail is scanned too.
+    grant = emergency.declare_emergency_access(
+        user=supervisor,
+        person=person,
+        reason="risk_to_person",
+        justification=m("emergency-justification, what is the risk and why now"),
+    )
+    emergency.review_emergency_access(
+        grant=grant, reviewer=admin, outcome="justified", notes=m("emergency-review-notes")
+    )
+    LegalHold.objects.create(
+        person=person,
+        reason=m("lifted-hold-reason"),
+        name_kept=m("lifted-hold-name"),
+        owner=admin,
+        review_on=dt.date(2027, 1, 1),
+        placed_by=admin,
+        lifted_at=timezone.now(),
+    )
+    return {"cited": cited, **_seed_concern(person, m, cited, consent.purpose, staff)}
+
+
+def _seed_concern(person, m: Seeder, cited, purpose, staff) -> dict[str, object]:
+    practitioner, _, _, lead = staff
+    concern = safeguarding_services.raise_concern(
+        person=person,
+        raised_by=practitioner,
+        session=cited,
+        details=details(
+            **m.fields(
+                ["what_happened", "done_straight_away", "views_and_wishes", "wanted_outcome"], "concern"
+            )
+        ),
+    )
+    ConcernEvent.objects.create(
+        concern=concern, by=lead, kind="note", to_state="raised", note=m("event-note")
+    )
+    shared = Disclosure.objects.create(
+        person=person,
+        purpose=purpose,
+        recipient=m("referral-disclosure-recipient"),
+        content_kinds=["safeguarding_referral"],
+        content={"what": m("referral-disclosure-content")},
+        legal_basis="referral_consent",
+        shared_by=lead,
+    )
+    referral = Referral.objects.create(
+        concern=concern,
+        agency="gp",
+        referred_on=dt.date(2026, 11, 20),
+        basis="risk_of_harm",
+        recorded_by=lead,
+        disclosure=shared,
+        **m.fields(["agency_name", "reference", "what_was_shared", "risk_justification"], "referral"),
+    )
+    closure = ConcernClosure.objects.create(
+        concern=concern,
+        signed_off_by=lead,
+        wanted_achieved="yes",
+        **m.fields(["outcome", "persons_views"], "closure"),
+    )
+    return {"concern": concern, "referral": referral, "closure": closure, "shared": shared}
+
+
+def _scan(prefix: str) -> list[tuple[str, str, str | None, str]]:
+    """Every (table, column, primary key, value) in the public schema whose text holds the prefix."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.table_name, c.column_name, (
+                SELECT k.column_name FROM information_schema.table_constraints t
+                JOIN information_schema.key_column_usage k
+                  ON k.constraint_name = t.constraint_name AND k.table_schema = t.table_schema
+                WHERE t.table_schema = 'public' AND t.table_name = c.table_name
+                  AND t.constraint_type = 'PRIMARY KEY' LIMIT 1)
+            FROM information_schema.columns c
+            JOIN information_schema.tables tb USING (table_schema, table_name)
+            WHERE c.table_schema = 'public' AND tb.table_type = 'BASE TABLE'
+              AND (c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'inet')
+                   OR c.udt_name IN ('_varchar', '_text'))
+            """
+        )
+        columns = cursor.fetchall()
+        hits = []
+        for table, column, pk in columns:
+            quote = connection.ops.quote_name
+            key = f"{quote(pk)}::text" if pk else "NULL"
+            cursor.execute(
+                f"SELECT {key}, {quote(column)}::text FROM {quote(table)} "  # noqa: S608 (names from the catalogue)
+                f"WHERE {quote(column)}::text ILIKE %s",
+                [f"%{prefix}%"],
+            )
+            hits += [(table, column, row_pk, value) for row_pk, value in cursor.fetchall()]
+    return hits
+
+
+def _held(seeded: dict[str, object]) -> dict[str, set[str]]:
+    """The rows the concern's hold keeps, worked out here from the records themselves, not from the map."""
+    concern, cited = seeded["concern"], seeded["cited"]
+    held: dict[str, set[str]] = defaultdict(set)
+    held["ethics_concern"].add(str(concern.pk))
+    held["ethics_concernevent"] |= {str(pk) for pk in concern.events.values_list("pk", flat=True)}
+    held["ethics_referral"].add(str(seeded["referral"].pk))
+    held["ethics_concernclosure"].add(str(seeded["closure"].pk))
+    held["ethics_disclosure"].add(str(seeded["shared"].pk))
+    held["ethics_legalhold"].add(str(LegalHold.objects.get(concern=concern).pk))
+    held["support_supportsession"].add(str(cited.pk))
+    held["support_sessionarea"] |= {str(pk) for pk in cited.areas.values_list("pk", flat=True)}
+    held["support_supportsessionversion"] = _version_pks(
+        "support_supportsessionversion", "pgh_obj_id", cited.pk
+    )
+    held["support_sessionareaversion"] = _version_pks("support_sessionareaversion", "session_id", cited.pk)
+    return held
+
+
+@pytest.fixture
+def staff(practitioner, supervisor, admin_user):
+    return practitioner, supervisor, admin_user, make_lead()
+
+
+@dataclass
+class Erased:
+    person: Person
+    seeded: dict[str, object]
+    left: list[tuple[str, str, str | None, str]]  # markers found after erasure outside the held rows
+    bystander_before: list[tuple[str, str, str | None, str]]
+
+
+@pytest.fixture
+def erased(staff) -> Erased:
+    """Seed both people, check the map's coverage and the pack, erase the first person, scan every table."""
+    practitioner, supervisor, admin, lead = staff
+    m, other = Seeder(A), Seeder(B)
+    person = PersonFactory(practitioner=practitioner, **m.fields(PERSON_TEXT, "person-v1"))
+    seeded = _seed_everything(person, m, staff)
+    bystander = PersonFactory(practitioner=practitioner, **other.fields(PERSON_TEXT, "person"))
+    _session_with_history(bystander, other, "session")
+    ConsentFactory(person=bystander, recorded_by=practitioner, recipient=other("consent-recipient"))
+    second_admin = AdminFactory()  # an admin before the request, as the second-person rule asks
+    erasure = rights.record_erasure_request(person=person, recorded_by=admin)
+    rights.decide_erasure(request=erasure, decided_by=admin, agree=True, notes=m("erasure-notes"))
+
+    # Every identifying or free-text field the map declares about a person now holds a marker somewhere.
+    found = {(table, column) for table, column, _, _ in _scan(A)}
+    mapped = {
+        (row["table"], row["column"])
+        for row in personal_data.map_rows()
+        if row["concerns"] == "a person supported" and row["kind"] in ("identifying", "free_text")
+    }
+    assert mapped - found == set(), "the test does not seed these mapped fields yet"
+
+    # The subject access pack holds every marker about the person, and none about anyone else.
+    sar = rights.record_subject_access_request(person=person, recorded_by=admin)
+    report = rights.gather_subject_access(request=sar, gathered_by=admin, as_format="json")
+    pack = json.dumps(report.as_json(), cls=DjangoJSONEncoder)
+    assert [marker for marker in m.seeded if marker not in pack] == []
+    assert B not in pack
+
+    bystander_before = sorted(_scan(B))
+    rights.approve_erasure(request=erasure, approved_by=second_admin)
+    held = _held(seeded)
+    left = [hit for hit in _scan(A) if hit[2] not in held.get(hit[0], set())]
+    return Erased(person, seeded, left, bystander_before)
+
+
+@pytest.mark.django_db
+def test_erasure_leaves_no_marker_in_any_table_outside_the_safeguarding_hold(erased):
+    assert [hit for hit in erased.left if hit[0] != "chime_auditevent"] == []
+    assert Person.objects.get(pk=erased.person.pk).preferred_name == f"Erased person {erased.person.pk}"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="TODO(lead): ethics/services/emergency.py declare_emergency_access copies the justification into the "
+    "audit row's reason; h7's part of issue 10 §3 removes it. Remove this mark once h7's branch is merged.",
+)
+def test_erasure_leaves_no_marker_in_the_audit_trail(erased):
+    assert [hit for hit in erased.left if hit[0] == "chime_auditevent"] == []
+
+
+@pytest.mark.django_db
+def test_the_concern_and_what_it_cites_stay_intact_under_its_hold(erased):
+    concern = erased.seeded["concern"]
+    assert Concern.objects.get(pk=concern.pk).what_happened == f"{A}-concern-what_happened"
+    assert ConcernEvent.objects.filter(concern=concern, note=f"{A}-event-note").exists()
+    assert ConcernClosure.objects.get(concern=concern).outcome == f"{A}-closure-outcome"
+    assert Referral.objects.get(concern=concern).what_was_shared == f"{A}-referral-what_was_shared"
+    assert Disclosure.objects.get(referral__concern=concern).recipient == f"{A}-referral-disclosure-recipient"
+    assert set(SessionArea.objects.filter(session=erased.seeded["cited"]).values_list("note", flat=True)) == {
+        f"{A}-cited-session-note-v2"
+    }
+    assert LegalHold.objects.get(concern=concern).name_kept == f"{A}-person-v2-preferred_name"
+
+
+@pytest.mark.django_db
+def test_erasing_one_person_leaves_another_persons_records_untouched(erased):
+    assert sorted(_scan(B)) == erased.bystander_before
+
+
+def _version_pks(table: str, column: str, value: int) -> set[str]:
+    with connection.cursor() as cursor:
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT pgh_id::text FROM {quote(table)} WHERE {quote(column)} = %s", [value])  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
