@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pgtrigger
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
@@ -69,6 +72,55 @@ def as_owner(transactional_db):
 def _audit_checkpoints_of_this_test_only(settings, tmp_path):
     """Each test starts with no audit checkpoint: a file of its own, never the developer's .checkpoints/."""
     settings.CHIME_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-chain.jsonl"
+
+
+# ---- Any day of the year -----------------------------------------------------------------------------------------
+# CHIME_TEST_TODAY=YYYY-MM-DD runs the whole suite as if today were that day. CHIME_TEST_DAYS="D1 D2 …" runs each
+# test marked `dates` once per day listed, as if today were that day (`make test-dates`, part of `make test`).
+# A test that freezes its own clock still gets its own: time-machine's innermost travel wins.
+
+
+def _mid_morning(day: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(10), tzinfo=ZoneInfo("Europe/London"))
+
+
+def pytest_configure(config):
+    # The whole process travels, live-server threads included, with the clock running.
+    today = os.environ.get("CHIME_TEST_TODAY")
+    if today:
+        config.stash[_TRAVEL] = time_machine.travel(_mid_morning(today), tick=True)
+        config.stash[_TRAVEL].start()
+
+
+def pytest_unconfigure(config):
+    if _TRAVEL in config.stash:
+        config.stash[_TRAVEL].stop()
+
+
+def pytest_report_header(config):
+    if _TRAVEL in config.stash:
+        return f"CHIME_TEST_TODAY: the clock reads {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+    return None
+
+
+_TRAVEL = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_generate_tests(metafunc):
+    days = os.environ.get("CHIME_TEST_DAYS", "").split()
+    if days and metafunc.definition.get_closest_marker("dates"):
+        metafunc.parametrize("_as_if_today", days, indirect=True, ids=[f"as-if-{day}" for day in days])
+
+
+@pytest.fixture(autouse=True)
+def _as_if_today(request):
+    """Under CHIME_TEST_DAYS, move the clock to the day this run of a `dates` test is for, before any other
+    function fixture (autouse fixtures come first) makes its records."""
+    if not hasattr(request, "param"):
+        yield
+        return
+    with time_machine.travel(_mid_morning(request.param), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -96,6 +96,7 @@ def test_reading_a_consent_is_audited(client, practitioner, consent):
     ).exists()
 
 
+@pytest.mark.dates
 def test_recording_consent_through_the_form(client, practitioner, person, housing_wording):
     client.force_login(practitioner)
     today = timezone.localdate()
@@ -120,6 +121,7 @@ def test_recording_consent_through_the_form(client, practitioner, person, housin
     assert AuditEvent.objects.filter(action="consent_given", object_id=consent.pk).exists()
 
 
+@pytest.mark.dates
 def test_bad_consent_input_is_shown_beside_the_field_and_nothing_is_stored(
     client, practitioner, person, housing_wording
 ):
@@ -152,6 +154,7 @@ def test_the_receipt_says_what_with_whom_for_how_long_and_how_to_withdraw(client
     assert consent.wording.text in html
 
 
+@pytest.mark.dates
 def test_withdrawing_from_the_page_takes_one_step_and_the_history_shows_both_versions(
     client, admin_user, consent
 ):
@@ -164,6 +167,7 @@ def test_withdrawing_from_the_page_takes_one_step_and_the_history_shows_both_ver
     assert AuditEvent.objects.filter(action="consent_withdrawn", actor=admin_user).count() == 1
 
 
+@pytest.mark.dates
 def test_renewing_from_the_page_adds_a_version(client, practitioner, consent):
     client.force_login(practitioner)
     today = timezone.localdate()
@@ -182,6 +186,7 @@ def test_renewing_from_the_page_adds_a_version(client, practitioner, consent):
     assert renewed.expires_on == today + dt.timedelta(days=500)
 
 
+@pytest.mark.dates
 def test_a_refused_share_says_why_on_the_form(client, practitioner, consent, person, housing):
     withdraw_consent(consent=consent, withdrawn_by=practitioner)
     client.force_login(practitioner)
@@ -259,6 +264,7 @@ def test_the_directory_finds_people_by_name(client, admin_user, person, others_p
     assert "Marcus" in html and "Dee" not in html
 
 
+@pytest.mark.dates
 def test_practitioners_see_only_their_caseloads_consents_to_renew(
     client, practitioner, person, others_person
 ):

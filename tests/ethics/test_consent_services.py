@@ -44,6 +44,7 @@ def test_a_supervisor_reads_consents_but_cannot_record_them(person, housing_word
     assert refused.value.code == "not_allowed"
 
 
+@pytest.mark.dates
 def test_consent_must_end_after_it_was_given(person, housing_wording, practitioner):
     today = timezone.localdate()
     with pytest.raises(ConsentError) as refused:
@@ -60,6 +61,7 @@ def test_an_old_wording_cannot_be_used_once_a_new_one_is_published(person, housi
     assert refused.value.code == "wording_changed"
 
 
+@pytest.mark.dates
 def test_withdrawing_adds_a_version_and_keeps_the_one_before(consent, practitioner):
     withdrawn = withdraw_consent(consent=consent, withdrawn_by=practitioner, reason="Changed my mind.")
     assert withdrawn.supersedes == consent and withdrawn.version == 2 and withdrawn.series == consent.series
@@ -92,6 +94,7 @@ def test_a_withdrawn_consent_is_not_renewed_but_given_again(consent, practitione
     assert refused.value.code == "withdrawn"
 
 
+@pytest.mark.dates
 def test_renewing_adds_a_version_with_the_current_wording_and_new_dates(consent, practitioner, housing):
     new_wording = ConsentWordingFactory(purpose=housing, version=2, text="Clearer words.")
     later = timezone.localdate() + dt.timedelta(days=700)
@@ -113,6 +116,7 @@ def test_published_wording_cannot_be_changed(housing_wording):
         ConsentWording.objects.filter(pk=housing_wording.pk).update(text="Other words")
 
 
+@pytest.mark.dates
 def test_expiring_lists_active_consents_ending_within_30_days(person, housing_wording, practitioner):
     today = timezone.localdate()
     soon = record_consent(

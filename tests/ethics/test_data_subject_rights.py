@@ -32,6 +32,7 @@ def test_subject_access_is_due_one_calendar_month_later(received, due):
     assert one_calendar_month_after(dt.date.fromisoformat(received)) == dt.date.fromisoformat(due)
 
 
+@pytest.mark.dates
 def test_subject_access_gathers_details_sessions_and_the_access_log(client, admin_user, practitioner, person):
     SupportSessionFactory(person=person, areas=["meaning"])
     client.force_login(practitioner)
@@ -154,6 +155,7 @@ def test_erasure_through_the_pages(client, admin_user, person):
     assert Person.objects.get(pk=person.pk).erased_at is not None
 
 
+@pytest.mark.dates
 def test_retention_dry_run_reports_and_changes_nothing_then_applies(capsys, admin_user, practitioner):
     long_ago = timezone.localdate() - dt.timedelta(days=7 * 365)
     old = PersonFactory(

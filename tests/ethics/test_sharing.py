@@ -87,6 +87,7 @@ def test_share_is_refused_for_content_the_consent_does_not_cover(person, housing
     assert error.code == "content_not_covered" and "does not include: Goals and strengths" in str(error)
 
 
+@pytest.mark.dates
 def test_share_is_refused_straight_after_withdrawal(consent, person, housing, practitioner):
     share(person, housing, practitioner)
     withdraw_consent(consent=consent, withdrawn_by=practitioner)
@@ -96,6 +97,7 @@ def test_share_is_refused_straight_after_withdrawal(consent, person, housing, pr
     assert Disclosure.objects.count() == 1
 
 
+@pytest.mark.dates
 def test_share_is_refused_once_the_consent_has_expired(consent, person, housing, practitioner):
     with time_machine.travel(timezone.now() + dt.timedelta(days=364)):
         assert share(person, housing, practitioner).consent == consent
@@ -105,6 +107,7 @@ def test_share_is_refused_once_the_consent_has_expired(consent, person, housing,
     assert f"expired on {consent.expires_on:%-d %B %Y}" in str(error)
 
 
+@pytest.mark.dates
 def test_a_renewed_consent_allows_sharing_again_after_the_old_end_date(
     consent, person, housing, practitioner
 ):
@@ -114,6 +117,7 @@ def test_a_renewed_consent_allows_sharing_again_after_the_old_end_date(
         assert share(person, housing, practitioner).consent == renewed
 
 
+@pytest.mark.dates
 def test_find_covering_consent_answers_for_a_given_day(consent, person, housing):
     found = find_covering_consent(
         person=person, purpose=housing, recipient="Riverside Housing", content_kinds=GOALS

@@ -8,6 +8,7 @@ from django.utils import timezone
 from tests.factories import PersonFactory, SupportSessionFactory
 
 
+@pytest.mark.dates
 def test_caseload_shows_last_session_and_highlights_overdue_follow_ups(client, practitioner):
     today = timezone.localdate()
     overdue = PersonFactory(practitioner=practitioner, preferred_name="Overdue Olly")
@@ -25,6 +26,7 @@ def test_caseload_does_not_list_other_practitioners_people(client, practitioner,
     assert others_person.preferred_name not in client.get("/").content.decode()
 
 
+@pytest.mark.dates
 def test_follow_up_comes_from_the_latest_session(client, practitioner, person):
     today = timezone.localdate()
     SupportSessionFactory(

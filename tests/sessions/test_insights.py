@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from sessions.insights import area_shares
 from sessions.models import SessionArea
 from tests.factories import PersonFactory, PractitionerFactory, SupportSessionFactory
 
 
+@pytest.mark.dates
 def test_person_page_draws_the_areas_chart_beside_the_table(client, practitioner, person):
     SupportSessionFactory(person=person, areas=["hope", "identity"])
     client.force_login(practitioner)
@@ -49,6 +53,12 @@ def test_the_person_timeline_is_paginated(client, practitioner, person):
     assert len(client.get(f"/people/{person.pk}/?page=2").context["sessions"]) == 5
 
 
+MID_MONTH = dt.datetime(2026, 11, 18, 10, tzinfo=ZoneInfo("Europe/London"))
+FIRST_OF_THE_MONTH = dt.datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.mark.dates
+@time_machine.travel(MID_MONTH, tick=False)  # the factory's sessions (3 days ago) fall in this month
 def test_area_shares_count_each_month_against_its_sessions(practitioner):
     person = PersonFactory(practitioner=practitioner)
     SupportSessionFactory(person=person, areas=["hope", "identity"])
@@ -60,6 +70,17 @@ def test_area_shares_count_each_month_against_its_sessions(practitioner):
     assert (by_area["hope"].sessions, by_area["hope"].share) == (2, 100.0)
     assert by_area["identity"].share == 50.0 and by_area["meaning"].share == 0.0
     assert area_shares().sessions_per_month[-1] == 3
+
+
+@pytest.mark.dates
+@time_machine.travel(FIRST_OF_THE_MONTH, tick=False)
+def test_a_session_late_last_month_counts_in_last_month_not_this_one(practitioner):
+    person = PersonFactory(practitioner=practitioner)
+    SupportSessionFactory(person=person, occurred_at=FIRST_OF_THE_MONTH - dt.timedelta(hours=10, minutes=1))
+    SupportSessionFactory(person=person, occurred_at=FIRST_OF_THE_MONTH - dt.timedelta(hours=9, minutes=59))
+    shares = area_shares(practitioner.pk)
+    assert (shares.months[-2], shares.months[-1]) == (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
+    assert shares.sessions_per_month[-2:] == [1, 1]
 
 
 def test_a_practitioner_sees_their_own_insights_and_their_supervisor_sees_them_too(

@@ -15,8 +15,14 @@ from chime.models import AuditEvent
 from sessions.reports import SUPPRESSED, commissioners_report, default_range, shown
 from tests.factories import PersonFactory, SupportSessionFactory
 
-TODAY = timezone.localdate()
-RANGE = {"start": (TODAY - dt.timedelta(days=60)).isoformat(), "end": TODAY.isoformat()}
+
+def _today() -> dt.date:
+    # Read at each use, not once at import: `make test-dates` runs these tests as if today were other days.
+    return timezone.localdate()
+
+
+def _last_60_days() -> dict[str, str]:
+    return {"start": (_today() - dt.timedelta(days=60)).isoformat(), "end": _today().isoformat()}
 
 
 @pytest.fixture
@@ -42,8 +48,9 @@ def test_counts_below_five_are_shown_as_fewer_than_five():
     assert [shown(n) for n in (0, 1, 4, 5, 1234)] == [SUPPRESSED, SUPPRESSED, SUPPRESSED, "5", "1,234"]
 
 
+@pytest.mark.dates
 def test_report_counts_people_sessions_hours_areas_and_signposting(activity):
-    figures = _figures(commissioners_report(TODAY - dt.timedelta(days=60), TODAY))
+    figures = _figures(commissioners_report(_today() - dt.timedelta(days=60), _today()))
     assert figures["People supported"] == "6"
     assert figures["Sessions"] == "6"
     assert figures["Hours of support"] == "6.0"
@@ -54,8 +61,11 @@ def test_report_counts_people_sessions_hours_areas_and_signposting(activity):
     assert figures["All concerns"] == "fewer than 5"  # none were raised in this range
 
 
+@pytest.mark.dates
 def test_a_small_range_suppresses_everything_derived_from_small_numbers(activity):
-    figures = _figures(commissioners_report(TODAY - dt.timedelta(days=500), TODAY - dt.timedelta(days=300)))
+    figures = _figures(
+        commissioners_report(_today() - dt.timedelta(days=500), _today() - dt.timedelta(days=300))
+    )
     assert figures["Sessions"] == SUPPRESSED and figures["People supported"] == SUPPRESSED
     assert figures["Hours of support"] == "fewer than 5 sessions"
 
@@ -68,7 +78,7 @@ def test_only_people_who_consented_to_anonymised_reporting_are_counted_when_requ
     for person in activity[:5]:
         ConsentFactory(person=person, wording=wording, recipient="Commissioners")
     ConsentFactory(person=activity[5], recipient="Commissioners")  # another purpose: does not count
-    window = (TODAY - dt.timedelta(days=60), TODAY)
+    window = (_today() - dt.timedelta(days=60), _today())
     assert _figures(commissioners_report(*window))["People supported"] == "6"
     settings.CHIME_REPORTS_REQUIRE_CONSENT = True
     figures = _figures(commissioners_report(*window))
@@ -77,20 +87,21 @@ def test_only_people_who_consented_to_anonymised_reporting_are_counted_when_requ
 
 def test_the_report_page_names_nobody(client, admin_user, activity):
     client.force_login(admin_user)
-    html = client.get("/reports/", RANGE).content.decode()
+    html = client.get("/reports/", _last_60_days()).content.decode()
     assert "People supported" in html and "Named" not in html and "Citizens Advice" not in html
 
 
+@pytest.mark.dates
 def test_the_csv_matches_the_page(client, admin_user, activity):
     client.force_login(admin_user)
-    html = client.get("/reports/", RANGE).content.decode()
+    html = client.get("/reports/", _last_60_days()).content.decode()
     page_rows = [
         (unescape(section), unescape(label), unescape(value))
         for section, label, value in re.findall(
             r'<tr data-section="([^"]*)"><th scope="row">([^<]*)</th><td>([^<]*)</td></tr>', html
         )
     ]
-    response = client.get("/reports/csv/", RANGE)
+    response = client.get("/reports/csv/", _last_60_days())
     assert response["Content-Type"].startswith("text/csv") and response.streaming
     csv_rows = [tuple(row) for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))]
     assert csv_rows[0] == ("section", "figure", "value")
@@ -99,7 +110,7 @@ def test_the_csv_matches_the_page(client, admin_user, activity):
 
 def test_downloading_the_csv_is_audited_as_an_export(client, admin_user, activity):
     client.force_login(admin_user)
-    b"".join(client.get("/reports/csv/", RANGE).streaming_content)
+    b"".join(client.get("/reports/csv/", _last_60_days()).streaming_content)
     assert AuditEvent.objects.filter(
         action="export", object_type="commissioners report", actor=admin_user
     ).exists()
@@ -107,9 +118,11 @@ def test_downloading_the_csv_is_audited_as_an_export(client, admin_user, activit
 
 def test_a_backwards_range_is_refused_with_a_message(client, admin_user):
     client.force_login(admin_user)
-    response = client.get("/reports/", {"start": TODAY.isoformat(), "end": "2000-01-01"})
+    response = client.get("/reports/", {"start": _today().isoformat(), "end": "2000-01-01"})
     assert "The end date must be on or after the start date." in response.content.decode()
-    assert client.get("/reports/csv/", {"start": TODAY.isoformat(), "end": "2000-01-01"}).status_code == 400
+    assert (
+        client.get("/reports/csv/", {"start": _today().isoformat(), "end": "2000-01-01"}).status_code == 400
+    )
 
 
 @pytest.mark.parametrize("user", ["practitioner", "supervisor", "outsider"])
@@ -132,15 +145,16 @@ def test_report_query_count_is_flat(client, admin_user, practitioner, people, dj
     # session, user, totals, areas, safeguarding concerns by type and outcome, audit (lock, last hash, insert),
     # unread notifications
     with django_assert_num_queries(9):
-        client.get("/reports/", RANGE)
+        client.get("/reports/", _last_60_days())
 
 
+@pytest.mark.dates
 def test_concerns_are_counted_by_type_and_outcome_with_small_numbers_suppressed(activity):
     from tests.ethics.safeguarding import raise_concern
 
     for person in activity:
         raise_concern(person, type="financial")
     raise_concern(activity[0], type="neglect")
-    figures = _figures(commissioners_report(TODAY - dt.timedelta(days=60), TODAY))
+    figures = _figures(commissioners_report(_today() - dt.timedelta(days=60), _today()))
     assert figures["Financial or material: still open"] == "6"
     assert figures["Neglect and acts of omission: still open"] == "fewer than 5"

@@ -24,6 +24,7 @@ def record(supervisor, practitioner, person):
     )
 
 
+@pytest.mark.dates
 def test_supervisor_records_a_supervision_meeting(client, supervisor, practitioner, person):
     client.force_login(supervisor)
     response = client.post(
@@ -41,6 +42,7 @@ def test_supervisor_records_a_supervision_meeting(client, supervisor, practition
     assert AuditEvent.objects.filter(action="create", object_type="support.SupervisionRecord").exists()
 
 
+@pytest.mark.dates
 def test_a_future_meeting_date_is_refused_and_nothing_is_stored(client, supervisor, practitioner):
     client.force_login(supervisor)
     response = client.post(

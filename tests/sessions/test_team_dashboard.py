@@ -49,6 +49,7 @@ def team(supervisor, practitioner):
     return practitioner
 
 
+@pytest.mark.dates
 def test_dashboard_figures_match_the_hand_built_caseload(supervisor, team):
     (row,) = team_dashboard(supervisor)
     assert row.practitioner == team
@@ -75,6 +76,7 @@ def test_each_figure_links_to_the_list_behind_it(client, supervisor, team):
         assert f'href="{link}"' in html
 
 
+@pytest.mark.dates
 def test_the_lists_behind_the_figures_show_the_same_people(client, supervisor, team):
     client.force_login(supervisor)
     not_seen = client.get(f"/team/{team.pk}/?seen=not_recently").content.decode()
