@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp import admin as _totp_admin  # noqa: F401
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chime.accounts import services as account_services
+from chime.audit import Reason
 from chime.models import User
 
 
@@ -69,7 +70,9 @@ class StaffAdmin(UserAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if change and "is_active" in form.changed_data and not obj.is_active:
-            account_services.sign_out_everywhere(account=obj, by=request.user, reason="account deactivated")
+            account_services.sign_out_everywhere(
+                account=obj, by=request.user, reason=Reason("account deactivated")
+            )
 
     # Admins manage staff accounts here; the admin role, not Django's per-model permissions, decides.
     def has_module_permission(self, request) -> bool:

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent
 from ethics.models import Concern, Consent, Disclosure, EmergencyAccess, ErasureRequest, SubjectAccessRequest
 from ethics.models.safeguarding import ConcernQuerySet
@@ -110,7 +111,7 @@ def people_directory_for(user: User, search: str = "") -> PersonQuerySet:
             AuditEvent.Action.DENIED,
             object_type="people directory",
             outcome=AuditEvent.Outcome.DENIED,
-            reason="admins only",
+            reason=Reason("admins only"),
         )
         raise Http404("No such page.")
     audit.record(AuditEvent.Action.VIEW, object_type="people directory")
@@ -202,7 +203,7 @@ def get_person_for_admin(user: User, pk: int) -> Person:
         object_type="support.Person",
         object_id=person.pk,
         person_id=person.pk,
-        reason="data-subject rights page",
+        reason=Reason("data-subject rights page"),
     )
     return person
 

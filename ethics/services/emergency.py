@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models import Disclosure, EmergencyAccess, SharingPurpose
@@ -52,7 +53,9 @@ def declare_emergency_access(
         obj=grant,
         person_id=person.pk,
         actor=user,
-        reason=f"{grant.get_reason_display()}: {grant.justification}",
+        reason=Reason(
+            "{reason}", reason=EmergencyAccess.Reason(grant.reason)
+        ),  # the justification stays on the grant
     )
     notify(
         recipients=_who_must_know(person, user),
@@ -86,7 +89,9 @@ def review_emergency_access(*, grant: EmergencyAccess, reviewer: User, outcome: 
         obj=grant,
         person_id=grant.person_id,
         actor=reviewer,
-        reason=f"emergency access review: {grant.get_review_outcome_display()}",
+        reason=Reason(
+            "emergency access review: {outcome}", outcome=EmergencyAccess.Outcome(grant.review_outcome)
+        ),
     )
 
 

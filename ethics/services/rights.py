@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent, Notification
 from ethics.models import (
     Consent,
@@ -230,7 +231,7 @@ def gather_subject_access(
         obj=request,
         person_id=person.pk,
         actor=gathered_by,
-        reason=f"subject access ({as_format})",
+        reason=Reason("subject access"),
     )
     if request.completed_at is None:
         request.completed_at = timezone.now()
@@ -275,7 +276,7 @@ def record_erasure_request(*, person: Person, recorded_by: User) -> ErasureReque
         obj=request,
         person_id=person.pk,
         actor=recorded_by,
-        reason="request received",
+        reason=Reason("request received"),
     )
     return request
 
@@ -305,9 +306,9 @@ def decide_erasure(
         obj=request,
         person_id=request.person_id,
         actor=decided_by,
-        reason="agreed, awaiting second approval"
+        reason=Reason("agreed, awaiting second approval")
         if agree
-        else f"refused: {request.get_refusal_exception_display()}",
+        else Reason("refused: {exception}", exception=ErasureRequest.Exception_(request.refusal_exception)),
     )
 
 
@@ -333,7 +334,7 @@ def approve_erasure(*, request: ErasureRequest, approved_by: User) -> None:
         obj=request,
         person_id=request.person_id,
         actor=approved_by,
-        reason="carried out",
+        reason=Reason("carried out"),
     )
 
 
@@ -426,7 +427,7 @@ def _carry_out(actions: list[RetentionAction]) -> None:
             object_type="support.Person",
             object_id=action.object_id,
             person_id=action.object_id,
-            reason=f"anonymised: {action.why}",
+            reason=Reason("anonymised under the retention rule"),  # why: on the retention report
         )
     notifications = [a.object_id for a in actions if a.kind == "notification"]
     if notifications:
@@ -434,5 +435,5 @@ def _carry_out(actions: list[RetentionAction]) -> None:
         audit.record(
             AuditEvent.Action.RETENTION,
             object_type="chime.Notification",
-            reason=f"removed {len(notifications)} read notifications",
+            reason=Reason("removed {count} read notifications", count=len(notifications)),
         )
