@@ -3,8 +3,9 @@
 The same rules as sessions.access: a record the user may not see is a 404, exactly like one that does not exist;
 a user who may read but not change gets a 403. Reads are audited as views, refusals as denials.
 
-- Admins manage every consent, find anyone in the people directory (which shows no session notes), and handle
-  data-subject requests.
+- Admins manage every consent, find anyone in the people directory (which shows no session notes), record
+  data-subject requests and decide erasure.
+- The data protection lead gathers, releases and closes subject access packs, and alone reads them.
 - A practitioner manages the consents of people on their caseload.
 - A supervisor reads the consents of their supervisees' people.
 - Anyone with a role may declare emergency access; someone else reviews it.
@@ -23,7 +24,16 @@ from django.utils import timezone
 from chime import audit
 from chime.audit import Reason
 from chime.models import AuditEvent
-from ethics.models import Concern, Consent, Disclosure, EmergencyAccess, ErasureRequest, SubjectAccessRequest
+from ethics.models import (
+    Concern,
+    Consent,
+    Disclosure,
+    EmergencyAccess,
+    ErasureRequest,
+    SubjectAccessPack,
+    SubjectAccessRequest,
+)
+from ethics.models.rights import SubjectAccessRequestQuerySet
 from ethics.models.safeguarding import ConcernQuerySet
 from sessions.access import can_write_person
 from sessions.models import Person, PersonQuerySet
@@ -208,12 +218,47 @@ def get_person_for_admin(user: User, pk: int) -> Person:
     return person
 
 
+def require_data_protection_lead(user: User) -> None:
+    # Subject access packs are the data protection lead's work, not every admin's: for anyone else, no such page.
+    if not (user.is_active and user.is_data_protection_lead):
+        raise Http404("Not found.")
+
+
+def access_requests_for(user: User) -> SubjectAccessRequestQuerySet:
+    """The data protection lead's list of subject access requests. Audited as one look at the list."""
+    require_data_protection_lead(user)
+    audit.record(AuditEvent.Action.VIEW, object_type="subject access requests")
+    return SubjectAccessRequest.objects.for_list()
+
+
 def get_access_request_for(user: User, pk: int) -> SubjectAccessRequest:
-    require_admin(user)
-    request = SubjectAccessRequest.objects.select_related("person").filter(pk=pk).first()
+    """A subject access request with its steps, for the data protection lead. Audited."""
+    require_data_protection_lead(user)
+    request = (
+        SubjectAccessRequest.objects.select_related("person", "recorded_by", "closed_by")
+        .filter(pk=pk)
+        .first()
+    )
     if request is None:
         raise Http404("No such request.")
+    audit.record(AuditEvent.Action.VIEW, obj=request, person_id=request.person_id)
     return request
+
+
+def get_access_pack_for(user: User, pk: int, *, download: bool = False) -> SubjectAccessPack:
+    """A gathered pack (the snapshot, never live data), for the data protection lead. Reading it is audited as a
+    view, downloading it as an export."""
+    require_data_protection_lead(user)
+    pack = (
+        SubjectAccessPack.objects.select_related("request__person", "gathered_by", "released_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if pack is None:
+        raise Http404("No such pack.")
+    action = AuditEvent.Action.EXPORT if download else AuditEvent.Action.VIEW
+    audit.record(action, obj=pack, person_id=pack.request.person_id)
+    return pack
 
 
 def get_erasure_request_for(user: User, pk: int) -> ErasureRequest:

@@ -27,7 +27,6 @@ from ethics.models import (
     RetentionRule,
     SubjectAccessRequest,
 )
-from ethics.models.rights import one_calendar_month_after
 from sessions.models import (
     PERSON_FIELDS,
     CaseloadAssignment,
@@ -202,26 +201,11 @@ class SubjectAccessReport:
 
 
 @transaction.atomic
-def record_subject_access_request(
-    *, person: Person, recorded_by: User, received_on: dt.date | None = None
-) -> SubjectAccessRequest:
-    """Log a request for everything held about a person. It is due one calendar month after it arrived."""
-    received = received_on or timezone.localdate()
-    request = SubjectAccessRequest.objects.create(
-        person=person,
-        received_on=received,
-        due_on=one_calendar_month_after(received),
-        recorded_by=recorded_by,
-    )
-    audit.record(AuditEvent.Action.CREATE, obj=request, person_id=person.pk, actor=recorded_by)
-    return request
-
-
-@transaction.atomic
 def gather_subject_access(
     *, request: SubjectAccessRequest, gathered_by: User, as_format: str
 ) -> SubjectAccessReport:
-    """Everything held about the person, for a page, a printout or JSON. Each gathering is an audited export."""
+    """Everything held about the person. Each gathering is an audited export; the request workflow
+    (ethics.services.subject_access) keeps what it returns as the request's snapshot."""
     person = request.person
     report = SubjectAccessReport(
         person, request, [(title, build(person)) for title, build in SUBJECT_ACCESS_SECTIONS]
@@ -233,9 +217,6 @@ def gather_subject_access(
         actor=gathered_by,
         reason=Reason("subject access"),
     )
-    if request.completed_at is None:
-        request.completed_at = timezone.now()
-        request.save(update_fields=["completed_at"])
     return report
 
 
