@@ -54,6 +54,13 @@ DEMO_ACCOUNTS = (
         ("safeguarding_lead",),
         about="safeguarding lead: sees every concern, gets escalations",
     ),
+    DemoAccount(
+        "dee",
+        "Dee",
+        "Harper",
+        ("data_protection_lead",),
+        about="data protection lead: handles subject access requests",
+    ),
 )
 
 # (practitioner, name, pronouns, what matters, goals, strengths, route, referred by)
@@ -182,6 +189,7 @@ def ensure_demo_accounts() -> dict[str, User]:
                 "is_supervisor": "supervisor" in account.roles,
                 "is_org_admin": "admin" in account.roles,
                 "is_safeguarding_lead": "safeguarding_lead" in account.roles,
+                "is_data_protection_lead": "data_protection_lead" in account.roles,
                 "supervisor": users.get(account.supervisor) if account.supervisor else None,
             },
         )

@@ -36,7 +36,7 @@ class SubjectAccessRequestForm(forms.Form):
     received_on = forms.DateField(
         label="Date it arrived",
         help_text="It is due one calendar month after this date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     requester = forms.ChoiceField(
         label="Who asked", choices=SubjectAccessRequest.Requester.choices, widget=forms.RadioSelect
