@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chime.models import User
 from ethics import access
 from ethics.forms.rights import PackReleaseForm, ReopenForm, SubjectAccessRequestForm
 from ethics.models import SubjectAccessRequest
@@ -85,7 +86,7 @@ def access_request_step(request: HttpRequest, pk: int, step: str) -> HttpRespons
     return redirect("access-request", pk=sar.pk)
 
 
-def _take_step(step: str, sar: SubjectAccessRequest, user, data: dict) -> str:
+def _take_step(step: str, sar: SubjectAccessRequest, user: User, data: dict[str, str]) -> str:
     if step == "gather":
         services.gather_pack(request=sar, gathered_by=user)
         return "The pack has been gathered. Check it, then release it."
