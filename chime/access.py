@@ -55,7 +55,7 @@ def fetch_for[M: Model](
     not_found: str = "Not found.",
     read_only: str = "You may read this but not change it.",
     view_as: str = "",
-    reason: str = "",
+    reason: audit.Reason | str = "",
     audit_view: bool = True,
 ) -> M:
     """The record `pk` from `visible` (the model's `visible_to(user)`), or 404; with write=True, 403 when the
@@ -161,6 +161,10 @@ def is_practitioner(user: User) -> bool:
     return is_staff_member(user) and user.is_practitioner
 
 
+def is_data_protection_lead(user: User) -> bool:
+    return is_staff_member(user) and user.is_data_protection_lead
+
+
 def is_safeguarding_lead(user: User) -> bool:
     return is_staff_member(user) and user.is_safeguarding_lead
 
@@ -194,7 +198,7 @@ def require(user: User, allowed: bool, *, page: str, forbidden: bool = False, me
         AuditEvent.Action.DENIED,
         object_type=page,
         outcome=AuditEvent.Outcome.DENIED,
-        reason="role does not open this page",
+        reason=audit.Reason("role does not open this page"),
     )
     if forbidden:
         raise PermissionDenied(message or "Your role does not open this page.")
@@ -212,6 +216,7 @@ class Menu:
     concerns_raised: bool = False
     people_directory: bool = False
     rights: bool = False
+    subject_access: bool = False
     consents_to_renew: bool = False
     emergency_reviews: bool = False
     emergency_access: bool = False
@@ -230,6 +235,7 @@ def menu_for(user: User) -> Menu:
         concerns_raised=not queue and is_practitioner(user),
         people_directory=is_admin(user),
         rights=is_admin(user),
+        subject_access=is_data_protection_lead(user),
         consents_to_renew=may_renew_consents(user),
         emergency_reviews=may_review_emergencies(user),
         emergency_access=True,

@@ -9,6 +9,8 @@ makes concurrent writers take turns, so the chain is written in order.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
+import enum
 import uuid
 from collections import deque
 from collections.abc import Sequence
@@ -56,13 +58,60 @@ def new_request_id() -> str:
     return uuid.uuid4().hex
 
 
+class Reason(str):
+    """An audit row's reason: a phrase written in the code, never text a user typed or a record holds.
+
+    The audit trail outlives erasure, so it must never hold free text about a person: a justification, a note or
+    a reason belongs on the record it justifies, which the row points to (object_type, object_id). The phrase is a
+    string literal (tests/chime/test_audit_reasons.py checks every `Reason(...)` in the code) and the only values it
+    may take are numbers, dates, choices (enum members, shown by their label) and other Reasons:
+    `Reason("escalated to level {level}", level=2)`. Anything else is a TypeError, so a leak fails loudly.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, phrase: str, /, **values: object) -> Reason:
+        for name, value in values.items():
+            if not _content_free(value):
+                raise TypeError(
+                    f"Audit reason value {name!r} is a {type(value).__name__}: only numbers, dates, choices "
+                    "and Reasons may go into an audit reason. Put free text on the record and point to it."
+                )
+        return super().__new__(cls, phrase.format(**{name: _shown(v) for name, v in values.items()}))
+
+
+class AboutStaff(str):
+    """Words about a member of staff's account (usernames, role names, what changed from what to what), which may
+    go into an audit reason: staff administration must say what changed. Never text about a person supported."""
+
+    __slots__ = ()
+
+
+def _content_free(value: object) -> bool:
+    if isinstance(value, (Reason, AboutStaff, enum.Enum, dt.date)):  # dt.datetime is a dt.date
+        return True
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: object) -> object:
+    return getattr(value, "label", value) if isinstance(value, enum.Enum) else value
+
+
+def _checked(reason: object) -> Reason | str:
+    if reason == "" or isinstance(reason, Reason):
+        return reason
+    raise TypeError(
+        "An audit reason must be an audit.Reason (a declared phrase), never free text: put the text on the record "
+        f"it belongs to and point the audit row at it. Got {type(reason).__name__}."
+    )
+
+
 def _describe(obj: Model | None) -> tuple[str, str]:
     if obj is None:
         return "", ""
     return obj._meta.label, str(obj.pk)
 
 
-@transaction.atomic(savepoint=False)  # the chain lock is held until the surrounding transaction ends
 def record(
     action: str,
     *,
@@ -72,11 +121,39 @@ def record(
     person_id: int | None = None,
     people: list[int] | None = None,
     outcome: str = AuditEvent.Outcome.SUCCESS,
-    reason: str = "",
+    reason: Reason | str = "",
     actor: User | None = None,
     actor_username: str = "",
 ) -> AuditEvent:
-    """Append one event to the audit trail. Never put note contents or secrets in `reason`."""
+    """Append one event to the audit trail. `reason` is an `audit.Reason` (a declared phrase) or empty."""
+    return _append(
+        action,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        person_id=person_id,
+        people=people,
+        outcome=outcome,
+        reason=_checked(reason),  # before the transaction: free text fails loudly and leaves it usable
+        actor=actor,
+        actor_username=actor_username,
+    )
+
+
+@transaction.atomic(savepoint=False)  # the chain lock is held until the surrounding transaction ends
+def _append(
+    action: str,
+    *,
+    obj: Model | None,
+    object_type: str,
+    object_id: object,
+    person_id: int | None,
+    people: list[int] | None,
+    outcome: str,
+    reason: str,
+    actor: User | None,
+    actor_username: str,
+) -> AuditEvent:
     context = current_context()
     actor = actor if actor is not None else context.actor
     if actor is not None and not actor.is_authenticated:
@@ -123,7 +200,7 @@ def record_denial(model: type, pk: object, *, person_id: int | None, forbidden: 
         object_id=pk,
         person_id=person_id,
         outcome=AuditEvent.Outcome.DENIED,
-        reason="read-only access" if forbidden else "not visible to this user",
+        reason=Reason("read-only access") if forbidden else Reason("not visible to this user"),
     )
 
 

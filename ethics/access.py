@@ -4,8 +4,9 @@ The same rules as sessions.access, applied by the same helper (chime.access.fetc
 see is a 404, exactly like one that does not exist; a user who may read but not change gets a 403. Reads are audited
 as views, refusals as denials, and every list as one view naming each person it shows (chime.access.audit_list).
 
-- Admins manage every consent, find anyone in the people directory (which shows no session notes), and handle
-  data-subject requests.
+- Admins manage every consent, find anyone in the people directory (which shows no session notes), record
+  data-subject requests and decide erasure.
+- The data protection lead gathers, releases and closes subject access packs, and alone reads them.
 - A practitioner manages the consents of people on their caseload.
 - A supervisor reads the consents of their supervisees' people.
 - Anyone with a role may declare emergency access; someone else reviews it.
@@ -22,8 +23,17 @@ from django.utils import timezone
 
 from chime import access as core
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent
-from ethics.models import Concern, Consent, Disclosure, EmergencyAccess, ErasureRequest, SubjectAccessRequest
+from ethics.models import (
+    Concern,
+    Consent,
+    Disclosure,
+    EmergencyAccess,
+    ErasureRequest,
+    SubjectAccessPack,
+    SubjectAccessRequest,
+)
 from ethics.models.safeguarding import ConcernQuerySet
 from sessions.access import can_write_person
 from sessions.models import Person, PersonQuerySet
@@ -198,14 +208,50 @@ def get_person_for_admin(user: User, pk: int) -> Person:
         pk,
         person="pk",
         not_found="No such person.",
-        reason="data-subject rights page",
+        reason=Reason("data-subject rights page"),
     )
 
 
+def require_data_protection_lead(user: User) -> None:
+    # Subject access packs are the data protection lead's work, not every admin's: for anyone else, no such page.
+    if not (user.is_active and user.is_data_protection_lead):
+        raise Http404("Not found.")
+
+
+CLOSED_REQUESTS_SHOWN = 50  # the most recently closed requests under the open ones
+
+
+def access_requests_for(user: User) -> tuple[list[SubjectAccessRequest], list[SubjectAccessRequest]]:
+    """The data protection lead's lists: open requests, and the latest closed ones. One audit row names everyone."""
+    require_data_protection_lead(user)
+    requests = SubjectAccessRequest.objects.for_list()
+    open_requests = list(requests.open())
+    closed = list(requests.closed().order_by("-closed_at", "-pk")[:CLOSED_REQUESTS_SHOWN])
+    core.audit_list("subject access requests", [*open_requests, *closed])
+    return open_requests, closed
+
+
 def get_access_request_for(user: User, pk: int) -> SubjectAccessRequest:
-    require_admin(user)
-    requests = SubjectAccessRequest.objects.select_related("person")
+    """A subject access request with its steps, for the data protection lead. Audited."""
+    require_data_protection_lead(user)
+    requests = SubjectAccessRequest.objects.select_related("person", "recorded_by", "closed_by")
     return core.fetch_for(user, requests, pk, not_found="No such request.")
+
+
+def get_access_pack_for(user: User, pk: int, *, download: bool = False) -> SubjectAccessPack:
+    """A gathered pack (the snapshot, never live data), for the data protection lead. Reading it is audited as a
+    view, downloading it as an export."""
+    require_data_protection_lead(user)
+    pack = (
+        SubjectAccessPack.objects.select_related("request__person", "gathered_by", "released_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if pack is None:
+        raise Http404("No such pack.")
+    action = AuditEvent.Action.EXPORT if download else AuditEvent.Action.VIEW
+    audit.record(action, obj=pack, person_id=pack.request.person_id)
+    return pack
 
 
 def get_erasure_request_for(user: User, pk: int) -> ErasureRequest:
@@ -217,9 +263,7 @@ def get_erasure_request_for(user: User, pk: int) -> ErasureRequest:
 def open_rights_requests(user: User) -> tuple[list[SubjectAccessRequest], list[ErasureRequest]]:
     """The data-subject requests still open: audited as one view naming each person they are about."""
     require_admin(user)
-    access_requests = list(
-        SubjectAccessRequest.objects.filter(completed_at__isnull=True).select_related("person")
-    )
+    access_requests = list(SubjectAccessRequest.objects.open().for_list())
     erasures = list(
         ErasureRequest.objects.exclude(decision__in=["refused", "carried_out"]).select_related("person")
     )

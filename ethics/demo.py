@@ -19,10 +19,12 @@ from ethics.models import (
     ContentKind,
     CrisisService,
     Referral,
+    SubjectAccessRequest,
     UrgencyLevel,
 )
 from ethics.services import safeguarding as safeguarding_services
 from ethics.services.consent import ConsentTerms, record_consent, withdraw_consent
+from ethics.services.subject_access import record_subject_access_request
 from sessions import demo as sessions_demo
 from sessions.models import Person
 
@@ -85,6 +87,21 @@ def ensure_demo_consents(users: dict[str, User]) -> int:
             )
         added += 1
     return added
+
+
+def ensure_demo_access_requests(users: dict[str, User]) -> int:
+    """One subject access request waiting for the data protection lead: Marcus asked in person, 12 days ago."""
+    person = Person.objects.filter(practitioner=users["sam"], preferred_name="Marcus").first()
+    if person is None or person.access_requests.exists():
+        return 0
+    record_subject_access_request(
+        person=person,
+        recorded_by=users["alex"],
+        identity_check=SubjectAccessRequest.IdentityCheck.KNOWN_IN_PERSON,
+        identity_note="Asked at the drop-in; known to Sam.",
+        received_on=timezone.localdate() - dt.timedelta(days=12),
+    )
+    return 1
 
 
 Step = Callable[[Concern, dict[str, User]], object]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ethics.views import consent, emergency, rights, safeguarding, sharing
+from ethics.views import consent, emergency, rights, safeguarding, sharing, subject_access
 
 urlpatterns = [
     path("people/<int:pk>/consents/", consent.person_consents, name="person-consents"),
@@ -24,11 +24,25 @@ urlpatterns = [
     path("rights/", rights.rights_home, name="rights"),
     path("rights/people/<int:person_pk>/", rights.rights_person, name="rights-person"),
     path("rights/people/<int:person_pk>/audit/", rights.person_audit, name="person-audit"),
-    path("rights/people/<int:person_pk>/access/", rights.access_request_create, name="access-request-create"),
+    path(
+        "rights/people/<int:person_pk>/access/",
+        subject_access.access_request_create,
+        name="access-request-create",
+    ),
     path(
         "rights/people/<int:person_pk>/erasure/", rights.erasure_request_create, name="erasure-request-create"
     ),
-    path("rights/access/<int:pk>/", rights.access_request, name="access-request"),
+    path("rights/access/", subject_access.access_requests, name="access-requests"),
+    path("rights/access/<int:pk>/", subject_access.access_request, name="access-request"),
+    path(
+        "rights/access/<int:pk>/<slug:step>/", subject_access.access_request_step, name="access-request-step"
+    ),
+    path("rights/access/packs/<int:pk>/", subject_access.access_pack, name="access-pack"),
+    path(
+        "rights/access/packs/<int:pk>/download/",
+        subject_access.access_pack_download,
+        name="access-pack-download",
+    ),
     path("rights/erasure/<int:pk>/", rights.erasure_request, name="erasure-request"),
     path("rights/erasure/<int:pk>/approve/", rights.erasure_approve, name="erasure-approve"),
     path("people/<int:person_pk>/concerns/new/", safeguarding.concern_raise, name="concern-raise"),

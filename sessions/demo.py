@@ -60,7 +60,7 @@ DEMO_ACCOUNTS = (
         "Rowan",
         "Price",
         ("data_protection_lead",),
-        about="data protection lead: subject access requests",
+        about="data protection lead: handles subject access requests",
     ),
     DemoAccount(
         "kim",
@@ -230,7 +230,11 @@ def _note_demo_account(user: User) -> None:
         AuditEvent.Action.CREATE,
         object_type="account",
         object_id=user.pk,
-        reason=f"demo account {user.username} made by the demo builder ({', '.join(user.role_names)})",
+        reason=audit.Reason(
+            "demo account {username} made by the demo builder ({roles})",
+            username=audit.AboutStaff(user.username),
+            roles=audit.AboutStaff(", ".join(user.role_names)),
+        ),
     )
 
 

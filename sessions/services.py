@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent
 from chime.services import notify
 from sessions.models import (
@@ -193,7 +194,7 @@ def move_person(*, person: Person, to_practitioner: User, moved_by: User, reason
         obj=person,
         person_id=person.pk,
         actor=moved_by,
-        reason=f"moved to another practitioner's caseload (user {to_practitioner.pk})",
+        reason=Reason("moved to another practitioner's caseload (user {user})", user=to_practitioner.pk),
     )
 
 

@@ -18,13 +18,15 @@ from django.utils import timezone
 from chime import dbroles
 from chime.models import StaffChange
 from ethics.services.emergency import declare_emergency_access
-from ethics.services.rights import record_erasure_request, record_subject_access_request
+from ethics.services.rights import record_erasure_request
 from ethics.services.sharing import share_information
+from ethics.services.subject_access import gather_pack, record_subject_access_request
 from sessions.models import SupervisionRecord
 from tests.ethics.safeguarding import raise_concern
 from tests.factories import (
     AdminFactory,
     ConsentFactory,
+    DataProtectionLeadFactory,
     PersonFactory,
     PractitionerFactory,
     SupervisorFactory,
@@ -181,6 +183,12 @@ def admin_user(db):
 
 
 @pytest.fixture
+def data_protection_lead(db):
+    """Handles subject access requests; no other role."""
+    return DataProtectionLeadFactory(username="dpl", first_name="Dee", last_name="Harper")
+
+
+@pytest.fixture
 def outsider(db):
     """A signed-in member of staff with no role that lets them see anyone's record."""
     return UserFactory(username="outsider")
@@ -200,7 +208,7 @@ def others_person(other_practitioner):
 
 
 @pytest.fixture
-def world(practitioner, person, admin_user, supervisor):
+def world(practitioner, person, admin_user, supervisor, data_protection_lead):
     consent = ConsentFactory(person=person)
     disclosure = share_information(
         person=person,
@@ -222,7 +230,15 @@ def world(practitioner, person, admin_user, supervisor):
         consent=consent,
         disclosure=disclosure,
         grant=grant,
-        access_request=record_subject_access_request(person=person, recorded_by=admin_user),
+        access_request=record_subject_access_request(
+            person=person, recorded_by=admin_user, identity_check="photo_id"
+        ),
+        access_pack=gather_pack(
+            request=record_subject_access_request(
+                person=person, recorded_by=admin_user, identity_check="known_in_person"
+            ),
+            gathered_by=data_protection_lead,
+        ),
         erasure=record_erasure_request(person=person, recorded_by=admin_user),
         concern=raise_concern(person),
         staff_change=StaffChange.objects.create(

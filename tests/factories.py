@@ -43,6 +43,10 @@ class AdminFactory(UserFactory):
     is_org_admin = True
 
 
+class DataProtectionLeadFactory(UserFactory):
+    is_data_protection_lead = True
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person

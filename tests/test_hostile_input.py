@@ -186,7 +186,7 @@ def test_searches_hints_and_other_peoples_ids(client, text, query, other_id):
 # form shows (as that someone). Whatever the input, the answer is a page or a redirect, never a server error.
 
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
-WRITERS = ("practitioner", "supervisor", "admin")
+WRITERS = ("practitioner", "supervisor", "admin", "dpl")
 
 
 def _posting_cases():

@@ -17,7 +17,12 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
 
 from chime.accounts import session_limits
+from chime.audit import Reason
 
+_LOGOUT_REASONS = {
+    "idle": Reason("session ended: idle limit"),
+    "lifetime": Reason("session ended: lifetime limit"),
+}
 _ENDED = {
     "idle": "You were logged out after {minutes} minutes without activity. Please log in again.",
     "lifetime": "Your session reached its {hours}-hour limit. Please log in again.",
@@ -44,7 +49,7 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
     def _end(self, request: HttpRequest, reason: str) -> HttpResponse:
-        request.logout_reason = f"session ended: {reason} limit"  # read by the audit receiver
+        request.logout_reason = _LOGOUT_REASONS[reason]  # read by the audit receiver
         logout(request)
         text = _ENDED[reason].format(
             minutes=settings.CHIME_IDLE_TIMEOUT_MINUTES, hours=settings.CHIME_SESSION_MAX_HOURS

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chime import audit
 from chime.accounts import session_limits
+from chime.audit import Reason
 from chime.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -26,6 +27,11 @@ if TYPE_CHECKING:
 
 BACKUP_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
+_REFUSED = {  # TwoFactorError codes, as the audit trail says them
+    "wrong": Reason("wrong code"),
+    "throttled": Reason("too many wrong codes in a row"),
+    "no_app": Reason("no authenticator app set up"),
+}
 BACKUP_DEVICE_NAME = "Backup codes"
 
 
@@ -35,7 +41,7 @@ class TwoFactorError(Exception):
         self.code = code
 
 
-def _audit(action: str, *, account: User, by: User | None, reason: str, failed: bool = False) -> None:
+def _audit(action: str, *, account: User, by: User | None, reason: Reason, failed: bool = False) -> None:
     """One audit row about a staff account. Never a code or a secret in `reason`."""
     outcome = AuditEvent.Outcome.FAILED if failed else AuditEvent.Outcome.SUCCESS
     audit.record(
@@ -85,7 +91,7 @@ def confirm_authenticator(*, device: TOTPDevice, code: str) -> list[str]:
             AuditEvent.Action.LOGIN_FAILED,
             account=device.user,
             by=device.user,
-            reason="two-factor set-up: wrong code",
+            reason=Reason("two-factor set-up: wrong code"),
             failed=True,
         )
         raise
@@ -98,7 +104,12 @@ def _confirm(device: TOTPDevice) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     codes = _replace_backup_codes(device.user)
-    _audit(AuditEvent.Action.UPDATE, account=device.user, by=device.user, reason="two-factor sign-in set up")
+    _audit(
+        AuditEvent.Action.UPDATE,
+        account=device.user,
+        by=device.user,
+        reason=Reason("two-factor sign-in set up"),
+    )
     return codes
 
 
@@ -140,7 +151,9 @@ def new_backup_codes(*, user: User, code: str) -> list[str]:
             AuditEvent.Action.UPDATE,
             account=user,
             by=user,
-            reason=f"new backup codes refused ({error.code})",
+            reason=Reason(
+                "new backup codes refused ({why})", why=_REFUSED.get(error.code, Reason("another reason"))
+            ),
             failed=True,
         )
         raise
@@ -150,7 +163,7 @@ def new_backup_codes(*, user: User, code: str) -> list[str]:
             AuditEvent.Action.UPDATE,
             account=user,
             by=user,
-            reason="new backup codes made; the earlier ones no longer work",
+            reason=Reason("new backup codes made; the earlier ones no longer work"),
         )
     return codes
 
@@ -169,12 +182,16 @@ def verify_second_step(*, user: User, code: str) -> Device:
             AuditEvent.Action.LOGIN_FAILED,
             account=user,
             by=user,
-            reason=f"two-factor code refused ({error.code})",
+            reason=Reason(
+                "two-factor code refused ({why})", why=_REFUSED.get(error.code, Reason("another reason"))
+            ),
             failed=True,
         )
         raise
-    method = "backup code" if model is StaticDevice else "authenticator app"
-    _audit(AuditEvent.Action.LOGIN, account=user, by=user, reason=f"second step: {method}")
+    method = Reason("backup code") if model is StaticDevice else Reason("authenticator app")
+    _audit(
+        AuditEvent.Action.LOGIN, account=user, by=user, reason=Reason("second step: {method}", method=method)
+    )
     return device
 
 
@@ -185,7 +202,7 @@ def reset_two_factor(*, account: User, by: User) -> None:
     They set up a new app at their next log-in."""
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=account).delete()
-    sign_out_everywhere(account=account, by=by, reason="two-factor sign-in reset")
+    sign_out_everywhere(account=account, by=by, reason=Reason("two-factor sign-in reset"))
 
 
 @transaction.atomic
@@ -197,13 +214,15 @@ def lift_sign_in_pause(*, account: User, by: User) -> int:
         AuditEvent.Action.UPDATE,
         account=account,
         by=by,
-        reason=f"sign-in pause lifted ({cleared} failed attempt record{'s' if cleared != 1 else ''} cleared)",
+        reason=Reason("sign-in pause lifted ({count} failed attempt record cleared)", count=cleared)
+        if cleared == 1
+        else Reason("sign-in pause lifted ({count} failed attempt records cleared)", count=cleared),
     )
     return cleared
 
 
 @transaction.atomic
-def sign_out_everywhere(*, account: User, by: User | None, reason: str) -> int:
+def sign_out_everywhere(*, account: User, by: User | None, reason: Reason) -> int:
     """End every session signed in as `account` at once (e.g. when the account is deactivated)."""
     keys = session_limits.session_keys_of(account.pk, timezone.now())
     Session.objects.filter(session_key__in=keys).delete()
@@ -211,6 +230,8 @@ def sign_out_everywhere(*, account: User, by: User | None, reason: str) -> int:
         AuditEvent.Action.UPDATE,
         account=account,
         by=by,
-        reason=f"signed out everywhere ({len(keys)} session{'s' if len(keys) != 1 else ''}): {reason}",
+        reason=Reason("signed out everywhere ({count} session): {why}", count=1, why=reason)
+        if len(keys) == 1
+        else Reason("signed out everywhere ({count} sessions): {why}", count=len(keys), why=reason),
     )
     return len(keys)

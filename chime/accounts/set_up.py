@@ -65,7 +65,9 @@ def issue_link(*, account: User, by: User | None, purpose: str) -> str:
         actor=by,
         object_type="account",
         object_id=account.pk,
-        reason=f"one-time set-up link #{link.pk} sent ({link.get_purpose_display().lower()})",
+        reason=audit.Reason(
+            "one-time set-up link #{link} sent ({purpose})", link=link.pk, purpose=SetUpLink.Purpose(purpose)
+        ),
     )
     url = f"{settings.CHIME_BASE_URL.rstrip('/')}{reverse('account-set-up')}?key={key}"
     transaction.on_commit(lambda: _email_link(account.email, url))
@@ -110,7 +112,7 @@ def choose_password(*, link: SetUpLink, password: str) -> User:
         actor=account,
         object_type="account",
         object_id=account.pk,
-        reason=f"password chosen with one-time link #{link.pk}",
+        reason=audit.Reason("password chosen with one-time link #{link}", link=link.pk),
     )
     return account
 

@@ -42,7 +42,7 @@ def _login_failed(sender, credentials, request=None, **kwargs) -> None:
         outcome=AuditEvent.Outcome.DENIED if locked_out else AuditEvent.Outcome.FAILED,
         object_type="account",
         actor_username=_account_username(credentials.get(User.USERNAME_FIELD)),
-        reason="locked out after repeated failed log-ins" if locked_out else "",
+        reason=audit.Reason("locked out after repeated failed log-ins") if locked_out else "",
     )
 
 

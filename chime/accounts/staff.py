@@ -22,6 +22,7 @@ from django.utils import timezone
 from chime import audit
 from chime.accounts import services as account_services
 from chime.accounts import set_up
+from chime.audit import AboutStaff, Reason
 from chime.models import ROLE_FIELDS, AuditEvent, SetUpLink, StaffChange, User
 from chime.services import notify
 
@@ -71,7 +72,11 @@ def check_second_person(
         person_id=person_id,
         outcome=AuditEvent.Outcome.DENIED,
         actor=approver,
-        reason=f"second-person rule ({code}): requested by {requester.username if requester else 'Chime'}",
+        reason=Reason(
+            "second-person rule ({code}): requested by {requester}",
+            code=AboutStaff(code),
+            requester=AboutStaff(requester.username if requester else "Chime"),
+        ),
     )
     raise StaffError(code, message)
 
@@ -163,7 +168,12 @@ def _create(*, by: User, details: dict[str, str], wanted: dict[str, object]) -> 
         status=StaffChange.Status.APPLIED,
         took_effect_at=now,
     )
-    _audit(AuditEvent.Action.CREATE, account, by, f"account created ({_describe(created.changes)})")
+    _audit(
+        AuditEvent.Action.CREATE,
+        account,
+        by,
+        Reason("account created ({what})", what=AboutStaff(_describe(created.changes))),
+    )
     set_up.issue_link(account=account, by=by, purpose=SetUpLink.Purpose.NEW_ACCOUNT)
     if requested:
         _request(account, by, requested, now)
@@ -280,9 +290,9 @@ def _apply_now(account: User, by: User, immediate: dict[str, list], now: dt.date
         status=StaffChange.Status.APPLIED,
         took_effect_at=now,
     )
-    _audit(AuditEvent.Action.UPDATE, account, by, f"changed: {_describe(kept)}")
+    _audit(AuditEvent.Action.UPDATE, account, by, Reason("changed: {what}", what=AboutStaff(_describe(kept))))
     if immediate.get("is_active") == [True, False]:
-        account_services.sign_out_everywhere(account=account, by=by, reason="account deactivated")
+        account_services.sign_out_everywhere(account=account, by=by, reason=Reason("account deactivated"))
     notify(recipients=[account], title="Your Chime account was changed", body=_describe(kept))
     return change
 
@@ -297,7 +307,14 @@ def _request(account: User, by: User, requested: dict[str, list], now: dt.dateti
     )
     described = _describe(requested)
     _audit(
-        AuditEvent.Action.UPDATE, account, by, f"requested #{change.pk}, awaiting a second admin: {described}"
+        AuditEvent.Action.UPDATE,
+        account,
+        by,
+        Reason(
+            "requested #{change}, awaiting a second admin: {what}",
+            change=change.pk,
+            what=AboutStaff(described),
+        ),
     )
     notify(
         recipients=[account],
@@ -351,7 +368,15 @@ def _approve(change: StaffChange, by: User) -> StaffChange:
     described = _describe(change.changes)
     requester = change.requested_by.username if change.requested_by else "Chime"
     _audit(
-        AuditEvent.Action.UPDATE, account, by, f"approved #{change.pk} (asked by {requester}): {described}"
+        AuditEvent.Action.UPDATE,
+        account,
+        by,
+        Reason(
+            "approved #{change} (asked by {requester}): {what}",
+            change=change.pk,
+            requester=AboutStaff(requester),
+            what=AboutStaff(described),
+        ),
     )
     notify(recipients=[account], title="A change to your Chime account was approved", body=described)
     return change
@@ -367,8 +392,15 @@ def refuse_staff_change(*, change: StaffChange, by: User) -> StaffChange:
     change.status = StaffChange.Status.WITHDRAWN if own else StaffChange.Status.REFUSED
     change.decided_by, change.decided_at = by, timezone.now()
     change.save(update_fields=["status", "decided_by", "decided_at"])
-    verb = "withdrew" if own else "refused"
-    _audit(AuditEvent.Action.UPDATE, change.account, by, f"{verb} #{change.pk}: {_describe(change.changes)}")
+    verb = "withdrew" if own else "refused"  # for the notification
+    phrase = Reason(
+        "withdrew #{change}: {what}", change=change.pk, what=AboutStaff(_describe(change.changes))
+    )
+    if not own:
+        phrase = Reason(
+            "refused #{change}: {what}", change=change.pk, what=AboutStaff(_describe(change.changes))
+        )
+    _audit(AuditEvent.Action.UPDATE, change.account, by, phrase)
     notify(recipients=[change.account], title=f"A requested change to your Chime account was {verb}")
     return change
 
@@ -393,7 +425,7 @@ def start_password_reset(*, by: User, account: User) -> StaffChange:
     account_services.reset_two_factor(account=account, by=by)
     set_up.issue_link(account=account, by=by, purpose=SetUpLink.Purpose.PASSWORD_RESET)
     return _record_action(
-        account, by, StaffChange.Kind.PASSWORD_RESET, "password reset started; set-up link sent"
+        account, by, StaffChange.Kind.PASSWORD_RESET, Reason("password reset started; set-up link sent")
     )
 
 
@@ -406,7 +438,7 @@ def reset_two_factor(*, by: User, account: User) -> StaffChange:
     account_services.reset_two_factor(account=account, by=by)
     set_up.issue_link(account=account, by=by, purpose=SetUpLink.Purpose.TWO_FACTOR_RESET)
     return _record_action(
-        account, by, StaffChange.Kind.TWO_FACTOR_RESET, "two-factor reset; set-up link sent"
+        account, by, StaffChange.Kind.TWO_FACTOR_RESET, Reason("two-factor reset; set-up link sent")
     )
 
 
@@ -419,7 +451,7 @@ def lift_sign_in_pause(*, by: User, account: User) -> int:
     return cleared
 
 
-def _record_action(account: User, by: User, kind: str, reason: str) -> StaffChange:
+def _record_action(account: User, by: User, kind: str, reason: Reason | str) -> StaffChange:
     now = timezone.now()
     change = StaffChange.objects.create(
         account=account,
@@ -442,7 +474,7 @@ def _require_admin(user: User) -> None:
         raise StaffError("not_admin", "Only an admin can change staff accounts.")
 
 
-def _audit(action: str, account: User, by: User | None, reason: str) -> None:
+def _audit(action: str, account: User, by: User | None, reason: Reason) -> None:
     audit.record(action, actor=by, object_type="account", object_id=account.pk, reason=reason)
 
 
@@ -453,7 +485,9 @@ def _audit_denial(account: User, by: User, code: str, what: list[str]) -> None:
         actor=by,
         object_type="account",
         object_id=account.pk,
-        reason=f"staff change refused ({code}): {', '.join(what)}",
+        reason=Reason(
+            "staff change refused ({code}): {what}", code=AboutStaff(code), what=AboutStaff(", ".join(what))
+        ),
     )
 
 

@@ -1,6 +1,13 @@
 from ethics.models.consent import Consent, ConsentWording, ContentKind, Disclosure, SharingPurpose
 from ethics.models.emergency import EmergencyAccess
-from ethics.models.rights import ErasureRequest, LegalHold, RetentionRule, SubjectAccessRequest
+from ethics.models.rights import (
+    ErasureRequest,
+    LegalHold,
+    RetentionRule,
+    SubjectAccessPack,
+    SubjectAccessReopening,
+    SubjectAccessRequest,
+)
 from ethics.models.safeguarding import (
     Concern,
     ConcernClosure,
@@ -27,6 +34,8 @@ __all__ = [
     "Referral",
     "RetentionRule",
     "SharingPurpose",
+    "SubjectAccessPack",
+    "SubjectAccessReopening",
     "SubjectAccessRequest",
     "UrgencyLevel",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 
 import pgtrigger
 from django.conf import settings
@@ -11,7 +12,15 @@ from django.db import models
 from django.utils import timezone
 
 from chime import personal_data
-from chime.personal_data import CONTENT_FREE, FREE_TEXT, IDENTIFYING, ORGANISATION, REFERENCE, TECHNICAL
+from chime.personal_data import (
+    CONTENT_FREE,
+    ERASED,
+    FREE_TEXT,
+    IDENTIFYING,
+    ORGANISATION,
+    REFERENCE,
+    TECHNICAL,
+)
 
 
 def one_calendar_month_after(day: dt.date) -> dt.date:
@@ -20,18 +29,145 @@ def one_calendar_month_after(day: dt.date) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+class SubjectAccessRequestQuerySet(models.QuerySet):
+    def open(self) -> SubjectAccessRequestQuerySet:
+        return self.exclude(state=SubjectAccessRequest.State.CLOSED)
+
+    def closed(self) -> SubjectAccessRequestQuerySet:
+        return self.filter(state=SubjectAccessRequest.State.CLOSED)
+
+    def for_list(self) -> SubjectAccessRequestQuerySet:
+        """The data protection lead's list: each request with its person, soonest due (so overdue) first."""
+        return self.select_related("person").order_by("due_on", "pk")
+
+
 class SubjectAccessRequest(models.Model):
+    """A request for a copy of everything held about a person: who asked, how their identity was checked, when it
+    arrived (it is due one calendar month later), and its steps: gathered, released, closed (and re-opened)."""
+
+    class Requester(models.TextChoices):
+        PERSON = "person", "The person themselves"
+        REPRESENTATIVE = "representative", "Someone acting for them, with their authority"
+
+    class IdentityCheck(models.TextChoices):
+        KNOWN_IN_PERSON = "known_in_person", "Asked in person, known to staff"
+        PHOTO_ID = "photo_id", "Photo identification seen"
+        PROOF_OF_ADDRESS = "proof_of_address", "Proof of address seen"
+        QUESTIONS = "questions", "Answered questions only they could answer"
+        WRITTEN_AUTHORITY = (
+            "written_authority",
+            "Their written authority seen, and the representative's identity",
+        )
+        LEGAL_AUTHORITY = "legal_authority", "Power of attorney or court order seen"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Received: the pack is to be gathered"
+        GATHERED = "gathered", "Gathered: to be checked and released"
+        RELEASED = "released", "Released: to be closed"
+        CLOSED = "closed", "Closed"
+
     person = models.ForeignKey("support.Person", on_delete=models.PROTECT, related_name="access_requests")
     received_on = models.DateField(default=timezone.localdate)
     due_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    completed_at = models.DateTimeField(null=True, blank=True)
+    requester = models.CharField(
+        "who asked", max_length=20, choices=Requester.choices, default=Requester.PERSON
+    )
+    representative_name = models.CharField("their name", max_length=150, blank=True)
+    representative_relationship = models.CharField(
+        "their relationship to the person", max_length=100, blank=True
+    )
+    identity_check = models.CharField(
+        "how identity was checked", max_length=30, choices=IdentityCheck.choices
+    )
+    identity_note = models.CharField("about the check", max_length=300, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SubjectAccessRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["state", "due_on"], name="access_request_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(requester="person")
+                | (~models.Q(representative_name="") & ~models.Q(representative_relationship="")),
+                name="access_request_representative_named",
+            ),
+        ]
+        triggers = [pgtrigger.Protect(name="access_requests_are_never_deleted", operation=pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"Subject access request received {self.received_on:%d %b %Y}"
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.state != self.State.CLOSED and self.due_on < (today or timezone.localdate())
+
+
+class SubjectAccessPack(models.Model):
+    """One gathering of everything held about the person, kept exactly as gathered (the JSON text), so the pages
+    show what was gathered and released, never a live view of their record. Released once."""
+
+    class HowSent(models.TextChoices):
+        EMAIL = "email", "By secure email"
+        POST = "post", "By post"
+        IN_PERSON = "in_person", "Handed over in person"
+        SECURE_LINK = "secure_link", "Through a secure download link"
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.PROTECT, related_name="packs")
+    contents = models.TextField(help_text="The pack as gathered: JSON text, in the gatherer's order.")
+    gathered_at = models.DateTimeField()
+    gathered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_how = models.CharField("how it was sent", max_length=20, choices=HowSent.choices, blank=True)
+
+    class Meta:
+        ordering = ["-gathered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True, released_by__isnull=True, released_how="")
+                | models.Q(released_at__isnull=False, released_by__isnull=False) & ~models.Q(released_how=""),
+                name="access_pack_release_is_complete",
+            ),
+        ]
+        triggers = [
+            # A snapshot never changes after it is gathered (erasure alone may blank it, past this trigger).
+            pgtrigger.Protect(
+                name="access_packs_are_never_changed",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("contents", "gathered_at", "gathered_by", "request"),
+            ),
+            pgtrigger.Protect(name="access_packs_are_never_deleted", operation=pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"Subject access pack gathered {self.gathered_at:%d %b %Y}"
+
+    def data(self) -> dict[str, object]:
+        return json.loads(self.contents)
+
+
+class SubjectAccessReopening(models.Model):
+    """Why a closed request was opened again. The reason stays here, where erasure reaches it; the audit row
+    points to this record."""
+
+    request = models.ForeignKey(SubjectAccessRequest, on_delete=models.PROTECT, related_name="reopenings")
+    reason = models.TextField()
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reopened_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Re-opened {self.reopened_at:%d %b %Y}"
 
 
 personal_data.declare(
@@ -44,7 +180,43 @@ personal_data.declare(
         "received_on": CONTENT_FREE,
         "due_on": CONTENT_FREE,
         "recorded_by": REFERENCE,
-        "completed_at": CONTENT_FREE,
+        "requester": CONTENT_FREE,
+        # Someone who asked on their behalf: kept as "[erased]" (a representative's request must name someone).
+        "representative_name": IDENTIFYING.anonymise(ERASED),
+        "representative_relationship": FREE_TEXT.anonymise(ERASED),
+        "identity_check": CONTENT_FREE,
+        "identity_note": FREE_TEXT.remove(),
+        "state": CONTENT_FREE,
+        "closed_at": CONTENT_FREE,
+        "closed_by": REFERENCE,
+    },
+)
+# The record that a pack was gathered and released stays; what it contained goes.
+personal_data.declare(
+    SubjectAccessPack,
+    person="request__person",
+    title="Copies of their records they were sent",
+    fields={
+        "id": TECHNICAL,
+        "request": REFERENCE,
+        "contents": FREE_TEXT.anonymise('{"erased": true}'),
+        "gathered_at": CONTENT_FREE,
+        "gathered_by": REFERENCE,
+        "released_at": CONTENT_FREE,
+        "released_by": REFERENCE,
+        "released_how": CONTENT_FREE,
+    },
+)
+personal_data.declare(
+    SubjectAccessReopening,
+    person="request__person",
+    title="Why their requests were opened again",
+    fields={
+        "id": TECHNICAL,
+        "request": REFERENCE,
+        "reason": FREE_TEXT.anonymise(ERASED),
+        "reopened_by": REFERENCE,
+        "reopened_at": CONTENT_FREE,
     },
 )
 

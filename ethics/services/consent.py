@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent
 from ethics.access import can_manage_consent
 from ethics.models import Consent, ConsentWording, ContentKind
@@ -89,7 +90,9 @@ def record_consent(
         obj=consent,
         person_id=person.pk,
         actor=recorded_by,
-        reason=f"purpose: {wording.purpose.name}; ends on {terms.expires_on:%Y-%m-%d}",
+        reason=Reason(
+            "purpose {purpose}; ends on {ends:%Y-%m-%d}", purpose=wording.purpose_id, ends=terms.expires_on
+        ),
     )
     return consent
 
@@ -115,7 +118,12 @@ def renew_consent(*, consent: Consent, terms: ConsentTerms, renewed_by: User) ->
         obj=renewed,
         person_id=renewed.person_id,
         actor=renewed_by,
-        reason=f"version {renewed.version} of consent {current.pk}; ends on {terms.expires_on:%Y-%m-%d}",
+        reason=Reason(
+            "version {version} of consent {consent}; ends on {ends:%Y-%m-%d}",
+            version=renewed.version,
+            consent=current.pk,
+            ends=terms.expires_on,
+        ),
     )
     return renewed
 
@@ -138,7 +146,9 @@ def withdraw_consent(*, consent: Consent, withdrawn_by: User, reason: str = "") 
         obj=withdrawn,
         person_id=withdrawn.person_id,
         actor=withdrawn_by,
-        reason=f"version {withdrawn.version} of consent {current.pk}",
+        reason=Reason(
+            "version {version} of consent {consent}", version=withdrawn.version, consent=current.pk
+        ),
     )
     return withdrawn
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chime import audit
 from chime.accounts.staff import StaffError, check_second_person
+from chime.audit import Reason
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models import Disclosure, EmergencyAccess, SharingPurpose
@@ -53,7 +54,9 @@ def declare_emergency_access(
         obj=grant,
         person_id=person.pk,
         actor=user,
-        reason=f"{grant.get_reason_display()}: {grant.justification}",
+        reason=Reason(
+            "{reason}", reason=EmergencyAccess.Reason(grant.reason)
+        ),  # the justification stays on the grant
     )
     notify(
         recipients=_who_must_know(person, user),
@@ -101,7 +104,9 @@ def _close_review(*, grant: EmergencyAccess, reviewer: User, outcome: str, notes
         obj=grant,
         person_id=grant.person_id,
         actor=reviewer,
-        reason=f"emergency access review: {grant.get_review_outcome_display()}",
+        reason=Reason(
+            "emergency access review: {outcome}", outcome=EmergencyAccess.Outcome(grant.review_outcome)
+        ),
     )
 
 

@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from chime import audit, personal_data
 from chime.accounts.staff import StaffError, check_second_person
+from chime.audit import Reason
 from chime.models import AuditEvent, Notification
 from ethics.models import (
     ErasureRequest,
     RetentionRule,
     SubjectAccessRequest,
 )
-from ethics.models.rights import one_calendar_month_after
 from ethics.services import holds
 from sessions.models import Person
 
@@ -61,26 +61,11 @@ class SubjectAccessReport:
 
 
 @transaction.atomic
-def record_subject_access_request(
-    *, person: Person, recorded_by: User, received_on: dt.date | None = None
-) -> SubjectAccessRequest:
-    """Log a request for everything held about a person. It is due one calendar month after it arrived."""
-    received = received_on or timezone.localdate()
-    request = SubjectAccessRequest.objects.create(
-        person=person,
-        received_on=received,
-        due_on=one_calendar_month_after(received),
-        recorded_by=recorded_by,
-    )
-    audit.record(AuditEvent.Action.CREATE, obj=request, person_id=person.pk, actor=recorded_by)
-    return request
-
-
-@transaction.atomic
 def gather_subject_access(
     *, request: SubjectAccessRequest, gathered_by: User, as_format: str
 ) -> SubjectAccessReport:
-    """Everything held about the person, for a page, a printout or JSON. Each gathering is an audited export."""
+    """Everything held about the person. Each gathering is an audited export; the request workflow
+    (ethics.services.subject_access) keeps what it returns as the request's snapshot."""
     person = request.person
     report = SubjectAccessReport(person, request, _sections(person))
     audit.record(
@@ -88,11 +73,8 @@ def gather_subject_access(
         obj=request,
         person_id=person.pk,
         actor=gathered_by,
-        reason=f"subject access ({as_format})",
+        reason=Reason("subject access"),
     )
-    if request.completed_at is None:
-        request.completed_at = timezone.now()
-        request.save(update_fields=["completed_at"])
     return report
 
 
@@ -117,7 +99,7 @@ def record_erasure_request(*, person: Person, recorded_by: User) -> ErasureReque
         obj=request,
         person_id=person.pk,
         actor=recorded_by,
-        reason="request received",
+        reason=Reason("request received"),
     )
     return request
 
@@ -147,9 +129,9 @@ def decide_erasure(
         obj=request,
         person_id=request.person_id,
         actor=decided_by,
-        reason="agreed, awaiting second approval"
+        reason=Reason("agreed, awaiting second approval")
         if agree
-        else f"refused: {request.get_refusal_exception_display()}",
+        else Reason("refused: {exception}", exception=ErasureRequest.Exception_(request.refusal_exception)),
     )
 
 
@@ -191,7 +173,7 @@ def _carry_out_erasure(*, request: ErasureRequest, approved_by: User) -> list[ho
         obj=request,
         person_id=request.person_id,
         actor=approved_by,
-        reason="carried out",
+        reason=Reason("carried out"),
     )
     return kept
 
@@ -260,7 +242,7 @@ def _carry_out(actions: list[RetentionAction]) -> None:
             object_type="support.Person",
             object_id=action.object_id,
             person_id=action.object_id,
-            reason=f"anonymised: {action.why}",
+            reason=Reason("anonymised under the retention rule"),  # why: on the retention report
         )
     notifications = [a.object_id for a in actions if a.kind == "notification"]
     if notifications:
@@ -268,5 +250,5 @@ def _carry_out(actions: list[RetentionAction]) -> None:
         audit.record(
             AuditEvent.Action.RETENTION,
             object_type="chime.Notification",
-            reason=f"removed {len(notifications)} read notifications",
+            reason=Reason("removed {count} read notifications", count=len(notifications)),
         )

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics import working_time
@@ -202,7 +203,11 @@ def _take_step(concern: Concern, step: Step, *, by: User, note: str) -> Concern:
         concern=locked, by=by, kind=step.kind, from_state=from_state, to_state=step.to_state, note=note
     )
     audit.record(
-        AuditEvent.Action.UPDATE, obj=locked, person_id=locked.person_id, actor=by, reason=str(step.kind)
+        AuditEvent.Action.UPDATE,
+        obj=locked,
+        person_id=locked.person_id,
+        actor=by,
+        reason=Reason("{step}", step=Kind(step.kind)),
     )
     concern.state, concern.due_at = locked.state, locked.due_at
     return locked
@@ -371,7 +376,7 @@ def add_to_chronology(*, concern: Concern, by: User, note: str, correction: bool
         obj=locked,
         person_id=locked.person_id,
         actor=by,
-        reason="correction" if correction else "update",
+        reason=Reason("correction") if correction else Reason("update"),
     )
     return event
 
@@ -438,7 +443,9 @@ def _escalate_one(pk: int, now: dt.datetime) -> ConcernEscalation | None:
         AuditEvent.Action.UPDATE,
         obj=concern,
         person_id=concern.person_id,
-        reason=f"escalated to level {level} (missed the {missed} deadline)",
+        reason=Reason("escalated to level {level} (missed the acknowledge deadline)", level=level)
+        if missed == "acknowledge"
+        else Reason("escalated to level {level} (missed the act deadline)", level=level),
         actor_username="escalation sweep",
     )
     notify(

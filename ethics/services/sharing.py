@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chime import audit
+from chime.audit import Reason
 from chime.models import AuditEvent
 from ethics.access import can_manage_consent, can_read_sessions
 from ethics.models import Consent, ContentKind, Disclosure, SharingPurpose
@@ -24,6 +25,19 @@ from sessions.models import SupportSession
 if TYPE_CHECKING:
     from chime.models import User
     from sessions.models import Person
+
+
+_REFUSED = {  # SharingError codes, as the audit trail says them
+    "content_not_covered": Reason("the consent does not cover all of the content"),
+    "withdrawn": Reason("the consent was withdrawn"),
+    "expired": Reason("the consent has expired"),
+    "no_consent": Reason("no consent"),
+    "not_allowed": Reason("not allowed to share"),
+    "nothing_chosen": Reason("nothing chosen"),
+    "notes_need_to_know": Reason("session notes are need-to-know"),
+    "no_sessions": Reason("no sessions chosen"),
+    "wrong_person": Reason("sessions of someone else"),
+}
 
 
 class SharingError(Exception):
@@ -110,7 +124,11 @@ def share_information(
             person_id=person.pk,
             outcome=AuditEvent.Outcome.DENIED,
             actor=shared_by,
-            reason=f"{refusal.code}; purpose: {purpose.name}",
+            reason=Reason(
+                "refused: {why}; purpose {purpose}",
+                why=_REFUSED.get(refusal.code, Reason("another reason")),
+                purpose=purpose.pk,
+            ),
         )
         raise
 
@@ -191,13 +209,17 @@ def record_disclosure(
         shared_by=shared_by,
         shared_at=timezone.now(),
     )
-    basis = f"under consent {consent.pk}" if consent else f"basis: {legal_basis}"
+    basis = (  # what was shared, with whom and why stay on the disclosure, which the row points to
+        Reason("under consent {consent}", consent=consent.pk)
+        if consent
+        else Reason("basis: {basis}", basis=Disclosure.LegalBasis(legal_basis))
+    )
     audit.record(
         AuditEvent.Action.SHARE,
         obj=disclosure,
         person_id=person.pk,
         actor=shared_by,
-        reason=f"{basis}; purpose: {purpose.name}; content: {', '.join(content_kinds)}",
+        reason=Reason("{basis}; purpose {purpose}", basis=basis, purpose=purpose.pk),
     )
     return disclosure
 

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,11 +9,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ethics import access
 from ethics.forms.rights import ErasureDecisionForm
 from ethics.services import holds, rights
+from ethics.services.subject_access import may_handle
 
 
 def rights_home(request: HttpRequest) -> HttpResponse:
     access_requests, erasures = access.open_rights_requests(request.user)
-    context = {"access_requests": access_requests, "erasures": erasures}
+    context = {
+        "access_requests": access_requests,
+        "erasures": erasures,
+        "handles_access": may_handle(request.user),
+    }
     return render(request, "ethics/rights_home.html", context)
 
 
@@ -26,33 +28,11 @@ def rights_person(request: HttpRequest, person_pk: int) -> HttpResponse:
         "person": person,
         "holds": rights.holds_on(person),
         "kept": holds.kept_under_holds(person),
-        "access_requests": person.access_requests.order_by("-received_on"),
+        "access_requests": person.access_requests.order_by("-received_on", "-pk"),
+        "handles_access": may_handle(request.user),
         "erasures": person.erasure_requests.select_related("decided_by", "approved_by"),
     }
     return render(request, "ethics/rights_person.html", context)
-
-
-@require_POST
-def access_request_create(request: HttpRequest, person_pk: int) -> HttpResponse:
-    person = access.get_person_for_admin(request.user, person_pk)
-    sar = rights.record_subject_access_request(person=person, recorded_by=request.user)
-    messages.success(request, f"Subject access request recorded. It is due by {sar.due_on:%d %B %Y}.")
-    return redirect("access-request", pk=sar.pk)
-
-
-def access_request(request: HttpRequest, pk: int) -> HttpResponse:
-    sar = access.get_access_request_for(request.user, pk)
-    as_json = request.GET.get("format") == "json"
-    report = rights.gather_subject_access(
-        request=sar, gathered_by=request.user, as_format="json" if as_json else "page"
-    )
-    if as_json:
-        response = HttpResponse(
-            json.dumps(report.as_json(), cls=DjangoJSONEncoder, indent=2), content_type="application/json"
-        )
-        response["Content-Disposition"] = f'attachment; filename="subject-access-{sar.pk}.json"'
-        return response
-    return render(request, "ethics/access_request.html", {"sar": sar, "report": report})
 
 
 @require_POST

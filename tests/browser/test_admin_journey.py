@@ -1,5 +1,5 @@
-"""The admin's journeys in a real Chromium: a subject access request, an erasure approved by a second admin, and
-the commissioners' report with its CSV."""
+"""The admin's journeys in a real Chromium: a subject access request (handled by the data protection lead), an
+erasure approved by a second admin, and the commissioners' report with its CSV."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from ethics.models import ErasureRequest
+from ethics.models import ErasureRequest, SubjectAccessRequest
 from sessions.models import Person
 from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in, log_out
@@ -21,25 +21,47 @@ from tests.factories import AdminFactory, PersonFactory, SupportSessionFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_admin_answers_a_subject_access_request_and_a_second_admin_approves_an_erasure(
-    page: Page, live_server, admin_user, practitioner
+def test_admin_records_a_subject_access_request_and_the_data_protection_lead_gathers_releases_and_closes_it(
+    page: Page, live_server, admin_user, data_protection_lead, practitioner
 ):
-    AdminFactory(username="second-admin", first_name="Bo", last_name="Lee")
     dee = PersonFactory(practitioner=practitioner, preferred_name="Dee", strengths="Green fingers.")
     SupportSessionFactory(person=dee, areas=["hope"])
     log_in(page, live_server.url, "admin")
-
     page.get_by_role("link", name="People directory").click()
     page.get_by_label("Name").fill("Dee")
     page.get_by_role("button", name="Find").click()
-    assert_accessible(page)
     page.get_by_role("link", name="Rights for Dee").click()
-    expect(page.get_by_role("heading", name="Dee", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Record a subject access request").click()
+    expect(page.get_by_role("heading", name="Record a subject access request")).to_be_visible()
+    page.get_by_label("Someone acting for them, with their authority").check()
+    page.get_by_role("button", name="Record the request").click()
+    expect(page.get_by_label("If someone acting for them: their name")).to_have_attribute(
+        "aria-invalid", "true"
+    )
     assert_accessible(page)
-
-    page.get_by_role("button", name="Record a subject access request").click()
+    page.get_by_label("If someone acting for them: their name").fill("Lorna Hill")
+    page.get_by_label("Their relationship to the person").fill("sister")
+    page.get_by_label("How identity was checked").select_option(
+        label="Their written authority seen, and the representative's identity"
+    )
+    page.get_by_label("About the check (optional)").fill("Signed letter; Lorna's passport.")
+    page.get_by_role("button", name="Record the request").click()
     expect(page.get_by_text("Subject access request recorded.")).to_be_visible()
-    expect(page.get_by_role("heading", name="Everything CHIME to Thrive holds about Dee")).to_be_visible()
+    expect(page.get_by_text("The data protection lead handles these.")).to_be_visible()
+    assert_accessible(page)
+    log_out(page)
+
+    log_in(page, live_server.url, "dpl")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Subject access").click()
+    expect(page.get_by_role("heading", name="Subject access requests")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Dee").click()
+    expect(page.get_by_text("Lorna Hill (sister)")).to_be_visible()
+    page.get_by_role("button", name="Gather the pack").click()
+    expect(page.get_by_text("The pack has been gathered.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Pack gathered").click()
+    expect(page.get_by_role("heading", name="Everything CHIME to Thrive held about Dee")).to_be_visible()
     # Twice: the session's area, and its first version in the history table (the pack shows both).
     expect(page.get_by_text("A note about hope.")).to_have_count(2)
     assert_accessible(page)
@@ -50,6 +72,38 @@ def test_admin_answers_a_subject_access_request_and_a_second_admin_approves_an_e
     assert "A note about hope." in json.dumps(copy["sections"])
 
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Dee").click()
+    page.get_by_role("button", name="Record it as released").click()
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    page.get_by_label("By post").check()
+    page.get_by_role("button", name="Record it as released").click()
+    page.get_by_role("button", name="Close the request").click()
+    expect(page.get_by_text("The request is closed.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Why re-open it").fill("Lorna says the 2025 sessions are missing.")
+    page.get_by_role("button", name="Re-open the request").click()
+    expect(page.get_by_text("The request is open again.")).to_be_visible()
+    expect(page.get_by_text("Lorna says the 2025 sessions are missing.")).to_be_visible()
+    assert_accessible(page)
+
+    sar = SubjectAccessRequest.objects.get()
+    assert (sar.state, sar.packs.get().released_how) == ("received", "post")
+
+
+def test_admin_records_an_erasure_and_a_second_admin_approves_it(
+    page: Page, live_server, admin_user, practitioner
+):
+    AdminFactory(username="second-admin", first_name="Bo", last_name="Lee")
+    dee = PersonFactory(practitioner=practitioner, preferred_name="Dee", strengths="Green fingers.")
+    log_in(page, live_server.url, "admin")
+
+    page.get_by_role("link", name="People directory").click()
+    page.get_by_label("Name").fill("Dee")
+    page.get_by_role("button", name="Find").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Rights for Dee").click()
+    expect(page.get_by_role("heading", name="Dee", exact=True)).to_be_visible()
+    assert_accessible(page)
+
     page.get_by_role("button", name="Record an erasure request").click()
     expect(page.get_by_role("heading", name="Erasure request")).to_be_visible()
     assert_accessible(page)

@@ -7,6 +7,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chime.accounts import services
+from chime.audit import Reason
 from chime.models import AuditEvent
 from sessions import services as session_services
 from tests.factories import PractitionerFactory
@@ -123,5 +124,5 @@ def test_resetting_two_factor_removes_the_devices_and_signs_the_person_out(pract
 def test_signing_out_everywhere_leaves_other_peoples_sessions(practitioner, supervisor):
     _signed_in(practitioner)
     _signed_in(supervisor)
-    assert services.sign_out_everywhere(account=practitioner, by=None, reason="test") == 1
+    assert services.sign_out_everywhere(account=practitioner, by=None, reason=Reason("test")) == 1
     assert _live_sessions_of(supervisor) == 1

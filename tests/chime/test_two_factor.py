@@ -223,7 +223,7 @@ def test_without_an_app_the_backup_codes_page_says_to_ask_for_a_link_and_makes_n
     assert not StaticToken.objects.exists()
     assert (
         AuditEvent.objects.get(action="update", outcome="failed").reason
-        == "new backup codes refused (no_app)"
+        == "new backup codes refused (no authenticator app set up)"
     )
 
 
@@ -236,7 +236,7 @@ def test_a_wrong_code_is_refused_and_audited_as_a_failed_log_in(client, practiti
     assert (event.actor, event.outcome, event.reason) == (
         practitioner,
         "failed",
-        "two-factor code refused (wrong)",
+        "two-factor code refused (wrong code)",
     )
     assert "123456" not in event.reason
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from django.core.management import call_command
@@ -30,23 +29,6 @@ REVIEW_ON = dt.date(2030, 1, 1)
 )
 def test_subject_access_is_due_one_calendar_month_later(received, due):
     assert one_calendar_month_after(dt.date.fromisoformat(received)) == dt.date.fromisoformat(due)
-
-
-@pytest.mark.dates
-def test_subject_access_gathers_details_sessions_and_the_access_log(client, admin_user, practitioner, person):
-    SupportSessionFactory(person=person, areas=["meaning"])
-    client.force_login(practitioner)
-    client.get(f"/people/{person.pk}/")  # a look that must appear in the access log
-    client.force_login(admin_user)
-    response = client.post(f"/rights/people/{person.pk}/access/", follow=True)
-    html = response.content.decode()
-    assert "Due by" in html and "A note about meaning." in html and "Kind and funny." in html
-    assert "practitioner" in html  # the practitioner's look at the record
-    sar = person.access_requests.get()
-    data = json.loads(client.get(f"/rights/access/{sar.pk}/?format=json").content)
-    assert data["due_on"] == one_calendar_month_after(timezone.localdate()).isoformat()
-    assert data["sections"]["What each session covered"][0]["Note"] == "A note about meaning."
-    assert AuditEvent.objects.filter(action="export", person_id=person.pk).count() == 2
 
 
 def test_rights_pages_are_for_admins_only(client, practitioner, supervisor, person):

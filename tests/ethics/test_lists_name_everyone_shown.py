@@ -133,10 +133,13 @@ def test_the_emergency_review_queue_query_count_is_flat(
 def test_the_data_subject_requests_page_query_count_is_flat(
     client, admin_user, count, django_assert_num_queries
 ):
-    from ethics.services.rights import record_erasure_request, record_subject_access_request
+    from ethics.services.rights import record_erasure_request
+    from ethics.services.subject_access import record_subject_access_request
 
     for _ in range(count):
-        record_subject_access_request(person=PersonFactory(), recorded_by=admin_user)
+        record_subject_access_request(
+            person=PersonFactory(), recorded_by=admin_user, identity_check="photo_id"
+        )
         record_erasure_request(person=PersonFactory(), recorded_by=admin_user)
     client.force_login(admin_user)
     # session, user, open access requests, open erasure requests, audit naming the people (lock, last hash,

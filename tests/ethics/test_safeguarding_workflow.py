@@ -121,7 +121,7 @@ def test_every_step_writes_an_audit_row_in_the_same_transaction(person, supervis
         "update",
         supervisor,
         person.pk,
-        "acknowledged",
+        "Acknowledged",
     )
 
 

@@ -65,7 +65,7 @@ def test_share_is_refused_without_any_consent_and_the_refusal_is_audited(person,
     assert not Disclosure.objects.exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.SHARE)
     assert event.outcome == AuditEvent.Outcome.DENIED and event.person_id == person.pk
-    assert event.reason.startswith("no_consent")
+    assert event.reason.startswith("refused: no consent;")
 
 
 def test_share_is_refused_for_another_recipient_or_purpose(consent, person, housing, practitioner):

@@ -22,6 +22,7 @@ PERSONAS = {
     "supervisor": "supervisor",  # the practitioner's supervisor
     "admin": "admin_user",
     "outsider": "outsider",  # signed in, no role
+    "dpl": "data_protection_lead",  # the data protection lead, no other role
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own login and permissions (tests/ethics/test_admin_*)
 
@@ -37,7 +38,7 @@ class Redirect:
 LOGIN = Redirect("/login/?next=")
 
 
-def roles(*, practitioner, other, supervisor, admin, outsider, anonymous=LOGIN) -> dict[str, object]:
+def roles(*, practitioner, other, supervisor, admin, outsider, dpl, anonymous=LOGIN) -> dict[str, object]:
     """What each persona gets. Every persona must be named, so adding a role means deciding for every URL."""
     return {
         "anonymous": anonymous,
@@ -46,6 +47,7 @@ def roles(*, practitioner, other, supervisor, admin, outsider, anonymous=LOGIN) 
         "supervisor": supervisor,
         "admin": admin,
         "outsider": outsider,
+        "dpl": dpl,
     }
 
 
@@ -57,6 +59,7 @@ def everyone(outcome, *, anonymous=LOGIN) -> dict[str, object]:
         supervisor=outcome,
         admin=outcome,
         outsider=outcome,
+        dpl=outcome,
         anonymous=anonymous,
     )
 
@@ -68,16 +71,19 @@ class Row:
     args: Callable[[SimpleNamespace], list] = field(default=lambda world: [])
 
 
-OWNER_READS = roles(practitioner=200, other=404, supervisor=200, admin=404, outsider=404)
-OWNER_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=404, outsider=404)  # empty form: 200
-NOBODY = {"practitioner": 404, "other": 404, "supervisor": 404, "outsider": 404}
+OWNER_READS = roles(practitioner=200, other=404, supervisor=200, admin=404, outsider=404, dpl=404)
+OWNER_WRITES = roles(
+    practitioner=200, other=404, supervisor=403, admin=404, outsider=404, dpl=404
+)  # empty form: 200
+NOBODY = {"practitioner": 404, "other": 404, "supervisor": 404, "outsider": 404, "dpl": 404}
 ADMINS_ONLY = roles(**NOBODY, admin=200)
-REVIEWERS = roles(practitioner=404, other=404, supervisor=200, admin=200, outsider=404)
+DPL_ONLY = roles(**{**NOBODY, "dpl": 200}, admin=404)
+REVIEWERS = roles(practitioner=404, other=404, supervisor=200, admin=200, outsider=404, dpl=404)
 SUPERVISOR_ONLY = roles(**{**NOBODY, "supervisor": 200}, admin=404)
-PRACTITIONERS_ONLY = roles(practitioner=200, other=200, supervisor=404, admin=404, outsider=404)
-THE_PAIR = roles(practitioner=200, other=404, supervisor=200, admin=404, outsider=404)
-CONSENT_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404)
-CONSENT_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404)
+PRACTITIONERS_ONLY = roles(practitioner=200, other=200, supervisor=404, admin=404, outsider=404, dpl=404)
+THE_PAIR = roles(practitioner=200, other=404, supervisor=200, admin=404, outsider=404, dpl=404)
+CONSENT_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404, dpl=404)
+CONSENT_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404, dpl=404)
 PERSON = lambda world: [world.person.pk]  # noqa: E731
 PRACTITIONER = lambda world: [world.practitioner.pk]  # noqa: E731
 SUPERVISION = lambda world: [world.supervision.pk]  # noqa: E731
@@ -86,6 +92,7 @@ CONSENT = lambda world: [world.consent.pk]  # noqa: E731
 DISCLOSURE = lambda world: [world.disclosure.pk]  # noqa: E731
 GRANT = lambda world: [world.grant.pk]  # noqa: E731
 ACCESS_REQUEST = lambda world: [world.access_request.pk]  # noqa: E731
+ACCESS_PACK = lambda world: [world.access_pack.pk]  # noqa: E731
 ERASURE = lambda world: [world.erasure.pk]  # noqa: E731
 SESSION = lambda world: [world.session.pk]  # noqa: E731
 STAFF_CHANGE = lambda world: [world.staff_change.pk]  # noqa: E731
@@ -104,18 +111,18 @@ MATRIX: dict[str, Row] = {
     "home": Row(get=everyone(200)),
     "supervisee-caseload": Row(
         args=lambda world: [world.practitioner.pk],
-        get=roles(practitioner=404, other=404, supervisor=200, admin=404, outsider=404),
+        get=roles(practitioner=404, other=404, supervisor=200, admin=404, outsider=404, dpl=404),
     ),
     "person-create": Row(
-        get=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403),
-        post=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403),
+        get=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403, dpl=403),
+        post=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403, dpl=403),
     ),
     "person-detail": Row(args=PERSON, get=OWNER_READS, post=OWNER_READS),
     "person-edit": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
     "person-move": Row(
         args=PERSON,
-        get=roles(practitioner=403, other=404, supervisor=200, admin=404, outsider=404),
-        post=roles(practitioner=403, other=404, supervisor=200, admin=404, outsider=404),
+        get=roles(practitioner=403, other=404, supervisor=200, admin=404, outsider=404, dpl=404),
+        post=roles(practitioner=403, other=404, supervisor=200, admin=404, outsider=404, dpl=404),
     ),
     "session-create": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
     "session-detail": Row(args=SESSION, get=OWNER_READS, post=OWNER_READS),
@@ -127,15 +134,17 @@ MATRIX: dict[str, Row] = {
     "session-review": Row(
         args=SESSION,
         get=everyone(405),
-        post=roles(practitioner=403, other=404, supervisor=Redirect("/sessions/"), admin=404, outsider=404),
+        post=roles(
+            practitioner=403, other=404, supervisor=Redirect("/sessions/"), admin=404, outsider=404, dpl=404
+        ),
     ),
     "feedback": Row(get=PRACTITIONERS_ONLY, post=PRACTITIONERS_ONLY),
     "supervision-records": Row(get=everyone(200), post=everyone(200)),  # each sees only their own
     "supervision-record": Row(args=SUPERVISION, get=THE_PAIR, post=THE_PAIR),
     "supervision-record-create": Row(args=PRACTITIONER, get=SUPERVISOR_ONLY, post=SUPERVISOR_ONLY),
     "organisation-insights": Row(
-        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
-        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
+        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=200),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=200),
     ),
     "practitioner-insights": Row(args=PRACTITIONER, get=THE_PAIR, post=THE_PAIR),
     "commissioners-report": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
@@ -153,27 +162,34 @@ MATRIX: dict[str, Row] = {
     "people-directory": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
     # ethics: the emergency exception (declared by a practitioner who is none of the personas)
     "emergency-search": Row(
-        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403),
-        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403),
+        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403, dpl=403),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403, dpl=403),
     ),
     "emergency-declare": Row(
         args=PERSON,
-        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
-        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404),
+        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=404),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=404),
     ),
     "emergency-reviews": Row(get=REVIEWERS, post=REVIEWERS),
     "emergency-review": Row(args=GRANT, get=REVIEWERS, post=REVIEWERS),
-    # ethics: data-subject rights (admins only; everyone else is told the page does not exist)
+    # ethics: data-subject rights (admins record requests and decide erasures; the data protection lead handles subject
+    # access packs; everyone else is told the page does not exist)
     "rights": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
     "rights-person": Row(args=PERSON, get=ADMINS_ONLY, post=ADMINS_ONLY),
     "person-audit": Row(args=PERSON, get=ADMINS_ONLY, post=ADMINS_ONLY),
-    "access-request-create": Row(
-        args=PERSON, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/rights/access/"))
-    ),
+    "access-request-create": Row(args=PERSON, get=ADMINS_ONLY, post=ADMINS_ONLY),  # an empty form: 200
     "erasure-request-create": Row(
         args=PERSON, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/rights/erasure/"))
     ),
-    "access-request": Row(args=ACCESS_REQUEST, get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "access-requests": Row(get=DPL_ONLY, post=DPL_ONLY),
+    "access-request": Row(args=ACCESS_REQUEST, get=DPL_ONLY, post=DPL_ONLY),
+    "access-request-step": Row(
+        args=lambda world: [world.access_request.pk, "gather"],
+        get=everyone(405),
+        post=roles(**{**NOBODY, "dpl": Redirect("/rights/access/")}, admin=404),
+    ),
+    "access-pack": Row(args=ACCESS_PACK, get=DPL_ONLY, post=DPL_ONLY),
+    "access-pack-download": Row(args=ACCESS_PACK, get=DPL_ONLY, post=DPL_ONLY),
     "erasure-request": Row(args=ERASURE, get=ADMINS_ONLY, post=ADMINS_ONLY),
     "erasure-approve": Row(
         args=ERASURE, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/rights/erasure/"))
@@ -189,6 +205,7 @@ MATRIX: dict[str, Row] = {
             supervisor=Redirect("/safeguarding/concerns/"),
             admin=404,
             outsider=404,
+            dpl=404,
         ),
         post=OWNER_READS,  # an empty note re-shows the form
     ),
@@ -200,6 +217,7 @@ MATRIX: dict[str, Row] = {
             supervisor=Redirect("/safeguarding/concerns/"),
             admin=404,
             outsider=404,
+            dpl=404,
         ),
         post=roles(
             practitioner=403,
@@ -207,13 +225,14 @@ MATRIX: dict[str, Row] = {
             supervisor=Redirect("/safeguarding/concerns/"),
             admin=404,
             outsider=404,
+            dpl=404,
         ),
     ),
     "concerns-raised": Row(get=everyone(200), post=everyone(200)),  # each sees only the concerns they raised
     "crisis-routes": Row(get=everyone(200), post=everyone(200)),
     "safeguarding-queue": Row(
-        get=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403),
-        post=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403),
+        get=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403, dpl=403),
+        post=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403, dpl=403),
     ),
     # accounts: the second step of logging in (two-factor sign-in is off in this test run: nobody has an app).
     # Enrolling an app needs a session opened by a one-time set-up link, which none of these has.

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from chime.models import Notification
-from ethics.models import Concern
+from ethics.models import Concern, SubjectAccessRequest
 from sessions.models import SupportSession
 
 
@@ -18,11 +18,18 @@ def test_loading_the_demo_notifies_in_the_app_and_emails_nobody(db, django_captu
     assert Notification.objects.exists() and Concern.objects.exists()
     assert mail.outbox == []
     assert "password for all: chime-demo-2026" in out.getvalue()
+    assert "rowan    Rowan Price, data protection lead" in out.getvalue()
+    assert SubjectAccessRequest.objects.get().person.preferred_name == "Marcus"
+    assert (
+        Notification.objects.filter(recipient__username="rowan", title__contains="subject access").count()
+        == 1
+    )
 
     sessions = SupportSession.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())  # again: nothing is added twice
     assert SupportSession.objects.count() == sessions
+    assert SubjectAccessRequest.objects.count() == 1
 
 
 def test_in_app_only_holds_back_emails_inside_its_block_only(

@@ -39,6 +39,7 @@ class Command(BaseCommand):
             consents = ethics_demo.ensure_demo_consents(users)
             demo.ensure_demo_supervision(users)
             concerns = ethics_demo.ensure_demo_concerns(users)
+            ethics_demo.ensure_demo_access_requests(users)
         self.stdout.write(
             f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents, "
             f"{concerns} new safeguarding concerns)."
