@@ -253,7 +253,7 @@ class StaffChange(models.Model):
 
     class Kind(models.TextChoices):
         CREATE = "create", "Account created"
-        CHANGE = "change", "Account changed"
+        CHANGE = "change", "Change"
         PASSWORD_RESET = "password_reset", "Password reset started"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
         SIGN_IN_PAUSE_LIFTED = "sign_in_pause_lifted", "Sign-in pause lifted"
