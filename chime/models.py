@@ -320,12 +320,13 @@ class StaffChange(models.Model):
     """One change to a staff account: who asked, what changed from what to what, and who approved it.
 
     `changes` holds {field: [from, to]} with content-free values only: role flags and `is_active` as booleans,
-    the supervisor as an account id, the username when an account is created. A change to a name or email
-    address is noted as [null, null] ("changed"): the value itself lives on the account, nowhere else."""
+    the supervisor as an account id, the username when an account is created. A change to a name that took
+    effect is noted as [null, null] ("changed"): the value lives on the account, nowhere else. A change of email
+    address waits for a second admin (reset links go there), so a waiting one holds the old and new addresses."""
 
     class Kind(models.TextChoices):
         CREATE = "create", "Account created"
-        CHANGE = "change", "Account changed"
+        CHANGE = "change", "Change"
         PASSWORD_RESET = "password_reset", "Password reset started"
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
         SIGN_IN_PAUSE_LIFTED = "sign_in_pause_lifted", "Sign-in pause lifted"

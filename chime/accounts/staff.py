@@ -242,6 +242,8 @@ def _split(account: User, differences: dict[str, list]) -> tuple[dict[str, list]
 def _opens_access(field: str, change: list) -> bool:
     if field in OPENING_ROLES or field == "is_active":
         return change[1] is True
+    if field == "email":
+        return True  # set-up and reset links go there: one admin alone must not point them at themselves
     return field == "supervisor" and change[1] is not None
 
 

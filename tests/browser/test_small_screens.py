@@ -92,3 +92,25 @@ def test_main_pages_fit_a_small_screen_and_stay_accessible(
     open_menu_link(page, "Safeguarding")
     expect(page.locator("tbody tr").filter(has_text="Dee")).to_be_visible()
     assert_fits_and_accessible(page, width)
+
+
+def test_the_staff_pages_fit_a_small_screen_and_stay_accessible(
+    page: Page, live_server, screen, admin_user, practitioner
+):
+    from chime.accounts import staff
+
+    width = screen["viewport"]["width"]
+    staff.change_staff_account(by=admin_user, account=practitioner, is_safeguarding_lead=True)
+    log_in(page, live_server.url, "admin")
+    open_menu_link(page, "Staff accounts")
+    expect(page.get_by_role("heading", name="Staff accounts")).to_be_visible()
+    assert_fits_and_accessible(page, width)
+    page.get_by_role("link", name="practitioner", exact=True).click()
+    expect(page.get_by_role("heading", name="History of this account")).to_be_visible()
+    assert_fits_and_accessible(page, width)
+    page.goto(f"{live_server.url}/staff/requests/")
+    expect(page.get_by_role("heading", name="Changes awaiting approval")).to_be_visible()
+    assert_fits_and_accessible(page, width)
+    page.goto(f"{live_server.url}/staff/new/")
+    expect(page.get_by_role("heading", name="Add a member of staff")).to_be_visible()
+    assert_fits_and_accessible(page, width)

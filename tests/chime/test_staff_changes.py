@@ -109,16 +109,25 @@ def test_a_new_supervisor_for_a_practitioner_waits_for_approval(admin_user, seco
     assert practitioner.supervisor == new_supervisor
 
 
-def test_a_change_of_name_and_email_applies_at_once_and_keeps_no_values_in_the_history(admin_user, outsider):
-    [change] = staff.change_staff_account(
-        by=admin_user, account=outsider, email="new@example.org", first_name="Ola"
-    )
+def test_a_change_of_name_applies_at_once_and_keeps_no_values_in_the_history(admin_user, outsider):
+    [change] = staff.change_staff_account(by=admin_user, account=outsider, first_name="Ola", last_name="Ade")
     outsider.refresh_from_db()
-    assert (outsider.email, outsider.first_name) == ("new@example.org", "Ola")
-    assert change.changes == {"email": [None, None], "first_name": [None, None]}
+    assert (outsider.first_name, outsider.last_name) == ("Ola", "Ade")
+    assert change.changes == {"first_name": [None, None], "last_name": [None, None]}
     reason = _account_events(outsider).last().reason
-    assert reason == "changed: email: changed; first name: changed"
-    assert "new@example.org" not in reason
+    assert reason == "changed: first name: changed; last name: changed"
+
+
+def test_a_new_email_address_waits_for_a_second_admin_because_reset_links_go_there(
+    admin_user, second_admin, outsider
+):
+    old = outsider.email
+    [change] = staff.change_staff_account(by=admin_user, account=outsider, email="mine@example.org")
+    assert User.objects.get(pk=outsider.pk).email == old
+    assert (change.status, change.changes) == ("awaiting", {"email": [old, "mine@example.org"]})
+    assert "mine@example.org" not in _account_events(outsider).last().reason
+    staff.approve_staff_change(change=change, by=second_admin)
+    assert User.objects.get(pk=outsider.pk).email == "mine@example.org"
 
 
 def test_one_form_can_remove_a_role_now_and_ask_for_another(admin_user, supervisor):

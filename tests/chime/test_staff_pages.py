@@ -113,4 +113,4 @@ def test_the_account_page_shows_its_history(client, admin_user, outsider):
     staff.change_staff_account(by=admin_user, account=outsider, is_supervisor=True)
     client.force_login(admin_user)
     page = client.get(f"/staff/{outsider.pk}/").content.decode()
-    assert "Account changed: supervisor: given" in page and "Awaiting approval" in page
+    assert "Change: supervisor: given" in page and "Awaiting approval" in page
