@@ -61,6 +61,17 @@ def get_consent_person_for(user: User, pk: int, *, write: bool = False) -> Perso
     return person
 
 
+def share_prefill(user: User, person: Person, consent_pk: str) -> dict[str, object]:
+    """The share form's starting values from one of the person's consents, named by id: the recipient (who may
+    be a named relative) is looked up here rather than carried in the URL."""
+    consent = (
+        Consent.objects.visible_to(user).filter(pk=consent_pk, person=person).first()
+        if consent_pk.isdigit()
+        else None
+    )
+    return {"purpose": consent.purpose_id, "recipient": consent.recipient} if consent else {}
+
+
 def get_consent_for(user: User, pk: int, *, write: bool = False) -> Consent:
     """One consent version, if `user` may read it (and, with write=True, renew or withdraw it)."""
     consent = (

@@ -20,14 +20,17 @@ from sessions.models import CaseloadAssignment, SessionReview, SupportSession
 TIMELINE_PAGE_SIZE = 20
 
 
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"caseload": None, "team": None}
     if user.is_practitioner:
-        found = CaseloadFilter(request.GET, queryset=access.caseload_for(user))
+        found = CaseloadFilter.from_request(request, access.caseload_for(user))
+        if request.method == "POST" and not found.searches_by_name:
+            return redirect(found.address_without_name(request.path))
         context |= {
             "filter": found,
-            "caseload": paginate(request, found.qs),
+            "caseload": found.page(request),
             "new_feedback": SessionReview.objects.new_feedback_for(user).count(),
         }
     if user.is_supervisor:
@@ -35,13 +38,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/home.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def supervisee_caseload(request: HttpRequest, user_id: int) -> HttpResponse:
     practitioner = access.get_supervisee_for(request.user, user_id)
-    found = CaseloadFilter(request.GET, queryset=access.caseload_for(request.user, practitioner))
+    found = CaseloadFilter.from_request(request, access.caseload_for(request.user, practitioner))
+    if request.method == "POST" and not found.searches_by_name:
+        return redirect(found.address_without_name(request.path))
     return render(
         request,
         "sessions/team_caseload.html",
-        {"practitioner": practitioner, "filter": found, "caseload": paginate(request, found.qs)},
+        {"practitioner": practitioner, "filter": found, "caseload": found.page(request)},
     )
 
 
