@@ -22,7 +22,15 @@ from django.utils import timezone
 
 from chime import audit
 from chime.models import AuditEvent
-from ethics.models import Concern, Consent, Disclosure, EmergencyAccess, ErasureRequest, SubjectAccessRequest
+from ethics.models import (
+    Concern,
+    Consent,
+    Disclosure,
+    EmergencyAccess,
+    EmergencySearch,
+    ErasureRequest,
+    SubjectAccessRequest,
+)
 from ethics.models.safeguarding import ConcernQuerySet
 from sessions.access import can_write_person
 from sessions.models import Person, PersonQuerySet
@@ -152,22 +160,41 @@ def can_declare_emergency(user: User) -> bool:
     return user.is_active and (user.is_practitioner or user.is_supervisor or user.is_org_admin)
 
 
-def find_people_for_emergency(user: User, name: str) -> list[Person]:
-    """Just enough to pick the right person (name, practitioner, start date), for staff who may declare."""
-    if not can_declare_emergency(user) or len(name.strip()) < 2:
-        return []
-    audit.record(AuditEvent.Action.VIEW, object_type="emergency_search")
-    matches = Person.objects.filter(preferred_name__icontains=name.strip()).select_related("practitioner")
-    return list(matches.order_by("preferred_name", "pk")[:EMERGENCY_SEARCH_LIMIT])
-
-
-def get_person_for_emergency(user: User, pk: int) -> Person:
-    person = (
-        Person.objects.select_related("practitioner").filter(pk=pk).first()
-        if can_declare_emergency(user)
-        else None
+def get_emergency_search_for(user: User, pk: int) -> EmergencySearch:
+    """One of this user's own declarations, while it may still be used to pick someone. 404 otherwise."""
+    search = (
+        EmergencySearch.objects.open_for(user).filter(pk=pk).first() if can_declare_emergency(user) else None
     )
+    if search is None:
+        audit.record_denial(EmergencySearch, pk, person_id=None)
+        raise Http404("No such declaration.")
+    return search
+
+
+def emergency_matches(search: EmergencySearch) -> list[Person]:
+    """Who matches a declaration: just enough to pick (name, start date), and each person shown is audited."""
+    people = list(search.matches()[:EMERGENCY_SEARCH_LIMIT])
+    _audit_people_shown(search, people)
+    return people
+
+
+def _audit_people_shown(search: EmergencySearch, people: list[Person]) -> None:
+    # One row per person shown, so each one's "who has seen my record" lists this look-up. The one place to
+    # switch to a row naming several people, when the audit trail has one.
+    for person in people:
+        audit.record(
+            AuditEvent.Action.VIEW,
+            obj=search,
+            person_id=person.pk,
+            reason="shown as a possible match for an emergency declaration",
+        )
+
+
+def get_person_for_emergency(search: EmergencySearch, pk: int) -> Person:
+    """A person picked from a declaration's matches; anyone else is a 404, as if they did not exist."""
+    person = search.matches().filter(pk=pk).first()
     if person is None:
+        audit.record_denial(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
         raise Http404("No such person.")
     return person
 

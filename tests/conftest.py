@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pgtrigger
 import pytest
 
-from ethics.services.emergency import declare_emergency_access
+from ethics.services.emergency import declare_emergency_access, declare_emergency_search
 from ethics.services.rights import record_erasure_request, record_subject_access_request
 from ethics.services.sharing import share_information
 from sessions.models import SupervisionRecord
@@ -122,6 +122,12 @@ def world(practitioner, person, admin_user, supervisor):
         consent=consent,
         disclosure=disclosure,
         grant=grant,
+        search=declare_emergency_search(
+            user=practitioner,
+            name_sought=person.preferred_name,
+            reason="risk_to_person",
+            justification="A declared risk of harm, in detail.",
+        ),
         access_request=record_subject_access_request(person=person, recorded_by=admin_user),
         erasure=record_erasure_request(person=person, recorded_by=admin_user),
         concern=raise_concern(person),
