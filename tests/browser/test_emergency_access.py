@@ -54,7 +54,9 @@ def test_a_declaration_that_finds_nobody_says_so_and_is_kept(page: Page, live_se
     page.get_by_role("link", name="Emergency access").click()
     page.get_by_label("Name of the person").fill("Zephyr")
     page.get_by_label("Urgent safeguarding concern", exact=True).check()
-    page.get_by_label("Why do you need this record now?").fill("A caller says Zephyr is in danger at home now.")
+    page.get_by_label("Why do you need this record now?").fill(
+        "A caller says Zephyr is in danger at home now."
+    )
     page.get_by_role("button", name="Declare and find the person").click()
     expect(page.get_by_text("No one matches that name. Your declaration has been recorded.")).to_be_visible()
     assert_accessible(page)
