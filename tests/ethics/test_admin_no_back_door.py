@@ -43,7 +43,14 @@ def test_an_admin_sees_only_staff_accounts_and_consent_wordings_in_the_django_ad
     assert response.status_code == 200
     listed = [entry["object_name"] for app in response.context["app_list"] for entry in app["models"]]
     # Staff accounts, and the organisation's own consent purposes and wordings: nothing about a person.
-    assert sorted(listed) == ["ConsentWording", "CrisisService", "SharingPurpose", "UrgencyLevel", "User"]
+    assert sorted(listed) == [
+        "ConsentWording",
+        "CrisisService",
+        "RetentionRule",
+        "SharingPurpose",
+        "UrgencyLevel",
+        "User",
+    ]
 
 
 def test_staff_accounts_can_be_deactivated_but_never_deleted_in_the_admin(client, admin_user, practitioner):
