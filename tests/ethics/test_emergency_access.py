@@ -307,3 +307,17 @@ def test_the_share_page_refuses_without_consent_and_allows_the_exception(client,
     disclosure = Disclosure.objects.get()
     assert response["Location"] == f"/disclosures/{disclosure.pk}/"
     assert disclosure.legal_basis == "risk_of_harm"
+
+
+@pytest.mark.parametrize("matches", [1, 4])
+def test_the_matches_page_query_count(
+    client, other_practitioner, practitioner, matches, django_assert_num_queries
+):
+    for number in range(matches):
+        PersonFactory(practitioner=practitioner, preferred_name=f"Robin {number}")
+    client.force_login(other_practitioner)
+    url = _declare_on_the_page(client, name="robin")["Location"]
+    # session, user, the declaration, the matches, unread notifications; then one audit row per person shown
+    # (advisory lock, last hash, insert), until the audit trail can name several people in one row
+    with django_assert_num_queries(5 + 3 * matches):
+        client.get(url)
