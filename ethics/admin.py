@@ -44,7 +44,10 @@ class OrgAdminOnly:
 
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset:
-            self.delete_model(request, obj)
+            try:
+                self.delete_model(request, obj)
+            except organisation.SettingsError as refusal:
+                messages.error(request, str(refusal))
 
     def save_related(self, request, form, formsets, change: bool) -> None:
         pass  # settings have no many-to-many fields, and the wording inline is read-only
