@@ -87,8 +87,17 @@ class AboutStaff(str):
     __slots__ = ()
 
 
+class AboutOrganisation(str):
+    """Words from the organisation's own settings (a sharing purpose's name, a wording, a deadline), which may go
+    into an audit reason so that a change shows before and after. Never text about a person supported."""
+
+    __slots__ = ()
+
+
 def _content_free(value: object) -> bool:
-    if isinstance(value, (Reason, AboutStaff, enum.Enum, dt.date)):  # dt.datetime is a dt.date
+    if isinstance(
+        value, (Reason, AboutStaff, AboutOrganisation, enum.Enum, dt.date)
+    ):  # dt.datetime is a dt.date
         return True
     return isinstance(value, int) and not isinstance(value, bool)
 

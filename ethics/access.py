@@ -30,6 +30,7 @@ from ethics.models import (
     Consent,
     Disclosure,
     EmergencyAccess,
+    EmergencySearch,
     ErasureRequest,
     SubjectAccessPack,
     SubjectAccessRequest,
@@ -72,6 +73,17 @@ def get_consent_person_for(user: User, pk: int, *, write: bool = False) -> Perso
         read_only="Only the person's practitioner or an admin can change their consents.",
         view_as="consents",
     )
+
+
+def share_prefill(user: User, person: Person, consent_pk: str) -> dict[str, object]:
+    """The share form's starting values from one of the person's consents, named by id: the recipient (who may
+    be a named relative) is looked up here rather than carried in the URL."""
+    consent = (
+        Consent.objects.visible_to(user).filter(pk=consent_pk, person=person).first()
+        if consent_pk.isdigit()
+        else None
+    )
+    return {"purpose": consent.purpose_id, "recipient": consent.recipient} if consent else {}
 
 
 def get_consent_for(user: User, pk: int, *, write: bool = False) -> Consent:
@@ -139,22 +151,34 @@ def can_declare_emergency(user: User) -> bool:
     return core.may_declare_emergency(user)
 
 
-def find_people_for_emergency(user: User, name: str) -> list[Person]:
-    """Just enough to pick the right person (name, practitioner, start date), for staff who may declare."""
-    if not can_declare_emergency(user) or len(name.strip()) < 2:
-        return []
-    audit.record(AuditEvent.Action.VIEW, object_type="emergency_search")
-    matches = Person.objects.filter(preferred_name__icontains=name.strip()).select_related("practitioner")
-    return list(matches.order_by("preferred_name", "pk")[:EMERGENCY_SEARCH_LIMIT])
-
-
-def get_person_for_emergency(user: User, pk: int) -> Person:
-    person = (
-        Person.objects.select_related("practitioner").filter(pk=pk).first()
-        if can_declare_emergency(user)
-        else None
+def get_emergency_search_for(user: User, pk: int) -> EmergencySearch:
+    """One of this user's own declarations, while it may still be used to pick someone. 404 otherwise."""
+    search = (
+        EmergencySearch.objects.open_for(user).filter(pk=pk).first() if can_declare_emergency(user) else None
     )
+    if search is None:
+        audit.record_denial(EmergencySearch, pk, person_id=None)
+        raise Http404("No such declaration.")
+    return search
+
+
+def emergency_matches(search: EmergencySearch) -> list[Person]:
+    """Who matches a declaration: just enough to pick (name, start date), and each person shown is audited."""
+    people = list(search.matches()[:EMERGENCY_SEARCH_LIMIT])
+    _audit_people_shown(search, people)
+    return people
+
+
+def _audit_people_shown(search: EmergencySearch, people: list[Person]) -> None:
+    # One row naming everyone shown, so each one's "who has seen my record" lists this look-up.
+    audit.record_list_view("emergency matches", people=[person.pk for person in people], object_id=search.pk)
+
+
+def get_person_for_emergency(search: EmergencySearch, pk: int) -> Person:
+    """A person picked from a declaration's matches; anyone else is a 404, as if they did not exist."""
+    person = search.matches().filter(pk=pk).first()
     if person is None:
+        audit.record_denial(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
         raise Http404("No such person.")
     return person
 

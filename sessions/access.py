@@ -132,13 +132,18 @@ def emergency_grant_for(user: User, person: Person) -> object | None:
 # ---- Lists, each audited naming the people it shows ----------------------------------------------------------------
 
 
-def caseload_page(request: HttpRequest, practitioner: User | None = None) -> tuple[FilterSet, Page]:
-    """The caseload page's people: the user's own, or (for a supervisor) a supervisee's; filtered, one page."""
+def caseload_page(
+    request: HttpRequest, practitioner: User | None = None
+) -> tuple[CaseloadFilter, Page | None]:
+    """The caseload page's people: the user's own, or (for a supervisor) a supervisee's; filtered, one page.
+    No page (None) for a posted form without a name: the view redirects to the list with its other filters."""
     user = request.user
     owner = practitioner or user
     people = Person.objects.visible_to(user).filter(practitioner=owner).for_caseload()
-    found = CaseloadFilter(request.GET, queryset=people)
-    page = core.audit_page("caseload", paginate(request, found.qs), person="pk", object_id=owner.pk)
+    found = CaseloadFilter.from_request(request, people)
+    if request.method == "POST" and not found.searches_by_name:
+        return found, None
+    page = core.audit_page("caseload", found.page(request), person="pk", object_id=owner.pk)
     return found, page
 
 

@@ -6,12 +6,13 @@ Every list is paginated, so no page grows with the size of the organisation.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from chime.framework import AreaChoices
@@ -19,6 +20,7 @@ from sessions import supervision
 from sessions.models import Person, SupportSession
 
 PAGE_SIZE = 25
+NAME_SEARCH_LIMIT = 50  # a search by name is posted, so its results are one page: type more to narrow them
 
 
 def paginate(request: HttpRequest, rows: QuerySet, per_page: int = PAGE_SIZE) -> Page:
@@ -62,6 +64,30 @@ class CaseloadFilter(StyledFilterSet):
     class Meta:
         model = Person
         fields: list[str] = []
+
+    @classmethod
+    def from_request(cls, request: HttpRequest, queryset: QuerySet) -> CaseloadFilter:
+        """The filter as the caseload form sent it. A name only ever comes from the posted form: `?name=` in a
+        URL is ignored, so names stay out of addresses, browser history and server logs."""
+        if request.method == "POST":
+            return cls(request.POST, queryset=queryset)
+        data: QueryDict = request.GET.copy()
+        data.pop("name", None)
+        return cls(data, queryset=queryset)
+
+    @property
+    def searches_by_name(self) -> bool:
+        return self.is_valid() and bool(self.form.cleaned_data.get("name"))
+
+    def address_without_name(self, path: str) -> str:
+        """Where a post with no name goes: the same list, its other (content-free) filters in the URL."""
+        kept = {key: self.data[key] for key in ("follow_up", "seen", "order") if self.data.get(key)}
+        return f"{path}?{urlencode(kept)}" if kept else path
+
+    def page(self, request: HttpRequest) -> Page:
+        if self.searches_by_name:
+            return Paginator(self.qs, NAME_SEARCH_LIMIT).get_page(1)
+        return paginate(request, self.qs)
 
     def filter_follow_up(self, people: QuerySet, name: str, value: str) -> QuerySet:
         today = timezone.localdate()

@@ -359,14 +359,24 @@ personal_data.declare_history(
 
 
 class SessionReviewQuerySet(models.QuerySet):
+    def addressed_to(self, practitioner: User) -> SessionReviewQuerySet:
+        """Feedback with a comment on sessions this practitioner logged, with people they may still see.
+
+        Feedback goes with the person's record: once a person moves to another practitioner, the comments on
+        their sessions (which may quote the notes) are read on those sessions' pages by whoever holds the record
+        now, and leave the old practitioner's feedback page and new-feedback count altogether.
+        """
+        return self.filter(
+            session__practitioner=practitioner, session__person__in=Person.objects.visible_to(practitioner)
+        ).exclude(comment="")
+
     def new_feedback_for(self, practitioner: User) -> SessionReviewQuerySet:
-        """Feedback with a comment on this practitioner's sessions that they have not opened yet."""
-        return self.filter(session__practitioner=practitioner, seen_at__isnull=True).exclude(comment="")
+        """Feedback the practitioner has not opened yet (see `addressed_to`)."""
+        return self.addressed_to(practitioner).filter(seen_at__isnull=True)
 
     def for_feedback_page(self, practitioner: User) -> SessionReviewQuerySet:
         return (
-            self.filter(session__practitioner=practitioner)
-            .exclude(comment="")
+            self.addressed_to(practitioner)
             .select_related("session", "session__person", "reviewer")
             .order_by("-reviewed_at", "-pk")
         )

@@ -19,11 +19,14 @@ from sessions.models import CaseloadAssignment, SessionReview, SupportSession
 TIMELINE_PAGE_SIZE = 20
 
 
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"caseload": None, "team": None}
     if core.is_practitioner(user):
         found, caseload = access.caseload_page(request)
+        if caseload is None:
+            return redirect(found.address_without_name(request.path))
         context |= {
             "filter": found,
             "caseload": caseload,
@@ -34,9 +37,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "sessions/home.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def supervisee_caseload(request: HttpRequest, user_id: int) -> HttpResponse:
     practitioner = access.get_supervisee_for(request.user, user_id)
     found, caseload = access.caseload_page(request, practitioner)
+    if caseload is None:
+        return redirect(found.address_without_name(request.path))
     return render(
         request,
         "sessions/team_caseload.html",

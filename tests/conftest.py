@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from chime import dbroles
 from chime.models import StaffChange
-from ethics.services.emergency import declare_emergency_access
+from ethics.services.emergency import declare_emergency_access, declare_emergency_search
 from ethics.services.rights import record_erasure_request
 from ethics.services.sharing import share_information
 from ethics.services.subject_access import gather_pack, record_subject_access_request
@@ -230,6 +230,12 @@ def world(practitioner, person, admin_user, supervisor, data_protection_lead):
         consent=consent,
         disclosure=disclosure,
         grant=grant,
+        search=declare_emergency_search(
+            user=practitioner,
+            name_sought=person.preferred_name,
+            reason="risk_to_person",
+            justification="A declared risk of harm, in detail.",
+        ),
         access_request=record_subject_access_request(
             person=person, recorded_by=admin_user, identity_check="photo_id"
         ),

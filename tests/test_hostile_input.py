@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ethics.models import EmergencyAccess, ErasureRequest
+from ethics.models import EmergencySearch, ErasureRequest
 from sessions.models import Person, SupportSession
 from tests.factories import AdminFactory, PersonFactory, PractitionerFactory, SupportSessionFactory
 
@@ -141,13 +141,13 @@ def test_adding_a_person_with_hostile_input(client, fields):
 )
 def test_declaring_emergency_access_with_hostile_input(client, reason, justification):
     someone = PractitionerFactory()
-    person = PersonFactory()
+    PersonFactory(preferred_name="Dee")
     client.force_login(someone)
     response = _post(
-        client, f"/emergency/people/{person.pk}/", {"reason": reason, "justification": justification}
+        client, "/emergency/", {"name_sought": "Dee", "reason": reason, "justification": justification}
     )
     assert response.status_code in (200, 302)
-    assert EmergencyAccess.objects.filter(user=someone).exists() == (response.status_code == 302)
+    assert EmergencySearch.objects.filter(user=someone).exists() == (response.status_code == 302)
 
 
 @pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_searches_hints_and_other_peoples_ids(client, text, query, other_id):
     practitioner = PractitionerFactory()
     client.force_login(practitioner)
     assert client.post("/wording/check/", {"note": text}).status_code == 200
-    assert client.post("/emergency/", {"name": query}).status_code == 200
+    assert client.post("/emergency/", {"name_sought": query}).status_code == 200
     if 0 < other_id < 2**31:
         assert client.get(f"/people/{other_id}/").status_code == 404
         assert client.post(f"/people/{other_id}/sessions/new/", {}).status_code == 404

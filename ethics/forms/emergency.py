@@ -5,14 +5,18 @@ from __future__ import annotations
 from django import forms
 
 from ethics.models import EmergencyAccess
-from ethics.services.emergency import MIN_JUSTIFICATION
+from ethics.services.emergency import MIN_JUSTIFICATION, MIN_NAME
 
 
-class EmergencySearchForm(forms.Form):
-    name = forms.CharField(label="Name of the person", min_length=2, max_length=120)
+class EmergencyDeclarationForm(forms.Form):
+    """Declared first: who you are looking for, the risk, and why. Only then does anyone see who matches."""
 
-
-class EmergencyAccessForm(forms.Form):
+    name_sought = forms.CharField(
+        label="Name of the person",
+        min_length=MIN_NAME,
+        max_length=120,
+        help_text="As you know it. You will see who matches only after you declare.",
+    )
     reason = forms.ChoiceField(
         label="What is the risk?", choices=EmergencyAccess.Reason.choices, widget=forms.RadioSelect
     )

@@ -1,5 +1,5 @@
 from ethics.models.consent import Consent, ConsentWording, ContentKind, Disclosure, SharingPurpose
-from ethics.models.emergency import EmergencyAccess
+from ethics.models.emergency import EmergencyAccess, EmergencySearch
 from ethics.models.rights import (
     ErasureRequest,
     LegalHold,
@@ -29,6 +29,7 @@ __all__ = [
     "CrisisService",
     "Disclosure",
     "EmergencyAccess",
+    "EmergencySearch",
     "ErasureRequest",
     "LegalHold",
     "Referral",

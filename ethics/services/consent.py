@@ -155,7 +155,11 @@ def withdraw_consent(*, consent: Consent, withdrawn_by: User, reason: str = "") 
 
 def _lock_current(consent: Consent) -> Consent:
     """Lock the version being changed, so two changes at once cannot both supersede it."""
-    locked = Consent.objects.select_for_update().select_related("person", "purpose").get(pk=consent.pk)
+    # of=("self",): only the consent row; locking the person and purpose too would hold up every share that
+    # names the same purpose (a disclosure's foreign key check takes a key-share lock on it).
+    locked = (
+        Consent.objects.select_for_update(of=("self",)).select_related("person", "purpose").get(pk=consent.pk)
+    )
     if Consent.objects.filter(supersedes=locked).exists():
         raise ConsentError(
             "not_current", "This consent has changed since you opened it. Please look at its latest version."

@@ -15,12 +15,13 @@ from chime.accounts.staff import StaffError, check_second_person
 from chime.audit import Reason
 from chime.models import AuditEvent, User
 from chime.services import notify
-from ethics.models import Disclosure, EmergencyAccess, SharingPurpose
+from ethics.models import Disclosure, EmergencyAccess, EmergencySearch, SharingPurpose
 
 if TYPE_CHECKING:
     from sessions.models import Person, SupportSession
 
 MIN_JUSTIFICATION = 20
+MIN_NAME = 2
 
 
 class EmergencyError(Exception):
@@ -29,19 +30,76 @@ class EmergencyError(Exception):
         self.code = code
 
 
-@transaction.atomic
-def declare_emergency_access(
-    *, user: User, person: Person, reason: str, justification: str
-) -> EmergencyAccess:
-    """Open `person`'s record to `user` for a limited time, tell the people who must know, and queue a review."""
+def _check_declaration(user: User, justification: str) -> None:
     if not (user.is_practitioner or user.is_supervisor or user.is_org_admin):
         raise EmergencyError(
             "no_role", "Only practitioners, supervisors and admins can use emergency access."
         )
     if len(justification.strip()) < MIN_JUSTIFICATION:
         raise EmergencyError("no_justification", "Explain the risk and why you need the record now.")
+
+
+@transaction.atomic
+def declare_emergency_search(
+    *, user: User, name_sought: str, reason: str, justification: str
+) -> EmergencySearch:
+    """Record who is being looked for (as typed), what the risk is and why, before anything shows whether that
+    person is supported here or by whom. Kept, and audited, whether or not anyone matches."""
+    _check_declaration(user, justification)
+    if len(name_sought.strip()) < MIN_NAME:
+        raise EmergencyError(
+            "no_name", "Type at least two letters of the name of the person you are looking for."
+        )
+    search = EmergencySearch.objects.create(
+        user=user,
+        name_sought=name_sought.strip(),
+        reason=reason,
+        justification=justification.strip(),
+        declared_at=timezone.now(),
+    )
+    # The name and the justification stay on the declaration; the audit row points at it.
+    audit.record(
+        AuditEvent.Action.EMERGENCY_ACCESS,
+        obj=search,
+        actor=user,
+        reason=Reason(
+            "declared before looking anyone up: {reason}", reason=EmergencyAccess.Reason(search.reason)
+        ),
+    )
+    return search
+
+
+@transaction.atomic
+def open_emergency_access(*, search: EmergencySearch, person: Person) -> EmergencyAccess:
+    """Open the record of the person picked from a declaration's matches: one record per declaration, picked
+    within `EmergencySearch.PICK_WITHIN` of declaring. The access layer checks that `person` is a match."""
+    search = EmergencySearch.objects.select_for_update().get(pk=search.pk)
+    if EmergencyAccess.objects.filter(search=search).exists():
+        raise EmergencyError(
+            "already_used", "This declaration has already opened a record. Declare again for anyone else."
+        )
+    if search.declared_at <= timezone.now() - EmergencySearch.PICK_WITHIN:
+        raise EmergencyError("declaration_expired", "This declaration has expired. Please declare again.")
+    return declare_emergency_access(
+        user=search.user,
+        person=person,
+        reason=search.reason,
+        justification=search.justification,
+        search=search,
+    )
+
+
+@transaction.atomic
+def declare_emergency_access(
+    *, user: User, person: Person, reason: str, justification: str, search: EmergencySearch | None = None
+) -> EmergencyAccess:
+    """Open `person`'s record to `user` for a limited time, tell the people who must know, and queue a review.
+
+    Pages reach it only through `open_emergency_access`, after a declaration (`declare_emergency_search`)."""
+    _check_declaration(user, justification)
     now = timezone.now()
     grant = EmergencyAccess.objects.create(
+        search=search,
         user=user,
         person=person,
         reason=reason,

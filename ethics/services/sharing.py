@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chime import audit
@@ -70,6 +70,39 @@ def find_covering_consent(
     if consent is None:
         raise _why_not_covered(person, purpose, recipient, kinds, on)
     return consent
+
+
+HOLD_ATTEMPTS = 3
+
+
+def hold_covering_consent(
+    *, person: Person, purpose: SharingPurpose, recipient: str, content_kinds: list[str]
+) -> Consent:
+    """The covering consent, held (FOR SHARE) until the surrounding transaction commits. Call inside it.
+
+    Withdrawing or renewing locks the current version FOR UPDATE before superseding it (ethics.services.consent),
+    so while a share holds that version nothing can supersede it, and a share that had to wait for a withdrawal
+    sees it once the lock is granted: each statement reads what is committed by then (READ COMMITTED), so the
+    version found is checked again and, if superseded, the search starts over with the newer version. Shares do
+    not wait for one another (FOR SHARE locks are compatible).
+    """
+    for _attempt in range(HOLD_ATTEMPTS):
+        consent = find_covering_consent(
+            person=person, purpose=purpose, recipient=recipient, content_kinds=content_kinds
+        )
+        if _hold(consent):
+            return consent
+    raise SharingError(
+        "consent_changing",
+        "This consent is being changed right now. Look at its latest version and try again.",
+    )
+
+
+def _hold(consent: Consent) -> bool:
+    """Lock this consent version for share; True if it is still the current version once the lock is held."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM ethics_consent WHERE id = %s FOR SHARE", [consent.pk])
+    return not Consent.objects.filter(supersedes=consent).exists()
 
 
 def _why_not_covered(
@@ -143,14 +176,7 @@ def _share_under_consent(
     shared_by: User,
 ) -> Disclosure:
     check_share_request(person, kinds, sessions, shared_by)
-    consent = find_covering_consent(person=person, purpose=purpose, recipient=recipient, content_kinds=kinds)
-    # Hold the consent row until this share is recorded: a withdrawal locks the same row, so it waits for this
-    # share or this share sees the withdrawal. Never both at once.
-    Consent.objects.select_for_update().filter(pk=consent.pk).first()
-    if Consent.objects.filter(supersedes=consent).exists():
-        consent = find_covering_consent(
-            person=person, purpose=purpose, recipient=recipient, content_kinds=kinds
-        )
+    consent = hold_covering_consent(person=person, purpose=purpose, recipient=recipient, content_kinds=kinds)
     return record_disclosure(
         person=person,
         purpose=purpose,

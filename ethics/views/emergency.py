@@ -4,39 +4,49 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ethics import access
-from ethics.forms.emergency import EmergencyAccessForm, EmergencyReviewForm, EmergencySearchForm
+from ethics.forms.emergency import EmergencyDeclarationForm, EmergencyReviewForm
 from ethics.services import emergency
 
 
+@require_http_methods(["GET", "POST"])
 def emergency_search(request: HttpRequest) -> HttpResponse:
+    """The declaration comes first; only then are the matches shown (on the next page, named by its id)."""
     if not access.can_declare_emergency(request.user):
         raise PermissionDenied("Your role cannot use emergency access.")
-    form = EmergencySearchForm(request.POST or None)  # posted: a name never goes in the URL or the logs
-    people = (
-        access.find_people_for_emergency(request.user, form.cleaned_data["name"]) if form.is_valid() else None
-    )
-    return render(request, "ethics/emergency_search.html", {"form": form, "people": people})
-
-
-@require_http_methods(["GET", "POST"])
-def emergency_declare(request: HttpRequest, person_pk: int) -> HttpResponse:
-    person = access.get_person_for_emergency(request.user, person_pk)
-    form = EmergencyAccessForm(request.POST or None)
+    form = EmergencyDeclarationForm(request.POST or None)  # posted: a name never goes in the URL or the logs
     if request.method == "POST" and form.is_valid():
         try:
-            grant = emergency.declare_emergency_access(user=request.user, person=person, **form.cleaned_data)
+            search = emergency.declare_emergency_search(user=request.user, **form.cleaned_data)
         except emergency.EmergencyError as error:
             form.add_error(None, str(error))
         else:
-            messages.warning(
-                request,
-                f"Emergency access to {person} is open until {grant.expires_at:%H:%M}. It will be reviewed.",
-            )
-            return redirect("person-detail", pk=person.pk)
-    return render(request, "ethics/emergency_declare.html", {"form": form, "person": person})
+            return redirect("emergency-matches", pk=search.pk)
+    return render(request, "ethics/emergency_search.html", {"form": form})
+
+
+@require_GET
+def emergency_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    search = access.get_emergency_search_for(request.user, pk)
+    people = access.emergency_matches(search)
+    return render(request, "ethics/emergency_matches.html", {"search": search, "people": people})
+
+
+@require_POST
+def emergency_open(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    search = access.get_emergency_search_for(request.user, pk)
+    person = access.get_person_for_emergency(search, person_pk)
+    try:
+        grant = emergency.open_emergency_access(search=search, person=person)
+    except emergency.EmergencyError as error:
+        messages.error(request, str(error))
+        return redirect("emergency-search")
+    messages.warning(
+        request, f"Emergency access to {person} is open until {grant.expires_at:%H:%M}. It will be reviewed."
+    )
+    return redirect("person-detail", pk=person.pk)
 
 
 def emergency_reviews(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
     sessions = (
         SupportSession.objects.filter(person=person).order_by("-occurred_at", "-pk") if readable else None
     )
-    prefill = {"purpose": request.GET.get("purpose"), "recipient": request.GET.get("recipient", "")}
+    prefill = access.share_prefill(request.user, person, request.GET.get("consent", ""))
     form = ShareForm(request.POST or None, sessions=sessions, initial=prefill)
     if request.method == "POST" and form.is_valid():
         what = {

@@ -44,8 +44,14 @@ def test_an_admin_sees_only_the_organisations_consent_and_safeguarding_settings_
     response = client.get("/admin/")
     assert response.status_code == 200
     listed = [entry["object_name"] for app in response.context["app_list"] for entry in app["models"]]
-    # The organisation's own consent purposes, wordings and safeguarding settings: nothing about a person.
-    assert sorted(listed) == ["ConsentWording", "CrisisService", "SharingPurpose", "UrgencyLevel"]
+    # The organisation's own consent purposes, wordings, safeguarding and retention settings: nothing about a person.
+    assert sorted(listed) == [
+        "ConsentWording",
+        "CrisisService",
+        "RetentionRule",
+        "SharingPurpose",
+        "UrgencyLevel",
+    ]
 
 
 def test_staff_accounts_are_not_in_the_django_admin_where_changes_would_skip_the_staff_service(

@@ -327,3 +327,21 @@ def test_a_name_searched_for_never_goes_in_the_url(client, admin_user, person):
     page = client.get("/people-directory/").content.decode()
     assert '<form method="post"' in page and 'role="search"' in page
     assert client.get("/people-directory/", {"q": person.preferred_name}).context["search"] == ""
+
+
+def test_share_under_this_consent_names_the_consent_not_the_recipient_in_its_link(
+    client, practitioner, consent
+):
+    client.force_login(practitioner)
+    page = client.get(f"/consents/{consent.pk}/").content.decode()
+    assert f'href="/people/{consent.person_id}/share/?consent={consent.pk}"' in page
+    assert "recipient=" not in page
+    form = client.get(f"/people/{consent.person_id}/share/?consent={consent.pk}")
+    assert form.context["form"].initial == {"purpose": consent.purpose_id, "recipient": "Riverside Housing"}
+
+
+def test_a_share_prefill_from_someone_elses_consent_is_ignored(client, practitioner, consent, others_person):
+    client.force_login(practitioner)
+    other = ConsentFactory(person=others_person)
+    form = client.get(f"/people/{consent.person_id}/share/?consent={other.pk}")
+    assert form.context["form"].initial == {}

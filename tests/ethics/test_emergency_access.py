@@ -8,10 +8,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from chime.models import AuditEvent, Notification
-from ethics.models import EmergencyAccess
+from ethics.models import EmergencyAccess, EmergencySearch
 from ethics.services import emergency
 from sessions import access
-from tests.factories import SupportSessionFactory
+from tests.factories import PersonFactory, SupportSessionFactory
 
 WHY = "She told her GP she has a plan to end her life tonight; I need her safety plan and contacts."
 
@@ -111,34 +111,149 @@ def test_the_user_who_acted_sees_their_use_but_cannot_review_it(client, other_pr
     assert client.post(f"/emergency/reviews/{grant.pk}/", {"outcome": "justified"}).status_code == 403
 
 
-def test_declaring_through_the_page_shows_the_banner(client, other_practitioner, person):
+def _declare_on_the_page(client, name="Dee", **overrides):
+    data = {"name_sought": name, "reason": "risk_to_others", "justification": WHY, **overrides}
+    return client.post("/emergency/", data)
+
+
+def test_the_declaration_comes_before_any_match_is_shown(client, other_practitioner, person):
     client.force_login(other_practitioner)
-    results = client.post("/emergency/", {"name": person.preferred_name}).content.decode()
-    assert f"/emergency/people/{person.pk}/" in results
-    response = client.post(
-        f"/emergency/people/{person.pk}/", {"reason": "risk_to_others", "justification": WHY}, follow=True
+    response = _declare_on_the_page(client, name="de")
+    search = EmergencySearch.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/emergency/{search.pk}/"
+    assert (search.user, search.name_sought, search.reason, search.justification) == (
+        other_practitioner,
+        "de",
+        "risk_to_others",
+        WHY,
     )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EMERGENCY_ACCESS)
+    assert (event.object_type, event.object_id, event.person_id) == (
+        "ethics.EmergencySearch",
+        str(search.pk),
+        None,
+    )
+    assert (
+        event.reason == "declared before looking anyone up: Risk of harm to others"
+    )  # no name, no free text
+
+
+def test_a_name_alone_shows_nobody_and_records_nothing(client, other_practitioner, person):
+    client.force_login(other_practitioner)
+    response = client.post("/emergency/", {"name_sought": "Dee"})
+    assert response.status_code == 200
+    assert "Dee" not in response.content.decode().replace('value="Dee"', "")
+    assert not EmergencySearch.objects.exists()
+    assert not AuditEvent.objects.filter(person_id=person.pk).exists()
+
+
+def test_the_matches_show_just_enough_to_pick_and_audit_each_person_shown(
+    client, other_practitioner, person, practitioner
+):
+    deedee = PersonFactory(practitioner=practitioner, preferred_name="Deedee")
+    PersonFactory(practitioner=practitioner, preferred_name="Marcus")
+    client.force_login(other_practitioner)
+    search_url = _declare_on_the_page(client, name="dee")["Location"]
+    page = client.get(search_url)
+    assert [p.preferred_name for p in page.context["people"]] == ["Dee", "Deedee"]
+    html = page.content.decode()
+    assert "Marcus" not in html and practitioner.name not in html  # nor who supports them
+    shown = AuditEvent.objects.filter(action=AuditEvent.Action.VIEW, object_type="ethics.EmergencySearch")
+    assert sorted(shown.values_list("person_id", flat=True)) == sorted([person.pk, deedee.pk])
+
+
+def test_a_declaration_with_no_match_is_still_recorded(client, other_practitioner, person):
+    client.force_login(other_practitioner)
+    page = client.get(_declare_on_the_page(client, name="Nobody here")["Location"])
+    assert "No one matches that name. Your declaration has been recorded." in page.content.decode()
+    assert EmergencySearch.objects.get().name_sought == "Nobody here"
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EMERGENCY_ACCESS).count() == 1
+
+
+def test_picking_a_match_opens_the_record_with_the_declaration_behind_it(client, other_practitioner, person):
+    client.force_login(other_practitioner)
+    search = EmergencySearch.objects.get(pk=_declare_on_the_page(client)["Location"].split("/")[2])
+    response = client.post(f"/emergency/{search.pk}/people/{person.pk}/", follow=True)
     assert "Emergency access." in response.content.decode()
+    grant = EmergencyAccess.objects.get()
+    assert (grant.search, grant.person, grant.reason, grant.justification) == (
+        search,
+        person,
+        "risk_to_others",
+        WHY,
+    )
+
+
+def test_a_declaration_opens_one_record_only(client, other_practitioner, person, practitioner):
+    second = PersonFactory(practitioner=practitioner, preferred_name="Deborah")
+    client.force_login(other_practitioner)
+    url = _declare_on_the_page(client, name="de")["Location"]
+    client.post(f"{url}people/{person.pk}/")
+    assert client.get(url).status_code == 404  # used: its matches are no longer shown
+    assert client.post(f"{url}people/{second.pk}/").status_code == 404
+    assert EmergencyAccess.objects.get().person == person
+
+
+def test_someone_who_is_not_a_match_cannot_be_picked(client, other_practitioner, person, others_person):
+    client.force_login(other_practitioner)
+    url = _declare_on_the_page(client, name="Dee")["Location"]
+    assert client.post(f"{url}people/{others_person.pk}/").status_code == 404
+    assert not EmergencyAccess.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED, person_id=others_person.pk).exists()
+
+
+def test_a_declaration_is_its_declarers_own(client, other_practitioner, practitioner, person):
+    client.force_login(other_practitioner)
+    url = _declare_on_the_page(client)["Location"]
+    client.force_login(practitioner)
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}people/{person.pk}/").status_code == 404
+
+
+def test_a_declaration_must_be_used_within_fifteen_minutes(client, other_practitioner, person):
+    client.force_login(other_practitioner)
+    url = _declare_on_the_page(client)["Location"]
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=15, seconds=1)):
+        client.force_login(other_practitioner)  # the idle limit (also 15 minutes) has signed them out
+        assert client.get(url).status_code == 404
+        assert client.post(f"{url}people/{person.pk}/").status_code == 404
+    assert not EmergencyAccess.objects.exists()
+
+
+def test_the_service_refuses_a_second_record_or_a_late_pick(other_practitioner, person, others_person):
+    search = emergency.declare_emergency_search(
+        user=other_practitioner, name_sought="Dee", reason="risk_to_person", justification=WHY
+    )
+    emergency.open_emergency_access(search=search, person=person)
+    with pytest.raises(emergency.EmergencyError) as used:
+        emergency.open_emergency_access(search=search, person=others_person)
+    assert used.value.code == "already_used"
+    late = emergency.declare_emergency_search(
+        user=other_practitioner, name_sought="Dee", reason="risk_to_person", justification=WHY
+    )
+    with (
+        time_machine.travel(timezone.now() + dt.timedelta(minutes=16)),
+        pytest.raises(emergency.EmergencyError) as expired,
+    ):
+        emergency.open_emergency_access(search=late, person=person)
+    assert expired.value.code == "declaration_expired"
 
 
 def test_a_short_justification_on_the_page_stores_nothing(client, other_practitioner, person):
     client.force_login(other_practitioner)
-    response = client.post(
-        f"/emergency/people/{person.pk}/", {"reason": "risk_to_person", "justification": "now"}
-    )
+    response = _declare_on_the_page(client, justification="now")
     assert response.status_code == 200
-    assert not EmergencyAccess.objects.exists()
+    assert not EmergencySearch.objects.exists() and not EmergencyAccess.objects.exists()
 
 
-def test_outsiders_cannot_search_or_declare(client, outsider, person):
-    client.force_login(outsider)
-    assert client.post("/emergency/", {"name": "Dee"}).status_code == 403
-    assert (
-        client.post(
-            f"/emergency/people/{person.pk}/", {"reason": "risk_to_person", "justification": WHY}
-        ).status_code
-        == 404
+def test_outsiders_cannot_declare_or_pick(client, outsider, other_practitioner, person):
+    search = emergency.declare_emergency_search(
+        user=other_practitioner, name_sought="Dee", reason="risk_to_person", justification=WHY
     )
+    client.force_login(outsider)
+    assert _declare_on_the_page(client).status_code == 403
+    assert client.get(f"/emergency/{search.pk}/").status_code == 404
+    assert client.post(f"/emergency/{search.pk}/people/{person.pk}/").status_code == 404
 
 
 def test_sharing_without_consent_under_the_exception_is_a_reviewed_disclosure(
@@ -192,3 +307,17 @@ def test_the_share_page_refuses_without_consent_and_allows_the_exception(client,
     disclosure = Disclosure.objects.get()
     assert response["Location"] == f"/disclosures/{disclosure.pk}/"
     assert disclosure.legal_basis == "risk_of_harm"
+
+
+@pytest.mark.parametrize("matches", [1, 4])
+def test_the_matches_page_query_count(
+    client, other_practitioner, practitioner, matches, django_assert_num_queries
+):
+    for number in range(matches):
+        PersonFactory(practitioner=practitioner, preferred_name=f"Robin {number}")
+    client.force_login(other_practitioner)
+    url = _declare_on_the_page(client, name="robin")["Location"]
+    # session, user, the declaration, the matches, unread notifications; then one audit row per person shown
+    # (advisory lock, last hash, insert), until the audit trail can name several people in one row
+    with django_assert_num_queries(5 + 3 * matches):
+        client.get(url)

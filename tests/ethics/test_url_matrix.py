@@ -91,6 +91,7 @@ CONCERN = lambda world: [world.concern.pk]  # noqa: E731
 CONSENT = lambda world: [world.consent.pk]  # noqa: E731
 DISCLOSURE = lambda world: [world.disclosure.pk]  # noqa: E731
 GRANT = lambda world: [world.grant.pk]  # noqa: E731
+SEARCH = lambda world: [world.search.pk]  # noqa: E731
 ACCESS_REQUEST = lambda world: [world.access_request.pk]  # noqa: E731
 ACCESS_PACK = lambda world: [world.access_pack.pk]  # noqa: E731
 ERASURE = lambda world: [world.erasure.pk]  # noqa: E731
@@ -165,10 +166,12 @@ MATRIX: dict[str, Row] = {
         get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403, dpl=403),
         post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403, dpl=403),
     ),
-    "emergency-declare": Row(
-        args=PERSON,
-        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=404),
-        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=404),
+    # a declaration is its declarer's own (here the practitioner's): for everyone else it does not exist
+    "emergency-matches": Row(args=SEARCH, get=roles(**{**NOBODY, "practitioner": 200}, admin=404)),
+    "emergency-open": Row(
+        args=lambda world: [world.search.pk, world.person.pk],
+        get=everyone(405),
+        post=roles(**{**NOBODY, "practitioner": Redirect("/people/")}, admin=404),
     ),
     "emergency-reviews": Row(get=REVIEWERS, post=REVIEWERS),
     "emergency-review": Row(args=GRANT, get=REVIEWERS, post=REVIEWERS),

@@ -68,3 +68,62 @@ def test_supervisor_sees_their_team_and_a_read_only_caseload(client, supervisor,
 def test_supervisor_gets_404_for_a_practitioner_they_do_not_supervise(client, supervisor, other_practitioner):
     client.force_login(supervisor)
     assert client.get(f"/team/{other_practitioner.pk}/").status_code == 404
+
+
+@pytest.fixture
+def dee_and_olly(practitioner):
+    return (
+        PersonFactory(practitioner=practitioner, preferred_name="Dee"),
+        PersonFactory(practitioner=practitioner, preferred_name="Olly"),
+    )
+
+
+def test_the_caseload_is_filtered_by_a_posted_name(client, practitioner, dee_and_olly):
+    client.force_login(practitioner)
+    response = client.post("/", {"name": "de"})
+    assert response.status_code == 200
+    assert [p.preferred_name for p in response.context["caseload"]] == ["Dee"]
+
+
+def test_a_name_in_the_url_does_not_filter_the_caseload(client, practitioner, dee_and_olly):
+    client.force_login(practitioner)
+    response = client.get("/?name=Dee")
+    assert response.status_code == 200
+    assert [p.preferred_name for p in response.context["caseload"]] == ["Dee", "Olly"]
+    assert 'value="Dee"' not in response.content.decode()  # nor is it put back in the form
+
+
+def test_the_caseload_filter_form_is_posted(client, practitioner, dee_and_olly):
+    client.force_login(practitioner)
+    html = client.get("/").content.decode()
+    assert (
+        '<form method="post" class="row g-2 align-items-end mb-3 no-print" aria-label="Filter your caseload">'
+        in html
+    )
+
+
+def test_posting_the_filters_without_a_name_keeps_only_the_content_free_ones_in_the_url(client, practitioner):
+    client.force_login(practitioner)
+    response = client.post("/", {"name": "", "follow_up": "overdue", "order": "name"})
+    assert response.status_code == 302
+    assert response["Location"] == "/?follow_up=overdue&order=name"
+
+
+def test_a_name_search_is_one_page_of_at_most_fifty(client, practitioner):
+    for number in range(52):
+        PersonFactory(practitioner=practitioner, preferred_name=f"Alex {number}")
+    client.force_login(practitioner)
+    response = client.post("/", {"name": "alex"})
+    assert len(response.context["caseload"]) == 50
+    html = response.content.decode()
+    assert "Showing the first 50 people whose names match." in html and "Pages of the caseload" not in html
+
+
+def test_a_supervisor_filters_a_supervisees_caseload_by_a_posted_name(
+    client, supervisor, practitioner, dee_and_olly
+):
+    client.force_login(supervisor)
+    response = client.post(f"/team/{practitioner.pk}/", {"name": "olly"})
+    assert [p.preferred_name for p in response.context["caseload"]] == ["Olly"]
+    unfiltered = client.get(f"/team/{practitioner.pk}/?name=olly")
+    assert [p.preferred_name for p in unfiltered.context["caseload"]] == ["Dee", "Olly"]

@@ -78,6 +78,44 @@ def test_reviewing_again_replaces_the_comment_and_makes_it_new(client, superviso
     assert review.comment == "Second" and review.seen_at is None
 
 
+def _move_with_feedback(person, session, supervisor, to_practitioner):
+    from sessions import services
+
+    services.review_session(session=session, reviewer=supervisor, comment="You kept to their words.")
+    services.move_person(person=person, to_practitioner=to_practitioner, moved_by=supervisor)
+
+
+def test_feedback_leaves_the_old_practitioners_page_when_the_person_moves(
+    client, supervisor, practitioner, person, session
+):
+    _move_with_feedback(person, session, supervisor, PractitionerFactory(supervisor=supervisor))
+    client.force_login(practitioner)
+    page = client.get("/feedback/").content.decode()
+    assert "You kept to their words." not in page and person.preferred_name not in page
+    assert "No feedback yet." in page
+    assert "new piece" not in client.get("/").content.decode()
+    assert SessionReview.objects.new_feedback_for(practitioner).count() == 0
+
+
+def test_feedback_goes_with_the_record_to_the_new_practitioner(client, supervisor, person, session):
+    newcomer = PractitionerFactory(supervisor=supervisor)
+    _move_with_feedback(person, session, supervisor, newcomer)
+    client.force_login(newcomer)
+    # Written for the practitioner who logged the session, it is not on the newcomer's own feedback page,
+    # but it is part of the session they now hold.
+    assert "You kept to their words." not in client.get("/feedback/").content.decode()
+    assert "You kept to their words." in client.get(f"/sessions/{session.pk}/").content.decode()
+
+
+def test_feedback_on_people_still_on_the_caseload_stays(client, supervisor, practitioner, person, session):
+    from sessions import services
+
+    staying = SupportSessionFactory(person=PersonFactory(practitioner=practitioner))
+    services.review_session(session=staying, reviewer=supervisor, comment="Still here.")
+    _move_with_feedback(person, session, supervisor, PractitionerFactory(supervisor=supervisor))
+    assert list(SessionReview.objects.for_feedback_page(practitioner)) == [staying.review]
+
+
 @pytest.mark.parametrize("reviews", [1, 30])
 def test_feedback_page_query_count_is_flat(
     client, supervisor, practitioner, reviews, django_assert_num_queries
