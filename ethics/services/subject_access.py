@@ -79,6 +79,8 @@ def record_subject_access_request(
     received = received_on or timezone.localdate()
     if received > timezone.localdate():
         raise SubjectAccessError("future", "A request cannot arrive in the future.")
+    if identity_check not in SubjectAccessRequest.IdentityCheck.values:
+        raise SubjectAccessError("no_identity_check", "Say how their identity was checked.")
     acting_for = requester == SubjectAccessRequest.Requester.REPRESENTATIVE
     if acting_for and not (representative_name.strip() and representative_relationship.strip()):
         raise SubjectAccessError("representative", "Give the name of who asked and how they are related.")

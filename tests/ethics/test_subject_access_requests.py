@@ -111,6 +111,12 @@ def test_identity_check_must_be_chosen_and_a_request_cannot_arrive_in_the_future
     }
 
 
+def test_a_request_needs_a_known_identity_check(admin_user, person):
+    with pytest.raises(services.SubjectAccessError) as error:
+        services.record_subject_access_request(person=person, recorded_by=admin_user, identity_check="")
+    assert error.value.code == "no_identity_check"
+
+
 def test_only_an_admin_records_a_request(data_protection_lead, person):
     with pytest.raises(services.SubjectAccessError) as error:
         _request(person, data_protection_lead)
