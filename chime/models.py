@@ -424,7 +424,7 @@ personal_data.declare(
         "id": TECHNICAL,
         "account": STAFF,
         "kind": STAFF,
-        "changes": STAFF,  # role flags, active, supervisor id, username: never a name, an address or a password
+        "changes": STAFF,  # role flags, active, supervisor id, username, a waiting new email address; never a password
         "requested_by": STAFF,
         "requested_at": STAFF,
         "status": STAFF,

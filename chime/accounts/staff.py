@@ -180,6 +180,45 @@ def _create(*, by: User, details: dict[str, str], wanted: dict[str, object]) -> 
     return account
 
 
+FOUNDING_ADMINS = 2
+
+
+@transaction.atomic
+def create_founding_admin(*, username: str, email: str, first_name: str = "", last_name: str = "") -> User:
+    """A new organisation's first two admins, made on the server (`manage.py create_founding_admin`), since every
+    later admin needs a second one to approve it. Refused once the organisation has two active admins."""
+    if User.objects.admins().count() >= FOUNDING_ADMINS:
+        raise StaffError(
+            "has_admins",
+            "This organisation has its admins: new ones are asked for and approved on the staff pages.",
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise StaffError("username_taken", "That username is already in use.")
+    account = User(
+        username=username, email=email, first_name=first_name, last_name=last_name, is_org_admin=True
+    )
+    account.set_unusable_password()
+    account.save()
+    now = timezone.now()
+    StaffChange.objects.create(
+        account=account,
+        kind=StaffChange.Kind.CREATE,
+        changes={"username": [None, username], "is_org_admin": [False, True]},
+        requested_at=now,
+        status=StaffChange.Status.APPLIED,
+        took_effect_at=now,
+        note="founding admin, made on the server",
+    )
+    _audit(
+        AuditEvent.Action.CREATE,
+        account,
+        None,
+        Reason("founding admin {username} made on the server", username=AboutStaff(username)),
+    )
+    set_up.issue_link(account=account, by=None, purpose=SetUpLink.Purpose.NEW_ACCOUNT)
+    return account
+
+
 def change_staff_account(*, by: User, account: User, **wanted: object) -> list[StaffChange]:
     """Change roles, supervisor (an account id or None), whether the account is active, name or email.
 

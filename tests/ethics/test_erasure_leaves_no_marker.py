@@ -121,6 +121,14 @@ def _seed_everything(person, m: Seeder, staff) -> dict[str, object]:
     emergency.review_emergency_access(
         grant=grant, reviewer=admin, outcome="justified", notes=m("emergency-review-notes")
     )
+    # A declaration made before looking them up, which opened their record.
+    search = emergency.declare_emergency_search(
+        user=practitioner,
+        name_sought=m("emergency-name_sought"),
+        reason="risk_to_person",
+        justification=m("emergency-search-justification, what is the risk"),
+    )
+    emergency.open_emergency_access(search=search, person=person)
     LegalHold.objects.create(
         person=person,
         reason=m("lifted-hold-reason"),
