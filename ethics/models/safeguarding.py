@@ -77,12 +77,19 @@ class ConcernQuerySet(models.QuerySet):
         return self.all()
 
     def for_list(self) -> ConcernQuerySet:
-        """What the queue and the practitioner's list show: overdue first, then by deadline."""
+        """What the queue and the practitioner's list show: overdue first, then by deadline, then concerns with no
+        deadline. `overdue` is NULL when there is no deadline, and PostgreSQL sorts NULLs first in a descending
+        order, so both sorts say where NULLs go."""
         now = timezone.now()
         return (
             self.select_related("person", "urgency", "raised_by")
             .annotate(overdue=Q(due_at__lt=now))
-            .order_by(models.F("overdue").desc(), models.F("due_at").asc(nulls_last=True), "raised_at", "pk")
+            .order_by(
+                models.F("overdue").desc(nulls_last=True),
+                models.F("due_at").asc(nulls_last=True),
+                "raised_at",
+                "pk",
+            )
         )
 
     def due_for_escalation(self, now) -> ConcernQuerySet:
