@@ -129,6 +129,18 @@ def can_declare_emergency(user: User) -> bool:
     return core.may_declare_emergency(user)
 
 
+def require_declarer(user: User) -> None:
+    """The emergency search is for the roles the menu offers it to (chime.access.may_declare_emergency); for
+    anyone else it is a 403, as before: the page's existence is no secret."""
+    core.require(
+        user,
+        can_declare_emergency(user),
+        page="emergency access",
+        forbidden=True,
+        message="Your role cannot use emergency access.",
+    )
+
+
 def find_people_for_emergency(user: User, name: str) -> list[Person]:
     """Just enough to pick the right person (name, practitioner, start date), for staff who may declare."""
     if not can_declare_emergency(user) or len(name.strip()) < 2:
@@ -285,6 +297,21 @@ def safeguarding_queue_for(user: User) -> list[Concern]:
     )
     concerns = concerns_to_respond_to(user).for_list()
     return core.audit_list("safeguarding queue", concerns, object_id=user.pk)
+
+
+def empty_queue_message(user: User) -> str:
+    """Why this user's queue is empty, in words: which concerns reach them, and whether others are open elsewhere.
+    Says nothing about whom those other concerns are about (one count-free existence query)."""
+    if core.is_safeguarding_lead(user):
+        return "No open concerns."
+    reasons = []
+    if core.is_supervisor(user):
+        reasons.append("No open concerns about your supervisees’ people or raised by your supervisees.")
+    if core.is_admin(user):
+        reasons.append("No concerns have been escalated to the admins.")
+    if Concern.objects.open().exists():
+        reasons.append("Other open concerns are with supervisors and the safeguarding leads.")
+    return " ".join(reasons)
 
 
 def concerns_raised_by(user: User) -> list[Concern]:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -12,8 +11,7 @@ from ethics.services import emergency
 
 
 def emergency_search(request: HttpRequest) -> HttpResponse:
-    if not access.can_declare_emergency(request.user):
-        raise PermissionDenied("Your role cannot use emergency access.")
+    access.require_declarer(request.user)
     form = EmergencySearchForm(request.POST or None)  # posted: a name never goes in the URL or the logs
     people = (
         access.find_people_for_emergency(request.user, form.cleaned_data["name"]) if form.is_valid() else None

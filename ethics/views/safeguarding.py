@@ -148,9 +148,9 @@ def _crisis_services() -> list[CrisisService]:
 
 def queue(request: HttpRequest) -> HttpResponse:
     """Supervisors, safeguarding leads (and admins, for escalations): open concerns, overdue first."""
-    return render(
-        request, "safeguarding/queue.html", {"concerns": access.safeguarding_queue_for(request.user)}
-    )
+    concerns = access.safeguarding_queue_for(request.user)
+    empty = access.empty_queue_message(request.user) if not concerns else ""
+    return render(request, "safeguarding/queue.html", {"concerns": concerns, "empty": empty})
 
 
 def raised(request: HttpRequest) -> HttpResponse:
