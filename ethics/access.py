@@ -23,6 +23,8 @@ from django.utils import timezone
 from chime import access as core
 from chime import audit
 from chime.models import AuditEvent
+from chime.notices import Notice
+from ethics.filters import ConcernFilter
 from ethics.models import Concern, Consent, Disclosure, EmergencyAccess, ErasureRequest, SubjectAccessRequest
 from ethics.models.safeguarding import ConcernQuerySet
 from sessions.access import can_write_person
@@ -314,6 +316,33 @@ def empty_queue_message(user: User) -> str:
     return " ".join(reasons)
 
 
+SEARCH_LIMIT = 50
+
+
+def may_find_concerns(user: User) -> bool:
+    return core.is_safeguarding_lead(user)
+
+
+def find_concerns_for(user: User, data: object | None) -> tuple[ConcernFilter, list[Concern]]:
+    """Safeguarding leads find any concern, closed ones included (by default the closed ones), newest first and
+    at most SEARCH_LIMIT. The rows shown are audited as one view naming each person."""
+    core.require(
+        user,
+        may_find_concerns(user),
+        page="find concerns",
+        forbidden=True,
+        message="Finding concerns is for safeguarding leads.",
+    )
+    concerns = (
+        concerns_visible_to(user)
+        .select_related("person", "urgency", "raised_by")
+        .order_by("-raised_at", "-pk")
+    )
+    found = ConcernFilter(data or {"state": Concern.State.CLOSED}, queryset=concerns)
+    rows = found.qs[:SEARCH_LIMIT] if found.is_valid() else []
+    return found, core.audit_list("concern search", rows, object_id=user.pk)
+
+
 def concerns_raised_by(user: User) -> list[Concern]:
     """The concerns this member of staff raised, audited as one view naming each person."""
     concerns = concerns_visible_to(user).filter(raised_by=user).for_list()
@@ -347,6 +376,28 @@ def get_concern_for(user: User, pk: int, *, respond: bool = False) -> Concern:
         may_write=can_respond,
         not_found="No such concern.",
         read_only="Only a supervisor or a safeguarding lead can respond to a concern.",
+    )
+
+
+def describe_concerns(user: User, ids: list[int]) -> dict[int, Notice]:
+    """For the notifications inbox (chime.notices): about whom each concern is, where it stands now, and what is
+    still asked of this reader. A name only when the reader may see the concern. One query."""
+    concerns = (
+        concerns_visible_to(user).filter(pk__in=ids).select_related("person__practitioner", "raised_by")
+    )
+    notices = {concern.pk: _notice(user, concern) for concern in concerns}
+    hidden = Notice(about="someone whose concerns you cannot see now")
+    return {pk: notices.get(pk, hidden) for pk in ids}
+
+
+def _notice(user: User, concern: Concern) -> Notice:
+    asked = concern.next_step if can_respond(user, concern) else ""
+    if concern.state == Concern.State.NO_FURTHER_ACTION and not can_sign_off(user, concern):
+        asked = ""
+    return Notice(
+        about=concern.person.preferred_name,
+        now=f"Now: {concern.get_state_display().lower()}.",
+        action=asked,
     )
 
 

@@ -41,6 +41,11 @@ class UrgencyLevel(models.Model):
         help_text="Until a referral or a no-further-action decision."
     )
     act_unit = models.CharField(max_length=20, choices=DeadlineUnit.choices)
+    emails_leads_at_once = models.BooleanField(
+        "email the safeguarding leads at once",
+        default=False,
+        help_text="Leads are told of every new concern in Chime; at this urgency they are emailed at once too.",
+    )
     escalate_again_after_hours = models.PositiveSmallIntegerField(
         "escalate again after (working hours)",
         default=4,
@@ -217,7 +222,21 @@ class Concern(models.Model):
             return "acknowledge"
         if self.state in (self.State.ACKNOWLEDGED, self.State.ACTION_PLANNED):
             return "decide on action"
+        if self.state == self.State.REFERRED:
+            return "review the referral"
         return ""
+
+    @property
+    def next_step(self) -> str:
+        """What a responder is asked to do next, as of now ("" when nothing is due): e.g. "Please acknowledge it
+        by Mon 23 Nov, 17:00 (overdue)." Worked out when shown, so it is never out of date."""
+        if self.state == self.State.NO_FURTHER_ACTION:
+            return "Please close and sign it off."
+        if not self.due_label or self.due_at is None:
+            return ""
+        when = f"{timezone.localtime(self.due_at):%a %-d %b, %H:%M}"
+        what = "acknowledge it" if self.state == self.State.RAISED else self.due_label
+        return f"Please {what} by {when}{' (overdue)' if self.is_overdue else ''}."
 
 
 class ConcernEvent(models.Model):

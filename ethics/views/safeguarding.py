@@ -150,7 +150,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Supervisors, safeguarding leads (and admins, for escalations): open concerns, overdue first."""
     concerns = access.safeguarding_queue_for(request.user)
     empty = access.empty_queue_message(request.user) if not concerns else ""
-    return render(request, "safeguarding/queue.html", {"concerns": concerns, "empty": empty})
+    return render(
+        request,
+        "safeguarding/queue.html",
+        {"concerns": concerns, "empty": empty, "can_find": access.may_find_concerns(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def find_concerns(request: HttpRequest) -> HttpResponse:
+    """Leads: find concerns, closed ones first offered. Posted, so a searched name never goes in the URL."""
+    found, concerns = access.find_concerns_for(
+        request.user, request.POST if request.method == "POST" else None
+    )
+    return render(
+        request,
+        "safeguarding/find.html",
+        {"filter": found, "concerns": concerns, "limit": access.SEARCH_LIMIT},
+    )
 
 
 def raised(request: HttpRequest) -> HttpResponse:
