@@ -70,7 +70,7 @@ CONCERN_TRANSITIONS = [
     ("no_further_action", "closed"),
 ]
 # The only fields of a concern that ever change (through ethics.services.safeguarding); the rest are read-only.
-CONCERN_WORKFLOW_FIELDS = ["state", "due_at", "escalation_level", "next_escalation_at"]
+CONCERN_WORKFLOW_FIELDS = ["state", "due_at", "escalation_level", "next_escalation_at", "referral_review_on"]
 
 
 class ConcernQuerySet(models.QuerySet):
@@ -103,6 +103,8 @@ class ConcernQuerySet(models.QuerySet):
 
 class Concern(models.Model):
     """A worry that someone is at risk, raised by a member of staff. Never edited in place or deleted."""
+
+    REFERRAL_REVIEW_WORKING_DAYS = 10  # the default time to check on a referral; the lead can change the date
 
     class RiskTo(models.TextChoices):
         PERSON = "person", "Risk to the person"
@@ -178,6 +180,8 @@ class Concern(models.Model):
     due_at = models.DateTimeField("current deadline", null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(choices=Escalation.choices, default=Escalation.NONE)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
+    # Once referred: the day to check the referral has been taken up (the deadline while the concern is referred).
+    referral_review_on = models.DateField("review the referral on", null=True, blank=True)
 
     objects = ConcernQuerySet.as_manager()
 

@@ -24,6 +24,7 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "refer": sg_forms.ReferralForm,
     "nfa": sg_forms.NoFurtherActionForm,
     "close": sg_forms.CloseForm,
+    "review": sg_forms.ReviewDateForm,
 }
 STEP_SERVICES = {
     "acknowledge": services.acknowledge_concern,
@@ -31,6 +32,7 @@ STEP_SERVICES = {
     "refer": services.record_referral,
     "nfa": services.decide_no_further_action,
     "close": services.close_concern,
+    "review": services.change_referral_review,
 }
 STEP_BUTTONS = {
     "acknowledge": "Acknowledge",
@@ -38,6 +40,7 @@ STEP_BUTTONS = {
     "refer": "Record a referral",
     "nfa": "No further action",
     "close": "Close and sign off",
+    "review": "Change the review date",
 }
 STEP_DONE = {
     "acknowledge": "Concern acknowledged.",
@@ -45,6 +48,7 @@ STEP_DONE = {
     "refer": "Referral recorded.",
     "nfa": "Decision recorded: no further action.",
     "close": "Concern closed and signed off.",
+    "review": "Referral review date changed.",
 }
 
 
@@ -131,7 +135,9 @@ def _detail_context(
         "events": concern.events.select_related("by"),
         "referrals": concern.referrals.select_related("recorded_by"),
         "closure": getattr(concern, "closure", None) if concern.state == Concern.State.CLOSED else None,
-        "steps": [(name, bound.get(name) or STEP_FORMS[name](), STEP_BUTTONS[name]) for name in steps],
+        "steps": [
+            (name, bound.get(name) or _blank_form(name, concern), STEP_BUTTONS[name]) for name in steps
+        ],
         "waiting_for_sign_off": responder
         and concern.state in services.CLOSE.from_states
         and "close" not in steps,
@@ -140,6 +146,12 @@ def _detail_context(
         if concern.urgency.shows_crisis_routes and concern.is_open
         else None,
     }
+
+
+def _blank_form(step: str, concern: Concern) -> forms.Form:
+    if step == "review":
+        return STEP_FORMS[step](initial={"review_on": concern.referral_review_on})
+    return STEP_FORMS[step]()
 
 
 def _crisis_services() -> list[CrisisService]:
