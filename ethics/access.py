@@ -8,7 +8,8 @@ as views, refusals as denials, and every list as one view naming each person it 
   data-subject requests.
 - A practitioner manages the consents of people on their caseload.
 - A supervisor reads the consents of their supervisees' people.
-- Anyone with a role may declare emergency access; someone else reviews it.
+- Practitioners, supervisors and admins may declare emergency access (chime.access.may_declare_emergency, which
+  the menu asks too); someone else reviews it.
 - Safeguarding concerns: see the section below.
 """
 

@@ -96,6 +96,21 @@ def test_the_lead_is_told_of_an_urgent_concern_acknowledges_it_and_the_notificat
         expect(told).to_contain_text("Please decide on action by")
         assert_accessible(page)
 
+        # From the queue, the lead finds closed and open concerns by a name typed into a posted form.
+        page.get_by_role("navigation", name="Main").get_by_role(
+            "link", name="Safeguarding", exact=True
+        ).click()
+        page.get_by_role("link", name="Find concerns, closed ones too").click()
+        expect(page.get_by_role("heading", name="Find concerns")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("State").select_option(label="Any state")
+        page.get_by_label("Person’s name").fill("dee")
+        page.get_by_role("button", name="Find").click()
+        expect(page).to_have_url(re.compile(r"/safeguarding/find/$"))
+        expect(page.locator("tbody tr")).to_have_count(1)
+        expect(page.locator("tbody tr").first).to_contain_text("Acknowledged")
+        assert_accessible(page)
+
     concern.refresh_from_db()
     assert concern.state == Concern.State.ACKNOWLEDGED
     assert (overdue.is_open, no_deadline.due_at) == (True, None)
