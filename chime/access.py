@@ -238,6 +238,6 @@ def menu_for(user: User) -> Menu:
         subject_access=is_data_protection_lead(user),
         consents_to_renew=may_renew_consents(user),
         emergency_reviews=may_review_emergencies(user),
-        emergency_access=True,
+        emergency_access=may_declare_emergency(user),
         staff_accounts=is_admin(user),
     )

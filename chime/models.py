@@ -163,6 +163,10 @@ class Notification(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
+    # The record it is about ("ethics.concern", 12), so the inbox can say, when it is read, where that record
+    # stands now and whether anything is still asked of the reader (chime.notices). Points; copies nothing.
+    about_type = models.CharField(max_length=60, blank=True)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -186,6 +190,8 @@ personal_data.declare(
         "title": STAFF,
         "body": STAFF,
         "url": TECHNICAL,
+        "about_type": TECHNICAL,  # the record it is about, by type and number: no content
+        "about_id": TECHNICAL,
         "created_at": STAFF,
         "read_at": STAFF,
     },

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from chime.models import Notification, User
@@ -32,16 +33,29 @@ def in_app_only() -> Iterator[None]:
 
 @transaction.atomic
 def notify(
-    *, recipients: Iterable[User], title: str, body: str = "", url: str = "", email: bool = True
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+    about: Model | None = None,
 ) -> int:
     """Send each recipient an in-app notification and, with email=True, an email saying where to look.
 
     Emails carry no names or details of the people we support: only what happened and a link to log in.
+    `about` is the record it concerns: the inbox then says, when it is read, where that record stands now
+    (chime.notices), so a notification never goes on asking for a step someone has already taken.
     Returns how many people were notified (each once, however often they appear in `recipients`).
     """
     people = {user.pk: user for user in recipients if user.is_active}
+    about_type = about._meta.label_lower if about is not None else ""
+    about_id = about.pk if about is not None else None
     Notification.objects.bulk_create(
-        Notification(recipient=user, title=title, body=body, url=url) for user in people.values()
+        Notification(
+            recipient=user, title=title, body=body, url=url, about_type=about_type, about_id=about_id
+        )
+        for user in people.values()
     )
     if email and not _emails_off.get():
         addresses = [user.email for user in people.values() if user.email]

@@ -5,9 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chime import services
+from chime import notices, services
 from chime.framework import AREAS
-from chime.models import Notification
 from chime.wording import find_unhelpful_words
 
 
@@ -23,8 +22,7 @@ def framework(request: HttpRequest) -> HttpResponse:
 
 
 def notifications(request: HttpRequest) -> HttpResponse:
-    inbox = Notification.objects.for_inbox(request.user)[:100]
-    return render(request, "chime/notifications.html", {"notifications": inbox})
+    return render(request, "chime/notifications.html", {"notifications": notices.inbox_for(request.user)})
 
 
 @require_POST

@@ -9,7 +9,8 @@ as views, refusals as denials, and every list as one view naming each person it 
 - The data protection lead gathers, releases and closes subject access packs, and alone reads them.
 - A practitioner manages the consents of people on their caseload.
 - A supervisor reads the consents of their supervisees' people.
-- Anyone with a role may declare emergency access; someone else reviews it.
+- Practitioners, supervisors and admins may declare emergency access (chime.access.may_declare_emergency, which
+  the menu asks too); someone else reviews it.
 - Safeguarding concerns: see the section below.
 """
 
@@ -25,6 +26,8 @@ from chime import access as core
 from chime import audit
 from chime.audit import Reason
 from chime.models import AuditEvent
+from chime.notices import Notice
+from ethics.filters import ConcernFilter
 from ethics.models import (
     Concern,
     Consent,
@@ -149,6 +152,18 @@ EMERGENCY_SEARCH_LIMIT = 20
 
 def can_declare_emergency(user: User) -> bool:
     return core.may_declare_emergency(user)
+
+
+def require_declarer(user: User) -> None:
+    """The emergency search is for the roles the menu offers it to (chime.access.may_declare_emergency); for
+    anyone else it is a 403, as before: the page's existence is no secret."""
+    core.require(
+        user,
+        can_declare_emergency(user),
+        page="emergency access",
+        forbidden=True,
+        message="Your role cannot use emergency access.",
+    )
 
 
 def get_emergency_search_for(user: User, pk: int) -> EmergencySearch:
@@ -355,6 +370,48 @@ def safeguarding_queue_for(user: User) -> list[Concern]:
     return core.audit_list("safeguarding queue", concerns, object_id=user.pk)
 
 
+def empty_queue_message(user: User) -> str:
+    """Why this user's queue is empty, in words: which concerns reach them, and whether others are open elsewhere.
+    Says nothing about whom those other concerns are about (one count-free existence query)."""
+    if core.is_safeguarding_lead(user):
+        return "No open concerns."
+    reasons = []
+    if core.is_supervisor(user):
+        reasons.append("No open concerns about your supervisees’ people or raised by your supervisees.")
+    if core.is_admin(user):
+        reasons.append("No concerns have been escalated to the admins.")
+    if Concern.objects.open().exists():
+        reasons.append("Other open concerns are with supervisors and the safeguarding leads.")
+    return " ".join(reasons)
+
+
+SEARCH_LIMIT = 50
+
+
+def may_find_concerns(user: User) -> bool:
+    return core.is_safeguarding_lead(user)
+
+
+def find_concerns_for(user: User, data: object | None) -> tuple[ConcernFilter, list[Concern]]:
+    """Safeguarding leads find any concern, closed ones included (by default the closed ones), newest first and
+    at most SEARCH_LIMIT. The rows shown are audited as one view naming each person."""
+    core.require(
+        user,
+        may_find_concerns(user),
+        page="find concerns",
+        forbidden=True,
+        message="Finding concerns is for safeguarding leads.",
+    )
+    concerns = (
+        concerns_visible_to(user)
+        .select_related("person", "urgency", "raised_by")
+        .order_by("-raised_at", "-pk")
+    )
+    found = ConcernFilter(data or {"state": Concern.State.CLOSED}, queryset=concerns)
+    rows = found.qs[:SEARCH_LIMIT] if found.is_valid() else []
+    return found, core.audit_list("concern search", rows, object_id=user.pk)
+
+
 def concerns_raised_by(user: User) -> list[Concern]:
     """The concerns this member of staff raised, audited as one view naming each person."""
     concerns = concerns_visible_to(user).filter(raised_by=user).for_list()
@@ -388,6 +445,28 @@ def get_concern_for(user: User, pk: int, *, respond: bool = False) -> Concern:
         may_write=can_respond,
         not_found="No such concern.",
         read_only="Only a supervisor or a safeguarding lead can respond to a concern.",
+    )
+
+
+def describe_concerns(user: User, ids: list[int]) -> dict[int, Notice]:
+    """For the notifications inbox (chime.notices): about whom each concern is, where it stands now, and what is
+    still asked of this reader. A name only when the reader may see the concern. One query."""
+    concerns = (
+        concerns_visible_to(user).filter(pk__in=ids).select_related("person__practitioner", "raised_by")
+    )
+    notices = {concern.pk: _notice(user, concern) for concern in concerns}
+    hidden = Notice(about="someone whose concerns you cannot see now")
+    return {pk: notices.get(pk, hidden) for pk in ids}
+
+
+def _notice(user: User, concern: Concern) -> Notice:
+    asked = concern.next_step if can_respond(user, concern) else ""
+    if concern.state == Concern.State.NO_FURTHER_ACTION and not can_sign_off(user, concern):
+        asked = ""
+    return Notice(
+        about=concern.person.preferred_name,
+        now=f"Now: {concern.get_state_display().lower()}.",
+        action=asked,
     )
 
 

@@ -159,6 +159,7 @@ class UrgencyLevelAdmin(OrgAdminOnly, admin.ModelAdmin):
         "act_unit",
         "escalate_again_after_hours",
         "shows_crisis_routes",
+        "emails_leads_at_once",
         "order",
     ]
     readonly_fields = ["code"]

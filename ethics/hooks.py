@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from chime import access as core
+from chime import notices
 from ethics import access
 from ethics.models import Concern, Consent, EmergencyAccess, Referral
 from sessions import hooks
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 def register() -> None:
     core.register_visibility("support.Person", declared_emergencies)
+    notices.register("ethics.concern", access.describe_concerns)
     hooks.register(
         open_concern_counts=open_concern_counts,
         concerns_by_type_and_outcome=concerns_by_type_and_outcome,

@@ -48,6 +48,7 @@ urlpatterns = [
     path("rights/erasure/<int:pk>/approve/", rights.erasure_approve, name="erasure-approve"),
     path("people/<int:person_pk>/concerns/new/", safeguarding.concern_raise, name="concern-raise"),
     path("safeguarding/", safeguarding.queue, name="safeguarding-queue"),
+    path("safeguarding/find/", safeguarding.find_concerns, name="find-concerns"),
     path("safeguarding/raised/", safeguarding.raised, name="concerns-raised"),
     path("safeguarding/crisis/", safeguarding.crisis_routes, name="crisis-routes"),
     path("safeguarding/concerns/<int:pk>/", safeguarding.concern_detail, name="concern-detail"),

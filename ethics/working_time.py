@@ -66,6 +66,18 @@ def end_of_working_day(start: dt.datetime, working_days: int = 0) -> dt.datetime
     return _day_end(day)
 
 
+def working_days_after(day: dt.date, working_days: int) -> dt.date:
+    """The working day `working_days` working days after `day` (10 after a Monday is the Monday fortnight)."""
+    for _ in range(working_days):
+        day = next_working_day(day)
+    return day
+
+
+def closing_time(day: dt.date) -> dt.datetime:
+    """The end of the working day on `day`, local time."""
+    return _day_end(day)
+
+
 def add_working_hours(start: dt.datetime, hours: float) -> dt.datetime:
     """The moment `hours` of working time after `start`."""
     day = _working_day_of(start)

@@ -22,6 +22,8 @@ TIMELINE_PAGE_SIZE = 20
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if core.is_safeguarding_lead(user) and not core.is_practitioner(user) and not core.is_supervisor(user):
+        return redirect("safeguarding-queue")  # a lead's work is their queue
     context: dict[str, object] = {"caseload": None, "team": None}
     if core.is_practitioner(user):
         found, caseload = access.caseload_page(request)

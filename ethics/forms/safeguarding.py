@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from ethics.models import Concern, ConcernClosure, Referral, UrgencyLevel
-from ethics.services.safeguarding import ConcernDetails
+from ethics.services.safeguarding import ConcernDetails, default_referral_review
 
 TEXT_MAX = 5000
 
@@ -103,6 +103,16 @@ class ReferralForm(forms.Form):
         rows=2,
         help_text="Needed when sharing without consent: the risk of serious harm, and why it outweighs their wishes.",
     )
+    review_on = forms.DateField(
+        label="Review the referral on",
+        help_text="The day to check the agency has taken it up. You can change it later.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # 10 working days from today, worked out when the form is shown (the clock moves; tests freeze it).
+        self.fields["review_on"].initial = default_referral_review(timezone.localdate())
 
     def clean(self) -> dict:
         data = super().clean()
@@ -112,6 +122,13 @@ class ReferralForm(forms.Form):
         ):
             self.add_error("risk_justification", "Sharing without consent needs a justification.")
         return data
+
+
+class ReviewDateForm(forms.Form):
+    review_on = forms.DateField(
+        label="Review the referral on",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class CloseForm(forms.Form):

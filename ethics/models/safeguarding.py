@@ -44,6 +44,11 @@ class UrgencyLevel(models.Model):
         help_text="Until a referral or a no-further-action decision."
     )
     act_unit = models.CharField(max_length=20, choices=DeadlineUnit.choices)
+    emails_leads_at_once = models.BooleanField(
+        "email the safeguarding leads at once",
+        default=False,
+        help_text="Leads are told of every new concern in Chime; at this urgency they are emailed at once too.",
+    )
     escalate_again_after_hours = models.PositiveSmallIntegerField(
         "escalate again after (working hours)",
         default=4,
@@ -74,6 +79,7 @@ personal_data.declare(
                 "act_within",
                 "act_unit",
                 "escalate_again_after_hours",
+                "emails_leads_at_once",
                 "order",
             ],
             ORGANISATION,
@@ -92,7 +98,7 @@ CONCERN_TRANSITIONS = [
     ("no_further_action", "closed"),
 ]
 # The only fields of a concern that ever change (through ethics.services.safeguarding); the rest are read-only.
-CONCERN_WORKFLOW_FIELDS = ["state", "due_at", "escalation_level", "next_escalation_at"]
+CONCERN_WORKFLOW_FIELDS = ["state", "due_at", "escalation_level", "next_escalation_at", "referral_review_on"]
 
 
 class ConcernQuerySet(models.QuerySet):
@@ -104,12 +110,19 @@ class ConcernQuerySet(models.QuerySet):
         return self.all()
 
     def for_list(self) -> ConcernQuerySet:
-        """What the queue and the practitioner's list show: overdue first, then by deadline."""
+        """What the queue and the practitioner's list show: overdue first, then by deadline, then concerns with no
+        deadline. `overdue` is NULL when there is no deadline, and PostgreSQL sorts NULLs first in a descending
+        order, so both sorts say where NULLs go."""
         now = timezone.now()
         return (
             self.select_related("person", "urgency", "raised_by")
             .annotate(overdue=Q(due_at__lt=now))
-            .order_by(models.F("overdue").desc(), models.F("due_at").asc(nulls_last=True), "raised_at", "pk")
+            .order_by(
+                models.F("overdue").desc(nulls_last=True),
+                models.F("due_at").asc(nulls_last=True),
+                "raised_at",
+                "pk",
+            )
         )
 
     def due_for_escalation(self, now) -> ConcernQuerySet:
@@ -118,6 +131,8 @@ class ConcernQuerySet(models.QuerySet):
 
 class Concern(models.Model):
     """A worry that someone is at risk, raised by a member of staff. Never edited in place or deleted."""
+
+    REFERRAL_REVIEW_WORKING_DAYS = 10  # the default time to check on a referral; the lead can change the date
 
     class RiskTo(models.TextChoices):
         PERSON = "person", "Risk to the person"
@@ -193,6 +208,8 @@ class Concern(models.Model):
     due_at = models.DateTimeField("current deadline", null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(choices=Escalation.choices, default=Escalation.NONE)
     next_escalation_at = models.DateTimeField(null=True, blank=True)
+    # Once referred: the day to check the referral has been taken up (the deadline while the concern is referred).
+    referral_review_on = models.DateField("review the referral on", null=True, blank=True)
 
     objects = ConcernQuerySet.as_manager()
 
@@ -237,7 +254,21 @@ class Concern(models.Model):
             return "acknowledge"
         if self.state in (self.State.ACKNOWLEDGED, self.State.ACTION_PLANNED):
             return "decide on action"
+        if self.state == self.State.REFERRED:
+            return "review the referral"
         return ""
+
+    @property
+    def next_step(self) -> str:
+        """What a responder is asked to do next, as of now ("" when nothing is due): e.g. "Please acknowledge it
+        by Mon 23 Nov, 17:00 (overdue)." Worked out when shown, so it is never out of date."""
+        if self.state == self.State.NO_FURTHER_ACTION:
+            return "Please close and sign it off."
+        if not self.due_label or self.due_at is None:
+            return ""
+        when = f"{timezone.localtime(self.due_at):%a %-d %b, %H:%M}"
+        what = "acknowledge it" if self.state == self.State.RAISED else self.due_label
+        return f"Please {what} by {when}{' (overdue)' if self.is_overdue else ''}."
 
 
 # Safeguarding records are kept under legal hold (LegalHold with a concern): erasure leaves every field intact.
@@ -267,6 +298,7 @@ personal_data.declare(
         "due_at": CONTENT_FREE,
         "escalation_level": CONTENT_FREE,
         "next_escalation_at": CONTENT_FREE,
+        "referral_review_on": CONTENT_FREE,
     },
 )
 

@@ -86,8 +86,10 @@ STEPS = {
 
 
 def allowed_steps(concern: Concern) -> list[str]:
-    """The names of the steps allowed from the concern's current state (what its page offers)."""
-    return [name for name, step in STEPS.items() if concern.state in step.from_states]
+    """The names of the steps allowed from the concern's current state (what its page offers). While referred,
+    the referral's review date can be moved too ("review", which changes no state)."""
+    names = [name for name, step in STEPS.items() if concern.state in step.from_states]
+    return [*names, "review"] if concern.state == State.REFERRED else names
 
 
 @dataclass(frozen=True)
@@ -153,21 +155,27 @@ def raise_concern(
     )
     holds.place_safeguarding_hold(concern=concern)
     audit.record(AuditEvent.Action.CREATE, obj=concern, person_id=person.pk, actor=raised_by)
-    notify(
-        recipients=_first_responders(concern),
-        title=f"New safeguarding concern ({urgency.name.lower()}): please acknowledge it",
-        body=f"Concern {concern.pk} needs acknowledging by {_when(acknowledge_by)}.",
-        url=concern_url(concern),
-    )
+    _tell_first_responders(concern)
     return concern
 
 
-def _first_responders(concern: Concern) -> list[User]:
-    """Supervisors hear of every concern at once; immediate danger goes to the leads at once as well."""
-    people = _supervisors_of(concern)
-    if concern.urgency.shows_crisis_routes:
-        people += list(User.objects.safeguarding_leads())
-    return people or list(User.objects.safeguarding_leads())
+def _tell_first_responders(concern: Concern) -> None:
+    """Supervisors and safeguarding leads hear of every new concern in the app. Supervisors are emailed at once;
+    leads are emailed at once when the urgency says so (immediate danger and urgent, as seeded), or when there is
+    no supervisor to respond. Emails name no one (chime.services.notify); what is still asked is worked out when
+    the notification is read (ethics.access.describe_concerns)."""
+    supervisors = _supervisors_of(concern)
+    leads = [lead for lead in User.objects.safeguarding_leads() if lead not in supervisors]
+    email_leads = concern.urgency.emails_leads_at_once or not supervisors
+    message = {
+        "title": f"New safeguarding concern ({concern.urgency.name.lower()})",
+        "body": f"Concern {concern.pk}, raised at {_when(concern.raised_at)}.",
+        "url": concern_url(concern),
+        "about": concern,
+    }
+    notify(recipients=supervisors + (leads if email_leads else []), **message)
+    if not email_leads:
+        notify(recipients=leads, email=False, **message)
 
 
 def _supervisors_of(concern: Concern) -> list[User]:
@@ -182,19 +190,19 @@ def _when(moment: dt.datetime) -> str:
 # ---- The workflow -------------------------------------------------------------------------------------------
 
 
-def _take_step(concern: Concern, step: Step, *, by: User, note: str) -> Concern:
+def _take_step(
+    concern: Concern, step: Step, *, by: User, note: str, review_on: dt.date | None = None
+) -> Concern:
     """Lock the concern, check the step is allowed now, change its state and write the chronology and audit."""
-    locked = Concern.objects.select_for_update().get(pk=concern.pk)
-    if locked.state not in step.from_states:
-        raise ConcernError(
-            "not_allowed_now",
-            f"This concern is now “{locked.get_state_display()}”, so it cannot be "
-            f"{ConcernEvent.Kind(step.kind).label.lower()} from here. Nothing was changed.",
-        )
+    locked = _lock(concern, step.from_states, ConcernEvent.Kind(step.kind).label.lower())
     from_state = locked.state
     locked.state = step.to_state
+    if review_on is not None:
+        locked.referral_review_on = review_on
     locked.due_at = _deadline_in(locked)
-    if locked.due_at is None:
+    if locked.due_at is None or locked.state == State.REFERRED:
+        # A referral's review date shows in the queue (and orders it) but is not escalated: the concern has
+        # been acted on, and the review is the lead's own reminder.
         locked.next_escalation_at = None
     elif from_state == State.RAISED:  # the act deadline now applies
         locked.next_escalation_at = max(locked.due_at, timezone.now())
@@ -210,6 +218,18 @@ def _take_step(concern: Concern, step: Step, *, by: User, note: str) -> Concern:
         reason=Reason("{step}", step=Kind(step.kind)),
     )
     concern.state, concern.due_at = locked.state, locked.due_at
+    concern.referral_review_on = locked.referral_review_on
+    return locked
+
+
+def _lock(concern: Concern, from_states: tuple[str, ...], doing: str) -> Concern:
+    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+    if locked.state not in from_states:
+        raise ConcernError(
+            "not_allowed_now",
+            f"This concern is now “{locked.get_state_display()}”, so it cannot be "
+            f"{doing} from here. Nothing was changed.",
+        )
     return locked
 
 
@@ -218,7 +238,14 @@ def _deadline_in(concern: Concern) -> dt.datetime | None:
         return concern.acknowledge_by
     if concern.state in (State.ACKNOWLEDGED, State.ACTION_PLANNED):
         return concern.act_by
+    if concern.state == State.REFERRED and concern.referral_review_on is not None:
+        return working_time.closing_time(concern.referral_review_on)
     return None
+
+
+def default_referral_review(referred_on: dt.date) -> dt.date:
+    """When to check on a referral unless the lead says otherwise: 10 working days after it was made."""
+    return working_time.working_days_after(referred_on, Concern.REFERRAL_REVIEW_WORKING_DAYS)
 
 
 def _require(text: str, code: str, message: str) -> str:
@@ -252,10 +279,13 @@ def record_referral(
     reference: str = "",
     agency_name: str = "",
     risk_justification: str = "",
+    review_on: dt.date | None = None,
 ) -> Referral:
     """Record a referral to an external agency: what was shared, and on what basis (consent or risk of harm).
 
-    This is the one place a referral is written, so it is where a recorded disclosure (issue 3) is added too.
+    `review_on` is the day to check the referral has been taken up (default: 10 working days after it was made);
+    it becomes the concern's deadline while it is referred. This is the one place a referral is written, so it is
+    where a recorded disclosure (issue 3) is added too.
     """
     what_was_shared = _require(what_was_shared, "nothing_shared", "Say what was shared with the agency.")
     if basis == Referral.Basis.CONSENT and concern.consent_to_referral != Concern.Consent.YES:
@@ -271,7 +301,14 @@ def record_referral(
             "Sharing without consent needs a justification: the risk of serious harm, and why it outweighs "
             "the person's wishes.",
         )
-    locked = _take_step(concern, REFER, by=by, note=f"Referred to {Referral.Agency(agency).label}.")
+    review_on = review_on or default_referral_review(referred_on)
+    locked = _take_step(
+        concern,
+        REFER,
+        by=by,
+        note=f"Referred to {Referral.Agency(agency).label}. Review the referral on {review_on:%a %-d %b %Y}.",
+        review_on=review_on,
+    )
     disclosure = _disclose_referral(
         locked, by, agency, agency_name, reference, what_was_shared, basis, risk_justification
     )
@@ -328,6 +365,34 @@ def _disclose_referral(
     if basis == Referral.Basis.RISK_OF_HARM:
         queue_exception_review(disclosure=disclosure, reason=EmergencyAccess.Reason.SAFEGUARDING)
     return disclosure
+
+
+@transaction.atomic
+def change_referral_review(*, concern: Concern, by: User, review_on: dt.date) -> Concern:
+    """Move the day to review a referral (it is the concern's deadline while it is referred)."""
+    locked = _lock(concern, (State.REFERRED,), "given a new referral review date")
+    if review_on < timezone.localdate():
+        raise ConcernError("review_in_the_past", "Choose a review date from today onwards.")
+    locked.referral_review_on = review_on
+    locked.due_at = _deadline_in(locked)
+    locked.save(update_fields=Concern.WORKFLOW_FIELDS)
+    ConcernEvent.objects.create(
+        concern=locked,
+        by=by,
+        kind=Kind.NOTE,
+        from_state=locked.state,
+        to_state=locked.state,
+        note=f"Review the referral on {review_on:%a %-d %b %Y}.",
+    )
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        obj=locked,
+        person_id=locked.person_id,
+        actor=by,
+        reason="referral review date changed",
+    )
+    concern.referral_review_on, concern.due_at = locked.referral_review_on, locked.due_at
+    return locked
 
 
 @transaction.atomic
@@ -453,6 +518,7 @@ def _escalate_one(pk: int, now: dt.datetime) -> ConcernEscalation | None:
         title=f"Overdue safeguarding concern escalated to you: not {what} in time",
         body=f"Concern {concern.pk} was due to be {what} by {_when(concern.due_at)}. It has been escalated to {label}.",
         url=concern_url(concern),
+        about=concern,
     )
     return escalation
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,8 +13,7 @@ from ethics.services import emergency
 @require_http_methods(["GET", "POST"])
 def emergency_search(request: HttpRequest) -> HttpResponse:
     """The declaration comes first; only then are the matches shown (on the next page, named by its id)."""
-    if not access.can_declare_emergency(request.user):
-        raise PermissionDenied("Your role cannot use emergency access.")
+    access.require_declarer(request.user)
     form = EmergencyDeclarationForm(request.POST or None)  # posted: a name never goes in the URL or the logs
     if request.method == "POST" and form.is_valid():
         try:

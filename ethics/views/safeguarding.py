@@ -24,6 +24,7 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "refer": sg_forms.ReferralForm,
     "nfa": sg_forms.NoFurtherActionForm,
     "close": sg_forms.CloseForm,
+    "review": sg_forms.ReviewDateForm,
 }
 STEP_SERVICES = {
     "acknowledge": services.acknowledge_concern,
@@ -31,6 +32,7 @@ STEP_SERVICES = {
     "refer": services.record_referral,
     "nfa": services.decide_no_further_action,
     "close": services.close_concern,
+    "review": services.change_referral_review,
 }
 STEP_BUTTONS = {
     "acknowledge": "Acknowledge",
@@ -38,6 +40,7 @@ STEP_BUTTONS = {
     "refer": "Record a referral",
     "nfa": "No further action",
     "close": "Close and sign off",
+    "review": "Change the review date",
 }
 STEP_DONE = {
     "acknowledge": "Concern acknowledged.",
@@ -45,6 +48,7 @@ STEP_DONE = {
     "refer": "Referral recorded.",
     "nfa": "Decision recorded: no further action.",
     "close": "Concern closed and signed off.",
+    "review": "Referral review date changed.",
 }
 
 
@@ -131,7 +135,9 @@ def _detail_context(
         "events": concern.events.select_related("by"),
         "referrals": concern.referrals.select_related("recorded_by"),
         "closure": getattr(concern, "closure", None) if concern.state == Concern.State.CLOSED else None,
-        "steps": [(name, bound.get(name) or STEP_FORMS[name](), STEP_BUTTONS[name]) for name in steps],
+        "steps": [
+            (name, bound.get(name) or _blank_form(name, concern), STEP_BUTTONS[name]) for name in steps
+        ],
         "waiting_for_sign_off": responder
         and concern.state in services.CLOSE.from_states
         and "close" not in steps,
@@ -142,14 +148,37 @@ def _detail_context(
     }
 
 
+def _blank_form(step: str, concern: Concern) -> forms.Form:
+    if step == "review":
+        return STEP_FORMS[step](initial={"review_on": concern.referral_review_on})
+    return STEP_FORMS[step]()
+
+
 def _crisis_services() -> list[CrisisService]:
     return list(CrisisService.objects.filter(is_active=True))
 
 
 def queue(request: HttpRequest) -> HttpResponse:
     """Supervisors, safeguarding leads (and admins, for escalations): open concerns, overdue first."""
+    concerns = access.safeguarding_queue_for(request.user)
+    empty = access.empty_queue_message(request.user) if not concerns else ""
     return render(
-        request, "safeguarding/queue.html", {"concerns": access.safeguarding_queue_for(request.user)}
+        request,
+        "safeguarding/queue.html",
+        {"concerns": concerns, "empty": empty, "can_find": access.may_find_concerns(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def find_concerns(request: HttpRequest) -> HttpResponse:
+    """Leads: find concerns, closed ones first offered. Posted, so a searched name never goes in the URL."""
+    found, concerns = access.find_concerns_for(
+        request.user, request.POST if request.method == "POST" else None
+    )
+    return render(
+        request,
+        "safeguarding/find.html",
+        {"filter": found, "concerns": concerns, "limit": access.SEARCH_LIMIT},
     )
 
 

@@ -104,7 +104,7 @@ def test_a_deactivated_admin_holds_no_role(db):
                 "staff_accounts",
             },
         ),
-        ("outsider", {"emergency_access"}),
+        ("outsider", set()),
     ],
 )
 def test_the_menu_offers_each_role_its_links(request, persona, links):

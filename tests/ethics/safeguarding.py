@@ -15,6 +15,7 @@ URGENCY_DEFAULTS = {
     "immediate": dict(
         name="Immediate danger",
         shows_crisis_routes=True,
+        emails_leads_at_once=True,
         acknowledge_within=1,
         acknowledge_unit="working_hours",
         act_within=4,
@@ -24,6 +25,7 @@ URGENCY_DEFAULTS = {
     ),
     "urgent": dict(
         name="Urgent",
+        emails_leads_at_once=True,
         acknowledge_within=0,
         acknowledge_unit="working_days",
         act_within=1,

@@ -233,6 +233,7 @@ MATRIX: dict[str, Row] = {
     ),
     "concerns-raised": Row(get=everyone(200), post=everyone(200)),  # each sees only the concerns they raised
     "crisis-routes": Row(get=everyone(200), post=everyone(200)),
+    "find-concerns": Row(get=everyone(403), post=everyone(403)),  # safeguarding leads only (none of these)
     "safeguarding-queue": Row(
         get=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403, dpl=403),
         post=roles(practitioner=403, other=403, supervisor=200, admin=200, outsider=403, dpl=403),
