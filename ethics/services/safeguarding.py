@@ -389,7 +389,7 @@ def change_referral_review(*, concern: Concern, by: User, review_on: dt.date) ->
         obj=locked,
         person_id=locked.person_id,
         actor=by,
-        reason="referral review date changed",
+        reason=Reason("referral review date changed"),
     )
     concern.referral_review_on, concern.due_at = locked.referral_review_on, locked.due_at
     return locked
