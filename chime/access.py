@@ -57,6 +57,7 @@ def fetch_for[M: Model](
     view_as: str = "",
     reason: audit.Reason | str = "",
     audit_view: bool = True,
+    action: str = AuditEvent.Action.VIEW,
 ) -> M:
     """The record `pk` from `visible` (the model's `visible_to(user)`), or 404; with write=True, 403 when the
     write rule says no. Refusals are audited as denials, the fetch itself as a view naming the person
@@ -73,7 +74,7 @@ def fetch_for[M: Model](
     if not audit_view:
         return record
     audit.record(
-        AuditEvent.Action.VIEW,
+        action,
         obj=None if view_as else record,
         object_type=view_as,
         object_id=record.pk if view_as else "",

@@ -168,13 +168,13 @@ def require_declarer(user: User) -> None:
 
 def get_emergency_search_for(user: User, pk: int) -> EmergencySearch:
     """One of this user's own declarations, while it may still be used to pick someone. 404 otherwise."""
-    search = (
-        EmergencySearch.objects.open_for(user).filter(pk=pk).first() if can_declare_emergency(user) else None
+    searches = (
+        EmergencySearch.objects.open_for(user)
+        if can_declare_emergency(user)
+        else EmergencySearch.objects.none()
     )
-    if search is None:
-        audit.record_denial(EmergencySearch, pk, person_id=None)
-        raise Http404("No such declaration.")
-    return search
+    # Not audited as a view: the matches it shows are (one row naming each), and the declaration was when made.
+    return core.fetch_for(user, searches, pk, person=None, not_found="No such declaration.", audit_view=False)
 
 
 def emergency_matches(search: EmergencySearch) -> list[Person]:
@@ -190,12 +190,11 @@ def _audit_people_shown(search: EmergencySearch, people: list[Person]) -> None:
 
 
 def get_person_for_emergency(search: EmergencySearch, pk: int) -> Person:
-    """A person picked from a declaration's matches; anyone else is a 404, as if they did not exist."""
-    person = search.matches().filter(pk=pk).first()
-    if person is None:
-        audit.record_denial(Person, pk, person_id=pk if Person.objects.filter(pk=pk).exists() else None)
-        raise Http404("No such person.")
-    return person
+    """A person picked from a declaration's matches; anyone else is a 404, as if they did not exist. Opening the
+    record is audited as emergency access (ethics.services.emergency)."""
+    return core.fetch_for(
+        search.user, search.matches(), pk, person="pk", not_found="No such person.", audit_view=False
+    )
 
 
 def active_emergency_for(user: User, person: Person) -> EmergencyAccess | None:
@@ -281,16 +280,14 @@ def get_access_pack_for(user: User, pk: int, *, download: bool = False) -> Subje
     """A gathered pack (the snapshot, never live data), for the data protection lead. Reading it is audited as a
     view, downloading it as an export."""
     require_data_protection_lead(user)
-    pack = (
-        SubjectAccessPack.objects.select_related("request__person", "gathered_by", "released_by")
-        .filter(pk=pk)
-        .first()
+    return core.fetch_for(
+        user,
+        SubjectAccessPack.objects.select_related("request__person", "gathered_by", "released_by"),
+        pk,
+        person="request.person_id",
+        not_found="No such pack.",
+        action=AuditEvent.Action.EXPORT if download else AuditEvent.Action.VIEW,
     )
-    if pack is None:
-        raise Http404("No such pack.")
-    action = AuditEvent.Action.EXPORT if download else AuditEvent.Action.VIEW
-    audit.record(action, obj=pack, person_id=pack.request.person_id)
-    return pack
 
 
 def get_erasure_request_for(user: User, pk: int) -> ErasureRequest:
