@@ -80,13 +80,16 @@ def get_consent_person_for(user: User, pk: int, *, write: bool = False) -> Perso
 
 def share_prefill(user: User, person: Person, consent_pk: str) -> dict[str, object]:
     """The share form's starting values from one of the person's consents, named by id: the recipient (who may
-    be a named relative) is looked up here rather than carried in the URL."""
-    consent = (
-        Consent.objects.visible_to(user).filter(pk=consent_pk, person=person).first()
-        if consent_pk.isdigit()
-        else None
-    )
-    return {"purpose": consent.purpose_id, "recipient": consent.recipient} if consent else {}
+    be a named relative) is looked up here rather than carried in the URL. Read through the access layer (audited);
+    an id that is not one of this person's consents the user may see just leaves the form empty."""
+    if not consent_pk.isdigit():
+        return {}
+    consents = Consent.objects.visible_to(user).filter(person=person)
+    try:
+        consent = core.fetch_for(user, consents, int(consent_pk), not_found="No such consent.")
+    except Http404:
+        return {}
+    return {"purpose": consent.purpose_id, "recipient": consent.recipient}
 
 
 def get_consent_for(user: User, pk: int, *, write: bool = False) -> Consent:
