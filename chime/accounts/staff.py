@@ -458,29 +458,41 @@ def _require_awaiting(change: StaffChange) -> None:
 def start_password_reset(*, by: User, account: User) -> StaffChange:
     """The old password stops working, their two-factor devices are removed, they are signed out everywhere,
     and a one-time link lets them choose a new password and set up two-factor sign-in again."""
-    _require_admin(by)
-    if not account.email:
-        raise StaffError("no_email", "This account has no email address to send the link to.")
-    account.set_unusable_password()
-    account.save(update_fields=["password"])
-    account_services.reset_two_factor(account=account, by=by)
-    set_up.issue_link(account=account, by=by, purpose=SetUpLink.Purpose.PASSWORD_RESET)
-    return _record_action(
-        account, by, StaffChange.Kind.PASSWORD_RESET, Reason("password reset started; set-up link sent")
+    return _reset_with_link(
+        by=by,
+        account=account,
+        password=True,
+        purpose=SetUpLink.Purpose.PASSWORD_RESET,
+        kind=StaffChange.Kind.PASSWORD_RESET,
+        reason=Reason("password reset started; set-up link sent"),
     )
 
 
 @transaction.atomic
 def reset_two_factor(*, by: User, account: User) -> StaffChange:
     """A lost phone: remove their devices, sign them out, and send a one-time link to set up a new app."""
+    return _reset_with_link(
+        by=by,
+        account=account,
+        password=False,
+        purpose=SetUpLink.Purpose.TWO_FACTOR_RESET,
+        kind=StaffChange.Kind.TWO_FACTOR_RESET,
+        reason=Reason("two-factor reset; set-up link sent"),
+    )
+
+
+def _reset_with_link(
+    *, by: User, account: User, password: bool, purpose: str, kind: str, reason: Reason
+) -> StaffChange:
     _require_admin(by)
     if not account.email:
         raise StaffError("no_email", "This account has no email address to send the link to.")
+    if password:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
     account_services.reset_two_factor(account=account, by=by)
-    set_up.issue_link(account=account, by=by, purpose=SetUpLink.Purpose.TWO_FACTOR_RESET)
-    return _record_action(
-        account, by, StaffChange.Kind.TWO_FACTOR_RESET, Reason("two-factor reset; set-up link sent")
-    )
+    set_up.issue_link(account=account, by=by, purpose=purpose)
+    return _record_action(account, by, kind, reason)
 
 
 @transaction.atomic

@@ -72,8 +72,9 @@ def staff_account(request: HttpRequest, pk: int) -> HttpResponse:
         except staff.StaffError as error:
             form.add_error(None, str(error))
         else:
+            usernames = staff.usernames_for(made)  # one query for every supervisor named
             for change in made:
-                words = "; ".join(staff.describe_changes(change.changes))
+                words = "; ".join(staff.describe_changes(change.changes, usernames))
                 if change.status == StaffChange.Status.APPLIED:
                     messages.success(request, f"Changed now: {words}.")
                 else:
