@@ -11,7 +11,7 @@ PYTEST_ARGS ?= -n 2
 LOCK := .ci/requirements.lock
 PIP := $(PY) -m pip install -q --disable-pip-version-check
 
-.PHONY: run test test-dates lint format migrations-check audit lock bench load scan
+.PHONY: run test test-dates lint format migrations-check audit lock bench load scan chromium manage restore-drill
 
 # Create the virtualenv with the Python named in .python-version and install Chime with its test tools, at the exact
 # releases in $(LOCK) (pyproject.toml says what Chime needs; the lock says which releases run and are audited).
@@ -27,7 +27,13 @@ lock: $(STAMP)
 	$(PY) -m pip freeze --all --exclude-editable > $(LOCK)
 	@touch $(STAMP)
 
-run: $(STAMP)
+# The development values, for commands typed by hand afterwards (`.venv/bin/python manage.py …` reads .env when
+# the environment does not set DJANGO_DEBUG itself). Written once; edit it freely, it is git-ignored.
+.env:
+	@printf '%s\n' '# Development values for manage.py, written by `make run` (git-ignored; never used by gunicorn).' \
+		'DJANGO_DEBUG=true' 'CHIME_DEMO_MODE=true' > $@
+
+run: $(STAMP) .env
 	@$(DEV) $(PY) manage.py migrate --noinput -v0
 	@$(DEV) $(PY) manage.py seed_demo --logins
 	@$(DEV) $(PY) manage.py escalate_overdue --in-background
@@ -45,9 +51,25 @@ migrations-check: $(STAMP)
 TEST_DAYS ?= 2027-03-01 2027-01-01 2028-02-29 2027-03-28
 DATE_TESTS = $(shell grep -rl --include='test_*.py' 'pytest.mark.dates' tests)
 
-test: $(STAMP) migrations-check
+test: $(STAMP) migrations-check chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory test-dates
+
+# The browser tests drive the system's Chromium (tests/conftest.py, CHROMIUM_PATH). When it is missing, install
+# it from Debian's packages if we may (as root, or through sudo without a password); otherwise stop with the one
+# command to run. No browser test is ever skipped for want of a browser under `make test`.
+CHROMIUM_PATH ?= /usr/bin/chromium
+chromium:
+	@command -v "$(CHROMIUM_PATH)" >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+		else echo "The browser tests need Chromium: run \`sudo apt-get install -y chromium\`, then \`make test\` again."; exit 1; fi; \
+		command -v apt-get >/dev/null || { echo "The browser tests need Chromium: install it, then run \`make test CHROMIUM_PATH=/path/to/chromium\`."; exit 1; }; \
+		echo "Chromium is missing: installing Debian's package (about 25 s)"; \
+		$$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q chromium; }
+
+# Any management command with the development values, e.g. `make manage CMD="verify_audit_chain"`.
+manage: $(STAMP)
+	@$(DEV) $(PY) manage.py $(CMD)
 
 test-dates: $(STAMP)
 	CHIME_TEST_DAYS="$(TEST_DAYS)" $(PY) -m pytest -q -p no:xdist -m dates $(DATE_TESTS)

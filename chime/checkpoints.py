@@ -50,8 +50,9 @@ def _database() -> str:
     return connection.settings_dict["NAME"]
 
 
-def read_checkpoints(path: Path | None = None) -> list[Checkpoint]:
-    """This database's checkpoints in the order they were written, each line's signature checked.
+def read_checkpoints(path: Path | None = None, *, database: str | None = None) -> list[Checkpoint]:
+    """This database's checkpoints in the order they were written, each line's signature checked. `database`
+    names another database's instead: the one a restored backup was taken from.
 
     Lines of other databases are left aside unchecked: they may be signed with another key (in development, the
     benchmark's databases beside the demo's). A line whose database was edited is thereby hidden, which is no more
@@ -63,20 +64,20 @@ def read_checkpoints(path: Path | None = None) -> list[Checkpoint]:
     found = []
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
-            checkpoint = _parse(line, f"{path}, line {number}")
+            checkpoint = _parse(line, f"{path}, line {number}", database or _database())
             if checkpoint is not None:
                 found.append(checkpoint)
     return found
 
 
-def _parse(line: str, where: str) -> Checkpoint | None:
+def _parse(line: str, where: str, database: str) -> Checkpoint | None:
     try:
         fields = json.loads(line)
         signature = fields.pop("signature")
         checkpoint = Checkpoint(**fields)
     except (ValueError, TypeError, KeyError, AttributeError) as unreadable:
         raise CheckpointError(f"{where} is not a checkpoint: the file was damaged or edited.") from unreadable
-    if checkpoint.database != _database():
+    if checkpoint.database != database:
         return None
     if not hmac.compare_digest(str(signature), _sign(fields)):
         raise CheckpointError(
@@ -117,11 +118,12 @@ def take_checkpoint(path: Path | None = None) -> tuple[Checkpoint | None, bool]:
         rows=AuditEvent.objects.filter(pk__lte=head[0]).count(),
         at=timezone.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
     )
-    _append(path, checkpoint)
+    append_checkpoint(path, checkpoint)
     return checkpoint, True
 
 
-def _append(path: Path, checkpoint: Checkpoint) -> None:
+def append_checkpoint(path: Path, checkpoint: Checkpoint) -> None:
+    """Append one signed line (a backup writes its database's latest checkpoint beside itself)."""
     fields = asdict(checkpoint)
     line = json.dumps({**fields, "signature": _sign(fields)}, sort_keys=True) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)

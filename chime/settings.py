@@ -325,5 +325,20 @@ if len(CHIME_AUDIT_CHECKPOINT_KEY) < 32:
         "the audit trail's checkpoints. Make one with `python -c 'import secrets; print(secrets.token_hex(32))'`."
     )
 
+# Backups (`manage.py backup`, chime/backups.py): pg_dump's custom format, encrypted with gpg (AES-256) under
+# CHIME_BACKUP_KEY, written to CHIME_BACKUP_DIR with the audit chain's latest checkpoint beside each. Keep the key
+# out of the backup folder and off the backup host: whoever holds both can read every record. In development a
+# random key is made once, in .checkpoints/. CHIME_PG_BIN_DIR names the folder of pg_dump and pg_restore; without it
+# the server's own (on PATH) are used when they are at least the server's version, else the embedded server's.
+CHIME_BACKUP_DIR = Path(env.path("CHIME_BACKUP_DIR", default=BASE_DIR / ".backups"))
+CHIME_BACKUP_KEY = env.str("CHIME_BACKUP_KEY", default="")
+if not CHIME_BACKUP_KEY and DEBUG:
+    CHIME_BACKUP_KEY = _development_checkpoint_key(CHIME_AUDIT_CHECKPOINT_FILE.parent / "backup-key")
+CHIME_PG_BIN_DIR = env.str("CHIME_PG_BIN_DIR", default="")
+
+# The health endpoint (/health/, chime/health.py) turns unhealthy when the worker has started no task, or an audit
+# row has had no checkpoint, for this long.
+CHIME_HEALTH_STALE_MINUTES = env.int("CHIME_HEALTH_STALE_MINUTES", default=15)
+
 # Background tasks (django.tasks) are stored in PostgreSQL and run by `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -203,7 +203,7 @@ def test_checkpoints_of_another_database_in_the_same_file_are_left_aside_whateve
     other = checkpoints.Checkpoint(
         database="chime_elsewhere", row_id=99, hash="f" * 64, rows=99, at="2026-11-30"
     )
-    checkpoints._append(settings.CHIME_AUDIT_CHECKPOINT_FILE, other)
+    checkpoints.append_checkpoint(settings.CHIME_AUDIT_CHECKPOINT_FILE, other)
     settings.CHIME_AUDIT_CHECKPOINT_KEY = ours
     assert checkpoints.read_checkpoints()[-1].rows == 2
     assert "It matches every checkpoint of this database (1)" in _run("verify_audit_chain")

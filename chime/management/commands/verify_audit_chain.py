@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -30,10 +32,28 @@ class Command(BaseCommand):
             "writes them: a checkpoint file that went missing must not pass quietly).",
         )
 
-    def handle(self, *args: object, require_checkpoint: bool, **options: object) -> None:
-        path = settings.CHIME_AUDIT_CHECKPOINT_FILE
+        parser.add_argument(
+            "--checkpoint-file",
+            type=Path,
+            help="Read the checkpoints from this file instead of CHIME_AUDIT_CHECKPOINT_FILE (the one beside a backup).",
+        )
+        parser.add_argument(
+            "--restored-from",
+            metavar="DATABASE",
+            help="This database was restored from a backup of DATABASE: check it against that database's checkpoints.",
+        )
+
+    def handle(
+        self,
+        *args: object,
+        require_checkpoint: bool,
+        checkpoint_file: Path | None,
+        restored_from: str | None,
+        **options: object,
+    ) -> None:
+        path = checkpoint_file or settings.CHIME_AUDIT_CHECKPOINT_FILE
         try:
-            checkpoints, untrusted = read_checkpoints(path), ""
+            checkpoints, untrusted = read_checkpoints(path, database=restored_from), ""
         except CheckpointError as error:
             checkpoints, untrusted = [], str(error)
         report = verify_chain(checkpoints)
