@@ -277,7 +277,9 @@ def browser_type_launch_args(browser_type_launch_args):
     if not chromium_available():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM}: in CI browser tests must run, not skip.")
-        pytest.skip(f"Chromium not found at {CHROMIUM}: `make chromium` installs it (`make test` does so itself)")
+        pytest.skip(
+            f"Chromium not found at {CHROMIUM}: `make chromium` installs it (`make test` does so itself)"
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
