@@ -92,6 +92,11 @@ audit: $(STAMP)
 bench: $(STAMP)
 	$(PY) tests/bench/run.py
 
+# Back up the large benchmark set, restore it into a fresh database, compare every table's row count and verify the
+# audit chain against the backup's checkpoint; prints the times and the backup's size. See README "Backups".
+restore-drill: $(STAMP)
+	$(PY) tests/drill/run.py
+
 # 50 practitioners for 60 s against gunicorn on the large data set, then again with PostgreSQL restarted mid-run.
 # See README "Load and faults". Results: .bench/load.json.
 load: $(STAMP)

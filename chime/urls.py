@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("health/", views.health_status, name="health"),
     path("wording/check/", views.wording_check, name="wording-check"),
     path("chime/", views.framework, name="framework"),
     path("notifications/", views.notifications, name="notifications"),

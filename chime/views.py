@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from chime import notices, services
+from chime import access, health, notices, services
 from chime.framework import AREAS
 from chime.wording import find_unhelpful_words
 
@@ -30,6 +32,23 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     changed = services.mark_read(user=request.user)
     messages.success(request, f"{changed} notification{'s' if changed != 1 else ''} marked as read.")
     return redirect("notifications")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health_status(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitoring, no log-in: 200 {"status": "healthy"} or 503 {"status": "unhealthy"}.
+    A signed-in admin also gets each check in plain words. Nothing about any person, ever."""
+    report = health.report()
+    body: dict[str, object] = {"status": "healthy" if report.healthy else "unhealthy"}
+    # Who is asking is read only once the database answers (a monitor sends no cookie, so nothing is read at all).
+    if report.checks[0].healthy and access.is_admin(request.user):
+        body["checks"] = {
+            check.name: {"healthy": check.healthy, "detail": check.detail} for check in report.checks
+        }
+        body["last_backup"] = report.last_backup
+    return JsonResponse(body, status=200 if report.healthy else 503)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

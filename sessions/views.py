@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chime import access as core
+from chime import health
 from chime.models import User
 from sessions import access, charts, hooks, services
 from sessions.filters import paginate
@@ -36,6 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
         }
     if core.is_supervisor(user):
         context["team"] = User.objects.supervised_by(user).order_by("first_name")
+    if core.is_admin(user):
+        context["health"] = health.report()
     return render(request, "sessions/home.html", context)
 
 
