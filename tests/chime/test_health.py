@@ -189,3 +189,25 @@ def test_nobody_but_an_admin_sees_how_chime_is_running_on_their_home(client, pra
 )
 def test_times_are_said_in_plain_words(moment, words):
     assert health.ago(moment, NOW) == words
+
+
+def test_health_turns_unhealthy_when_a_migration_is_not_applied(client, as_owner, admin_user, monkeypatch):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    monkeypatch.setattr(health, "_all_applied", set())  # this process saw them all applied in earlier tests
+    _worker_ran(minutes_ago=1)
+    latest = MigrationRecorder.Migration.objects.filter(app="chime").latest("id")
+    with as_owner():
+        MigrationRecorder.Migration.objects.filter(pk=latest.pk).delete()
+    try:
+        client.force_login(admin_user)
+        response = client.get("/health/")
+    finally:
+        with as_owner():
+            MigrationRecorder.Migration.objects.create(app=latest.app, name=latest.name)
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == {
+        "healthy": False,
+        "detail": "1 migration is not applied yet: run `python manage.py migrate`.",
+    }
