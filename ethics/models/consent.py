@@ -162,6 +162,19 @@ class ConsentQuerySet(models.QuerySet):
             .order_by("purpose__order", "purpose__name", "-recorded_at")
         )
 
+    def recipients_named(self, person: Person) -> list[tuple[str, bool]]:
+        """Everyone the person's current consents name, once each (as first written), and whether an active
+        consent names them: the share form offers these rather than asking for a name typed to match."""
+        active = set(self.active().filter(person=person).values_list("pk", flat=True))
+        named: dict[str, tuple[str, bool]] = {}
+        for pk, recipient in (
+            self.current().filter(person=person).order_by("recipient", "pk").values_list("pk", "recipient")
+        ):
+            key = recipient.strip().casefold()
+            shown, was_active = named.get(key, (recipient.strip(), False))
+            named[key] = (shown, was_active or pk in active)
+        return sorted(named.values(), key=lambda item: item[0].casefold())
+
     def expiring(self, *, within_days: int = 30) -> ConsentQuerySet:
         """What the renewal list shows: active consents that end within the next `within_days` days."""
         today = timezone.localdate()
