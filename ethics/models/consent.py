@@ -61,6 +61,34 @@ personal_data.declare(
 )
 
 
+class OrganisationContact(models.Model):
+    """How people reach the organisation to change their mind about a consent (or ask anything): printed on every
+    consent receipt. One row; admins change it in the Django admin, through the audited settings service."""
+
+    phone = models.CharField("phone number", max_length=40, blank=True)
+    email = models.EmailField("email address", blank=True)
+    address = models.TextField("postal address", blank=True)
+    hours = models.CharField("when someone answers", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "contact details for people we support"
+        verbose_name_plural = "contact details for people we support"
+
+    def __str__(self) -> str:
+        return "Contact details for people we support"
+
+    @classmethod
+    def current(cls) -> OrganisationContact | None:
+        return cls.objects.order_by("pk").first()
+
+
+personal_data.declare(
+    OrganisationContact,
+    person=None,
+    fields={"id": TECHNICAL, **dict.fromkeys(["phone", "email", "address", "hours"], ORGANISATION)},
+)
+
+
 class ConsentWordingQuerySet(models.QuerySet):
     def current(self) -> ConsentWordingQuerySet:
         """The newest wording of each purpose still offered: what a person is shown today."""

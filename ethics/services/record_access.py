@@ -1,4 +1,4 @@
-""""Who has seen my record", in words: each audit row about a person said as a sentence a person can read.
+""" "Who has seen my record", in words: each audit row about a person said as a sentence a person can read.
 
 One place for the wording, used by the staff-side page (an admin reads it for the person, ethics/views/rights.py)
 and by the person's own view. It names members of staff by name and role (never by username), and says what was
