@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ethics.models import (
     Consent,
@@ -186,8 +187,8 @@ class ShareForm(forms.Form):
             ]
         else:
             self.fields["sessions"].queryset = sessions
-            self.fields["sessions"].label_from_instance = lambda s: (
-                f"{timezone.localtime(s.occurred_at):%-d %B %Y}"
+            self.fields["sessions"].label_from_instance = lambda s: date_format(
+                timezone.localtime(s.occurred_at)
             )
 
     risk_of_harm = forms.BooleanField(

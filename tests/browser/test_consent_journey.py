@@ -72,7 +72,7 @@ def test_admin_records_consent_shares_under_it_withdraws_it_and_the_next_share_i
     page.get_by_label("Goals and strengths").check()
     page.get_by_role("button", name="Share", exact=True).click()
     refusal = page.get_by_role("alert")
-    expect(refusal).to_contain_text(f"was withdrawn on {timezone.localdate():%-d %B %Y}")
+    expect(refusal).to_contain_text(f"was withdrawn on {timezone.localdate():%-d %b %Y}")
     expect(refusal).to_contain_text("Nothing can be shared under it.")
     assert_accessible(page)
 

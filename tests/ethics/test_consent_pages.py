@@ -199,7 +199,7 @@ def test_a_refused_share_says_why_on_the_form(client, practitioner, consent, per
         },
     )
     assert response.status_code == 200
-    assert f"was withdrawn on {timezone.localdate():%-d %B %Y}" in response.content.decode()
+    assert f"was withdrawn on {timezone.localdate():%-d %b %Y}" in response.content.decode()
     assert not Disclosure.objects.exists()
     assert AuditEvent.objects.filter(action="share", outcome="denied").count() == 1
 
