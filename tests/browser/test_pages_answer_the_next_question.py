@@ -83,3 +83,23 @@ def test_a_supervisor_reviews_one_session_after_another_and_returns_to_the_list(
     expect(page.get_by_text("No other sessions of Sam Okafor’s are awaiting review.")).to_be_visible()
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="awaiting review").click()
     expect(page).to_have_url(f"{live_server.url}/team/{practitioner.pk}/sessions/?review=awaiting")
+
+
+def test_the_consent_receipt_and_the_commissioners_report_are_accessible(
+    page: Page, live_server, admin_user, person
+):
+    from ethics.models import OrganisationContact
+    from ethics.services import organisation
+
+    organisation.save_setting(
+        setting=OrganisationContact(phone="01632 960 123", email="hello@example.org"), saved_by=admin_user
+    )
+    consent = ConsentFactory(person=person)
+    log_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/consents/{consent.pk}/receipt/")
+    expect(page.get_by_role("link", name="01632 960 123")).to_have_attribute("href", "tel:01632960123")
+    expect(page.get_by_text("Your practitioner is Sam Okafor")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/reports/")
+    expect(page.locator('th[scope="rowgroup"]').first).to_be_visible()
+    assert_accessible(page)
