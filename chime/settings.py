@@ -143,6 +143,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates and times on every page and table (chime/formats/en_GB/formats.py).
+FORMAT_MODULE_PATH = ["chime.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

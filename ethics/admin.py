@@ -1,5 +1,5 @@
-"""Admins manage the list of sharing purposes, consent wordings, urgency levels, retention rules and local crisis
-services here.
+"""Admins manage the list of sharing purposes, consent wordings, urgency levels, retention rules, local crisis
+services and the contact details printed on consent receipts here.
 
 Every save and delete goes through ethics.services.organisation, which audits what changed from what to what; the
 admin can do nothing else (no bulk edits outside those services, no deletes of anything in use). Consent records and
@@ -14,7 +14,14 @@ from django import forms
 from django.contrib import admin, messages
 
 from chime import access
-from ethics.models import ConsentWording, CrisisService, RetentionRule, SharingPurpose, UrgencyLevel
+from ethics.models import (
+    ConsentWording,
+    CrisisService,
+    OrganisationContact,
+    RetentionRule,
+    SharingPurpose,
+    UrgencyLevel,
+)
 from ethics.services import organisation
 
 
@@ -178,3 +185,13 @@ class RetentionRuleAdmin(OrgAdminOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # one rule per kind of record, seeded by the migration; change them instead
+
+
+@admin.register(OrganisationContact)
+class OrganisationContactAdmin(OrgAdminOnly, admin.ModelAdmin):
+    """One set of contact details, printed on every consent receipt ("how to change your mind")."""
+
+    list_display = ["__str__", "phone", "email", "hours"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not OrganisationContact.objects.exists()

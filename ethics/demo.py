@@ -18,6 +18,7 @@ from ethics.models import (
     ConsentWording,
     ContentKind,
     CrisisService,
+    OrganisationContact,
     Referral,
     SubjectAccessRequest,
     UrgencyLevel,
@@ -248,6 +249,15 @@ def ensure_demo_concerns(users: dict[str, User]) -> int:
             "description": "A calm place to go instead of A&E, run by the local NHS trust.",
         },
     )
+    if (
+        not OrganisationContact.objects.exists()
+    ):  # printed on consent receipts (fictional numbers and address)
+        OrganisationContact.objects.create(
+            phone="01632 960 123",
+            email="hello@chime-to-thrive.example",
+            address="12 Riverside Walk\nExampletown EX1 2AB",
+            hours="Monday to Friday, 9am to 5pm",
+        )
     return added
 
 

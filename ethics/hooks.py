@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Expression, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from chime import access as core
 from chime import notices
@@ -32,6 +33,7 @@ def register() -> None:
         reportable_people=reportable_people,
         emergency_grant=access.active_emergency_for,
         open_concerns_about=access.open_concerns_about,
+        caseload_flags=caseload_flags,
     )
 
 
@@ -52,6 +54,24 @@ def open_concern_counts(practitioner_ids: Iterable[int]) -> dict[int, int]:
     )
     counts.update({row["person__practitioner_id"]: row["n"] for row in rows})
     return counts
+
+
+CONSENT_ENDING_DAYS = 30  # the same window as "Consents to renew"
+
+
+def caseload_flags(user: User) -> dict[str, Expression]:
+    """The caseload's flags from ethics, as subqueries on the person (see sessions.hooks.caseload_flags)."""
+    concerns = access.concerns_visible_to(user).open().filter(person=OuterRef("pk"))
+    ending = (
+        Consent.objects.active()
+        .filter(
+            person=OuterRef("pk"),
+            expires_on__lte=timezone.localdate() + dt.timedelta(days=CONSENT_ENDING_DAYS),
+        )
+        .order_by("expires_on")
+        .values("expires_on")[:1]
+    )
+    return {"open_concern": Exists(concerns), "consent_ends_on": Subquery(ending)}
 
 
 def concerns_by_type_and_outcome(start: dt.datetime, end: dt.datetime) -> list[hooks.ConcernCount]:

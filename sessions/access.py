@@ -139,7 +139,7 @@ def caseload_page(
     No page (None) for a posted form without a name: the view redirects to the list with its other filters."""
     user = request.user
     owner = practitioner or user
-    people = Person.objects.visible_to(user).filter(practitioner=owner).for_caseload()
+    people = Person.objects.visible_to(user).filter(practitioner=owner).for_caseload().with_flags(user)
     found = CaseloadFilter.from_request(request, people)
     if request.method == "POST" and not found.searches_by_name:
         return found, None

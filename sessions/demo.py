@@ -25,6 +25,7 @@ from sessions.models import (
     SessionReview,
     SupervisionRecord,
     SupportSession,
+    start_of_day,
 )
 
 DEMO_PASSWORD = "chime-demo-2026"  # noqa: S105 - fictional demo accounts, printed by `make run`
@@ -453,7 +454,7 @@ def _scale_batch(
             f"COPY {CaseloadAssignment._meta.db_table} (person_id, practitioner_id, started_at, reason) FROM STDIN"
         ) as copy:
             for pid, owner in zip(person_ids, owners, strict=True):
-                copy.write_row((pid, owner.pk, now, ""))
+                copy.write_row((pid, owner.pk, start_of_day(today - dt.timedelta(days=720)), ""))
         session_ids = _reserve_ids(cursor, SupportSession._meta.db_table, len(person_ids) * sessions_each)
         logged: list[
             tuple[int, int, User, dt.datetime]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import DateField, Expression, QuerySet, Value
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -33,6 +33,7 @@ HOOKS = (
     "reportable_people",
     "emergency_grant",
     "open_concerns_about",
+    "caseload_flags",
 )
 
 
@@ -78,3 +79,13 @@ def open_concerns_about(user: User, person: Person) -> list:
     if "open_concerns_about" not in _registry:
         return []
     return _registry["open_concerns_about"](user, person)
+
+
+def caseload_flags(user: User) -> dict[str, Expression]:
+    """What a caseload shows beside each person from consent and safeguarding, as query expressions to annotate
+    the caseload's one query with (so the page's query count stays the same however many people it shows):
+    `open_concern` (an open safeguarding concern the user may see) and `consent_ends_on` (the soonest end of an
+    active consent ending within 30 days, or None)."""
+    if "caseload_flags" not in _registry:
+        return {"open_concern": Value(False), "consent_ends_on": Value(None, output_field=DateField())}
+    return _registry["caseload_flags"](user)

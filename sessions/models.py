@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from chime import access, personal_data
 from chime.framework import RATING_CHOICES, AreaChoices
 from chime.personal_data import CONTENT_FREE, ERASED, FREE_TEXT, IDENTIFYING, REFERENCE, STAFF, TECHNICAL
+from sessions import hooks
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -46,6 +48,17 @@ class PersonQuerySet(models.QuerySet):
             .annotate(follow_up_overdue=Q(next_follow_up__lt=today))
             .order_by(models.F("next_follow_up").asc(nulls_last=True), "preferred_name", "pk")
         )
+
+    def with_flags(self, user: User) -> PersonQuerySet:
+        """What needs attention for each person, as annotations of this one query (Person.flags reads them):
+        new feedback on their sessions the practitioner has not opened, and what consent and safeguarding add
+        (an open concern, a consent ending soon) through sessions.hooks."""
+        unread = SessionReview.objects.filter(
+            session__person=OuterRef("pk"),
+            session__practitioner=OuterRef("practitioner"),
+            seen_at__isnull=True,
+        ).exclude(comment="")
+        return self.annotate(new_feedback=Exists(unread), **hooks.caseload_flags(user))
 
 
 class Person(models.Model):
@@ -105,6 +118,37 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.preferred_name
+
+    @property
+    def flags(self) -> list[Flag]:
+        """What needs attention, in words (colour only repeats them): read from `with_flags` and `for_caseload`."""
+        flags = []
+        if getattr(self, "open_concern", False):
+            flags.append(Flag("concern", "Open safeguarding concern"))
+        if getattr(self, "follow_up_overdue", False):
+            flags.append(Flag("overdue", "Follow-up overdue"))
+        ends_on = getattr(self, "consent_ends_on", None)
+        if ends_on is not None:
+            flags.append(Flag("consent", f"Consent ends {formats.date_format(ends_on)}"))
+        if getattr(self, "new_feedback", False):
+            flags.append(Flag("feedback", "New feedback"))
+        return flags
+
+    @property
+    def support_started_at(self) -> dt.datetime:
+        """The moment support started: the start of the `support_started` day, where the first assignment begins."""
+        return start_of_day(self.support_started)
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str
+    words: str
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day`, in the organisation's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 personal_data.declare(

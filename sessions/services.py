@@ -156,7 +156,11 @@ def add_person(*, practitioner: User, added_by: User, **details: object) -> Pers
             "not_voluntary", "Peer support is voluntary: the person must have chosen to take part."
         )
     person = Person.objects.create(practitioner=practitioner, **details)
-    CaseloadAssignment.objects.create(person=person, practitioner=practitioner, assigned_by=added_by)
+    # Their first assignment starts when support started (which may be before the record was typed), so
+    # "supported since" and "who has supported them" give the same date.
+    CaseloadAssignment.objects.create(
+        person=person, practitioner=practitioner, assigned_by=added_by, started_at=person.support_started_at
+    )
     audit.record(AuditEvent.Action.CREATE, obj=person, person_id=person.pk, actor=added_by)
     return person
 
@@ -166,11 +170,22 @@ def update_person(*, person: Person, editor: User, **details: object) -> None:
     """Change a person's details (their words, goals, strengths, contact details, dates)."""
     if person.practitioner_id != editor.pk:
         raise SessionError("not_on_caseload", "Only the person's practitioner can change their details.")
+    started_before = person.support_started
     for name, value in details.items():
         setattr(person, name, value)
     with pghistory.context(user=editor.pk):
         person.save(update_fields=[*details, "updated_at"])
+    if person.support_started != started_before:
+        _start_first_assignment(person)
     audit.record(AuditEvent.Action.UPDATE, obj=person, person_id=person.pk, actor=editor)
+
+
+def _start_first_assignment(person: Person) -> None:
+    """Keep the first assignment starting on the day support started (see `add_person`)."""
+    first = CaseloadAssignment.objects.filter(person=person).order_by("started_at", "pk").first()
+    if first is not None:
+        first.started_at = person.support_started_at
+        first.save(update_fields=["started_at"])
 
 
 @transaction.atomic

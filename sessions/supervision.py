@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from sessions import hooks
@@ -46,6 +46,22 @@ def not_seen_recently() -> Q:
 def awaiting_review() -> Q:
     """For sessions: logged in the review window and not reviewed yet."""
     return Q(occurred_at__gte=review_since(), review__isnull=True)
+
+
+def next_awaiting_review(user: User, session: SupportSession) -> SupportSession | None:
+    """The session to review after this one: the same practitioner's next older session awaiting review (the
+    review queue's order, newest first), or, past the oldest, the newest one still waiting. One query; it names
+    no one (the link shows a date), so it is not audited."""
+    older = Q(occurred_at__lt=session.occurred_at) | Q(occurred_at=session.occurred_at, pk__lt=session.pk)
+    return (
+        SupportSession.objects.visible_to(user)
+        .filter(awaiting_review(), practitioner_id=session.practitioner_id)
+        .exclude(pk=session.pk)
+        .annotate(after_this=Case(When(older, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("after_this", "-occurred_at", "-pk")
+        .only("pk", "occurred_at")
+        .first()
+    )
 
 
 @dataclass

@@ -12,7 +12,7 @@ from chime import audit
 from chime.models import AuditEvent
 from sessions import access, services
 from sessions.forms import ReviewForm, SupervisionRecordForm
-from sessions.supervision import team_dashboard
+from sessions.supervision import next_awaiting_review, team_dashboard
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -42,7 +42,8 @@ def session_review(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "Session marked as reviewed." + (" Your feedback was sent." if form.cleaned_data["comment"] else ""),
     )
-    return redirect("session-detail", pk=session.pk)
+    following = next_awaiting_review(request.user, session) if request.POST.get("then") == "next" else None
+    return redirect("session-detail", pk=following.pk if following else session.pk)
 
 
 def feedback(request: HttpRequest) -> HttpResponse:

@@ -16,6 +16,7 @@ from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
 from sessions.history import session_history
 from sessions.insights import area_months
 from sessions.models import CaseloadAssignment, SessionReview, SupportSession
+from sessions.supervision import next_awaiting_review
 
 TIMELINE_PAGE_SIZE = 20
 
@@ -148,13 +149,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = getattr(session, "review", None)
     if review is not None and review.seen_at is None and session.practitioner_id == request.user.pk:
         services.mark_feedback_seen(session=session, practitioner=request.user)
+    reviewing = access.can_review_session(request.user, session)
     context = {
         "session": session,
         "person": session.person,
         "areas": session.areas.all(),
         "can_edit": access.can_edit_session(request.user, session),
         "review": review,
-        "review_form": ReviewForm() if access.can_review_session(request.user, session) else None,
+        "review_form": ReviewForm() if reviewing else None,
+        "next_to_review": next_awaiting_review(request.user, session) if reviewing else None,
     }
     return render(request, "sessions/session_detail.html", context)
 

@@ -62,7 +62,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def assignment(obj, create, extracted, **kwargs):
         if create:
-            CaseloadAssignment.objects.create(person=obj, practitioner=obj.practitioner)
+            CaseloadAssignment.objects.create(
+                person=obj, practitioner=obj.practitioner, started_at=obj.support_started_at
+            )
 
 
 class SupportSessionFactory(factory.django.DjangoModelFactory):

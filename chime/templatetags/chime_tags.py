@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import template
 
 register = template.Library()
@@ -13,3 +15,10 @@ def heat_level(count: int) -> int:
     if count == 1:
         return 1
     return 2 if count <= 3 else 3
+
+
+@register.filter
+def tel_href(number: str) -> str:
+    """A phone number as a tap-to-call address: `0800 123 4567` -> `tel:08001234567` (a leading + is kept)."""
+    digits = re.sub(r"[^0-9+]", "", number or "")
+    return f"tel:{digits[:1]}{digits[1:].replace('+', '')}" if digits else ""

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ethics.models import (
     Consent,
@@ -135,13 +136,21 @@ class WithdrawForm(forms.Form):
     )
 
 
+SOMEONE_ELSE = "__someone_else__"  # the choice for a recipient no consent names (the exception only)
+
+
 class ShareForm(forms.Form):
     purpose = forms.ModelChoiceField(label="Why it is being shared", queryset=SharingPurpose.objects.all())
-    recipient = forms.CharField(
+    recipient = forms.ChoiceField(
         label="Who it is shared with",
+        help_text="The people and organisations their consents name.",
+        error_messages={"required": "Choose who it is shared with."},
+    )
+    someone_else = forms.CharField(
+        label="Who, if no consent names them",
         max_length=200,
-        widget=forms.TextInput(attrs={"list": "consented-recipients", "autocomplete": "off"}),
-        help_text="As named in their consent.",
+        required=False,
+        help_text="Only under the risk-of-harm exception below.",
     )
     content_kinds = forms.MultipleChoiceField(
         label="What to share",
@@ -156,9 +165,21 @@ class ShareForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, sessions: object | None, **kwargs: object) -> None:
-        """`sessions` are the person's sessions the sharer may read; None when they may not read session notes."""
+    def __init__(
+        self, *args: object, sessions: object | None, recipients: list[tuple[str, bool]], **kwargs: object
+    ) -> None:
+        """`sessions` are the person's sessions the sharer may read; None when they may not read session notes.
+        `recipients` are those the person's consents name, and whether an active consent names them."""
         super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [
+            ("", "Choose who"),
+            *[(name, name if active else f"{name} (no active consent)") for name, active in recipients],
+            (SOMEONE_ELSE, "Someone no consent names (only under the risk-of-harm exception)"),
+        ]
+        wanted = str(self.initial.get("recipient", "")).strip().casefold()
+        for name, _ in recipients:
+            if name.casefold() == wanted:
+                self.initial["recipient"] = name  # the prefill picks the choice that names the same recipient
         if sessions is None:
             del self.fields["sessions"]
             self.fields["content_kinds"].choices = [
@@ -166,8 +187,8 @@ class ShareForm(forms.Form):
             ]
         else:
             self.fields["sessions"].queryset = sessions
-            self.fields["sessions"].label_from_instance = lambda s: (
-                f"{timezone.localtime(s.occurred_at):%-d %B %Y}"
+            self.fields["sessions"].label_from_instance = lambda s: date_format(
+                timezone.localtime(s.occurred_at)
             )
 
     risk_of_harm = forms.BooleanField(
@@ -191,6 +212,8 @@ class ShareForm(forms.Form):
         wants_sessions = ContentKind.SESSION_SUMMARIES in (data.get("content_kinds") or [])
         if wants_sessions and not data.get("sessions"):
             self.add_error("sessions", "Choose which sessions to summarise.")
+        if data.get("recipient") == SOMEONE_ELSE:
+            self._clean_someone_else(data)
         if data.get("risk_of_harm"):
             if not data.get("risk"):
                 self.add_error("risk", "Say what the risk is.")
@@ -199,6 +222,17 @@ class ShareForm(forms.Form):
                     "justification", "Explain the risk of harm and why it cannot wait for consent."
                 )
         return data
+
+    def _clean_someone_else(self, data: dict[str, object]) -> None:
+        """A recipient no consent names: only under the exception, and named here (it becomes the recipient)."""
+        name = (data.get("someone_else") or "").strip()
+        if not data.get("risk_of_harm"):
+            self.add_error(
+                "recipient", "Without a consent that names them, share only under the risk-of-harm exception."
+            )
+        if not name:
+            self.add_error("someone_else", "Say who it is shared with.")
+        data["recipient"] = name
 
 
 class DirectorySearchForm(forms.Form):

@@ -1,4 +1,11 @@
-from ethics.models.consent import Consent, ConsentWording, ContentKind, Disclosure, SharingPurpose
+from ethics.models.consent import (
+    Consent,
+    ConsentWording,
+    ContentKind,
+    Disclosure,
+    OrganisationContact,
+    SharingPurpose,
+)
 from ethics.models.emergency import EmergencyAccess, EmergencySearch
 from ethics.models.rights import (
     ErasureRequest,
@@ -32,6 +39,7 @@ __all__ = [
     "EmergencySearch",
     "ErasureRequest",
     "LegalHold",
+    "OrganisationContact",
     "Referral",
     "RetentionRule",
     "SharingPurpose",

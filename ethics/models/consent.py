@@ -61,6 +61,34 @@ personal_data.declare(
 )
 
 
+class OrganisationContact(models.Model):
+    """How people reach the organisation to change their mind about a consent (or ask anything): printed on every
+    consent receipt. One row; admins change it in the Django admin, through the audited settings service."""
+
+    phone = models.CharField("phone number", max_length=40, blank=True)
+    email = models.EmailField("email address", blank=True)
+    address = models.TextField("postal address", blank=True)
+    hours = models.CharField("when someone answers", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "contact details for people we support"
+        verbose_name_plural = "contact details for people we support"
+
+    def __str__(self) -> str:
+        return "Contact details for people we support"
+
+    @classmethod
+    def current(cls) -> OrganisationContact | None:
+        return cls.objects.order_by("pk").first()
+
+
+personal_data.declare(
+    OrganisationContact,
+    person=None,
+    fields={"id": TECHNICAL, **dict.fromkeys(["phone", "email", "address", "hours"], ORGANISATION)},
+)
+
+
 class ConsentWordingQuerySet(models.QuerySet):
     def current(self) -> ConsentWordingQuerySet:
         """The newest wording of each purpose still offered: what a person is shown today."""
@@ -161,6 +189,19 @@ class ConsentQuerySet(models.QuerySet):
             .select_related("purpose", "recorded_by")
             .order_by("purpose__order", "purpose__name", "-recorded_at")
         )
+
+    def recipients_named(self, person: Person) -> list[tuple[str, bool]]:
+        """Everyone the person's current consents name, once each (as first written), and whether an active
+        consent names them: the share form offers these rather than asking for a name typed to match."""
+        active = set(self.active().filter(person=person).values_list("pk", flat=True))
+        named: dict[str, tuple[str, bool]] = {}
+        for pk, recipient in (
+            self.current().filter(person=person).order_by("recipient", "pk").values_list("pk", "recipient")
+        ):
+            key = recipient.strip().casefold()
+            shown, was_active = named.get(key, (recipient.strip(), False))
+            named[key] = (shown, was_active or pk in active)
+        return sorted(named.values(), key=lambda item: item[0].casefold())
 
     def expiring(self, *, within_days: int = 30) -> ConsentQuerySet:
         """What the renewal list shows: active consents that end within the next `within_days` days."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from chime import audit
 from chime.audit import Reason
@@ -135,7 +136,7 @@ def withdraw_consent(*, consent: Consent, withdrawn_by: User, reason: str = "") 
     current = _lock_current(consent)
     if current.is_withdrawn:
         raise ConsentError(
-            "already_withdrawn", f"This consent was already withdrawn on {current.withdrawn_on:%-d %B %Y}."
+            "already_withdrawn", f"This consent was already withdrawn on {date_format(current.withdrawn_on)}."
         )
     withdrawn = _next_version(
         current, recorded_by=withdrawn_by, status=Consent.Status.WITHDRAWN, withdrawal_reason=reason.strip()

@@ -1,5 +1,6 @@
 """The organisation's settings that change what records mean or who is alerted: sharing purposes, consent
-wordings, urgency levels (and their deadlines), retention rules and local crisis services.
+wordings, urgency levels (and their deadlines), retention rules, local crisis services and the contact details
+printed on consent receipts.
 
 Every change goes through here, in one transaction with its audit row, which says what changed from what to what.
 These settings hold nothing about a person, so the values themselves go in the audit row's reason (each cut to
@@ -19,7 +20,14 @@ from django.utils import timezone
 
 from chime import audit
 from chime.models import AuditEvent
-from ethics.models import ConsentWording, CrisisService, RetentionRule, SharingPurpose, UrgencyLevel
+from ethics.models import (
+    ConsentWording,
+    CrisisService,
+    OrganisationContact,
+    RetentionRule,
+    SharingPurpose,
+    UrgencyLevel,
+)
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -30,6 +38,7 @@ SETTING_MODELS: tuple[type[models.Model], ...] = (
     UrgencyLevel,
     RetentionRule,
     CrisisService,
+    OrganisationContact,
 )
 DELETABLE: tuple[type[models.Model], ...] = (CrisisService,)  # a closed local service leaves the directory
 VALUE_LIMIT = 100
@@ -87,6 +96,8 @@ def save_setting(*, setting: models.Model, saved_by: User) -> models.Model:
     _check_admin(saved_by)
     _check_setting(setting)
     if setting.pk is None:
+        if isinstance(setting, OrganisationContact) and OrganisationContact.objects.exists():
+            raise SettingsError("one_only", "There is one set of contact details: change it instead.")
         setting.save(force_insert=True)
         _audit(AuditEvent.Action.CREATE, setting, f"added: {describe_changes(None, setting)}", saved_by)
         return setting

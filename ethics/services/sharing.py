@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from chime import audit
 from chime.audit import Reason
@@ -122,12 +123,12 @@ def _why_not_covered(
     if latest and latest[0].is_withdrawn:
         return SharingError(
             "withdrawn",
-            f"{about} was withdrawn on {latest[0].withdrawn_on:%-d %B %Y}. Nothing can be shared under it.",
+            f"{about} was withdrawn on {date_format(latest[0].withdrawn_on)}. Nothing can be shared under it.",
         )
     if latest and latest[0].is_expired(on):
         return SharingError(
             "expired",
-            f"{about} expired on {latest[0].expires_on:%-d %B %Y}. Renew it with them before sharing anything.",
+            f"{about} expired on {date_format(latest[0].expires_on)}. Renew it with them before sharing anything.",
         )
     return SharingError(
         "no_consent", f"{person} has not given consent to share with {recipient.strip()} for “{purpose}”."

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from chime import audit
 from chime.audit import Reason
@@ -99,7 +100,7 @@ def record_subject_access_request(
     notify(
         recipients=User.objects.data_protection_leads(),
         title="A subject access request has arrived",
-        body=f"It is due by {request.due_on:%-d %B %Y}.",
+        body=f"It is due by {date_format(request.due_on)}.",
         url=reverse("access-request", args=[request.pk]),
     )
     return request

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from ethics import access
 from ethics.forms.consent import ConsentForm, ConsentTermsForm, DirectorySearchForm, WithdrawForm
-from ethics.models import Consent, ConsentWording, Disclosure
+from ethics.models import Consent, ConsentWording, Disclosure, OrganisationContact
 from ethics.services import consent as services
 
 
@@ -64,7 +64,8 @@ def consent_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def consent_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     consent = access.get_consent_for(request.user, pk)
-    return render(request, "ethics/consent_receipt.html", {"consent": consent, "person": consent.person})
+    context = {"consent": consent, "person": consent.person, "contact": OrganisationContact.current()}
+    return render(request, "ethics/consent_receipt.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ethics import access
 from ethics.forms.rights import ErasureDecisionForm
 from ethics.services import holds, rights
+from ethics.services.record_access import describe_record_access
 from ethics.services.subject_access import may_handle
 
 
@@ -90,4 +91,5 @@ def erasure_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def person_audit(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = access.get_person_for_admin(request.user, person_pk)
     events = Paginator(access.read_audit_about(request.user, person), 50).get_page(request.GET.get("page"))
-    return render(request, "ethics/person_audit.html", {"person": person, "events": events})
+    lines = describe_record_access(events.object_list)
+    return render(request, "ethics/person_audit.html", {"person": person, "events": events, "lines": lines})

@@ -22,7 +22,8 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
         SupportSession.objects.filter(person=person).order_by("-occurred_at", "-pk") if readable else None
     )
     prefill = access.share_prefill(request.user, person, request.GET.get("consent", ""))
-    form = ShareForm(request.POST or None, sessions=sessions, initial=prefill)
+    recipients = Consent.objects.recipients_named(person)
+    form = ShareForm(request.POST or None, sessions=sessions, recipients=recipients, initial=prefill)
     if request.method == "POST" and form.is_valid():
         what = {
             "person": person,
@@ -44,10 +45,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Shared with {disclosure.recipient}. Print or save the pack below.")
             return redirect("disclosure-pack", pk=disclosure.pk)
-    recipients = (
-        Consent.objects.current().filter(person=person).values_list("recipient", flat=True).distinct()
-    )
-    context = {"form": form, "person": person, "recipients": recipients}
+    context = {"form": form, "person": person}
     return render(request, "ethics/share_form.html", context)
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chime.models import User
@@ -40,7 +41,7 @@ def access_request_create(request: HttpRequest, person_pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Subject access request recorded. It is due by {sar.due_on:%-d %B %Y}. "
+                f"Subject access request recorded. It is due by {date_format(sar.due_on)}. "
                 "The data protection lead has been told.",
             )
             return redirect("rights-person", person_pk=person.pk)

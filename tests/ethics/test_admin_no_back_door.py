@@ -48,6 +48,7 @@ def test_an_admin_sees_only_the_organisations_consent_and_safeguarding_settings_
     assert sorted(listed) == [
         "ConsentWording",
         "CrisisService",
+        "OrganisationContact",
         "RetentionRule",
         "SharingPurpose",
         "UrgencyLevel",

@@ -149,7 +149,7 @@ def test_the_receipt_says_what_with_whom_for_how_long_and_how_to_withdraw(client
     html = client.get(f"/consents/{consent.pk}/receipt/").content.decode()
     assert "contact details, goals and strengths" in html
     assert "Riverside Housing" in html
-    assert f"It ends on <strong>{consent.expires_on:%-d %B %Y}</strong>" in html
+    assert f"It ends on <strong>{consent.expires_on:%-d %b %Y}</strong>" in html
     assert "You can withdraw your consent at any time" in html
     assert consent.wording.text in html
 
@@ -199,7 +199,7 @@ def test_a_refused_share_says_why_on_the_form(client, practitioner, consent, per
         },
     )
     assert response.status_code == 200
-    assert f"was withdrawn on {timezone.localdate():%-d %B %Y}" in response.content.decode()
+    assert f"was withdrawn on {timezone.localdate():%-d %b %Y}" in response.content.decode()
     assert not Disclosure.objects.exists()
     assert AuditEvent.objects.filter(action="share", outcome="denied").count() == 1
 

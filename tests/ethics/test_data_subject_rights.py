@@ -53,7 +53,7 @@ def test_who_has_seen_my_record_lists_looks_and_is_itself_audited(client, admin_
     client.get(f"/people/{person.pk}/")
     client.force_login(admin_user)
     html = client.get(f"/rights/people/{person.pk}/audit/").content.decode()
-    assert "practitioner" in html and "Viewed" in html
+    assert "<td>Sam Okafor</td><td>practitioner</td><td>Looked at their record</td>" in html
     assert AuditEvent.objects.filter(action="audit_read", actor=admin_user, person_id=person.pk).exists()
 
 

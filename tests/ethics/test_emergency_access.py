@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from chime.models import AuditEvent, Notification
+from ethics.forms.consent import SOMEONE_ELSE
 from ethics.models import EmergencyAccess, EmergencySearch
 from ethics.services import emergency
 from sessions import access
@@ -296,9 +297,15 @@ def test_the_share_page_refuses_without_consent_and_allows_the_exception(client,
 
     purpose = SharingPurposeFactory()
     client.force_login(practitioner)
-    data = {"purpose": purpose.pk, "recipient": "Crisis team", "content_kinds": ["contact_details"]}
+    data = {
+        "purpose": purpose.pk,
+        "recipient": SOMEONE_ELSE,
+        "someone_else": "Crisis team",
+        "content_kinds": ["contact_details"],
+    }
     refused = client.post(f"/people/{person.pk}/share/", data)
     assert refused.status_code == 200 and not Disclosure.objects.exists()
+    assert "share only under the risk-of-harm exception" in refused.content.decode()
     short = client.post(
         f"/people/{person.pk}/share/",
         {**data, "risk_of_harm": "on", "risk": "risk_to_person", "justification": "urgent"},
@@ -310,7 +317,7 @@ def test_the_share_page_refuses_without_consent_and_allows_the_exception(client,
     )
     disclosure = Disclosure.objects.get()
     assert response["Location"] == f"/disclosures/{disclosure.pk}/"
-    assert disclosure.legal_basis == "risk_of_harm"
+    assert (disclosure.legal_basis, disclosure.recipient) == ("risk_of_harm", "Crisis team")
 
 
 @pytest.mark.parametrize("matches", [1, 4])

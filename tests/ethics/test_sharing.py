@@ -93,7 +93,7 @@ def test_share_is_refused_straight_after_withdrawal(consent, person, housing, pr
     withdraw_consent(consent=consent, withdrawn_by=practitioner)
     error = refusal(person, housing, practitioner)
     assert error.code == "withdrawn"
-    assert f"was withdrawn on {timezone.localdate():%-d %B %Y}" in str(error)
+    assert f"was withdrawn on {timezone.localdate():%-d %b %Y}" in str(error)
     assert Disclosure.objects.count() == 1
 
 
@@ -104,7 +104,7 @@ def test_share_is_refused_once_the_consent_has_expired(consent, person, housing,
     with time_machine.travel(timezone.now() + dt.timedelta(days=365)):
         error = refusal(person, housing, practitioner)
     assert error.code == "expired"
-    assert f"expired on {consent.expires_on:%-d %B %Y}" in str(error)
+    assert f"expired on {consent.expires_on:%-d %b %Y}" in str(error)
 
 
 @pytest.mark.dates
