@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from sessions.models import SupportSession
+from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in
 from tests.factories import PersonFactory
 
@@ -86,30 +87,45 @@ class Journey:
         return self.scrolled_px / self.page.viewport_size["height"]
 
 
-# Measured on 1 December 2026, before the form changed (commit ce89dcd): the same journey through today's pages.
-# On the phone the first person's name on the caseload ended 710px down, below the first screen (667px).
+# Measured on 1 December 2026 with this test through the pages as they were (commit 95f02df): Dee's name on the
+# caseload, "Log a session" on her page, the duration, the Connectedness note, its rating, the Hope note, its rating,
+# Save (8 taps, every note and all 30 rating buttons always shown). On the phone the first person's name on the
+# caseload ended 710px down, below the first screen (667px), under the filters.
 BEFORE = {
     "desk": {"taps": 8, "screens_scrolled": 2.40, "form_screens": 3.40, "first_person_ends": 432},
     "phone": {"taps": 8, "screens_scrolled": 4.94, "form_screens": 5.60, "first_person_ends": 710},
+}
+# Now: "Log a session" in Dee's caseload row, the duration, tick Connectedness (the cursor lands in its note), its
+# rating, tick Hope (the same), its rating, Save: 7 taps. Taps are exact; scrolling is an upper bound (measured on
+# 1 December 2026: desk 1.10 screens scrolled, a form 2.57 screens tall; phone 2.47 and 3.84).
+AFTER = {
+    "desk": {"taps": 7, "screens_scrolled": 1.3, "form_screens": 2.8},
+    "phone": {"taps": 7, "screens_scrolled": 2.7, "form_screens": 4.1},
 }
 
 
 def log_the_demo_session(page: Page, journey: Journey) -> None:
     """Dee's session: 45 minutes, Connectedness and Hope and optimism about the future, a rating for each."""
-    journey.tap(page.get_by_role("link", name="Dee", exact=True), navigates=True)
-    journey.tap(page.get_by_role("link", name="Log a session"), navigates=True)
+    dee = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Dee"))
+    journey.tap(dee.get_by_role("link", name="Log a session"), navigates=True)
     expect(page.get_by_role("heading", name="Log a session with Dee")).to_be_visible()
     journey.type_in(page.get_by_label("How long (minutes)"), "45")
-    journey.type_in(page.get_by_label("Connectedness: note"), "Came to the Tuesday group and stayed for tea.")
+    journey.tap(page.get_by_role("checkbox", name="Connectedness"))
+    expect(page.get_by_label("Connectedness: note")).to_be_focused()  # ticking put the cursor in its note
+    journey.type_here("Came to the Tuesday group and stayed for tea.")
     journey.tap(
         page.get_by_role("group", name="Connectedness: their own rating today").get_by_label("3 – getting by")
     )
-    journey.type_in(
-        page.get_by_label("Hope and optimism about the future: note"),
-        "Looking forward to the allotment in spring.",
+    journey.tap(page.get_by_role("checkbox", name="Hope and optimism about the future"))
+    expect(page.get_by_label("Hope and optimism about the future: note")).to_be_focused()
+    journey.type_here("Looking forward to the allotment in spring.")
+    journey.tap(
+        page.get_by_role(
+            "group", name="Hope and optimism about the future: their own rating today"
+        ).get_by_label("4 – good")
     )
-    journey.tap(page.get_by_role("group", name="Hope: their own rating today").get_by_label("4 – good"))
     journey.measure_form()
+    assert_accessible(page)  # the form with two areas open
     journey.tap(page.get_by_role("button", name="Save session"), navigates=True)
 
 
@@ -119,19 +135,23 @@ def test_logging_the_demo_session_takes_fewer_taps_and_less_scrolling_than_befor
     PersonFactory(practitioner=practitioner, preferred_name="Dee")
     log_in(page, live_server.url, "practitioner")
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
-    page.wait_for_load_state("load")
+    assert_accessible(page)  # on the phone, with the filters folded away
     journey = Journey(page, touch=bool(SCREENS[screen].get("has_touch")))
-    first_person = page.get_by_role("link", name="Dee", exact=True).bounding_box()
-    print(
-        f"\n{screen}: Dee's name on the caseload ends {first_person['y'] + first_person['height']:.0f}px down"
-    )
+    name = page.get_by_role("link", name="Dee", exact=True).bounding_box()
+    first_person_ends = name["y"] + name["height"]
 
     log_the_demo_session(page, journey)
 
     expect(page.get_by_text("Session with Dee saved.")).to_be_visible()
+    assert_accessible(page)
     session = SupportSession.objects.get()
     assert sorted((a.area, a.rating) for a in session.areas.all()) == [("connectedness", 3), ("hope", 4)]
+    before, after = BEFORE[screen], AFTER[screen]
     print(
         f"\n{screen}: {journey.taps} taps, {journey.screens_scrolled:.2f} screens scrolled, "
-        f"form {journey.form_screens:.2f} screens tall"
+        f"form {journey.form_screens:.2f} screens tall, first person ends {first_person_ends:.0f}px down"
     )
+    assert journey.taps == after["taps"] < before["taps"]
+    assert journey.screens_scrolled <= after["screens_scrolled"] < before["screens_scrolled"]
+    assert journey.form_screens <= after["form_screens"] < before["form_screens"]
+    assert first_person_ends <= page.viewport_size["height"]  # people on the first screen, phone included

@@ -60,7 +60,10 @@ def test_a_form_posted_twice_creates_one_session(client, practitioner, person):
     ("overrides", "message"),
     [
         ({"hope_note": "", "empowerment_note": "", "hope_rating": None}, "at least one CHIME area"),
-        ({"hope_note": ""}, "Add a short note about Hope, or remove the rating"),
+        (
+            {"hope_note": ""},
+            "Add a short note about Hope and optimism about the future, or remove the rating",
+        ),
         (
             {"occurred_on": lambda: (timezone.localdate() + dt.timedelta(days=3)).isoformat()},
             "cannot be in the future",
