@@ -14,17 +14,23 @@ from django.db import models
 @dataclass(frozen=True)
 class Area:
     code: str
-    name: str
-    short_name: str
+    name: str  # the one name, on every page, form, chart and report
     prompt: str
     subcategories: tuple[str, ...]
+
+    @property
+    def note_label(self) -> str:
+        return f"{self.name}: note"
+
+    @property
+    def rating_label(self) -> str:
+        return f"{self.name}: their own rating today"
 
 
 AREAS: tuple[Area, ...] = (
     Area(
         code="connectedness",
         name="Connectedness",
-        short_name="Connectedness",
         prompt="Who and what are they connected to? Friends, family, peers, groups, their community.",
         subcategories=(
             "Peer support and support groups",
@@ -36,7 +42,6 @@ AREAS: tuple[Area, ...] = (
     Area(
         code="hope",
         name="Hope and optimism about the future",
-        short_name="Hope",
         prompt="What gives them hope? What are they looking forward to, and what has gone well?",
         subcategories=(
             "Belief in the possibility of recovery",
@@ -49,7 +54,6 @@ AREAS: tuple[Area, ...] = (
     Area(
         code="identity",
         name="Identity",
-        short_name="Identity",
         prompt="How do they see themselves? Who are they beyond their difficulties?",
         subcategories=(
             "Dimensions of identity",
@@ -60,7 +64,6 @@ AREAS: tuple[Area, ...] = (
     Area(
         code="meaning",
         name="Meaning in life",
-        short_name="Meaning",
         prompt="What matters to them and gives their days purpose: roles, goals, beliefs, quality of life?",
         subcategories=(
             "Meaning of their experiences",
@@ -74,7 +77,6 @@ AREAS: tuple[Area, ...] = (
     Area(
         code="empowerment",
         name="Empowerment",
-        short_name="Empowerment",
         prompt="Where are they taking charge? What strengths are they using, and what choices are they making?",
         subcategories=(
             "Personal responsibility",

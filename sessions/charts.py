@@ -96,7 +96,7 @@ def areas_touched_chart(months_data) -> Chart:
                 continue
             x = round(LEFT + step * i + step * 0.1 + bar_w * a, 1)
             y = _y(cell.sessions, top)
-            label = f"{row.area.short_name}, {months[i]:%B %Y}: {cell.sessions}"
+            label = f"{row.area.name}, {months[i]:%B %Y}: {cell.sessions}"
             bars.append(Bar(x, y, bar_w, round(TOP + PLOT_H - y, 1), f"area-{row.area.code}", label))
     return Chart(
         title="CHIME areas touched, by month",
@@ -138,7 +138,7 @@ def ratings_chart(months_data) -> Chart | None:
         values = [c.average_rating for c in row.cells]
         if any(v is not None for v in values):
             labels = [
-                f"{row.area.short_name}, {m:%B %Y}: {v:.1f}" if v is not None else ""
+                f"{row.area.name}, {m:%B %Y}: {v:.1f}" if v is not None else ""
                 for m, v in zip(months, values, strict=True)
             ]
             series.append(
@@ -164,7 +164,7 @@ def shares_chart(months: list[dt.date], shares: dict[str, list[float | None]]) -
     for area in AREAS:
         values = shares[area.code]
         labels = [
-            f"{area.short_name}, {m:%B %Y}: {v:.0f}%" if v is not None else ""
+            f"{area.name}, {m:%B %Y}: {v:.0f}%" if v is not None else ""
             for m, v in zip(months, values, strict=True)
         ]
         series.append((f"area-{area.code}", values, labels))

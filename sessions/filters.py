@@ -37,6 +37,11 @@ class StyledFilterSet(django_filters.FilterSet):
             selects = isinstance(field.widget, forms.Select)
             field.widget.attrs.setdefault("class", "form-select" if selects else "form-control")
 
+    @property
+    def is_active(self) -> bool:
+        """A filter or a sort order is chosen (the filters then show open, so what narrows the list is in view)."""
+        return any(self.data.get(name) for name in self.form.fields)
+
 
 class CaseloadFilter(StyledFilterSet):
     """For people annotated by PersonQuerySet.for_caseload()."""

@@ -24,12 +24,20 @@ def _hinted_textarea(rows: int = 3) -> forms.Textarea:
         attrs={
             "rows": rows,
             "hx-post": reverse_lazy("wording-check"),
-            "hx-target": "next .wording-hints",
             "hx-trigger": "input changed delay:500ms",
             "hx-swap": "innerHTML",
             "data-hint-target": "true",
         }
     )
+
+
+def _hint_under_each_field(form: forms.BaseForm) -> None:
+    """Each hinted field sends only its own words, and its hint appears in the box under it
+    (includes/_wording_hints_box.html): a word in one note is pointed out once, under that note."""
+    for name, field in form.fields.items():
+        if "data-hint-target" in field.widget.attrs:
+            field.widget.attrs["hx-params"] = form.add_prefix(name)
+            field.widget.attrs["hx-target"] = f"#{form[name].auto_id}-hints"
 
 
 class SessionForm(forms.Form):
@@ -53,6 +61,12 @@ class SessionForm(forms.Form):
     )
     mode = forms.ChoiceField(
         label="How", choices=SupportSession.Mode.choices, initial=SupportSession.Mode.IN_PERSON
+    )
+    areas = forms.MultipleChoiceField(
+        label="CHIME areas this session touched",
+        required=False,
+        choices=[(area.code, area.name) for area in AREAS],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     location = forms.CharField(
         label="Where", max_length=200, required=False, help_text="For example: café, office, park."
@@ -90,14 +104,14 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for area in AREAS:
             self.fields[f"{area.code}_note"] = forms.CharField(
-                label=f"{area.name}: note",
+                label=area.note_label,
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
                 widget=_hinted_textarea(3),
                 help_text=area.prompt,
             )
             self.fields[f"{area.code}_rating"] = forms.TypedChoiceField(
-                label=f"{area.short_name}: their own rating today",
+                label=area.rating_label,
                 choices=[("", "No rating given"), *RATING_CHOICES],
                 coerce=int,
                 empty_value=None,
@@ -105,6 +119,7 @@ class SessionForm(forms.Form):
                 widget=forms.RadioSelect,
                 help_text="Only if they want to give one: how things feel in this area today, 1 to 5.",
             )
+        _hint_under_each_field(self)
 
     @classmethod
     def for_session(cls, session: SupportSession) -> SessionForm:
@@ -113,6 +128,7 @@ class SessionForm(forms.Form):
             "occurred_on": local.date(),
             "occurred_time": local.time().replace(second=0, microsecond=0),
             "submission_key": session.submission_key,
+            "areas": [area.area for area in session.areas.all()],
         }
         for name in (
             "duration_minutes",
@@ -130,15 +146,25 @@ class SessionForm(forms.Form):
         return cls(initial=initial)
 
     def area_rows(self) -> list[dict[str, object]]:
+        """One row per CHIME area: its tick box, and the note and rating that open under it once ticked."""
+        choices = self["areas"].subwidgets
         return [
             {
                 "area": area,
+                "choice": choice,
                 "note": self[f"{area.code}_note"],
                 "rating": self[f"{area.code}_rating"],
                 "hints": find_unhelpful_words(str(self[f"{area.code}_note"].value() or "")),
+                "has_errors": self.has_error(f"{area.code}_note") or self.has_error(f"{area.code}_rating"),
+                "has_content": self._area_has_content(area.code),
             }
-            for area in AREAS
+            for area, choice in zip(AREAS, choices, strict=True)
         ]
+
+    def _area_has_content(self, code: str) -> bool:
+        """Something is written or chosen in this area, so its note stays open even when it is not ticked."""
+        note, rating = self[f"{code}_note"].value(), self[f"{code}_rating"].value()
+        return bool(str(note or "").strip()) or rating not in (None, "")
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
@@ -147,19 +173,27 @@ class SessionForm(forms.Form):
             self.data = self.data.copy()
             self.data["submission_key"] = str(uuid.uuid4())
         self._check_when(data)
+        self._check_areas(data)
+        return data
+
+    def _check_areas(self, data: dict[str, object]) -> None:
+        """An area is touched when it has a note. Ticking an area asks for its note; a rating needs one too.
+        A note written under an area left unticked still counts: nothing typed is thrown away."""
+        ticked = set(data.get("areas") or [])
         touched = 0
         for area in AREAS:
             note = (data.get(f"{area.code}_note") or "").strip()
             data[f"{area.code}_note"] = note
             if note:
                 touched += 1
+            elif area.code in ticked:
+                self.add_error(f"{area.code}_note", f"Add a short note about {area.name}, or untick it.")
             elif data.get(f"{area.code}_rating") is not None:
                 self.add_error(
-                    f"{area.code}_note", f"Add a short note about {area.short_name}, or remove the rating."
+                    f"{area.code}_note", f"Add a short note about {area.name}, or remove the rating."
                 )
-        if touched == 0 and not self.has_error(f"{AREAS[0].code}_note"):
-            self.add_error(None, "Add a note for at least one CHIME area the session touched.")
-        return data
+        if touched == 0 and not any(self.has_error(f"{area.code}_note") for area in AREAS):
+            self.add_error(None, "Tick at least one CHIME area the session touched, and add a note about it.")
 
     def _check_when(self, data: dict[str, object]) -> None:
         day = data.get("occurred_on")
@@ -220,6 +254,7 @@ class PersonForm(forms.ModelForm):
         self.fields["chose_to_take_part"].error_messages["required"] = (
             "Peer support is voluntary: tick this once the person has said they want to take part."
         )
+        _hint_under_each_field(self)
 
     def clean(self) -> dict[str, object]:
         data = super().clean()

@@ -90,22 +90,22 @@ def _area_changes(area_events: list, edit_for, session: SupportSession) -> None:
     for event in area_events:
         by_area.setdefault(event.area, []).append(event)
     for code, events in by_area.items():
-        name = area_named(code).short_name
+        area = area_named(code)
         for index, event in enumerate(events):
             if event.pgh_label == "area_added":
                 if event.pgh_context_id == original_context:
                     continue
-                edit_for(event).changes.append(Change(f"{name} note", "", event.note))
+                edit_for(event).changes.append(Change(area.note_label, "", event.note))
             elif event.pgh_label == "area_removed":
-                edit_for(event).changes.append(Change(f"{name} note", event.note, "(area removed)"))
+                edit_for(event).changes.append(Change(area.note_label, event.note, "(area removed)"))
             else:
                 newer = _next_state(events, index, latest.get(code))
                 if newer is None:
                     continue
                 if event.note != newer.note:
-                    edit_for(event).changes.append(Change(f"{name} note", event.note, newer.note))
+                    edit_for(event).changes.append(Change(area.note_label, event.note, newer.note))
                 if event.rating != newer.rating:
-                    edit_for(event).changes.append(Change(f"{name} rating", event.rating, newer.rating))
+                    edit_for(event).changes.append(Change(area.rating_label, event.rating, newer.rating))
 
 
 def _next_state(events: list, index: int, current: object) -> object:

@@ -48,7 +48,10 @@ def test_a_practitioner_logs_a_session_with_the_keyboard_alone(page: Page, live_
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Log a session with Kerry")).to_be_visible()
 
-    tab_to(page, "the Empowerment note", "el.id === 'id_empowerment_note'")
+    tab_to(page, "the Empowerment tick box", "el.value === 'empowerment'")
+    page.keyboard.press("Space")  # ticking opens its note; the focus stays on the box
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Empowerment: note")).to_be_focused()
     page.keyboard.type("Booked her own GP appointment for the first time.")
     page.keyboard.press("Tab")  # into the rating radio group
     page.keyboard.press("ArrowRight")  # 1 – really hard

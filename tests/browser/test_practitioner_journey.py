@@ -41,11 +41,15 @@ def test_practitioner_logs_a_session_touching_two_areas(page: Page, live_server,
     page.get_by_role("link", name="Log a session").click()
     assert_accessible(page)
     page.get_by_label("How long (minutes)").fill("45")
+    page.get_by_role("checkbox", name="Connectedness").check()
     page.get_by_label("Connectedness: note").fill("Came to the Tuesday group and stayed for tea.")
+    page.get_by_role("checkbox", name="Hope and optimism about the future").check()
     page.get_by_label("Hope and optimism about the future: note").fill(
         "Looking forward to the allotment in spring."
     )
-    page.get_by_role("group", name="Hope: their own rating today").get_by_label("4 – good").check()
+    page.get_by_role("group", name="Hope and optimism about the future: their own rating today").get_by_label(
+        "4 – good"
+    ).check()
     page.get_by_role("button", name="Save session").click()
 
     expect(page.get_by_text("Session with Dee saved.")).to_be_visible()
@@ -112,6 +116,7 @@ def test_the_note_field_suggests_kinder_words_as_you_type(page: Page, live_serve
     person = PersonFactory(practitioner=practitioner, preferred_name="Marcus")
     log_in(page, live_server.url, "practitioner")
     page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
+    page.get_by_role("checkbox", name="Identity").check()
     page.get_by_label("Identity: note").fill("He said he was an addict and felt non-compliant.")
     hints = page.locator(".wording-hints").filter(has_text="try:")
     expect(hints).to_contain_text("person in recovery")
@@ -122,6 +127,7 @@ def test_a_double_click_on_save_creates_one_session(page: Page, live_server, pra
     person = PersonFactory(practitioner=practitioner, preferred_name="Tom")
     log_in(page, live_server.url, "practitioner")
     page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
+    page.get_by_role("checkbox", name="Meaning in life").check()
     page.get_by_label("Meaning in life: note").fill("Fixed three bikes at the community workshop.")
     page.get_by_role("button", name="Save session").dblclick()
     expect(page.get_by_text("Session with Tom saved.")).to_be_visible()
@@ -132,6 +138,7 @@ def test_a_browser_retry_of_the_same_form_creates_one_session(page: Page, live_s
     person = PersonFactory(practitioner=practitioner, preferred_name="Tom")
     log_in(page, live_server.url, "practitioner")
     page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
+    page.get_by_role("checkbox", name="Meaning in life").check()
     page.get_by_label("Meaning in life: note").fill("Fixed three bikes at the community workshop.")
     form = page.locator("form.session-form")
     # Replay the exact same POST twice, as a browser retry after a lost response would.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from chime.framework import AREAS, AreaChoices
 from sessions.forms import SessionForm
+from tests.factories import SupportSessionFactory
 
 
 def test_the_five_chime_areas_are_defined_in_order():
@@ -36,3 +37,21 @@ def test_framework_page_lists_every_subcategory(client, practitioner):
     for area in AREAS:
         for sub in area.subcategories:
             assert sub in response.content.decode()
+
+
+def test_each_area_has_one_name_and_the_session_form_uses_it_everywhere():
+    assert not hasattr(AREAS[0], "short_name")
+    form = SessionForm()
+    assert form.fields["areas"].choices == [(a.code, a.name) for a in AREAS]
+    for area in AREAS:
+        assert form.fields[f"{area.code}_note"].label == f"{area.name}: note"
+        assert form.fields[f"{area.code}_rating"].label == f"{area.name}: their own rating today"
+
+
+def test_the_person_page_names_each_area_as_the_framework_does(client, practitioner, person):
+    SupportSessionFactory(person=person, practitioner=practitioner, areas=["hope", "meaning"])
+    client.force_login(practitioner)
+    html = client.get(f"/people/{person.pk}/").content.decode()
+    assert '<th scope="row">Hope and optimism about the future</th>' in html  # the table of areas by month
+    assert "Hope and optimism about the future, " in html  # the charts' labels
+    assert "Meaning, " not in html and ">Hope<" not in html

@@ -127,3 +127,32 @@ def test_a_supervisor_filters_a_supervisees_caseload_by_a_posted_name(
     assert [p.preferred_name for p in response.context["caseload"]] == ["Olly"]
     unfiltered = client.get(f"/team/{practitioner.pk}/?name=olly")
     assert [p.preferred_name for p in unfiltered.context["caseload"]] == ["Dee", "Olly"]
+
+
+def test_the_caseload_filters_fold_away_until_a_filter_is_chosen(client, practitioner, person):
+    client.force_login(practitioner)
+    folded = client.get("/").content.decode()
+    assert '<details class="list-filters mb-3 no-print" data-open-when-wide>' in folded
+    assert "Filter and sort</summary>" in folded
+    shown = client.get("/?follow_up=overdue").content.decode()
+    assert '<details class="list-filters mb-3 no-print" data-open-when-wide open>' in shown
+    assert "Filter and sort (filters on)</summary>" in shown
+
+
+def test_each_person_on_my_caseload_has_a_log_a_session_link(client, practitioner, person):
+    client.force_login(practitioner)
+    html = client.get("/").content.decode()
+    assert (
+        f'href="/people/{person.pk}/sessions/new/" aria-describedby="person-{person.pk}">Log a session</a>'
+        in html
+    )
+    assert f'<th scope="row" id="person-{person.pk}">' in html
+
+
+def test_a_supervisor_reading_a_caseload_is_offered_no_log_a_session_link(
+    client, supervisor, practitioner, person
+):
+    client.force_login(supervisor)
+    html = client.get(f"/team/{practitioner.pk}/").content.decode()
+    assert person.preferred_name in html
+    assert "sessions/new/" not in html

@@ -41,7 +41,11 @@ def test_ratings_chart_appears_only_when_the_person_gave_ratings(client, practit
     assert "Their own ratings, by month" not in client.get(f"/people/{person.pk}/").content.decode()
     SessionArea.objects.filter(session=session).update(rating=5)
     html = client.get(f"/people/{person.pk}/").content.decode()
-    assert "Their own ratings, by month" in html and "Hope, " in html and ": 5.0</title>" in html
+    assert (
+        "Their own ratings, by month" in html
+        and "Hope and optimism about the future, " in html
+        and ": 5.0</title>" in html
+    )
 
 
 def test_the_person_timeline_is_paginated(client, practitioner, person):

@@ -79,8 +79,11 @@ def test_editing_keeps_the_earlier_version(person, practitioner):
     assert edit.by == "Sam Okafor"
     changes = {c.what: (c.before, c.after) for e in session_history(session) for c in e.changes}
     assert changes["How long (minutes)"] == (45, 90)
-    assert changes["Hope note"] == ("Looking forward to the summer.", "Feeling brighter about the summer.")
-    assert changes["Connectedness note"] == ("Went to the group.", "(area removed)")
+    assert changes["Hope and optimism about the future: note"] == (
+        "Looking forward to the summer.",
+        "Feeling brighter about the summer.",
+    )
+    assert changes["Connectedness: note"] == ("Went to the group.", "(area removed)")
 
 
 def test_only_the_author_can_edit(person, practitioner, supervisor):

@@ -60,7 +60,10 @@ def test_a_form_posted_twice_creates_one_session(client, practitioner, person):
     ("overrides", "message"),
     [
         ({"hope_note": "", "empowerment_note": "", "hope_rating": None}, "at least one CHIME area"),
-        ({"hope_note": ""}, "Add a short note about Hope, or remove the rating"),
+        (
+            {"hope_note": ""},
+            "Add a short note about Hope and optimism about the future, or remove the rating",
+        ),
         (
             {"occurred_on": lambda: (timezone.localdate() + dt.timedelta(days=3)).isoformat()},
             "cannot be in the future",
@@ -71,6 +74,12 @@ def test_a_form_posted_twice_creates_one_session(client, practitioner, person):
         ({"occurred_on": "2026-02-31"}, "Enter a valid date"),
         ({"follow_up_on": "2001-01-01"}, "on or after the session date"),
         ({"submission_key": "not-a-uuid"}, "Please press save again"),
+        ({"areas": ["hope", "identity"]}, "Add a short note about Identity, or untick it"),
+        ({"areas": ["hope", "not-an-area"]}, "Select a valid choice"),
+        (
+            {"areas": ["connectedness"], "hope_note": "", "empowerment_note": "", "hope_rating": None},
+            "Add a short note about Connectedness, or untick it",
+        ),
     ],
 )
 @pytest.mark.dates
@@ -151,3 +160,57 @@ def test_session_page_title_is_plain_text(client, practitioner, person):
     html = client.get(f"/sessions/{session.pk}/").content.decode()
     title = html[html.index("<title>") + 7 : html.index("</title>")]
     assert title.startswith("Session with Dee") and "<" not in title
+
+
+@pytest.mark.dates
+def test_the_areas_ticked_and_noted_are_saved(client, practitioner, person):
+    client.force_login(practitioner)
+    client.post(f"/people/{person.pk}/sessions/new/", _form(areas=["hope", "empowerment"]))
+    session = SupportSession.objects.get()
+    assert {(a.area, a.rating) for a in session.areas.all()} == {("hope", 4), ("empowerment", None)}
+
+
+@pytest.mark.dates
+def test_a_note_under_an_area_left_unticked_is_still_saved(client, practitioner, person):
+    # Without JavaScript or :has() every note shows; what was written counts, ticked or not (nothing typed is lost).
+    client.force_login(practitioner)
+    client.post(f"/people/{person.pk}/sessions/new/", _form(areas=["hope"]))
+    session = SupportSession.objects.get()
+    assert sorted(a.area for a in session.areas.all()) == ["empowerment", "hope"]
+
+
+def test_the_form_offers_a_tick_box_per_area_with_its_note_and_rating_under_it(client, practitioner, person):
+    client.force_login(practitioner)
+    html = client.get(f"/people/{person.pk}/sessions/new/").content.decode()
+    assert html.count('type="checkbox" name="areas"') == 5
+    assert html.count('class="area" data-area>') == 5  # none open: nothing written or chosen yet
+    assert html.count('type="radio"') == 30  # in the closed panels, shown only once their area is ticked
+    assert html.count('class="form-actions"') == 1
+
+
+def test_the_edit_form_ticks_and_opens_the_areas_the_session_touched(client, practitioner, person):
+    session = SupportSessionFactory(person=person, practitioner=practitioner, areas=["hope", "identity"])
+    client.force_login(practitioner)
+    form = client.get(f"/sessions/{session.pk}/edit/").context["form"]
+    assert sorted(form["areas"].value()) == ["hope", "identity"]
+    assert [row["area"].code for row in form.area_rows() if row["has_content"]] == ["hope", "identity"]
+
+
+@pytest.mark.dates
+def test_an_area_with_a_problem_opens_with_its_message(client, practitioner, person):
+    client.force_login(practitioner)
+    response = client.post(f"/people/{person.pk}/sessions/new/", _form(areas=["hope", "meaning"]))
+    html = response.content.decode()
+    assert html.count("area-open") == 3  # hope and empowerment have notes; meaning has the problem
+    assert '<div class="area area-open" data-area data-area-errors>' in html
+
+
+def test_each_note_asks_about_its_own_words_and_shows_the_hint_under_itself(client, practitioner, person):
+    client.force_login(practitioner)
+    html = client.get(f"/people/{person.pk}/sessions/new/").content.decode()
+    for name in ("hope_note", "identity_note", "next_steps", "signposting_notes"):
+        assert f'hx-params="{name}"' in html
+        assert f'hx-target="#id_{name}-hints"' in html
+        assert f'<div class="wording-hints" id="id_{name}-hints">' in html
+    assert "aria-live" not in html
+    assert html.count('role="status" data-wording-status') == 1
