@@ -12,6 +12,7 @@ escaped wherever a page shows them, like every other name.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -330,7 +331,7 @@ def _columns(header: list[str]) -> list[str]:
             parts.append("not expected: " + ", ".join(unexpected[:10]))
         raise ImportFileError(
             "wrong_columns",
-            f"The file's columns are not the template's ({'; '.join(parts)}). Download the template to see them.",
+            f"The file’s columns are not the template’s ({'; '.join(parts)}). Download the template to see them.",
         )
     return columns
 
@@ -351,7 +352,8 @@ def _csv_cells(upload: UploadedFile) -> Iterator[list[str]]:
             "not_csv", f"Row {reader.line_num} is not CSV text. Is this the right file?"
         ) from None
     finally:
-        text.detach()  # leave the upload open for whoever owns it
+        with contextlib.suppress(ValueError):  # the upload was closed already (a generator left unfinished)
+            text.detach()  # leave the upload open for whoever owns it
 
 
 def _xlsx_cells(upload: IO[bytes]) -> Iterator[list[str]]:
