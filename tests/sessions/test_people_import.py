@@ -10,6 +10,7 @@ import resource
 import pytest
 from django.core.files.base import File
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -280,3 +281,36 @@ def test_more_than_100000_rows_is_refused_with_a_message(admin_user, practitione
         "too_many_rows",
         "This file has more than 100,000 rows. Split it into smaller files.",
     )
+
+
+def test_the_command_imports_a_file_on_the_server_with_progress(admin_user, practitioner, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(csv_file(good_rows(1500)).read())
+    out = io.StringIO()
+    call_command("import_people", path, "--by", "admin", stdout=out)
+    assert out.getvalue().splitlines()[-3:] == [
+        "1,000 rows read…",
+        "1,500 rows read…",
+        "Added 1500 people; 0 already on Chime; 1500 rows.",
+    ]
+    assert Person.objects.count() == 1500
+
+
+def test_the_command_reports_problem_rows_and_adds_nobody(admin_user, practitioner, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(csv_file([*good_rows(2), ["", "practitioner", STARTED, "yes"]]).read())
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Nobody was added"):
+        call_command("import_people", path, "--by", "admin", stdout=out)
+    assert "row 4: fix: missing name" in out.getvalue()
+    assert Person.objects.count() == 0
+
+
+def test_a_dry_run_reads_the_people_on_chime_once_per_batch_of_1000_rows(
+    admin_user, practitioner, django_assert_num_queries
+):
+    upload = csv_file(good_rows(2500))
+    # the active practitioners, then the people already on Chime for each of three batches
+    with django_assert_num_queries(4):
+        check = importing.check_file(upload)
+    assert check.to_add == 2500
