@@ -216,6 +216,7 @@ class Menu:
     safeguarding_queue: bool = False
     concerns_raised: bool = False
     people_directory: bool = False
+    import_people: bool = False
     rights: bool = False
     subject_access: bool = False
     consents_to_renew: bool = False
@@ -235,6 +236,7 @@ def menu_for(user: User) -> Menu:
         safeguarding_queue=queue,
         concerns_raised=not queue and is_practitioner(user),
         people_directory=is_admin(user),
+        import_people=is_admin(user),
         rights=is_admin(user),
         subject_access=is_data_protection_lead(user),
         consents_to_renew=may_renew_consents(user),

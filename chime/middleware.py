@@ -57,7 +57,9 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = audit.new_request_id()
+        # The request log (chime.logs.RequestLogMiddleware) named the request first: its log line and its audit rows
+        # carry the same id.
+        request.request_id = getattr(request, "request_id", None) or audit.new_request_id()
         token = audit.set_context(
             audit.AuditContext(
                 actor=request.user, ip_address=client_ip(request), request_id=request.request_id

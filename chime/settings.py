@@ -15,6 +15,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from chime import error_reporting, logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chime.logs.RequestLogMiddleware",  # first, so its timing covers everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,20 +224,41 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="chime@localhost")
 
+# Structured logs (chime/logs.py): one JSON object per line in production, readable lines in development. One line
+# per request (route, status, time, user id and roles) at INFO whatever LOG_LEVEL says, unless CHIME_REQUEST_LOG is off.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or console.")
+logs.configure()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"structured": logs.formatter(LOG_FORMAT)},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     # django-axes logs every failed log-in (usernames and addresses masked); the audit trail records them already.
     "loggers": {
         "axes": {"level": "ERROR"},
+        "chime.requests": {"level": "INFO" if env.bool("CHIME_REQUEST_LOG", default=True) else "WARNING"},
+        # Django's "Not Found: /path" lines: the request line says the same with the route instead of the path.
+        "django.request": {"level": "ERROR"},
+        # runserver's own access line prints the query string (a search term); the request line replaces it.
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Under DEBUG, Django's own "django" handler prints these as well as ours, so each line came out twice.
         # The task worker prints its lines itself when nothing else does; the reloader's "watching" line is dropped.
         "django.tasks": {"propagate": False},
         "django.utils.autoreload": {"propagate": False},
     },
 }
+
+# Optional error reporting (chime/error_reporting.py): on only when SENTRY_DSN is set; personal data is scrubbed first.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    error_reporting.init(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
 
 # Chime's own settings.
 CHIME_ORGANISATION_NAME = env.str("CHIME_ORGANISATION_NAME", default="CHIME to Thrive")

@@ -346,3 +346,22 @@ class ReportForm(forms.Form):
         if start and end and (end - start).days > 366 * 5:
             self.add_error("start", "Choose a range of five years or less.")
         return data
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(
+        label="File to import (.csv or .xlsx)",
+        help_text="Start from the template: one row per person, with their practitioner’s username.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        from sessions.importing import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.0f} MB; files up to {MAX_BYTES // 1024 // 1024} MB "
+                "can be imported. Split it into smaller files and import each."
+            )
+        return upload

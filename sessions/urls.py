@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sessions import insight_views, supervision_views, views
+from sessions import import_views, insight_views, supervision_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +26,8 @@ urlpatterns = [
     path("reports/", insight_views.report, name="commissioners-report"),
     path("reports/csv/", insight_views.report_csv, name="commissioners-report-csv"),
     path("people/new/", views.person_create, name="person-create"),
+    path("people/import/", import_views.people_import, name="people-import"),
+    path("people/import/template.csv", import_views.people_import_template, name="people-import-template"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/move/", views.person_move, name="person-move"),

@@ -33,6 +33,7 @@ from tests.factories import (
     SupportSessionFactory,
     UserFactory,
 )
+from tests.log_guard import _no_personal_data_in_logs, marker_catcher  # noqa: F401 - the whole suite's log guard
 
 # ---- Two database roles: the test database is built as the owner, and every test runs as the app's role ----------
 

@@ -8,6 +8,11 @@
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();
   });
+  // A form marked data-busy (a file being read) says so while the server works: the page otherwise looks stuck.
+  document.addEventListener("submit", function (event) {
+    var busy = event.target.matches("form[data-busy]") && event.target.querySelector("[data-busy-message]");
+    if (busy) busy.hidden = false;
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.matches("form[data-submit-once]")) return;

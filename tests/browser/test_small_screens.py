@@ -114,3 +114,24 @@ def test_the_staff_pages_fit_a_small_screen_and_stay_accessible(
     page.goto(f"{live_server.url}/staff/new/")
     expect(page.get_by_role("heading", name="Add a member of staff")).to_be_visible()
     assert_fits_and_accessible(page, width)
+
+
+def test_the_import_page_and_its_check_fit_a_small_screen_and_stay_accessible(
+    page: Page, live_server, screen, admin_user, practitioner, tmp_path
+):
+    width = screen["viewport"]["width"]
+    upload = tmp_path / "people.csv"
+    upload.write_text(
+        "name,practitioner,support_started,chose_to_take_part\n"
+        "Dee Longname-Hyphenated-Person,practitioner,2025-01-15,yes\n"
+        ",practitioner,2025-01-15,yes\n",
+        encoding="utf-8",
+    )
+    log_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/people/import/")
+    expect(page.get_by_role("heading", name="Import people and caseloads")).to_be_visible()
+    assert_fits_and_accessible(page, width)
+    page.get_by_label("File to import (.csv or .xlsx)").set_input_files(upload)
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("2 rows: 1 person to add")).to_be_visible()
+    assert_fits_and_accessible(page, width)

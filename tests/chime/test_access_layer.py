@@ -97,6 +97,7 @@ def test_a_deactivated_admin_holds_no_role(db):
                 "reports",
                 "safeguarding_queue",
                 "people_directory",
+                "import_people",
                 "rights",
                 "consents_to_renew",
                 "emergency_reviews",

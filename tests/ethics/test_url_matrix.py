@@ -121,6 +121,8 @@ MATRIX: dict[str, Row] = {
         get=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403, dpl=403),
         post=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403, dpl=403),
     ),
+    "people-import": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),  # POST with no file: the form says so (200)
+    "people-import-template": Row(get=ADMINS_ONLY, post=everyone(405)),
     "person-detail": Row(args=PERSON, get=OWNER_READS, post=OWNER_READS),
     "person-edit": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
     "person-move": Row(
