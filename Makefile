@@ -29,7 +29,7 @@ lock: $(STAMP)
 
 run: $(STAMP)
 	@$(DEV) $(PY) manage.py migrate --noinput -v0
-	@$(DEV) $(PY) manage.py seed_demo --logins
+	@$(DEV) CHIME_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo --logins
 	@$(DEV) $(PY) manage.py escalate_overdue --in-background
 	@$(DEV) $(PY) manage.py checkpoint_audit_chain --in-background
 	@echo "Chime is starting on http://127.0.0.1:$(PORT) with its background worker (Ctrl+C stops both)"

@@ -1,5 +1,6 @@
 from ethics.models.consent import Consent, ConsentWording, ContentKind, Disclosure, SharingPurpose
 from ethics.models.emergency import EmergencyAccess, EmergencySearch
+from ethics.models.online_access import Invitation, OnlineAccess, WithheldSession
 from ethics.models.rights import (
     ErasureRequest,
     LegalHold,
@@ -31,7 +32,9 @@ __all__ = [
     "EmergencyAccess",
     "EmergencySearch",
     "ErasureRequest",
+    "Invitation",
     "LegalHold",
+    "OnlineAccess",
     "Referral",
     "RetentionRule",
     "SharingPurpose",
@@ -39,4 +42,5 @@ __all__ = [
     "SubjectAccessReopening",
     "SubjectAccessRequest",
     "UrgencyLevel",
+    "WithheldSession",
 ]
