@@ -81,6 +81,8 @@ def test_the_invitation_a_person_is_given_reads_at_age_9_to_11(client, practitio
     online_access.offer_online_access(person=person, offered_by=practitioner, how_given="spoken")
     client.force_login(practitioner)
     invitation = client.post(f"/people/{person.pk}/online-access/invite/")
-    printed = re.search(r'<article class="receipt">(.*)</article>', invitation.content.decode(), re.S).group(1)
+    printed = re.search(r'<article class="receipt">(.*)</article>', invitation.content.decode(), re.S).group(
+        1
+    )
     text = html.unescape(re.sub(r"<[^>]+>", " ", printed))
     assert grade(text) <= HIGHEST_GRADE, f"grade {grade(text)}: {text}"
