@@ -17,6 +17,7 @@ from django.http import Http404
 from chime import access as core
 from chime import audit
 from chime.models import AuditEvent
+from ethics.models.consent import Consent
 from ethics.models.online_access import OnlineAccess, WithheldSession
 from sessions.models import CaseloadAssignment, Person, SupportSession
 
@@ -30,6 +31,11 @@ def own_access(user: User) -> OnlineAccess:
     if access is None:
         raise Http404("No such page.")
     return access
+
+
+def is_own_record(user: User, person: Person) -> bool:
+    """Whether `user` is this person, signed in to their own record (so may act on it themselves)."""
+    return core.is_person(user) and OnlineAccess.objects.active().filter(account=user, person=person).exists()
 
 
 def own_person(user: User) -> Person:
@@ -61,6 +67,20 @@ def get_own_session(user: User, pk: int) -> SupportSession:
     person_id = own_access(user).person_id
     sessions = _own_sessions(person_id).filter(person__erased_at__isnull=True)
     return core.fetch_for(user, sessions, pk, not_found="No such session.")
+
+
+def own_consents(person: Person) -> list[Consent]:
+    """Every consent they have given (the latest version of each), active first."""
+    return list(Consent.objects.for_person_page(person))
+
+
+def get_own_consent(user: User, pk: int) -> Consent:
+    """One of their own consents (its latest version), or 404. Audited."""
+    person_id = own_access(user).person_id
+    consents = Consent.objects.current().filter(person_id=person_id, person__erased_at__isnull=True)
+    return core.fetch_for(
+        user, consents.select_related("purpose", "wording"), pk, not_found="No such consent."
+    )
 
 
 def own_supporters(person: Person) -> list[CaseloadAssignment]:

@@ -225,10 +225,11 @@ def sign_in_link_for(account: User) -> str:
 
 
 @transaction.atomic
-def turn_off_online_access(*, access: OnlineAccess, by: User) -> None:
+def turn_off_online_access(*, access: OnlineAccess, by: User | None) -> None:
     """End online access at once: the account closes, invitations stop working, every session ends.
 
-    `by` is the person themselves or a member of staff; when it is the person, their practitioner is told."""
+    `by` is the person themselves or a member of staff (None: the retention sweep); when it is the person, their
+    practitioner is told."""
     access = OnlineAccess.objects.select_for_update().select_related("account", "person").get(pk=access.pk)
     if not access.is_on:
         raise OnlineAccessError("off", "Online access is already off.")
@@ -238,6 +239,7 @@ def turn_off_online_access(*, access: OnlineAccess, by: User) -> None:
     access.save(update_fields=["turned_off_at", "turned_off_by"])
     access.invitations.filter(used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
     account = access.account
+    by_the_person = by is not None and by.pk == account.pk
     account.is_active = False
     account.save(update_fields=["is_active"])
     audit.record(
@@ -246,11 +248,11 @@ def turn_off_online_access(*, access: OnlineAccess, by: User) -> None:
         obj=access,
         person_id=access.person_id,
         reason=Reason("online access turned off by the person")
-        if by.pk == account.pk
+        if by_the_person
         else Reason("online access turned off by staff"),
     )
     sign_out_everywhere(account=account, by=by, reason=Reason("online access turned off"))
-    if by.pk == account.pk:
+    if by_the_person:
         notify(
             recipients=[access.person.practitioner],
             title=f"Person {access.person_id} turned off online access to their record",

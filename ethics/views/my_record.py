@@ -18,6 +18,7 @@ from chime.accounts.person_sessions import person_entry, person_page
 from ethics import own_record
 from ethics.backends import INVITATION_LABEL, LINK_LABEL
 from ethics.forms.online_access import CodeForm, EmailLinkForm
+from ethics.services import consent as consent_services
 from ethics.services import online_access as services
 
 _CODE = "chime_invitation_code"
@@ -115,6 +116,30 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 def seen(request: HttpRequest) -> HttpResponse:
     person = own_record.own_person(request.user)
     return render(request, "me/seen.html", {"looks": own_record.who_has_seen(request.user, person)})
+
+
+@person_page
+def consents(request: HttpRequest) -> HttpResponse:
+    person = own_record.own_person(request.user)
+    return render(request, "me/consents.html", {"consents": own_record.own_consents(person)})
+
+
+@person_page
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """A consent's receipt in plain words; withdrawing it is one button (the same service staff use)."""
+    found = own_record.get_own_consent(request.user, pk)
+    if request.method == "POST":
+        try:
+            consent_services.withdraw_consent(consent=found, withdrawn_by=request.user)
+        except consent_services.ConsentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, "Done. We will not share this any more. We have told the person who helps you."
+            )
+        return redirect("me-consents")
+    return render(request, "me/consent.html", {"consent": found})
 
 
 @person_page

@@ -340,3 +340,18 @@ def test_an_erased_persons_account_does_not_open_their_record(practitioner):
     person.erased_at = timezone.now()
     person.save(update_fields=["erased_at"])
     assert client.get("/me/").status_code == 404
+
+
+def test_erasing_a_persons_record_closes_their_online_access(practitioner, admin_user):
+    from ethics.services.rights import anonymise_person
+
+    person = PersonFactory(practitioner=practitioner)
+    client, access = signed_in_person(person, practitioner)
+    anonymise_person(person, erased_by=admin_user)
+    access.refresh_from_db()
+    assert (access.is_on, access.turned_off_by, User.objects.get(pk=access.account_id).is_active) == (
+        False,
+        admin_user,
+        False,
+    )
+    assert client.get("/me/")["Location"] == "/me/sign-in/?next=/me/"

@@ -302,6 +302,13 @@ MATRIX: dict[str, Row] = {
     "me-home": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
     "me-session": Row(args=SESSION, get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
     "me-seen": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-consents": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    # the world's consent is the person's own: POST withdraws it and goes back to the list
+    "me-consent": Row(
+        args=CONSENT,
+        get=ONLY_THE_PERSON,
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/consents/")),
+    ),
     "me-turn-off": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),  # POST: turned off, and told so (200)
     "me-start": Row(get=OPEN_TO_ALL, post=OPEN_TO_ALL),  # an empty code: the form again
     "me-sign-in": Row(get=OPEN_TO_ALL, post=OPEN_TO_ALL),  # an empty address: the form again
