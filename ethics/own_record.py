@@ -19,6 +19,7 @@ from chime import audit
 from chime.models import AuditEvent
 from ethics.models.consent import Consent
 from ethics.models.online_access import OnlineAccess, WithheldSession
+from ethics.models.rights import SubjectAccessRequest
 from sessions.models import CaseloadAssignment, Person, SupportSession
 
 if TYPE_CHECKING:
@@ -81,6 +82,11 @@ def get_own_consent(user: User, pk: int) -> Consent:
     return core.fetch_for(
         user, consents.select_related("purpose", "wording"), pk, not_found="No such consent."
     )
+
+
+def own_copy_requests(person: Person) -> list[SubjectAccessRequest]:
+    """Their requests for a copy of their record, newest first, with when each is due."""
+    return list(SubjectAccessRequest.objects.filter(person=person).order_by("-received_on", "-pk"))
 
 
 def own_supporters(person: Person) -> list[CaseloadAssignment]:

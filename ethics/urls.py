@@ -82,6 +82,7 @@ urlpatterns = [
     path("me/sessions/<int:pk>/", my_record.session, name="me-session"),
     path("me/seen/", my_record.seen, name="me-seen"),
     path("me/consents/", my_record.consents, name="me-consents"),
+    path("me/copy/", my_record.copy, name="me-copy"),
     path("me/consents/<int:pk>/", my_record.consent, name="me-consent"),
     path("me/turn-off/", my_record.turn_off, name="me-turn-off"),
     path("me/start/", my_record.start, name="me-start"),

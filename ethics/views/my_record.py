@@ -18,8 +18,10 @@ from chime.accounts.person_sessions import person_entry, person_page
 from ethics import own_record
 from ethics.backends import INVITATION_LABEL, LINK_LABEL
 from ethics.forms.online_access import CodeForm, EmailLinkForm
+from ethics.models import SubjectAccessRequest
 from ethics.services import consent as consent_services
 from ethics.services import online_access as services
+from ethics.services import subject_access
 
 _CODE = "chime_invitation_code"
 _LINK = "chime_sign_in_link"
@@ -140,6 +142,23 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return redirect("me-consents")
     return render(request, "me/consent.html", {"consent": found})
+
+
+@person_page
+@require_http_methods(["GET", "POST"])
+def copy(request: HttpRequest) -> HttpResponse:
+    """Ask for a copy of my record: one button, a subject access request in the data protection lead's queue,
+    due one calendar month later (the same service staff use)."""
+    person = own_record.own_person(request.user)
+    if request.method == "POST":
+        asked = subject_access.record_subject_access_request(
+            person=person,
+            recorded_by=request.user,
+            identity_check=SubjectAccessRequest.IdentityCheck.SIGNED_IN,
+        )
+        messages.success(request, f"Done. We will send you a copy by {asked.due_on:%-d %B %Y}.")
+        return redirect("me-copy")
+    return render(request, "me/copy.html", {"requests": own_record.own_copy_requests(person)})
 
 
 @person_page

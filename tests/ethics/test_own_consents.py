@@ -60,3 +60,30 @@ def test_someone_elses_consent_answers_the_person_404(practitioner, person):
     assert client.get(f"/me/consents/{theirs.pk}/").status_code == 404
     assert client.post(f"/me/consents/{theirs.pk}/").status_code == 404
     assert Consent.objects.get(pk=theirs.pk).status == "given"
+
+
+# ---- Asking for a copy of my record -------------------------------------------------------------------------------
+
+
+def test_the_person_asks_for_a_copy_in_one_action_and_the_data_protection_lead_is_told(
+    practitioner, person, data_protection_lead
+):
+    from ethics.models import SubjectAccessRequest
+
+    client, access = signed_in_person(person, practitioner)
+    assert client.post("/me/copy/")["Location"] == "/me/copy/"
+    asked = SubjectAccessRequest.objects.get()
+    assert (asked.person, asked.recorded_by, asked.requester, asked.identity_check) == (
+        person,
+        access.account,
+        "person",
+        "signed_in",
+    )
+    page = client.get("/me/copy/")
+    assert f"Due by {asked.due_on:%-d %B %Y}." in page.content.decode()
+    assert grade(main_text(page)) <= HIGHEST_GRADE
+    assert (
+        Notification.objects.get(recipient=data_protection_lead).title
+        == "A subject access request has arrived"
+    )
+    assert AuditEvent.objects.get(object_type="ethics.SubjectAccessRequest").actor == access.account

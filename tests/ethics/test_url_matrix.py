@@ -303,6 +303,9 @@ MATRIX: dict[str, Row] = {
     "me-session": Row(args=SESSION, get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
     "me-seen": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
     "me-consents": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-copy": Row(  # POST: a request for a copy, then back to the page that shows it
+        get=ONLY_THE_PERSON, post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/copy/"))
+    ),
     # the world's consent is the person's own: POST withdraws it and goes back to the list
     "me-consent": Row(
         args=CONSENT,
