@@ -1,5 +1,6 @@
 """A practitioner offers online access and gives an invitation; the person, on a 320-pixel phone, signs in with
-it, reads a session, sees who has seen their record, and turns access off: in a real Chromium, axe on every page."""
+it, reads a session, sees who has seen their record, withdraws a consent, asks for a copy of their record and turns
+access off: in a real Chromium, axe and no sideways scrolling on every page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from chime.models import AuditEvent
-from ethics.models import OnlineAccess
+from ethics.models import Consent, OnlineAccess, SubjectAccessRequest
 from sessions.models import SessionArea
 from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in
@@ -84,6 +85,23 @@ def test_a_practitioner_invites_a_person_who_signs_in_on_a_phone_and_reads_a_ses
     expect(dee.get_by_role("heading", name="Hello, Dee")).to_be_visible()
 
     dee.goto(f"{live_server.url}/me/")
+    dee.get_by_role("link", name="My choices about sharing").click()
+    _fits(dee)
+    dee.get_by_role("link", name="Riverside Housing").click()
+    _fits(dee)
+    dee.get_by_role("button", name="Stop sharing").click()
+    expect(dee.get_by_text("Done. We will not share this any more.")).to_be_visible()
+    expect(dee.get_by_text("You said stop on")).to_be_visible()
+    _fits(dee)
+
+    dee.get_by_role("link", name="Back to my record").click()
+    dee.get_by_role("link", name="Ask for a copy of my record").click()
+    _fits(dee)
+    dee.get_by_role("button", name="Ask for a copy").click()
+    expect(dee.get_by_text(re.compile("Done. We will send you a copy by"))).to_be_visible()
+    _fits(dee)
+
+    dee.get_by_role("link", name="Back to my record").click()
     dee.get_by_role("link", name="Stop reading my record online").click()
     _fits(dee)
     dee.get_by_role("button", name="Stop now").click()
@@ -93,4 +111,6 @@ def test_a_practitioner_invites_a_person_who_signs_in_on_a_phone_and_reads_a_ses
 
     access = OnlineAccess.objects.get()
     assert access.turned_off_by == access.account
+    assert Consent.objects.current().get().status == "withdrawn"
+    assert SubjectAccessRequest.objects.get().recorded_by == access.account
     assert AuditEvent.objects.filter(actor=access.account, action="view", person_id=person.pk).count() >= 2

@@ -355,3 +355,28 @@ def test_erasing_a_persons_record_closes_their_online_access(practitioner, admin
         False,
     )
     assert client.get("/me/")["Location"] == "/me/sign-in/?next=/me/"
+
+
+# ---- The demo: `make run` prints Dee's one-time sign-in link -----------------------------------------------------
+
+
+def test_the_demo_prints_a_one_time_sign_in_link_for_dee_that_opens_her_own_record(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--logins", stdout=(out := io.StringIO()))
+    first = re.search(r"http://127\.0\.0\.1:8000(/me/start/\?code=[A-Z0-9]+)", out.getvalue()).group(1)
+    call_command("seed_demo", "--logins", stdout=(out := io.StringIO()))
+    second = re.search(r"http://127\.0\.0\.1:8000(/me/start/\?code=[A-Z0-9]+)", out.getvalue()).group(1)
+    assert "Dee reads her own record online (no password)" in out.getvalue()
+    assert OnlineAccess.objects.active().get().person.preferred_name == "Dee"
+    stale = Client()
+    stale.get(first)
+    assert stale.post("/me/start/", {"code": ""}).status_code == 200  # the code it held was cancelled
+    dee = Client()
+    dee.get(second)
+    assert dee.post("/me/start/", {"code": first.rsplit("=", 1)[1]}).status_code == 200
+    dee.get(second)
+    assert dee.post("/me/start/", {"code": second.rsplit("=", 1)[1]})["Location"] == "/me/"
+    assert "Hello, Dee" in dee.get("/me/").content.decode()

@@ -49,7 +49,15 @@ def signed_in(practitioner, person):
     return client, session, held
 
 
-PAGES = ["/me/", "/me/sessions/{session}/", "/me/sessions/{held}/", "/me/seen/", "/me/turn-off/"]
+PAGES = [
+    "/me/",
+    "/me/sessions/{session}/",
+    "/me/sessions/{held}/",
+    "/me/seen/",
+    "/me/consents/",
+    "/me/copy/",
+    "/me/turn-off/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
