@@ -14,7 +14,7 @@ from ethics.models import Consent, OnlineAccess, SubjectAccessRequest
 from sessions.models import SessionArea
 from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in
-from tests.factories import PersonFactory, SupportSessionFactory
+from tests.factories import ConsentFactory, PersonFactory, SupportSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +38,7 @@ def test_a_practitioner_invites_a_person_who_signs_in_on_a_phone_and_reads_a_ses
     SessionArea.objects.create(
         session=session, area="connectedness", note="Dee met two neighbours this week."
     )
+    ConsentFactory(person=person, recipient="Riverside Housing")
 
     # The practitioner: offer online access, record Dee's yes, make an invitation.
     log_in(page, live_server.url, "practitioner")
@@ -86,6 +87,7 @@ def test_a_practitioner_invites_a_person_who_signs_in_on_a_phone_and_reads_a_ses
 
     dee.goto(f"{live_server.url}/me/")
     dee.get_by_role("link", name="My choices about sharing").click()
+    expect(dee.get_by_role("heading", name="My choices about sharing")).to_be_visible()
     _fits(dee)
     dee.get_by_role("link", name="Riverside Housing").click()
     _fits(dee)
