@@ -35,7 +35,7 @@ lock: $(STAMP)
 
 run: $(STAMP) .env
 	@$(DEV) $(PY) manage.py migrate --noinput -v0
-	@$(DEV) $(PY) manage.py seed_demo --logins
+	@$(DEV) CHIME_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py seed_demo --logins
 	@$(DEV) $(PY) manage.py escalate_overdue --in-background
 	@$(DEV) $(PY) manage.py checkpoint_audit_chain --in-background
 	@echo "Chime is starting on http://127.0.0.1:$(PORT) with its background worker (Ctrl+C stops both)"

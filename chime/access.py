@@ -147,7 +147,13 @@ def extra_visibility(model_label: str, user: User) -> Q:
 
 
 def is_staff_member(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
+    """Signed in, active, and not a person supported: a person's own account never counts as staff."""
+    return bool(user and user.is_authenticated and user.is_active and not user.is_person)
+
+
+def is_person(user: User) -> bool:
+    """A person supported, signed in to read their own record (and nothing else)."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_person)
 
 
 def is_admin(user: User) -> bool:
@@ -223,9 +229,12 @@ class Menu:
     emergency_reviews: bool = False
     emergency_access: bool = False
     staff_accounts: bool = False
+    my_record: bool = False  # a person's own view: none of the staff links
 
 
 def menu_for(user: User) -> Menu:
+    if is_person(user):
+        return Menu(my_record=True)
     if not is_staff_member(user):
         return Menu()
     queue = may_see_safeguarding_queue(user)

@@ -19,6 +19,10 @@ from chime.personal_data import CONTENT_FREE, REFERENCE, STAFF, TECHNICAL
 
 
 class UserQuerySet(models.QuerySet):
+    def staff(self) -> UserQuerySet:
+        """Members of staff: every account but those of people supported reading their own record."""
+        return self.filter(is_person=False)
+
     def practitioners(self) -> UserQuerySet:
         return self.filter(is_practitioner=True, is_active=True)
 
@@ -43,7 +47,10 @@ class ChimeUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
-    """A member of staff. Roles combine: a supervisor may also practise."""
+    """A member of staff. Roles combine: a supervisor may also practise.
+
+    With `is_person` set, the account is instead a person supported signing in to their own record (made by
+    ethics.services.online_access): it holds no role, and chime.access never counts it as staff."""
 
     display_name = models.CharField(
         "name shown in Chime", max_length=150, blank=True, help_text="Leave blank to use first and last name."
@@ -64,6 +71,12 @@ class User(AbstractUser):
         "data protection lead",
         default=False,
         help_text="Handles subject access requests: gathers, releases and closes each pack.",
+    )
+    is_person = models.BooleanField(
+        "a person supported, reading their own record",
+        default=False,
+        editable=False,
+        help_text="Not a member of staff: signs in only to their own record and holds no role.",
     )
     supervisor = models.ForeignKey(
         "self",
@@ -93,6 +106,9 @@ class User(AbstractUser):
         roles.append(("safeguarding lead", self.is_safeguarding_lead))
         roles.append(("admin", self.is_org_admin))
         roles.append(("data protection lead", self.is_data_protection_lead))
+        roles.append(
+            ("the person themselves", self.is_person)
+        )  # on audit rows: a person reading their record
         return [name for name, held in roles if held]
 
     def clean(self) -> None:
@@ -134,6 +150,7 @@ personal_data.declare(
                 "is_org_admin",
                 "is_safeguarding_lead",
                 "is_data_protection_lead",
+                "is_person",
             ],
             STAFF,
         ),

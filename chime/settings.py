@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "chime.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "chime.accounts.middleware.SessionTimeoutMiddleware",
+    "chime.accounts.person_sessions.PersonSessionMiddleware",  # a person's session opens only their own pages
     "django_otp.middleware.OTPMiddleware",
     "chime.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -290,6 +291,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # People supported sign in to their own record with a one-time invitation code or emailed link, never a
+    # password; this backend accepts only accounts with `is_person` set (ethics/backends.py).
+    "ethics.backends.PersonSignInBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("CHIME_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("CHIME_LOCKOUT_MINUTES", default=15))
@@ -300,6 +304,13 @@ AXES_LOCKOUT_CALLABLE = "chime.accounts.views.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # log-ins and log-outs are in the audit trail
 AXES_CLIENT_IP_CALLABLE = "chime.middleware.client_ip"
 AXES_VERBOSE = False
+
+# A person's own view (ethics: online access). An invitation code works once, for this many hours; a sign-in link
+# emailed to the person works once (django-sesame: signing in changes last_login, which ends every earlier link),
+# for this many minutes. Changing any SESAME_ setting ends every link already sent.
+CHIME_INVITATION_HOURS = env.int("CHIME_INVITATION_HOURS", default=72)
+SESAME_MAX_AGE = dt.timedelta(minutes=env.int("CHIME_SIGN_IN_LINK_MINUTES", default=15))
+SESAME_ONE_TIME = True
 
 
 # Safeguarding deadlines are counted in working hours and days: Monday to Friday between these times, local time,

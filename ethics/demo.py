@@ -19,10 +19,12 @@ from ethics.models import (
     ContentKind,
     CrisisService,
     OrganisationContact,
+    OnlineAccess,
     Referral,
     SubjectAccessRequest,
     UrgencyLevel,
 )
+from ethics.services import online_access
 from ethics.services import safeguarding as safeguarding_services
 from ethics.services.consent import ConsentTerms, record_consent, withdraw_consent
 from ethics.services.subject_access import record_subject_access_request
@@ -88,6 +90,19 @@ def ensure_demo_consents(users: dict[str, User]) -> int:
             )
         added += 1
     return added
+
+
+def ensure_demo_online_access(users: dict[str, User]) -> str:
+    """Dee has chosen to read her record online (she said yes in a session with Sam). Returns a fresh one-time
+    invitation link for her (earlier ones stop working), for `seed_demo --logins` to print."""
+    person = Person.objects.filter(practitioner=users["sam"], preferred_name="Dee").first()
+    if person is None:
+        return ""
+    access = online_access.current_access(person) or online_access.offer_online_access(
+        person=person, offered_by=users["sam"], how_given=OnlineAccess.HowGiven.SPOKEN
+    )
+    _, code = online_access.invite(access=access, by=users["sam"], email=False)
+    return online_access.invitation_url(code)
 
 
 def ensure_demo_access_requests(users: dict[str, User]) -> int:

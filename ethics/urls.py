@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ethics.views import consent, emergency, rights, safeguarding, sharing, subject_access
+from ethics.views import (
+    consent,
+    emergency,
+    my_record,
+    online_access,
+    rights,
+    safeguarding,
+    sharing,
+    subject_access,
+)
 
 urlpatterns = [
     path("people/<int:pk>/consents/", consent.person_consents, name="person-consents"),
@@ -54,4 +63,31 @@ urlpatterns = [
     path("safeguarding/concerns/<int:pk>/", safeguarding.concern_detail, name="concern-detail"),
     path("safeguarding/concerns/<int:pk>/note/", safeguarding.concern_note, name="concern-note"),
     path("safeguarding/concerns/<int:pk>/<slug:step>/", safeguarding.concern_step, name="concern-step"),
+    # online access for the person: the staff side
+    path("people/<int:pk>/online-access/", online_access.online_access, name="online-access"),
+    path(
+        "people/<int:pk>/online-access/invite/",
+        online_access.online_access_invite,
+        name="online-access-invite",
+    ),
+    path(
+        "people/<int:pk>/online-access/turn-off/",
+        online_access.online_access_turn_off,
+        name="online-access-turn-off",
+    ),
+    path("sessions/<int:pk>/hold-back/", online_access.session_withhold, name="session-withhold"),
+    path("sessions/<int:pk>/show-again/", online_access.session_release, name="session-release"),
+    # the person's own view (only a person's session opens these; see chime.accounts.person_sessions)
+    path("me/", my_record.home, name="me-home"),
+    path("me/sessions/<int:pk>/", my_record.session, name="me-session"),
+    path("me/seen/", my_record.seen, name="me-seen"),
+    path("me/consents/", my_record.consents, name="me-consents"),
+    path("me/copy/", my_record.copy, name="me-copy"),
+    path("me/consents/<int:pk>/", my_record.consent, name="me-consent"),
+    path("me/turn-off/", my_record.turn_off, name="me-turn-off"),
+    path("me/start/", my_record.start, name="me-start"),
+    path("me/sign-in/", my_record.sign_in, name="me-sign-in"),
+    path("me/link/", my_record.link, name="me-link"),
+    path("me/sign-out/", my_record.sign_out, name="me-sign-out"),
+    path("me/signed-out/", my_record.signed_out, name="me-signed-out"),
 ]

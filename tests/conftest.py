@@ -18,6 +18,7 @@ from django.utils import timezone
 from chime import dbroles
 from chime.models import StaffChange
 from ethics.services.emergency import declare_emergency_access, declare_emergency_search
+from ethics.services.online_access import offer_online_access
 from ethics.services.rights import record_erasure_request
 from ethics.services.sharing import share_information
 from ethics.services.subject_access import gather_pack, record_subject_access_request
@@ -203,6 +204,12 @@ def person(practitioner):
 @pytest.fixture
 def others_person(other_practitioner):
     return PersonFactory(practitioner=other_practitioner, preferred_name="Marcus")
+
+
+@pytest.fixture
+def person_account(practitioner, person):
+    """`person` themselves, with online access: the account they sign in to their own record with."""
+    return offer_online_access(person=person, offered_by=practitioner, how_given="spoken").account
 
 
 # ---- One of everything: the objects the URL × role matrix and the hostile-input sweep visit --------------------

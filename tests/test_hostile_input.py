@@ -181,12 +181,43 @@ def test_searches_hints_and_other_peoples_ids(client, text, query, other_id):
         assert client.get(f"/sessions/{other_id}/").status_code == 404
 
 
+@pytest.mark.django_db
+@FUZZ
+@given(code=MAYBE(HOSTILE_TEXT), email=MAYBE(st.one_of(st.emails(), HOSTILE_TEXT)))
+def test_the_persons_sign_in_forms_with_hostile_input(client, code, email):
+    from chime.models import AuditEvent
+
+    before = AuditEvent.objects.filter(action="login").count()
+    assert _post(client, "/me/start/", {"code": code}).status_code in (200, 429)
+    assert _post(client, "/me/sign-in/", {"email": email}).status_code == 200
+    assert AuditEvent.objects.filter(action="login").count() == before  # no code or address signs anyone in
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(how_given=MAYBE(HOSTILE_TEXT), confirmed=MAYBE(HOSTILE_TEXT), reason=MAYBE(HOSTILE_TEXT))
+def test_offering_online_access_and_holding_back_with_hostile_input(client, how_given, confirmed, reason):
+    from ethics.models import OnlineAccess, WithheldSession
+
+    session = SupportSessionFactory()
+    client.force_login(session.practitioner)
+    offer = _post(
+        client,
+        f"/people/{session.person_id}/online-access/",
+        {"how_given": how_given, "confirmed": confirmed},
+    )
+    hold = _post(client, f"/sessions/{session.pk}/hold-back/", {"reason": reason})
+    assert (offer.status_code, hold.status_code) in {(200, 200), (302, 200), (200, 302), (302, 302)}
+    assert OnlineAccess.objects.filter(person=session.person).exists() == (offer.status_code == 302)
+    assert WithheldSession.objects.filter(session=session).exists() == (hold.status_code == 302)
+
+
 # ---- Every view that takes input -------------------------------------------------------------------------------
 # Walk the URL × role matrix: for each URL that accepts a POST from someone, post hostile values in every field its
 # form shows (as that someone). Whatever the input, the answer is a page or a redirect, never a server error.
 
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
-WRITERS = ("practitioner", "supervisor", "admin", "dpl")
+WRITERS = ("practitioner", "supervisor", "admin", "dpl", "person")
 
 
 def _posting_cases():
@@ -223,7 +254,8 @@ def test_every_form_survives_hostile_input(request, world, name, persona):
             first = next(iter(payload))
             payload[first] = [payload[first], "again"]
         response = client.post(url, payload)
-        assert response.status_code in (200, 302, 403, 404, 405), (
+        # 429: five wrong codes pause the person's code sign-in (django-axes), a page like any other
+        assert response.status_code in (200, 302, 403, 404, 405, 429), (
             f"{name}: {response.status_code} for {payload!r}"
         )
 

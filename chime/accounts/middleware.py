@@ -50,14 +50,16 @@ class SessionTimeoutMiddleware:
 
     def _end(self, request: HttpRequest, reason: str) -> HttpResponse:
         request.logout_reason = _LOGOUT_REASONS[reason]  # read by the audit receiver
+        # A person reading their own record signs in again on their own page, not the staff log-in.
+        login_url = reverse("me-sign-in") if request.user.is_person else reverse(settings.LOGIN_URL)
         logout(request)
         text = _ENDED[reason].format(
             minutes=settings.CHIME_IDLE_TIMEOUT_MINUTES, hours=settings.CHIME_SESSION_MAX_HOURS
         )
         messages.info(request, text)
         if request.headers.get("HX-Request"):
-            return HttpResponseClientRedirect(reverse(settings.LOGIN_URL))
-        return redirect_to_login(request.get_full_path())
+            return HttpResponseClientRedirect(login_url)
+        return redirect_to_login(request.get_full_path(), login_url)
 
 
 class TwoFactorMiddleware:
@@ -74,6 +76,8 @@ class TwoFactorMiddleware:
             return None
         user = request.user
         if not user.is_authenticated or user.is_verified():
+            return None
+        if user.is_person:  # a person signs in with a one-time code or link, never a password and an app
             return None
         if request.resolver_match.view_name in TWO_FACTOR_EXEMPT:
             return None

@@ -22,13 +22,13 @@ def _require_admin(user: User) -> None:
 
 def _account(request: HttpRequest, pk: int) -> User:
     _require_admin(request.user)
-    return get_object_or_404(User, pk=pk)
+    return get_object_or_404(User.objects.staff(), pk=pk)
 
 
 def staff_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request.user)
     context = {
-        "accounts": User.objects.select_related("supervisor").order_by("-is_active", "username"),
+        "accounts": User.objects.staff().select_related("supervisor").order_by("-is_active", "username"),
         "awaiting": StaffChange.objects.awaiting().count(),
     }
     return render(request, "staff/list.html", context)

@@ -150,4 +150,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
 
     The same page answers for every username, existing or not, so it reveals nothing about accounts."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"lockout_minutes": minutes}, status=429)
+    match = request.resolver_match
+    # A person signing in to their own record (a code or an emailed link) is told in their own words.
+    page = "me/paused.html" if match and match.url_name.startswith("me-") else "registration/locked_out.html"
+    return render(request, page, {"lockout_minutes": minutes}, status=429)

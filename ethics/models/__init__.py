@@ -7,6 +7,7 @@ from ethics.models.consent import (
     SharingPurpose,
 )
 from ethics.models.emergency import EmergencyAccess, EmergencySearch
+from ethics.models.online_access import Invitation, OnlineAccess, WithheldSession
 from ethics.models.rights import (
     ErasureRequest,
     LegalHold,
@@ -38,8 +39,10 @@ __all__ = [
     "EmergencyAccess",
     "EmergencySearch",
     "ErasureRequest",
+    "Invitation",
     "LegalHold",
     "OrganisationContact",
+    "OnlineAccess",
     "Referral",
     "RetentionRule",
     "SharingPurpose",
@@ -47,4 +50,5 @@ __all__ = [
     "SubjectAccessReopening",
     "SubjectAccessRequest",
     "UrgencyLevel",
+    "WithheldSession",
 ]

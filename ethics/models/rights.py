@@ -59,6 +59,7 @@ class SubjectAccessRequest(models.Model):
             "Their written authority seen, and the representative's identity",
         )
         LEGAL_AUTHORITY = "legal_authority", "Power of attorney or court order seen"
+        SIGNED_IN = "signed_in", "Asked while signed in to their own record (invitation or emailed link)"
 
     class State(models.TextChoices):
         RECEIVED = "received", "Received: the pack is to be gathered"

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from chime import audit
 from chime.audit import Reason
 from chime.models import AuditEvent
+from chime.services import notify
 from ethics.access import can_manage_consent
 from ethics.models import Consent, ConsentWording, ContentKind
+from ethics.own_record import is_own_record
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -131,8 +134,13 @@ def renew_consent(*, consent: Consent, terms: ConsentTerms, renewed_by: User) ->
 
 @transaction.atomic
 def withdraw_consent(*, consent: Consent, withdrawn_by: User, reason: str = "") -> Consent:
-    """Withdraw a consent. It takes effect at once: the next share under it is refused."""
-    _check_manager(withdrawn_by, consent.person)
+    """Withdraw a consent. It takes effect at once: the next share under it is refused.
+
+    The person themselves may withdraw their own consents (signed in to their own record); then their practitioner
+    is told."""
+    by_the_person = is_own_record(withdrawn_by, consent.person)
+    if not by_the_person:
+        _check_manager(withdrawn_by, consent.person)
     current = _lock_current(consent)
     if current.is_withdrawn:
         raise ConsentError(
@@ -151,6 +159,13 @@ def withdraw_consent(*, consent: Consent, withdrawn_by: User, reason: str = "") 
             "version {version} of consent {consent}", version=withdrawn.version, consent=current.pk
         ),
     )
+    if by_the_person:
+        notify(
+            recipients=[current.person.practitioner],
+            title=f"Person {current.person_id} withdrew a consent themselves",
+            url=reverse("consent-detail", args=[withdrawn.pk]),
+            about=withdrawn,
+        )
     return withdrawn
 
 

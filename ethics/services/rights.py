@@ -23,7 +23,7 @@ from ethics.models import (
     RetentionRule,
     SubjectAccessRequest,
 )
-from ethics.services import holds
+from ethics.services import holds, online_access
 from sessions.models import Person
 
 if TYPE_CHECKING:
@@ -182,6 +182,8 @@ def anonymise_person(person: Person, *, erased_by: User | None = None) -> list[h
     """Apply the personal-data map to everything about the person: details, notes, earlier versions, consents,
     disclosures, reviews. Records under a safeguarding hold stay intact. Returns what each hold kept."""
     held = holds.keep_safeguarding_records(person=person, erased_by=erased_by)
+    if access := online_access.current_access(person):  # their own sign-in closes with the record
+        online_access.turn_off_online_access(access=access, by=erased_by)
     personal_data.erase(person.pk, held=held)
     with personal_data.past_protections([Person]):
         Person.objects.filter(pk=person.pk).update(erased_at=timezone.now())

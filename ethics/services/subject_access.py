@@ -25,6 +25,7 @@ from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models import SubjectAccessPack, SubjectAccessReopening, SubjectAccessRequest
 from ethics.models.rights import one_calendar_month_after
+from ethics.own_record import is_own_record
 from ethics.services.rights import gather_subject_access
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def record_subject_access_request(
 ) -> SubjectAccessRequest:
     """Log a request for everything held about a person, and tell the data protection lead. It is due one calendar
     month after it arrived."""
-    if not may_record(recorded_by):
+    if not (may_record(recorded_by) or is_own_record(recorded_by, person)):
         raise SubjectAccessError("not_admin", "Only an admin can record a subject access request.")
     received = received_on or timezone.localdate()
     if received > timezone.localdate():

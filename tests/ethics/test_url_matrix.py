@@ -23,6 +23,7 @@ PERSONAS = {
     "admin": "admin_user",
     "outsider": "outsider",  # signed in, no role
     "dpl": "data_protection_lead",  # the data protection lead, no other role
+    "person": "person_account",  # the person themselves, signed in to their own record: no staff page answers them
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's admin has its own login and permissions (tests/ethics/test_admin_*)
 
@@ -36,11 +37,16 @@ class Redirect:
 
 
 LOGIN = Redirect("/login/?next=")
+PERSON_SIGN_IN = Redirect("/me/sign-in/?next=")
 
 
-def roles(*, practitioner, other, supervisor, admin, outsider, dpl, anonymous=LOGIN) -> dict[str, object]:
-    """What each persona gets. Every persona must be named, so adding a role means deciding for every URL."""
+def roles(
+    *, practitioner, other, supervisor, admin, outsider, dpl, anonymous=LOGIN, person=404
+) -> dict[str, object]:
+    """What each persona gets. Every persona must be named, so adding a role means deciding for every URL.
+    A person signed in to their own record gets 404 from every staff page (chime.accounts.person_sessions)."""
     return {
+        "person": person,
         "anonymous": anonymous,
         "practitioner": practitioner,
         "other": other,
@@ -51,9 +57,10 @@ def roles(*, practitioner, other, supervisor, admin, outsider, dpl, anonymous=LO
     }
 
 
-def everyone(outcome, *, anonymous=LOGIN) -> dict[str, object]:
-    """The same outcome for every signed-in persona."""
+def everyone(outcome, *, anonymous=LOGIN, person=404) -> dict[str, object]:
+    """The same outcome for every signed-in member of staff (a person's own session: 404 unless said)."""
     return roles(
+        person=person,
         practitioner=outcome,
         other=outcome,
         supervisor=outcome,
@@ -84,6 +91,8 @@ PRACTITIONERS_ONLY = roles(practitioner=200, other=200, supervisor=404, admin=40
 THE_PAIR = roles(practitioner=200, other=404, supervisor=200, admin=404, outsider=404, dpl=404)
 CONSENT_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404, dpl=404)
 CONSENT_WRITES = roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404, dpl=404)
+ONLY_THE_PERSON = everyone(404, anonymous=PERSON_SIGN_IN, person=200)
+OPEN_TO_ALL = everyone(200, anonymous=200, person=200)
 PERSON = lambda world: [world.person.pk]  # noqa: E731
 PRACTITIONER = lambda world: [world.practitioner.pk]  # noqa: E731
 SUPERVISION = lambda world: [world.supervision.pk]  # noqa: E731
@@ -268,6 +277,60 @@ MATRIX: dict[str, Row] = {
     "staff-lift-pause": Row(
         args=PRACTITIONER, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/staff/"))
     ),
+    # ethics: online access for the person, the staff side (the person's practitioner changes it)
+    "online-access": Row(args=PERSON, get=OWNER_READS, post=OWNER_WRITES),  # an empty form: 200
+    "online-access-invite": Row(
+        args=PERSON,
+        get=everyone(405),
+        post=roles(
+            practitioner=Redirect("/people/"), other=404, supervisor=403, admin=404, outsider=404, dpl=404
+        ),
+    ),
+    "online-access-turn-off": Row(
+        args=PERSON,
+        get=everyone(405),
+        post=roles(
+            practitioner=Redirect("/people/"), other=404, supervisor=403, admin=404, outsider=404, dpl=404
+        ),
+    ),
+    "session-withhold": Row(args=SESSION, get=OWNER_WRITES, post=OWNER_WRITES),
+    "session-release": Row(
+        args=SESSION,
+        get=everyone(405),
+        post=roles(
+            practitioner=Redirect("/sessions/"), other=404, supervisor=403, admin=404, outsider=404, dpl=404
+        ),
+    ),
+    # ethics: the person's own view. Only the person's session opens it (their own record: 200); every member of
+    # staff gets 404; the sign-in pages are open to all. Anyone else's session answers the person 404
+    # (tests/ethics/test_own_record.py).
+    "me-home": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-session": Row(args=SESSION, get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-seen": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-consents": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-copy": Row(  # POST: a request for a copy, then back to the page that shows it
+        get=ONLY_THE_PERSON, post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/copy/"))
+    ),
+    # the world's consent is the person's own: POST withdraws it and goes back to the list
+    "me-consent": Row(
+        args=CONSENT,
+        get=ONLY_THE_PERSON,
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/consents/")),
+    ),
+    "me-turn-off": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),  # POST: turned off, and told so (200)
+    "me-start": Row(get=OPEN_TO_ALL, post=OPEN_TO_ALL),  # an empty code: the form again
+    "me-sign-in": Row(get=OPEN_TO_ALL, post=OPEN_TO_ALL),  # an empty address: the form again
+    "me-link": Row(
+        get=OPEN_TO_ALL,
+        post=everyone(
+            Redirect("/me/sign-in/"), anonymous=Redirect("/me/sign-in/"), person=Redirect("/me/sign-in/")
+        ),
+    ),
+    "me-sign-out": Row(
+        get=everyone(404, anonymous=PERSON_SIGN_IN, person=405),
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/signed-out/")),
+    ),
+    "me-signed-out": Row(get=OPEN_TO_ALL),
 }
 
 

@@ -3,6 +3,7 @@ imports ethics."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from chime.services import in_app_only
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             demo.ensure_demo_supervision(users)
             concerns = ethics_demo.ensure_demo_concerns(users)
             ethics_demo.ensure_demo_access_requests(users)
+            dee_link = ethics_demo.ensure_demo_online_access(users)
         self.stdout.write(
             f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents, "
             f"{concerns} new safeguarding concerns)."
@@ -63,4 +65,10 @@ class Command(BaseCommand):
             for account in demo.DEMO_ACCOUNTS:
                 self.stdout.write(
                     f"  {account.username:<8} {account.first_name} {account.last_name}, {account.about}"
+                )
+            if dee_link:
+                self.stdout.write(
+                    "\nDee reads her own record online (no password): open this one-time sign-in link in another "
+                    f"browser or a private window. It works once, for {settings.CHIME_INVITATION_HOURS} hours, "
+                    f"and `make run` makes a new one each time:\n  {dee_link}"
                 )
