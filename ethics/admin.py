@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from chime import access
 from ethics.models import ConsentWording, CrisisService, RetentionRule, SharingPurpose, UrgencyLevel
 from ethics.services import organisation
+from sessions.models import Measure
 
 
 class OrgAdminOnly:
@@ -178,3 +179,14 @@ class RetentionRuleAdmin(OrgAdminOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # one rule per kind of record, seeded by the migration; change them instead
+
+
+@admin.register(Measure)
+class MeasureAdmin(OrgAdminOnly, admin.ModelAdmin):
+    """Recovery measures as data: an organisation holding a licence for one adds it here (see README)."""
+
+    list_display = ["short_name", "name", "free_to_use", "wording_checked", "repeat_every_weeks", "is_active"]
+    list_editable = ["repeat_every_weeks", "is_active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # results refer to it: stop offering it instead

@@ -20,12 +20,16 @@ from chime.models import ROLE_FIELDS, AuditEvent, StaffChange, User
 from sessions import services
 from sessions.models import (
     CaseloadAssignment,
+    Measure,
+    MeasureResponse,
     Person,
     SessionArea,
     SessionReview,
     SupervisionRecord,
     SupportSession,
+    View,
 )
+from sessions.plans import split_goals
 
 DEMO_PASSWORD = "chime-demo-2026"  # noqa: S105 - fictional demo accounts, printed by `make run`
 DEMO_NAMESPACE = uuid.UUID("6f1d0c2e-7b7e-4d1a-9a53-2f1c3c0de001")
@@ -256,15 +260,48 @@ def ensure_demo_people(users: dict[str, User]) -> int:
                 preferred_name=name,
                 pronouns=pronouns,
                 what_matters=matters,
-                goals=goals,
                 strengths=strengths,
                 route=route,
                 referred_by=referred_by,
                 chose_to_take_part=True,
                 support_started=today - dt.timedelta(days=200 + 15 * index),
             )
+            for number, words in enumerate(split_goals(goals)):
+                area = AREAS[(index + number) % len(AREAS)].code
+                services.add_goal(person=person, actor=practitioner, in_their_words=words, areas=[area])
         added += _demo_sessions(person, practitioner, index, today)
+        _demo_measures(person, practitioner, index)
     return added
+
+
+# QPR-15 totals (0 to 60) for the first demo people, 12 weeks apart from the start of their support: most improve
+# by more than the published threshold (5), one stays about the same, and one finds things harder.
+DEMO_QPR_TOTALS = {0: [24, 31, 38], 1: [30, 33, 41], 2: [36, 31, 28], 3: [27, 29], 4: [19, 26, 33]}
+
+
+def _answers_adding_up_to(total: int, items: int) -> list[int]:
+    """Answers 0 to 4 that add up to `total`: the same for every item, the remainder spread over the first."""
+    base, extra = divmod(total, items)
+    return [base + 1 if i < extra else base for i in range(items)]
+
+
+def _demo_measures(person: Person, practitioner: User, index: int) -> None:
+    """QPR-15 results over time for the first demo people (once: nothing is added if they have any)."""
+    totals = DEMO_QPR_TOTALS.get(index)
+    measure = Measure.objects.filter(code="qpr-15").first()
+    if totals is None or measure is None or person.measures.exists():
+        return
+    for number, total in enumerate(totals):
+        answers = _answers_adding_up_to(total, len(measure.items))
+        services.record_measure(
+            person=person,
+            measure=measure,
+            actor=practitioner,
+            answers=answers,
+            view=View.AGREED if number % 2 else View.OWN,
+            occasion=MeasureResponse.Occasion.START if number == 0 else MeasureResponse.Occasion.REVIEW,
+            taken_on=person.support_started + dt.timedelta(weeks=12 * number),
+        )
 
 
 def _demo_sessions(person: Person, practitioner: User, index: int, today: dt.date) -> int:

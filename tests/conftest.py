@@ -21,7 +21,8 @@ from ethics.services.emergency import declare_emergency_access, declare_emergenc
 from ethics.services.rights import record_erasure_request
 from ethics.services.sharing import share_information
 from ethics.services.subject_access import gather_pack, record_subject_access_request
-from sessions.models import SupervisionRecord
+from sessions.models import Measure, SupervisionRecord
+from sessions.services import StepDetails, add_goal, add_step
 from tests.ethics.safeguarding import raise_concern
 from tests.factories import (
     AdminFactory,
@@ -223,9 +224,13 @@ def world(practitioner, person, admin_user, supervisor, data_protection_lead):
         reason="risk_to_person",
         justification="A declared risk of harm, in detail.",
     )
+    goal = add_goal(person=person, actor=practitioner, in_their_words="Swim again.", areas=["empowerment"])
     return SimpleNamespace(
         practitioner=practitioner,
         person=person,
+        goal=goal,
+        measure=Measure.objects.get(code="qpr-15"),
+        step=add_step(goal=goal, actor=practitioner, step=StepDetails(what="Find the pool's times.")),
         session=SupportSessionFactory(person=person),
         consent=consent,
         disclosure=disclosure,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from chime import audit
 from chime.models import AuditEvent
 from ethics.models import ConsentWording, CrisisService, RetentionRule, SharingPurpose, UrgencyLevel
+from sessions.models import Measure
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -30,6 +31,7 @@ SETTING_MODELS: tuple[type[models.Model], ...] = (
     UrgencyLevel,
     RetentionRule,
     CrisisService,
+    Measure,  # a recovery measure's definition, and how often it is asked again
 )
 DELETABLE: tuple[type[models.Model], ...] = (CrisisService,)  # a closed local service leaves the directory
 VALUE_LIMIT = 100
