@@ -206,7 +206,7 @@ def measure_chart(measure, points) -> Chart:
     plotted = []
     for tick, point in zip(x_ticks, points, strict=True):
         words = point.change_words
-        label = f"{point.response.taken_on:%d %B %Y}: {point.response.total:g} ({words})"
+        label = f"{point.response.taken_on:%d %B %Y}: {point.response.total.normalize():f} ({words})"
         plotted.append(Point(tick.at, _y(float(point.response.total), high, low), label))
     segment = " ".join(f"{p.x},{p.y}" for p in plotted)
     view = points[-1].response.get_view_display().lower() if points else ""

@@ -38,7 +38,9 @@ def measure_create(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
             messages.info(request, f"Kept: {person} would rather not do the {measure} this time.")
         else:
             response = services.record_measure(**common, answers=form.answers(), view=d["view"])
-            messages.success(request, f"{measure} saved: {response.total:g} out of {measure.highest_total}.")
+            messages.success(
+                request, f"{measure} saved: {response.total.normalize():f} out of {measure.highest_total}."
+            )
         return redirect("person-detail", pk=person.pk)
     context = {"form": form, "person": person, "measure": measure, "due": due}
     return render(request, "measures/measure_form.html", context)

@@ -21,7 +21,7 @@ from ethics.services.emergency import declare_emergency_access, declare_emergenc
 from ethics.services.rights import record_erasure_request
 from ethics.services.sharing import share_information
 from ethics.services.subject_access import gather_pack, record_subject_access_request
-from sessions.models import Measure, SupervisionRecord
+from sessions.models import SupervisionRecord
 from sessions.services import StepDetails, add_goal, add_step
 from tests.ethics.safeguarding import raise_concern
 from tests.factories import (
@@ -33,6 +33,7 @@ from tests.factories import (
     SupervisorFactory,
     SupportSessionFactory,
     UserFactory,
+    qpr15_measure,
 )
 
 # ---- Two database roles: the test database is built as the owner, and every test runs as the app's role ----------
@@ -229,7 +230,7 @@ def world(practitioner, person, admin_user, supervisor, data_protection_lead):
         practitioner=practitioner,
         person=person,
         goal=goal,
-        measure=Measure.objects.get(code="qpr-15"),
+        measure=qpr15_measure(),
         step=add_step(goal=goal, actor=practitioner, step=StepDetails(what="Find the pool's times.")),
         session=SupportSessionFactory(person=person),
         consent=consent,

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from ethics.models import EmergencySearch, ErasureRequest
 from sessions.models import (
     GoalStep,
-    Measure,
     MeasureResponse,
     Person,
     PlanReview,
@@ -21,7 +20,13 @@ from sessions.models import (
     SupportSession,
 )
 from sessions.services import StepDetails, add_goal, add_step
-from tests.factories import AdminFactory, PersonFactory, PractitionerFactory, SupportSessionFactory
+from tests.factories import (
+    AdminFactory,
+    PersonFactory,
+    PractitionerFactory,
+    SupportSessionFactory,
+    qpr15_measure,
+)
 
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=300),
@@ -329,7 +334,7 @@ def test_reviewing_a_plan_with_hostile_input(client, what_changed, what_next, ne
 )
 def test_completing_a_measure_with_hostile_input(client, items, view, occasion, taken_on, declined, session):
     person = PersonFactory()
-    measure = Measure.objects.get(code="qpr-15")
+    measure = qpr15_measure()
     client.force_login(person.practitioner)
     fields = {f"item_{n}": value for n, value in enumerate(items, start=1)}
     fields |= {

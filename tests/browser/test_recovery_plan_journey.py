@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from sessions.models import MeasureResponse, RecoveryGoal
 from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, qpr15_measure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +48,7 @@ def test_a_plan_and_a_qpr15_built_together_show_on_the_person_page(
     page: Page, live_server, screen, practitioner
 ):
     width = screen["viewport"]["width"]
+    qpr15_measure()
     dee = PersonFactory(practitioner=practitioner, preferred_name="Dee")
     log_in(page, live_server.url, "practitioner")
     page.get_by_role("link", name="Dee", exact=True).click()
@@ -83,7 +84,7 @@ def test_a_plan_and_a_qpr15_built_together_show_on_the_person_page(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("QPR-15 saved: 45 out of 60.")).to_be_visible()
 
-    expect(page.get_by_text("QPR-15 totals over time (agreed together)", exact=True)).to_be_visible()
+    expect(page.locator(".chart-title", has_text="QPR-15 totals over time (agreed together)")).to_be_visible()
     expect(page.locator(".measure-table")).to_contain_text("45")
     expect(page.locator(".goals")).to_contain_text("Worked on in 1 session")
     assert_fits(page, width)

@@ -15,14 +15,14 @@ from sessions import services
 from sessions.measures import due_for, next_due, scores_over_time
 from sessions.models import Measure, MeasureResponse, View
 from sessions.qpr15 import QPR15
-from tests.factories import PersonFactory, SupportSessionFactory
+from tests.factories import PersonFactory, SupportSessionFactory, qpr15_measure
 
 FROZEN = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def qpr15(db) -> Measure:
-    return Measure.objects.get(code="qpr-15")  # shipped by migration 0007
+    return qpr15_measure()  # shipped by migration 0007
 
 
 @pytest.fixture
