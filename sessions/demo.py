@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import time
 import uuid
@@ -23,6 +24,8 @@ from sessions.models import (
     Measure,
     MeasureResponse,
     Person,
+    RecoveryGoal,
+    RecoveryPlan,
     SessionArea,
     SessionReview,
     SupervisionRecord,
@@ -475,7 +478,7 @@ def _scale_batch(
                         "",
                         "",
                         "Their family and their garden.",
-                        "Feel more settled.",
+                        "",  # goals are in the recovery plan (below)
                         "Determined and kind.",
                         today - dt.timedelta(days=720),
                         "self",
@@ -537,12 +540,69 @@ def _scale_batch(
                         (sid, code, "Talked about the week and what went well.", rng.choice((None, 3, 4)))
                     )
                     areas_written += 1
+        counts["measures"] = counts.get("measures", 0) + _scale_plans_and_measures(
+            cursor, rng, person_ids, owners, sessions_each, now
+        )
         counts["audit"] += _scale_audit(cursor, now, list(zip(person_ids, owners, strict=True)), logged)
         if extras is not None:
             extras(cursor, person_ids, owners, counts)
     counts["people"] += len(person_ids)
     counts["sessions"] += len(session_ids)
     counts["areas"] += areas_written
+
+
+def _scale_plans_and_measures(
+    cursor, rng, person_ids: list[int], owners: list[User], sessions_each: int, now
+) -> int:
+    """In proportion to the sessions: a plan with two goals each (one step done), and a QPR-15 every 12 weeks
+    over the two years of sessions (one for every seven sessions). Returns how many measures were written."""
+    raw = cursor.cursor
+    today = timezone.localdate()
+    plan_ids = _reserve_ids(cursor, RecoveryPlan._meta.db_table, len(person_ids))
+    with raw.copy(
+        f"COPY {RecoveryPlan._meta.db_table} (id, person_id, review_on, created_at, updated_at) FROM STDIN"
+    ) as copy:
+        for plan_id, pid in zip(plan_ids, person_ids, strict=True):
+            copy.write_row((plan_id, pid, today + dt.timedelta(days=rng.randrange(-30, 90)), now, now))
+    codes = [a.code for a in AREAS]
+    with raw.copy(
+        f"COPY {RecoveryGoal._meta.db_table} (plan_id, in_their_words, areas, created_at, updated_at) FROM STDIN"
+    ) as copy:
+        for plan_id in plan_ids:
+            for words in ("Feel more settled.", "Get out more."):
+                copy.write_row((plan_id, words, "{" + rng.choice(codes) + "}", now, now))
+    measure = Measure.objects.filter(code="qpr-15").first()
+    if measure is None:
+        return 0
+    each = max(1, sessions_each // 7)
+    written = 0
+    with raw.copy(
+        f"COPY {MeasureResponse._meta.db_table} (person_id, measure_id, occasion, taken_on, view, declined, answers,"
+        " total, recorded_by_id, created_at) FROM STDIN"
+    ) as copy:
+        for pid, owner in zip(person_ids, owners, strict=True):
+            total = rng.randrange(15, 40)
+            for n in range(each):
+                total = max(0, min(60, total + rng.randrange(-4, 9)))
+                answers = _answers_adding_up_to(total, len(measure.items))
+                taken_on = today - dt.timedelta(days=700 - n * 84)
+                occasion = "start" if n == 0 else "review"
+                copy.write_row(
+                    (
+                        pid,
+                        measure.pk,
+                        occasion,
+                        taken_on,
+                        "own",
+                        False,
+                        json.dumps(answers),
+                        total,
+                        owner.pk,
+                        now,
+                    )
+                )
+                written += 1
+    return written
 
 
 def _scale_audit(
