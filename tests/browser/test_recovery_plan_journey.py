@@ -88,5 +88,8 @@ def test_a_plan_and_a_qpr15_built_together_show_on_the_person_page(
     expect(page.locator(".measure-table")).to_contain_text("45")
     expect(page.locator(".goals")).to_contain_text("Worked on in 1 session")
     assert_fits(page, width)
+    page.goto(f"{live_server.url}/insights/")  # the organisation's month-by-month table fits too
+    expect(page.locator(".month-table")).to_contain_text("so far")
+    assert_fits(page, width)
     goal = RecoveryGoal.objects.get(plan__person=dee)
     assert goal.sessions.count() == 1 and MeasureResponse.objects.get(person=dee).total == 45
