@@ -23,6 +23,7 @@ from ethics.models import (
     UrgencyLevel,
 )
 from ethics.services import organisation
+from sessions.models import Measure
 
 
 class OrgAdminOnly:
@@ -195,3 +196,14 @@ class OrganisationContactAdmin(OrgAdminOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not OrganisationContact.objects.exists()
+
+
+@admin.register(Measure)
+class MeasureAdmin(OrgAdminOnly, admin.ModelAdmin):
+    """Recovery measures as data: an organisation holding a licence for one adds it here (see README)."""
+
+    list_display = ["short_name", "name", "free_to_use", "wording_checked", "repeat_every_weeks", "is_active"]
+    list_editable = ["repeat_every_weeks", "is_active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # results refer to it: stop offering it instead

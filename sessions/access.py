@@ -18,7 +18,7 @@ from chime import access as core
 from chime.models import User
 from sessions import hooks
 from sessions.filters import CaseloadFilter, SessionQueueFilter, paginate
-from sessions.models import Person, SessionReview, SupervisionRecord, SupportSession
+from sessions.models import GoalStep, Person, RecoveryGoal, SessionReview, SupervisionRecord, SupportSession
 
 if TYPE_CHECKING:
     from django_filters import FilterSet
@@ -102,6 +102,40 @@ def get_session_to_review(user: User, pk: int) -> SupportSession:
         may_write=can_review_session,
         not_found="No such session.",
         read_only="Only the practitioner's supervisor can review their sessions.",
+    )
+
+
+def get_goal_for(user: User, pk: int, *, write: bool = False) -> RecoveryGoal:
+    """A goal in a recovery plan the user may read (and, with write=True, change: the person's practitioner)."""
+    goals = RecoveryGoal.objects.filter(plan__person__in=Person.objects.visible_to(user)).select_related(
+        "plan__person__practitioner"
+    )
+    return core.fetch_for(
+        user,
+        goals,
+        pk,
+        write=write,
+        may_write=lambda u, goal: can_write_person(u, goal.plan.person),
+        person="plan.person_id",
+        not_found="No such goal.",
+        read_only="Only the person's practitioner can change their plan with them.",
+    )
+
+
+def get_step_for(user: User, pk: int, *, write: bool = False) -> GoalStep:
+    """A step towards a goal, on the same terms as its goal."""
+    steps = GoalStep.objects.filter(goal__plan__person__in=Person.objects.visible_to(user)).select_related(
+        "goal__plan__person__practitioner"
+    )
+    return core.fetch_for(
+        user,
+        steps,
+        pk,
+        write=write,
+        may_write=lambda u, step: can_write_person(u, step.goal.plan.person),
+        person="goal.plan.person_id",
+        not_found="No such step.",
+        read_only="Only the person's practitioner can change their plan with them.",
     )
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from chime.framework import AREAS
+from sessions.insights import is_partial
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 34
@@ -57,6 +58,7 @@ class Chart:
     bars: list[Bar] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (css class, words)
+    note: str = ""  # shown under the chart, e.g. that the last month is still going
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -75,8 +77,17 @@ def _y(value: float, top_value: float, bottom_value: float = 0) -> float:
 
 
 def _month_ticks(months: list[dt.date]) -> tuple[list[Tick], float]:
+    """One tick per month; the month in progress is starred (see `_partial_note`)."""
     step = PLOT_W / max(1, len(months))
-    return [Tick(round(LEFT + step * (i + 0.5), 1), f"{m:%b %y}") for i, m in enumerate(months)], step
+    return [
+        Tick(round(LEFT + step * (i + 0.5), 1), f"{m:%b %y}{'*' if is_partial(m) else ''}")
+        for i, m in enumerate(months)
+    ], step
+
+
+def _partial_note(months: list[dt.date]) -> str:
+    partial = [m for m in months if is_partial(m)]
+    return f"* {partial[0]:%B %Y} so far: the month is not over yet." if partial else ""
 
 
 def _legend() -> list[tuple[str, str]]:
@@ -105,6 +116,7 @@ def areas_touched_chart(months_data) -> Chart:
         y_ticks=[Tick(_y(v, top), str(v)) for v in sorted({0, top // 2, top})],
         bars=bars,
         legend=_legend(),
+        note=_partial_note(months),
     )
 
 
@@ -155,6 +167,7 @@ def ratings_chart(months_data) -> Chart | None:
         y_ticks=[Tick(_y(v, 5, 1), str(v)) for v in range(1, 6)],
         lines=lines,
         legend=[item for item in _legend() if item[0] in {s[0] for s in series}],
+        note=_partial_note(months),
     )
 
 
@@ -177,4 +190,32 @@ def shares_chart(months: list[dt.date], shares: dict[str, list[float | None]]) -
         y_ticks=[Tick(_y(v, 100), f"{v}%") for v in (0, 25, 50, 75, 100)],
         lines=lines,
         legend=_legend(),
+        note=_partial_note(months),
+    )
+
+
+def measure_chart(measure, points) -> Chart:
+    """One line: a measure's totals in the order they were taken, each dated; a point that changed by the
+    published threshold from the first is labelled so (never by colour alone: the table says it too)."""
+    step = PLOT_W / max(1, len(points))
+    x_ticks = [
+        Tick(round(LEFT + step * (i + 0.5), 1), f"{p.response.taken_on:%d %b %y}")
+        for i, p in enumerate(points)
+    ]
+    low, high = measure.lowest_total, measure.highest_total
+    plotted = []
+    for tick, point in zip(x_ticks, points, strict=True):
+        words = point.change_words
+        label = f"{point.response.taken_on:%d %B %Y}: {point.response.total.normalize():f} ({words})"
+        plotted.append(Point(tick.at, _y(float(point.response.total), high, low), label))
+    segment = " ".join(f"{p.x},{p.y}" for p in plotted)
+    view = points[-1].response.get_view_display().lower() if points else ""
+    return Chart(
+        title=f"{measure.short_name} totals over time ({view})",
+        description=f"The line shows each {measure.short_name} total, from {low} to {high}; higher is "
+        f"{'better' if measure.higher_is_better else 'harder'}. The table gives the same figures and the change.",
+        x_ticks=x_ticks,
+        y_ticks=[Tick(_y(v, high, low), str(v)) for v in sorted({low, (low + high) // 2, high})],
+        lines=[Line(css="measure-line", segments=[segment] if segment else [], points=plotted)],
+        legend=[("measure-line", f"{measure.short_name} total")],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import time
 import uuid
@@ -20,13 +21,19 @@ from chime.models import ROLE_FIELDS, AuditEvent, StaffChange, User
 from sessions import services
 from sessions.models import (
     CaseloadAssignment,
+    Measure,
+    MeasureResponse,
     Person,
+    RecoveryGoal,
+    RecoveryPlan,
     SessionArea,
     SessionReview,
     SupervisionRecord,
     SupportSession,
+    View,
     start_of_day,
 )
+from sessions.plans import split_goals
 
 DEMO_PASSWORD = "chime-demo-2026"  # noqa: S105 - fictional demo accounts, printed by `make run`
 DEMO_NAMESPACE = uuid.UUID("6f1d0c2e-7b7e-4d1a-9a53-2f1c3c0de001")
@@ -257,15 +264,48 @@ def ensure_demo_people(users: dict[str, User]) -> int:
                 preferred_name=name,
                 pronouns=pronouns,
                 what_matters=matters,
-                goals=goals,
                 strengths=strengths,
                 route=route,
                 referred_by=referred_by,
                 chose_to_take_part=True,
                 support_started=today - dt.timedelta(days=200 + 15 * index),
             )
+            for number, words in enumerate(split_goals(goals)):
+                area = AREAS[(index + number) % len(AREAS)].code
+                services.add_goal(person=person, actor=practitioner, in_their_words=words, areas=[area])
         added += _demo_sessions(person, practitioner, index, today)
+        _demo_measures(person, practitioner, index)
     return added
+
+
+# QPR-15 totals (0 to 60) for the first demo people, 12 weeks apart from the start of their support: most improve
+# by more than the published threshold (5), one stays about the same, and one finds things harder.
+DEMO_QPR_TOTALS = {0: [24, 31, 38], 1: [30, 33, 41], 2: [36, 31, 28], 3: [27, 29], 4: [19, 26, 33]}
+
+
+def _answers_adding_up_to(total: int, items: int) -> list[int]:
+    """Answers 0 to 4 that add up to `total`: the same for every item, the remainder spread over the first."""
+    base, extra = divmod(total, items)
+    return [base + 1 if i < extra else base for i in range(items)]
+
+
+def _demo_measures(person: Person, practitioner: User, index: int) -> None:
+    """QPR-15 results over time for the first demo people (once: nothing is added if they have any)."""
+    totals = DEMO_QPR_TOTALS.get(index)
+    measure = Measure.objects.filter(code="qpr-15").first()
+    if totals is None or measure is None or person.measures.exists():
+        return
+    for number, total in enumerate(totals):
+        answers = _answers_adding_up_to(total, len(measure.items))
+        services.record_measure(
+            person=person,
+            measure=measure,
+            actor=practitioner,
+            answers=answers,
+            view=View.AGREED if number % 2 else View.OWN,
+            occasion=MeasureResponse.Occasion.START if number == 0 else MeasureResponse.Occasion.REVIEW,
+            taken_on=person.support_started + dt.timedelta(weeks=12 * number),
+        )
 
 
 def _demo_sessions(person: Person, practitioner: User, index: int, today: dt.date) -> int:
@@ -439,7 +479,7 @@ def _scale_batch(
                         "",
                         "",
                         "Their family and their garden.",
-                        "Feel more settled.",
+                        "",  # goals are in the recovery plan (below)
                         "Determined and kind.",
                         today - dt.timedelta(days=720),
                         "self",
@@ -501,12 +541,69 @@ def _scale_batch(
                         (sid, code, "Talked about the week and what went well.", rng.choice((None, 3, 4)))
                     )
                     areas_written += 1
+        counts["measures"] = counts.get("measures", 0) + _scale_plans_and_measures(
+            cursor, rng, person_ids, owners, sessions_each, now
+        )
         counts["audit"] += _scale_audit(cursor, now, list(zip(person_ids, owners, strict=True)), logged)
         if extras is not None:
             extras(cursor, person_ids, owners, counts)
     counts["people"] += len(person_ids)
     counts["sessions"] += len(session_ids)
     counts["areas"] += areas_written
+
+
+def _scale_plans_and_measures(
+    cursor, rng, person_ids: list[int], owners: list[User], sessions_each: int, now
+) -> int:
+    """In proportion to the sessions: a plan with two goals each (one step done), and a QPR-15 every 12 weeks
+    over the two years of sessions (one for every seven sessions). Returns how many measures were written."""
+    raw = cursor.cursor
+    today = timezone.localdate()
+    plan_ids = _reserve_ids(cursor, RecoveryPlan._meta.db_table, len(person_ids))
+    with raw.copy(
+        f"COPY {RecoveryPlan._meta.db_table} (id, person_id, review_on, created_at, updated_at) FROM STDIN"
+    ) as copy:
+        for plan_id, pid in zip(plan_ids, person_ids, strict=True):
+            copy.write_row((plan_id, pid, today + dt.timedelta(days=rng.randrange(-30, 90)), now, now))
+    codes = [a.code for a in AREAS]
+    with raw.copy(
+        f"COPY {RecoveryGoal._meta.db_table} (plan_id, in_their_words, areas, created_at, updated_at) FROM STDIN"
+    ) as copy:
+        for plan_id in plan_ids:
+            for words in ("Feel more settled.", "Get out more."):
+                copy.write_row((plan_id, words, "{" + rng.choice(codes) + "}", now, now))
+    measure = Measure.objects.filter(code="qpr-15").first()
+    if measure is None:
+        return 0
+    each = max(1, sessions_each // 7)
+    written = 0
+    with raw.copy(
+        f"COPY {MeasureResponse._meta.db_table} (person_id, measure_id, occasion, taken_on, view, declined, answers,"
+        " total, recorded_by_id, created_at) FROM STDIN"
+    ) as copy:
+        for pid, owner in zip(person_ids, owners, strict=True):
+            total = rng.randrange(15, 40)
+            for n in range(each):
+                total = max(0, min(60, total + rng.randrange(-4, 9)))
+                answers = _answers_adding_up_to(total, len(measure.items))
+                taken_on = today - dt.timedelta(days=700 - n * 84)
+                occasion = "start" if n == 0 else "review"
+                copy.write_row(
+                    (
+                        pid,
+                        measure.pk,
+                        occasion,
+                        taken_on,
+                        "own",
+                        False,
+                        json.dumps(answers),
+                        total,
+                        owner.pk,
+                        now,
+                    )
+                )
+                written += 1
+    return written
 
 
 def _scale_audit(

@@ -59,6 +59,12 @@ class CaseloadFilter(StyledFilterSet):
         choices=[("not_recently", "Not seen for 4 weeks or more")],
         method="filter_seen",
     )
+    plan = django_filters.ChoiceFilter(
+        label="Recovery plan",
+        empty_label="Any",
+        choices=[("review_due", "Review due")],
+        method="filter_plan",
+    )
     order = django_filters.OrderingFilter(
         label="Sort by",
         empty_label="Follow-up date (soonest first)",
@@ -86,7 +92,7 @@ class CaseloadFilter(StyledFilterSet):
 
     def address_without_name(self, path: str) -> str:
         """Where a post with no name goes: the same list, its other (content-free) filters in the URL."""
-        kept = {key: self.data[key] for key in ("follow_up", "seen", "order") if self.data.get(key)}
+        kept = {key: self.data[key] for key in ("follow_up", "seen", "plan", "order") if self.data.get(key)}
         return f"{path}?{urlencode(kept)}" if kept else path
 
     def page(self, request: HttpRequest) -> Page:
@@ -104,6 +110,9 @@ class CaseloadFilter(StyledFilterSet):
 
     def filter_seen(self, people: QuerySet, name: str, value: str) -> QuerySet:
         return people.filter(supervision.not_seen_recently())
+
+    def filter_plan(self, people: QuerySet, name: str, value: str) -> QuerySet:
+        return people.filter(plan_review_on__lte=timezone.localdate())
 
     @property
     def qs(self) -> QuerySet:

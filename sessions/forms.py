@@ -6,14 +6,25 @@ import datetime as dt
 import uuid
 
 from django import forms
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from chime.framework import AREAS, RATING_CHOICES
 from chime.models import User
 from chime.wording import find_unhelpful_words
-from sessions.models import PERSON_FIELDS, Person, SupervisionRecord, SupportSession
-from sessions.services import AreaEntry, SessionDetails
+from sessions.models import (
+    PERSON_FIELDS,
+    GoalStep,
+    Measure,
+    MeasureResponse,
+    Person,
+    RecoveryGoal,
+    SupervisionRecord,
+    SupportSession,
+    View,
+)
+from sessions.services import AreaEntry, SessionDetails, StepDetails
 
 NOTE_MAX_LENGTH = 5000
 
@@ -91,6 +102,14 @@ class SessionForm(forms.Form):
     signposting_notes = forms.CharField(
         label="Signposting notes", required=False, max_length=NOTE_MAX_LENGTH, widget=_hinted_textarea(2)
     )
+    ratings_view = forms.ChoiceField(
+        label="Whose view are the ratings?",
+        choices=View.choices,
+        initial=View.OWN,
+        required=False,  # no choice: their own, as ratings always were
+        widget=forms.RadioSelect,
+        help_text="Their own view, one you agreed together, or yours.",
+    )
     submission_key = forms.UUIDField(
         widget=forms.HiddenInput,
         initial=uuid.uuid4,
@@ -100,8 +119,16 @@ class SessionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, goals: QuerySet | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if goals is not None:
+            self.fields["goals"] = GoalsWorkedOnField(
+                queryset=goals,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                label="Goals this session worked on",
+                help_text="From their recovery plan. Optional.",
+            )
         for area in AREAS:
             self.fields[f"{area.code}_note"] = forms.CharField(
                 label=area.note_label,
@@ -122,13 +149,14 @@ class SessionForm(forms.Form):
         _hint_under_each_field(self)
 
     @classmethod
-    def for_session(cls, session: SupportSession) -> SessionForm:
+    def for_session(cls, session: SupportSession, goals: QuerySet | None = None) -> SessionForm:
         local = timezone.localtime(session.occurred_at)
         initial: dict[str, object] = {
             "occurred_on": local.date(),
             "occurred_time": local.time().replace(second=0, microsecond=0),
             "submission_key": session.submission_key,
             "areas": [area.area for area in session.areas.all()],
+            "goals": list(session.goals_worked_on.values_list("pk", flat=True)),
         }
         for name in (
             "duration_minutes",
@@ -143,7 +171,14 @@ class SessionForm(forms.Form):
         for area in session.areas.all():
             initial[f"{area.area}_note"] = area.note
             initial[f"{area.area}_rating"] = area.rating
-        return cls(initial=initial)
+            initial["ratings_view"] = area.rating_view
+        return cls(initial=initial, goals=goals)
+
+    def goals_worked_on(self) -> list[RecoveryGoal] | None:
+        """The goals ticked, or None when the form offered none (the person has no open goals)."""
+        if "goals" not in self.fields:
+            return None
+        return list(self.cleaned_data["goals"])
 
     def area_rows(self) -> list[dict[str, object]]:
         """One row per CHIME area: its tick box, and the note and rating that open under it once ticked."""
@@ -230,7 +265,12 @@ class SessionForm(forms.Form):
     def area_entries(self) -> list[AreaEntry]:
         d = self.cleaned_data
         return [
-            AreaEntry(area=a.code, note=d[f"{a.code}_note"], rating=d[f"{a.code}_rating"])
+            AreaEntry(
+                area=a.code,
+                note=d[f"{a.code}_note"],
+                rating=d[f"{a.code}_rating"],
+                rating_view=d.get("ratings_view") or View.OWN,
+            )
             for a in AREAS
             if d[f"{a.code}_note"]
         ]
@@ -365,3 +405,215 @@ class PeopleImportForm(forms.Form):
                 "can be imported. Split it into smaller files and import each."
             )
         return upload
+
+
+# ---- Recovery plans ---------------------------------------------------------------------------------------------
+
+AREA_CHOICES = [(area.code, area.name) for area in AREAS]
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _within_two_years(day: dt.date | None, message: str) -> dt.date | None:
+    if day is not None and day > timezone.localdate() + dt.timedelta(days=366 * 2):
+        raise forms.ValidationError(message)
+    return day
+
+
+class StepFields(forms.Form):
+    """What, who, by when: the fields of a step, shared by the goal form (its first step) and the step form."""
+
+    what = forms.CharField(
+        label="Step: what", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    who = forms.ChoiceField(label="Who", choices=GoalStep.Who.choices, initial=GoalStep.Who.PERSON)
+    who_else = forms.CharField(
+        label="Who else", max_length=200, required=False, help_text="Only when someone else will do it."
+    )
+    by_when = forms.DateField(label="By when", required=False, widget=_DATE, help_text="Optional.")
+
+    def clean_by_when(self) -> dt.date | None:
+        return _within_two_years(self.cleaned_data.get("by_when"), "Choose a date within two years.")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("who") == GoalStep.Who.SOMEONE_ELSE and not (data.get("who_else") or "").strip():
+            self.add_error("who_else", "Say who else will do it.")
+        return data
+
+    def step(self) -> StepDetails:
+        d = self.cleaned_data
+        return StepDetails(what=d["what"], who=d["who"], who_else=d["who_else"], by_when=d["by_when"])
+
+
+class GoalForm(StepFields):
+    in_their_words = forms.CharField(
+        label="The goal, in their words",
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Write it as they say it.",
+    )
+    areas = forms.MultipleChoiceField(
+        label="CHIME areas it is about",
+        choices=AREA_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one CHIME area the goal is about."},
+    )
+    achieved_on = forms.DateField(label="Achieved on", required=False, widget=_DATE)
+
+    field_order = ["in_their_words", "areas", "achieved_on", "what", "who", "who_else", "by_when"]
+
+    def __init__(self, *args: object, first_step: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("what", "who", "who_else", "by_when"):
+            if not first_step:
+                del self.fields[name]
+        if first_step:
+            del self.fields["achieved_on"]
+            self.fields["what"].required = False
+            self.fields["what"].label = "A first step (optional): what"
+
+    @classmethod
+    def for_goal(cls, goal: RecoveryGoal, data: object = None) -> GoalForm:
+        initial = {
+            "in_their_words": goal.in_their_words,
+            "areas": goal.areas,
+            "achieved_on": goal.achieved_on,
+        }
+        return cls(data, initial=initial, first_step=False)
+
+    def clean_achieved_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("achieved_on")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("A goal cannot be achieved in the future.")
+        return day
+
+    def clean(self) -> dict[str, object]:
+        data = forms.Form.clean(self)
+        if "what" in self.fields and (data.get("what") or "").strip():
+            StepFields.clean(self)
+        return data
+
+    def first_steps(self) -> list[StepDetails]:
+        if "what" not in self.fields or not (self.cleaned_data.get("what") or "").strip():
+            return []
+        return [self.step()]
+
+
+class StepForm(StepFields):
+    done_on = forms.DateField(
+        label="Done on", required=False, widget=_DATE, help_text="Leave empty if not done."
+    )
+
+    @classmethod
+    def for_step(cls, step: GoalStep, data: object = None) -> StepForm:
+        names = ("what", "who", "who_else", "by_when", "done_on")
+        return cls(data, initial={name: getattr(step, name) for name in names})
+
+    def clean_done_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("done_on")
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("A step cannot be done in the future.")
+        return day
+
+    def step(self) -> StepDetails:
+        return StepDetails(**{**super().step().__dict__, "done_on": self.cleaned_data["done_on"]})
+
+
+class PlanReviewForm(forms.Form):
+    what_changed = forms.CharField(
+        label="What has changed", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    what_next = forms.CharField(
+        label="What next",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_review_on = forms.DateField(label="Next review by", required=False, widget=_DATE)
+
+    def clean_next_review_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("next_review_on")
+        if day is not None and day <= timezone.localdate():
+            raise forms.ValidationError("Choose a next review date after today.")
+        return _within_two_years(day, "Choose a date within two years.")
+
+
+class ReviewDateForm(forms.Form):
+    review_on = forms.DateField(label="Review the plan by", required=False, widget=_DATE)
+
+    def clean_review_on(self) -> dt.date | None:
+        day = self.cleaned_data.get("review_on")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError("Choose today or a later date.")
+        return _within_two_years(day, "Choose a date within two years.")
+
+
+class GoalsWorkedOnField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, goal: RecoveryGoal) -> str:
+        return goal.in_their_words
+
+
+class MeasureForm(forms.Form):
+    """A measure's items as radio buttons, built from its definition; or 'they would rather not this time'."""
+
+    declined = forms.BooleanField(
+        label="They would rather not do it this time",
+        required=False,
+        help_text="That is fine: it is kept, and not asked again until the next time it is due.",
+    )
+    view = forms.ChoiceField(
+        label="Whose view is it?", choices=View.choices, initial=View.OWN, widget=forms.RadioSelect
+    )
+    occasion = forms.ChoiceField(label="When in their support", choices=MeasureResponse.Occasion.choices)
+    taken_on = forms.DateField(label="Date", initial=timezone.localdate, widget=_DATE)
+    session = forms.ModelChoiceField(
+        queryset=SupportSession.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: object, measure: Measure, sessions: QuerySet, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.fields["session"].queryset = sessions
+        choices = [(o["value"], o["label"]) for o in measure.options]
+        for number, wording in enumerate(measure.items, start=1):
+            self.fields[f"item_{number}"] = forms.TypedChoiceField(
+                label=f"{number}. {wording}",
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def item_fields(self) -> list[forms.BoundField]:
+        return [self[f"item_{number}"] for number in range(1, len(self.measure.items) + 1)]
+
+    def clean_taken_on(self) -> dt.date:
+        day = self.cleaned_data["taken_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date cannot be in the future.")
+        if day < timezone.localdate() - dt.timedelta(days=366):
+            raise forms.ValidationError("That date is more than a year ago. Please check it.")
+        return day
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("declined"):
+            return data
+        answers = self.answers()
+        if all(answer is None for answer in answers):
+            self.add_error(
+                None, "Choose an answer for each statement, or tick that they would rather not do it."
+            )
+        elif self.measure.score(answers) is None:
+            missing = sum(answer is None for answer in answers)
+            self.add_error(
+                None,
+                f"{missing} statement{'s are' if missing > 1 else ' is'} not answered, so {self.measure} cannot be "
+                f"scored (it allows {self.measure.max_missing} missing). Answer them, or tick that they would rather "
+                "not do it.",
+            )
+        return data
+
+    def answers(self) -> list[int | None]:
+        return [self.cleaned_data.get(f"item_{n}") for n in range(1, len(self.measure.items) + 1)]

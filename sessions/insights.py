@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from chime.framework import AREAS, Area
-from sessions.models import Person, SessionArea, SupportSession
+from sessions.models import Person, SessionArea, SupportSession, View
 
 MONTHS_SHOWN = 12
 
@@ -29,6 +29,30 @@ class AreaRow:
 
 
 @dataclass
+class MonthRow:
+    """One month of a month-by-month table: its cells, one per CHIME area, and whether it is still going."""
+
+    month: dt.date
+    cells: list
+    sessions: int
+    partial: bool
+
+
+def is_partial(month: dt.date) -> bool:
+    """The month in progress: its figures are so far, not the month's."""
+    today = timezone.localdate()
+    return (month.year, month.month) == (today.year, today.month)
+
+
+def _by_month(months: list[dt.date], rows: list, sessions_per_month: list[int]) -> list[MonthRow]:
+    """The table turned on its side (a row per month, a column per area), so it fits a phone's width."""
+    return [
+        MonthRow(month, [row.cells[i] for row in rows], sessions_per_month[i], is_partial(month))
+        for i, month in enumerate(months)
+    ]
+
+
+@dataclass
 class AreaMonths:
     months: list[dt.date]
     rows: list[AreaRow]
@@ -37,6 +61,10 @@ class AreaMonths:
     @property
     def is_empty(self) -> bool:
         return not any(self.sessions_per_month)
+
+    @property
+    def by_month(self) -> list[MonthRow]:
+        return _by_month(self.months, self.rows, self.sessions_per_month)
 
 
 def _month_starts(last: dt.date, count: int) -> list[dt.date]:
@@ -55,7 +83,10 @@ def area_months(person: Person) -> AreaMonths:
     grouped = (
         areas.annotate(month=TruncMonth("session__occurred_at"))
         .values("month", "area")
-        .annotate(sessions=Count("session_id"), average_rating=Avg("rating"))
+        .annotate(
+            sessions=Count("session_id"),
+            average_rating=Avg("rating", filter=Q(rating_view=View.OWN)),  # the chart is of their own view
+        )
     )
     cells = {(row["month"].date(), row["area"]): row for row in grouped}
     per_month = (
@@ -103,6 +134,10 @@ class AreaShares:
     def is_empty(self) -> bool:
         return not any(self.sessions_per_month)
 
+    @property
+    def by_month(self) -> list[MonthRow]:
+        return _by_month(self.months, self.rows, self.sessions_per_month)
+
     def shares_by_area(self) -> dict[str, list[float | None]]:
         return {row.area.code: [cell.share for cell in row.cells] for row in self.rows}
 
@@ -137,3 +172,31 @@ def area_shares(practitioner_id: int | None = None) -> AreaShares:
             )
         rows.append(ShareRow(area=area, cells=row_cells))
     return AreaShares(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])
+
+
+@dataclass
+class ViewRatings:
+    area: Area
+    cells: list[tuple[float | None, int]]  # per view, in View order: (average, how many ratings)
+
+
+def ratings_by_view(person: Person) -> tuple[list[str], list[ViewRatings]]:
+    """The last twelve months' CHIME ratings, per area and per whose view they are (one query)."""
+    since = timezone.make_aware(
+        dt.datetime.combine(_month_starts(timezone.localdate(), MONTHS_SHOWN)[0], dt.time.min)
+    )
+    grouped = (
+        SessionArea.objects.filter(
+            session__person=person, session__occurred_at__gte=since, rating__isnull=False
+        )
+        .values("area", "rating_view")
+        .annotate(average=Avg("rating"), n=Count("pk"))
+        .order_by()
+    )
+    found = {(row["area"], row["rating_view"]): (row["average"], row["n"]) for row in grouped}
+    if not found:
+        return [], []
+    rows = [
+        ViewRatings(area, [found.get((area.code, view), (None, 0)) for view in View.values]) for area in AREAS
+    ]
+    return list(View.labels), rows

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
@@ -16,7 +18,16 @@ from django.utils import formats, timezone
 
 from chime import access, personal_data
 from chime.framework import RATING_CHOICES, AreaChoices
-from chime.personal_data import CONTENT_FREE, ERASED, FREE_TEXT, IDENTIFYING, REFERENCE, STAFF, TECHNICAL
+from chime.personal_data import (
+    CONTENT_FREE,
+    ERASED,
+    FREE_TEXT,
+    IDENTIFYING,
+    ORGANISATION,
+    REFERENCE,
+    STAFF,
+    TECHNICAL,
+)
 from sessions import hooks
 
 if TYPE_CHECKING:
@@ -44,8 +55,11 @@ class PersonQuerySet(models.QuerySet):
             .annotate(
                 last_session_at=Subquery(latest.values("occurred_at")[:1]),
                 next_follow_up=Subquery(latest.values("follow_up_on")[:1]),
+                plan_review_on=models.F("plan__review_on"),
             )
-            .annotate(follow_up_overdue=Q(next_follow_up__lt=today))
+            .annotate(
+                follow_up_overdue=Q(next_follow_up__lt=today), plan_review_due=Q(plan_review_on__lte=today)
+            )
             .order_by(models.F("next_follow_up").asc(nulls_last=True), "preferred_name", "pk")
         )
 
@@ -73,7 +87,8 @@ class Person(models.Model):
     phone = models.CharField("phone number", max_length=40, blank=True)
     email = models.EmailField("email address", blank=True)
     what_matters = models.TextField("what matters to them", blank=True, help_text="In their own words.")
-    goals = models.TextField("their goals", blank=True, help_text="In their own words.")
+    # Goals now live in the recovery plan (RecoveryGoal); migration 0004 moved every word there. Kept, not edited.
+    goals = models.TextField("their goals (before recovery plans)", blank=True, editable=False)
     strengths = models.TextField("their strengths", blank=True, help_text="What's strong, not what's wrong.")
     support_started = models.DateField("support started", default=timezone.localdate)
     support_ended = models.DateField("support ended", null=True, blank=True)
@@ -313,6 +328,14 @@ personal_data.declare(
 )
 
 
+class View(models.TextChoices):
+    """Whose view a CHIME rating or a measure is: it changes what the figure means, so it is kept with it."""
+
+    OWN = "own", "Their own view"
+    AGREED = "agreed", "Agreed together"
+    PRACTITIONER = "practitioner", "The practitioner's view"
+
+
 class SessionArea(models.Model):
     """One CHIME area a session touched, with a short note and, if the person chose to give one, their rating."""
 
@@ -321,6 +344,9 @@ class SessionArea(models.Model):
     note = models.TextField()
     rating = models.PositiveSmallIntegerField(
         "their own rating today", null=True, blank=True, choices=RATING_CHOICES
+    )
+    rating_view = models.CharField(
+        "whose view the rating is", max_length=20, choices=View.choices, default=View.OWN, db_default=View.OWN
     )
 
     class Meta:
@@ -349,6 +375,7 @@ personal_data.declare(
         "area": CONTENT_FREE,
         "note": FREE_TEXT.anonymise(ERASED),  # a note is never blank (area_note_not_blank)
         "rating": CONTENT_FREE,
+        "rating_view": CONTENT_FREE,
     },
 )
 
@@ -530,4 +557,403 @@ personal_data.declare(
     fields={"id": TECHNICAL, "supervisionrecord": REFERENCE, "person": REFERENCE},
     in_pack=False,  # the meetings themselves are in the pack
     note="Which people a supervision meeting discussed: links only (a link to an erased person stays).",
+)
+
+
+# ---- Recovery plans: goals in the person's words, their steps, and the plan's reviews ---------------------------
+
+
+class RecoveryPlanQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> RecoveryPlanQuerySet:
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+    def review_due(self, today: dt.date | None = None) -> RecoveryPlanQuerySet:
+        """Plans of people still supported whose review date has come."""
+        today = today or timezone.localdate()
+        return self.filter(review_on__lte=today, person__support_ended__isnull=True)
+
+
+class RecoveryPlan(models.Model):
+    """A person's recovery plan: their goals, the steps towards them, and when to look at it together again."""
+
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="plan")
+    review_on = models.DateField("review the plan by", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RecoveryPlanQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["review_on"], name="plan_review_on_idx")]
+
+    def __str__(self) -> str:
+        return f"Recovery plan {self.pk}"
+
+    def review_is_due(self, today: dt.date | None = None) -> bool:
+        return self.review_on is not None and self.review_on <= (today or timezone.localdate())
+
+
+personal_data.declare(
+    RecoveryPlan,
+    person="person",
+    title="Their recovery plan",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "review_on": CONTENT_FREE,
+        "created_at": CONTENT_FREE,
+        "updated_at": CONTENT_FREE,
+    },
+)
+
+
+class RecoveryGoal(models.Model):
+    """A goal in the person's own words, tied to the CHIME areas it is about."""
+
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.PROTECT, related_name="goals")
+    in_their_words = models.TextField("the goal, in their words")
+    areas = ArrayField(
+        models.CharField(max_length=20, choices=AreaChoices.choices), verbose_name="CHIME areas", default=list
+    )
+    achieved_on = models.DateField("achieved on", null=True, blank=True)
+    sessions = models.ManyToManyField(
+        SupportSession, blank=True, related_name="goals_worked_on", verbose_name="sessions that worked on it"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(in_their_words=""), name="goal_words_not_blank"),
+        ]  # a goal moved from the old free-text goals has no area until the person and practitioner choose one
+
+    def __str__(self) -> str:
+        return f"Goal {self.pk}"
+
+    def area_names(self) -> list[str]:
+        return [AreaChoices(code).label for code in self.areas]
+
+
+personal_data.declare(
+    RecoveryGoal,
+    person="plan__person",
+    title="Goals in their recovery plan",
+    fields={
+        "id": TECHNICAL,
+        "plan": REFERENCE,
+        "in_their_words": FREE_TEXT.anonymise(ERASED),  # a goal is never blank (goal_words_not_blank)
+        "areas": CONTENT_FREE,
+        "achieved_on": CONTENT_FREE,
+        "created_at": CONTENT_FREE,
+        "updated_at": CONTENT_FREE,
+    },
+)
+personal_data.declare(
+    RecoveryGoal.sessions.through,
+    person="recoverygoal__plan__person",
+    fields={"id": TECHNICAL, "recoverygoal": REFERENCE, "supportsession": REFERENCE},
+    in_pack=False,  # the goals and the sessions are in the pack
+    note="Which sessions worked on which goal: links only.",
+)
+
+
+class GoalStep(models.Model):
+    """One step towards a goal: what, who does it, by when, and whether it is done."""
+
+    class Who(models.TextChoices):
+        PERSON = "person", "They will"
+        PRACTITIONER = "practitioner", "The practitioner will"
+        SOMEONE_ELSE = "someone_else", "Someone else will"
+
+    goal = models.ForeignKey(RecoveryGoal, on_delete=models.CASCADE, related_name="steps")
+    what = models.TextField("what")
+    who = models.CharField("who", max_length=20, choices=Who.choices, default=Who.PERSON)
+    who_else = models.CharField("who else", max_length=200, blank=True)
+    by_when = models.DateField("by when", null=True, blank=True)
+    done_on = models.DateField("done on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["goal", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(what=""), name="step_what_not_blank")]
+
+    def __str__(self) -> str:
+        return f"Step {self.pk}"
+
+    @property
+    def who_text(self) -> str:
+        return (
+            self.who_else if self.who == self.Who.SOMEONE_ELSE and self.who_else else self.get_who_display()
+        )
+
+
+personal_data.declare(
+    GoalStep,
+    person="goal__plan__person",
+    title="Steps towards their goals",
+    fields={
+        "id": TECHNICAL,
+        "goal": REFERENCE,
+        "what": FREE_TEXT.anonymise(ERASED),  # a step is never blank (step_what_not_blank)
+        "who": CONTENT_FREE,
+        "who_else": IDENTIFYING.remove(),
+        "by_when": CONTENT_FREE,
+        "done_on": CONTENT_FREE,
+        "created_at": CONTENT_FREE,
+    },
+)
+
+
+class PlanReview(models.Model):
+    """A look at the plan together: what changed, what next, and when to look again."""
+
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField("reviewed on", default=timezone.localdate)
+    what_changed = models.TextField("what changed")
+    what_next = models.TextField("what next", blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(what_changed=""), name="review_what_changed_not_blank")
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan review on {self.reviewed_on:%d %b %Y}"
+
+
+personal_data.declare(
+    PlanReview,
+    person="plan__person",
+    title="Reviews of their recovery plan",
+    fields={
+        "id": TECHNICAL,
+        "plan": REFERENCE,
+        "reviewed_on": CONTENT_FREE,
+        "what_changed": FREE_TEXT.anonymise(ERASED),  # never blank (review_what_changed_not_blank)
+        "what_next": FREE_TEXT.remove(),
+        "reviewed_by": REFERENCE,
+        "created_at": CONTENT_FREE,
+    },
+)
+
+
+# ---- Recovery measures: questionnaires defined as data, and the answers people give -----------------------------
+
+
+class ThresholdKind(models.TextChoices):
+    RELIABLE_CHANGE = "reliable_change", "reliable change index"
+    MINIMUM_IMPORTANT = "minimum_important", "minimum important difference (within a person)"
+
+
+class Measure(models.Model):
+    """A questionnaire, defined entirely as data: items, answer options, how it is scored, its source and licence,
+    and (where published) its reliable change threshold. An organisation adds one it holds a licence for in the
+    admin, through the audited settings service; the questions and scoring need no code."""
+
+    class Scoring(models.TextChoices):
+        SUM = "sum", "Add up the answers"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40)
+    asks_about = models.CharField(
+        "the period it asks about", max_length=100, help_text="e.g. the last 7 days"
+    )
+    instructions = models.TextField()
+    items = models.JSONField(help_text="The questions, in order: a list of their exact wording.")
+    options = models.JSONField(
+        help_text='The answers offered for every item: [{"value": 0, "label": "…"}, …]'
+    )
+    scoring = models.CharField(max_length=20, choices=Scoring.choices, default=Scoring.SUM)
+    max_missing = models.PositiveSmallIntegerField(
+        "answers that may be missing",
+        default=0,
+        help_text="How many items may be left unanswered and still give a total (scaled up to the full length), "
+        "as the measure's guidance says. More missing: no total.",
+    )
+    higher_is_better = models.BooleanField(default=True)
+    change_threshold = models.DecimalField(
+        "change threshold",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The published change in the total that counts as real change, if one is published.",
+    )
+    change_threshold_kind = models.CharField(
+        "what kind of threshold", max_length=20, choices=ThresholdKind.choices, blank=True
+    )
+    change_threshold_reference = models.TextField("where the threshold is published", blank=True)
+    source = models.TextField(help_text="Who wrote the measure and where it is published.")
+    licence = models.TextField(help_text="The terms it may be used on.")
+    free_to_use = models.BooleanField(default=False)
+    wording_checked = models.BooleanField(
+        "wording checked against the published source",
+        default=False,
+        help_text="Tick only once someone has checked every item against the published questionnaire.",
+    )
+    repeat_every_weeks = models.PositiveSmallIntegerField(
+        "ask again every (weeks)", default=12, help_text="After the first, it is due again this often."
+    )
+    is_active = models.BooleanField("offered", default=True)
+    order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repeat_every_weeks__gte=1), name="measure_repeats_after_a_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if (
+            not isinstance(self.items, list)
+            or not self.items
+            or not all(isinstance(i, str) and i.strip() for i in self.items)
+        ):
+            raise ValidationError({"items": "List the items as a list of their exact wording."})
+        values = (
+            [o.get("value") for o in self.options if isinstance(o, dict)]
+            if isinstance(self.options, list)
+            else []
+        )
+        if (
+            len(values) < 2
+            or len(values) != len(self.options)
+            or not all(
+                isinstance(v, int) and isinstance(o.get("label"), str)
+                for v, o in zip(values, self.options, strict=True)
+            )
+        ):
+            raise ValidationError({"options": 'List the answers as [{"value": 0, "label": "…"}, …].'})
+        if len(set(values)) != len(values):
+            raise ValidationError({"options": "Each answer needs its own value."})
+        if self.max_missing >= len(self.items):
+            raise ValidationError({"max_missing": "At least one item must be answered for a total."})
+
+    @property
+    def values(self) -> list[int]:
+        return [option["value"] for option in self.options]
+
+    @property
+    def lowest_total(self) -> int:
+        return min(self.values) * len(self.items)
+
+    @property
+    def highest_total(self) -> int:
+        return max(self.values) * len(self.items)
+
+    def score(self, answers: list[int | None]) -> Decimal | None:
+        """The total, as the measure's scoring says. Missing answers (None) are allowed up to `max_missing`: the
+        total of those given is scaled up to the full length (prorated) and rounded to one decimal place. More
+        missing, no total. Answers must be one per item, each an offered value or None."""
+        if len(answers) != len(self.items):
+            raise ValueError(f"{self.short_name} has {len(self.items)} items, not {len(answers)}.")
+        given = [answer for answer in answers if answer is not None]
+        if any(answer not in self.values for answer in given):
+            raise ValueError(f"An answer is not one of {self.short_name}'s options.")
+        if not given or len(answers) - len(given) > self.max_missing:
+            return None
+        total = Decimal(sum(given)) * len(answers) / len(given)
+        return total.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def change_between(self, first: Decimal, last: Decimal) -> str:
+        """'improved', 'same' or 'worse' by the published threshold (a change of at least the threshold, in
+        the better or the worse direction); 'no_threshold' when none is published."""
+        if self.change_threshold is None:
+            return "no_threshold"
+        change = (last - first) if self.higher_is_better else (first - last)
+        if change >= self.change_threshold:
+            return "improved"
+        if change <= -self.change_threshold:
+            return "worse"
+        return "same"
+
+
+personal_data.declare(
+    Measure,
+    person=None,
+    fields={"id": TECHNICAL}
+    | {
+        name: ORGANISATION
+        for name in (
+            "code name short_name asks_about instructions items options scoring max_missing higher_is_better "
+            "change_threshold change_threshold_kind change_threshold_reference source licence free_to_use wording_checked "
+            "repeat_every_weeks is_active order"
+        ).split()
+    },
+)
+
+
+class MeasureResponseQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> MeasureResponseQuerySet:
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+
+class MeasureResponse(models.Model):
+    """One time a measure was offered: the answers and total, or that the person chose not to do it."""
+
+    class Occasion(models.TextChoices):
+        START = "start", "Start of support"
+        REVIEW = "review", "Review"
+        END = "end", "End of support"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="measures")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="responses")
+    session = models.ForeignKey(
+        SupportSession, on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    occasion = models.CharField(max_length=20, choices=Occasion.choices)
+    taken_on = models.DateField("date", default=timezone.localdate)
+    view = models.CharField("whose view", max_length=20, choices=View.choices, default=View.OWN)
+    declined = models.BooleanField("they chose not to do it", default=False)
+    answers = models.JSONField(default=list, blank=True)
+    total = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeasureResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["taken_on", "pk"]
+        indexes = [models.Index(fields=["person", "measure", "taken_on"], name="measure_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declined=False) | (Q(answers=[]) & Q(total__isnull=True)),
+                name="declined_measure_has_no_answers",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} on {self.taken_on:%d %b %Y}"
+
+
+personal_data.declare(
+    MeasureResponse,
+    person="person",
+    title="Recovery measures they completed or chose not to do",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "measure": REFERENCE,
+        "session": REFERENCE,
+        "occasion": CONTENT_FREE,
+        "taken_on": CONTENT_FREE,
+        "view": CONTENT_FREE,
+        "declined": CONTENT_FREE,
+        "answers": CONTENT_FREE,
+        "total": CONTENT_FREE,
+        "recorded_by": REFERENCE,
+        "created_at": CONTENT_FREE,
+    },
 )

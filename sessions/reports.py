@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from chime.framework import AREAS
 from sessions import hooks
-from sessions.models import Person, SessionArea, SupportSession
+from sessions.models import Measure, MeasureResponse, Person, RecoveryGoal, SessionArea, SupportSession
 
 SMALL_NUMBER = 5
 SUPPRESSED = "fewer than 5"
@@ -102,8 +102,65 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
         ReportRow("Signposting", "Sessions with signposting", shown(totals["signposted"])),
         ReportRow("Signposting", "People signposted", shown(totals["people_signposted"])),
     ]
+    rows += _distance_rows(start, end, people)
     rows += _concern_rows(since, until)
     return Report(start=start, end=end, rows=rows)
+
+
+def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[ReportRow]:
+    """Distance travelled: for each measure, the people with at least two completed in the period, their average
+    first-to-last change, and how many changed by the published threshold; then goals set and steps done.
+    Three queries (the measures, their results in the period, the plan counts)."""
+    rows: list[ReportRow] = []
+    results = (
+        MeasureResponse.objects.filter(
+            taken_on__gte=start, taken_on__lte=end, declined=False, total__isnull=False, person__in=people
+        )
+        .order_by("measure_id", "person_id", "taken_on", "pk")
+        .values_list("measure_id", "person_id", "total")
+    )
+    firsts_and_lasts: dict[tuple[int, int], list] = {}
+    for measure_id, person_id, total in results:
+        pair = firsts_and_lasts.setdefault((measure_id, person_id), [total, total, 0])
+        pair[1], pair[2] = total, pair[2] + 1
+    for measure in Measure.objects.filter(is_active=True):
+        pairs = [(f, last) for (m, _), (f, last, n) in firsts_and_lasts.items() if m == measure.pk and n >= 2]
+        rows += _measure_rows(measure, pairs)
+    plans = RecoveryGoal.objects.filter(plan__person__in=people).aggregate(
+        goals=Count("pk", filter=Q(created_at__date__gte=start, created_at__date__lte=end)),
+        steps=Count("steps", filter=Q(steps__done_on__gte=start, steps__done_on__lte=end)),
+    )
+    rows += [
+        ReportRow("Recovery plans", "Goals set", shown(plans["goals"])),
+        ReportRow("Recovery plans", "Steps completed", shown(plans["steps"])),
+    ]
+    return rows
+
+
+def _measure_rows(measure: Measure, pairs: list[tuple]) -> list[ReportRow]:
+    section = f"Distance travelled: {measure.short_name}"
+    people = len(pairs)
+    changes = [measure.change_between(first, last) for first, last in pairs]
+    average = sum(last - first for first, last in pairs) / people if people else 0
+    rows = [
+        ReportRow(section, "People with at least two in the period", shown(people)),
+        ReportRow(
+            section,
+            "Average change, first to last",
+            "not shown (small numbers)" if people < SMALL_NUMBER else f"{average:+.1f}",
+        ),
+    ]
+    if measure.change_threshold is None:
+        return [*rows, ReportRow(section, "Change by a published threshold", "no threshold is published")]
+    threshold = f"{measure.change_threshold.normalize():f}"
+    kind = measure.get_change_threshold_kind_display()
+    labels = {
+        "improved": f"Better by at least {threshold} (the published {kind})",
+        "same": f"Within {threshold} either way",
+        "worse": f"Harder by at least {threshold}",
+    }
+    rows += [ReportRow(section, label, shown(changes.count(outcome))) for outcome, label in labels.items()]
+    return rows
 
 
 def _area_coverage(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[str, dict[str, int]]:

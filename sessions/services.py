@@ -18,11 +18,18 @@ from chime.models import AuditEvent
 from chime.services import notify
 from sessions.models import (
     CaseloadAssignment,
+    GoalStep,
+    Measure,
+    MeasureResponse,
     Person,
+    PlanReview,
+    RecoveryGoal,
+    RecoveryPlan,
     SessionArea,
     SessionReview,
     SupervisionRecord,
     SupportSession,
+    View,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +49,7 @@ class AreaEntry:
     area: str
     note: str
     rating: int | None = None
+    rating_view: str = View.OWN
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ def record_session(
     details: SessionDetails,
     areas: list[AreaEntry],
     submission_key: uuid.UUID,
+    goals: list[RecoveryGoal] = (),
 ) -> tuple[SupportSession, bool]:
     """Log a support session. Posting the same form twice returns the first session instead of a second one.
 
@@ -79,6 +88,7 @@ def record_session(
     if person.practitioner_id != practitioner.pk:
         raise SessionError("not_on_caseload", "You can only log sessions for people on your caseload.")
     _check_areas(areas)
+    _check_goals_worked_on(person, goals)
     existing = SupportSession.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return _same_submission(existing, person, practitioner), False
@@ -92,8 +102,10 @@ def record_session(
         existing = SupportSession.objects.get(submission_key=submission_key)
         return _same_submission(existing, person, practitioner), False
     SessionArea.objects.bulk_create(
-        SessionArea(session=session, area=e.area, note=e.note, rating=e.rating) for e in areas
+        SessionArea(session=session, area=e.area, note=e.note, rating=e.rating, rating_view=e.rating_view)
+        for e in areas
     )
+    session.goals_worked_on.set(goals)
     audit.record(AuditEvent.Action.CREATE, obj=session, person_id=person.pk, actor=practitioner)
     return session, True
 
@@ -106,7 +118,12 @@ def _same_submission(existing: SupportSession, person: Person, practitioner: Use
 
 @transaction.atomic
 def edit_session(
-    *, session: SupportSession, editor: User, details: SessionDetails, areas: list[AreaEntry]
+    *,
+    session: SupportSession,
+    editor: User,
+    details: SessionDetails,
+    areas: list[AreaEntry],
+    goals: list[RecoveryGoal] | None = None,
 ) -> bool:
     """Change a session. The earlier version is kept by the history triggers. Returns whether anything changed."""
     if session.practitioner_id != editor.pk:
@@ -114,6 +131,11 @@ def edit_session(
     _check_areas(areas)
     with pghistory.context(user=editor.pk):  # the version rows of this edit carry who made it
         changed = _apply_edit(session, details, areas)
+    if goals is not None:
+        _check_goals_worked_on(session.person, goals)
+        before = set(session.goals_worked_on.values_list("pk", flat=True))
+        session.goals_worked_on.set(goals)
+        changed = changed or before != {goal.pk for goal in goals}
     if changed:
         audit.record(AuditEvent.Action.UPDATE, obj=session, person_id=session.person_id, actor=editor)
     return changed
@@ -139,11 +161,17 @@ def _replace_areas(session: SupportSession, areas: list[AreaEntry]) -> bool:
     for code, entry in wanted.items():
         row = current.get(code)
         if row is None:
-            SessionArea.objects.create(session=session, area=code, note=entry.note, rating=entry.rating)
+            SessionArea.objects.create(
+                session=session,
+                area=code,
+                note=entry.note,
+                rating=entry.rating,
+                rating_view=entry.rating_view,
+            )
             changed = True
-        elif (row.note, row.rating) != (entry.note, entry.rating):
-            row.note, row.rating = entry.note, entry.rating
-            row.save(update_fields=["note", "rating"])
+        elif (row.note, row.rating, row.rating_view) != (entry.note, entry.rating, entry.rating_view):
+            row.note, row.rating, row.rating_view = entry.note, entry.rating, entry.rating_view
+            row.save(update_fields=["note", "rating", "rating_view"])
             changed = True
     return changed
 
@@ -284,3 +312,234 @@ def record_supervision(
     record.people_discussed.set(people_discussed)
     audit.record(AuditEvent.Action.CREATE, obj=record, actor=supervisor)
     return record
+
+
+# ---- Recovery plans ---------------------------------------------------------------------------------------------
+# Every plan service takes the person's plan (or a goal or step in it) and whoever acts: a practitioner in a
+# session, or the person in their own view. Who may act is decided before (the access layer); these keep the
+# plan's rules and write the audit trail.
+
+
+class PlanError(Exception):
+    """A recovery-plan rule was broken. `code` says which; the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class StepDetails:
+    what: str
+    who: str = GoalStep.Who.PERSON
+    who_else: str = ""
+    by_when: dt.date | None = None
+    done_on: dt.date | None = None
+
+
+def plan_for(person: Person) -> RecoveryPlan:
+    """The person's plan, made empty the first time it is needed (a plan with no goals writes nothing else)."""
+    plan, _ = RecoveryPlan.objects.get_or_create(person=person)
+    return plan
+
+
+def _audit_plan(action: str, obj: object, person_id: int, actor: User) -> None:
+    audit.record(action, obj=obj, person_id=person_id, actor=actor)
+
+
+def _check_goal(in_their_words: str, areas: list[str]) -> None:
+    if not in_their_words.strip():
+        raise PlanError("no_words", "Write the goal in their words.")
+    if not areas:
+        raise PlanError("no_area", "Choose at least one CHIME area the goal is about.")
+
+
+@transaction.atomic
+def add_goal(
+    *, person: Person, actor: User, in_their_words: str, areas: list[str], steps: list[StepDetails] = ()
+) -> RecoveryGoal:
+    """Add a goal to the person's plan (making the plan if it is their first), with any first steps."""
+    _check_goal(in_their_words, areas)
+    goal = RecoveryGoal.objects.create(
+        plan=plan_for(person), in_their_words=in_their_words.strip(), areas=list(areas)
+    )
+    for step in steps:
+        GoalStep.objects.create(goal=goal, **_step_fields(step))
+    _audit_plan(AuditEvent.Action.CREATE, goal, person.pk, actor)
+    return goal
+
+
+@transaction.atomic
+def change_goal(
+    *, goal: RecoveryGoal, actor: User, in_their_words: str, areas: list[str], achieved_on: dt.date | None
+) -> bool:
+    """Change a goal's words, areas or whether it is achieved. Returns whether anything changed."""
+    _check_goal(in_their_words, areas)
+    wanted = {"in_their_words": in_their_words.strip(), "areas": list(areas), "achieved_on": achieved_on}
+    changed = [name for name, value in wanted.items() if getattr(goal, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(goal, name, wanted[name])
+    goal.save(update_fields=[*changed, "updated_at"])
+    _audit_plan(AuditEvent.Action.UPDATE, goal, goal.plan.person_id, actor)
+    return True
+
+
+def _step_fields(step: StepDetails) -> dict[str, object]:
+    if not step.what.strip():
+        raise PlanError("no_step", "Say what the step is.")
+    if step.who == GoalStep.Who.SOMEONE_ELSE and not step.who_else.strip():
+        raise PlanError("no_one_named", "Say who else will do it.")
+    who_else = step.who_else.strip() if step.who == GoalStep.Who.SOMEONE_ELSE else ""
+    return {
+        "what": step.what.strip(),
+        "who": step.who,
+        "who_else": who_else,
+        "by_when": step.by_when,
+        "done_on": step.done_on,
+    }
+
+
+@transaction.atomic
+def add_step(*, goal: RecoveryGoal, actor: User, step: StepDetails) -> GoalStep:
+    """Add a step towards a goal."""
+    row = GoalStep.objects.create(goal=goal, **_step_fields(step))
+    _audit_plan(AuditEvent.Action.CREATE, row, goal.plan.person_id, actor)
+    return row
+
+
+@transaction.atomic
+def change_step(*, step: GoalStep, actor: User, details: StepDetails) -> bool:
+    """Change a step, or mark it done (a done date) or not done (none). Returns whether anything changed."""
+    wanted = _step_fields(details)
+    changed = [name for name, value in wanted.items() if getattr(step, name) != value]
+    if not changed:
+        return False
+    for name in changed:
+        setattr(step, name, wanted[name])
+    step.save(update_fields=changed)
+    _audit_plan(AuditEvent.Action.UPDATE, step, step.goal.plan.person_id, actor)
+    return True
+
+
+@transaction.atomic
+def set_review_date(*, person: Person, actor: User, review_on: dt.date | None) -> RecoveryPlan:
+    """When the plan is next looked at together (none: no review planned)."""
+    plan = plan_for(person)
+    if plan.review_on != review_on:
+        plan.review_on = review_on
+        plan.save(update_fields=["review_on", "updated_at"])
+        _audit_plan(AuditEvent.Action.UPDATE, plan, person.pk, actor)
+    return plan
+
+
+@transaction.atomic
+def review_plan(
+    *, person: Person, actor: User, what_changed: str, what_next: str, next_review_on: dt.date | None
+) -> PlanReview:
+    """Record a review of the plan (what changed, what next) and set the next review date."""
+    if not what_changed.strip():
+        raise PlanError(
+            "no_change_written", "Write what has changed since the plan was made or last reviewed."
+        )
+    if next_review_on is not None and next_review_on <= timezone.localdate():
+        raise PlanError("next_review_passed", "Choose a next review date after today.")
+    plan = plan_for(person)
+    review = PlanReview.objects.create(
+        plan=plan, what_changed=what_changed.strip(), what_next=what_next.strip(), reviewed_by=actor
+    )
+    plan.review_on = next_review_on
+    plan.save(update_fields=["review_on", "updated_at"])
+    _audit_plan(AuditEvent.Action.REVIEW, review, person.pk, actor)
+    return review
+
+
+def _check_goals_worked_on(person: Person, goals: list[RecoveryGoal]) -> None:
+    if any(goal.plan.person_id != person.pk for goal in goals):
+        raise SessionError("not_their_goal", "A session can only work on the person's own goals.")
+
+
+# ---- Recovery measures ------------------------------------------------------------------------------------------
+
+
+class MeasureError(Exception):
+    """A measure rule was broken. `code` says which; the message is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _check_offer(person: Person, measure: Measure, session: SupportSession | None, taken_on: dt.date) -> None:
+    if not measure.is_active:
+        raise MeasureError("not_offered", f"{measure} is not offered any more.")
+    if session is not None and session.person_id != person.pk:
+        raise MeasureError("not_their_session", "A measure can only be taken in the person's own session.")
+    if taken_on > timezone.localdate():
+        raise MeasureError("in_the_future", "The date cannot be in the future.")
+
+
+@transaction.atomic
+def record_measure(
+    *,
+    person: Person,
+    measure: Measure,
+    actor: User,
+    answers: list[int | None],
+    view: str,
+    occasion: str,
+    taken_on: dt.date,
+    session: SupportSession | None = None,
+) -> MeasureResponse:
+    """Keep a completed measure with its total, scored as the measure's definition says."""
+    _check_offer(person, measure, session, taken_on)
+    try:
+        total = measure.score(answers)
+    except ValueError as error:
+        raise MeasureError("bad_answers", str(error)) from error
+    response = MeasureResponse.objects.create(
+        person=person,
+        measure=measure,
+        session=session,
+        occasion=occasion,
+        taken_on=taken_on,
+        view=view,
+        answers=list(answers),
+        total=total,
+        recorded_by=actor,
+    )
+    audit.record(AuditEvent.Action.CREATE, obj=response, person_id=person.pk, actor=actor)
+    return response
+
+
+@transaction.atomic
+def record_declined(
+    *,
+    person: Person,
+    measure: Measure,
+    actor: User,
+    occasion: str,
+    taken_on: dt.date,
+    session: SupportSession | None = None,
+) -> MeasureResponse:
+    """The person chose not to do the measure this time: kept, so it is not asked again until the next occasion."""
+    _check_offer(person, measure, session, taken_on)
+    response = MeasureResponse.objects.create(
+        person=person,
+        measure=measure,
+        session=session,
+        occasion=occasion,
+        taken_on=taken_on,
+        view=View.OWN,
+        declined=True,
+        recorded_by=actor,
+    )
+    audit.record(
+        AuditEvent.Action.CREATE,
+        obj=response,
+        person_id=person.pk,
+        actor=actor,
+        reason=Reason("declined measure {measure}", measure=measure.pk),
+    )
+    return response

@@ -71,6 +71,7 @@ class SuperviseeFigures:
     recent_sessions: int = 0
     not_seen: int = 0
     overdue_follow_ups: int = 0
+    plan_reviews_due: int = 0
     awaiting_review: int = 0
     open_concerns: int = 0
 
@@ -92,6 +93,7 @@ def team_dashboard(supervisor: User) -> list[SuperviseeFigures]:
             caseload=Count("pk"),
             not_seen=Count("pk", filter=not_seen_recently()),
             overdue=Count("pk", filter=Q(next_follow_up__lt=timezone.localdate())),
+            reviews_due=Count("pk", filter=Q(plan_review_due=True)),
         )
     )
     for row in people:
@@ -101,6 +103,7 @@ def team_dashboard(supervisor: User) -> list[SuperviseeFigures]:
             row["not_seen"],
             row["overdue"],
         )
+        figures.plan_reviews_due = row["reviews_due"]
     sessions = (
         SupportSession.objects.filter(practitioner__in=rows.keys(), occurred_at__gte=review_since())
         .order_by()

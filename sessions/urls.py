@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sessions import import_views, insight_views, supervision_views, views
+from sessions import import_views, insight_views, measure_views, plan_views, supervision_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,6 +31,16 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/move/", views.person_move, name="person-move"),
+    path("people/<int:pk>/plan/", plan_views.plan_detail, name="plan-detail"),
+    path("people/<int:pk>/plan/goals/new/", plan_views.goal_create, name="goal-create"),
+    path("people/<int:pk>/plan/review/", plan_views.plan_review, name="plan-review"),
+    path("people/<int:pk>/plan/review-date/", plan_views.review_date, name="plan-review-date"),
+    path(
+        "people/<int:pk>/measures/<int:measure_pk>/new/", measure_views.measure_create, name="measure-create"
+    ),
+    path("goals/<int:pk>/edit/", plan_views.goal_edit, name="goal-edit"),
+    path("goals/<int:pk>/steps/new/", plan_views.step_create, name="step-create"),
+    path("steps/<int:pk>/edit/", plan_views.step_edit, name="step-edit"),
     path("people/<int:person_pk>/sessions/new/", views.session_create, name="session-create"),
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -14,8 +15,10 @@ from sessions import access, charts, hooks, services
 from sessions.filters import paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
 from sessions.history import session_history
-from sessions.insights import area_months
-from sessions.models import CaseloadAssignment, SessionReview, SupportSession
+from sessions.insights import area_months, ratings_by_view
+from sessions.measures import due_for, scores_over_time
+from sessions.models import CaseloadAssignment, RecoveryGoal, RecoveryPlan, SessionReview, SupportSession
+from sessions.plans import plan_of
 from sessions.supervision import next_awaiting_review
 
 TIMELINE_PAGE_SIZE = 20
@@ -35,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "filter": found,
             "caseload": caseload,
             "new_feedback": SessionReview.objects.new_feedback_for(user).count(),
+            "plan_reviews_due": RecoveryPlan.objects.filter(person__practitioner=user).review_due().count(),
         }
     if core.is_supervisor(user):
         context["team"] = User.objects.supervised_by(user).order_by("first_name")
@@ -64,10 +68,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     months = area_months(person)
     context = {
         "person": person,
+        "plan": plan_of(person),
+        "due_measures": due_for(person),
+        "measure_series": [
+            (measure, points, charts.measure_chart(measure, points))
+            for measure, points in scores_over_time(person).items()
+        ],
         "sessions": sessions,
         "area_months": months,
         "areas_chart": charts.areas_touched_chart(months),
         "ratings_chart": charts.ratings_chart(months),
+        "rating_views": ratings_by_view(person),
         "can_write": access.can_write_person(request.user, person),
         "emergency": access.emergency_grant_for(request.user, person),
         "can_move": access.supervises(request.user, person),
@@ -123,7 +134,7 @@ def person_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = access.get_person_for(request.user, person_pk, write=True)
-    form = SessionForm(request.POST or None)
+    form = SessionForm(request.POST or None, goals=_goals_offered(person))
     if request.method == "POST" and form.is_valid():
         try:
             session, created = services.record_session(
@@ -132,6 +143,7 @@ def session_create(request: HttpRequest, person_pk: int) -> HttpResponse:
                 details=form.details(),
                 areas=form.area_entries(),
                 submission_key=form.cleaned_data["submission_key"],
+                goals=form.goals_worked_on() or [],
             )
         except services.SessionError as error:
             form.add_error(None, str(error))
@@ -144,6 +156,19 @@ def session_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(request, "sessions/session_form.html", {"form": form, "person": person, "session": None})
 
 
+def _goals_offered(person: object, session: SupportSession | None = None) -> object | None:
+    """The goals a session may say it worked on: the person's open goals, and any this session already names.
+    None when there are none, so the form shows no empty list."""
+    linked = Q(sessions=session) if session is not None else Q(pk__in=[])
+    goals = (
+        RecoveryGoal.objects.filter(plan__person=person)
+        .filter(Q(achieved_on__isnull=True) | linked)
+        .distinct()
+        .order_by("pk")
+    )
+    return goals if goals.exists() else None
+
+
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for(request.user, pk)
     review = getattr(session, "review", None)
@@ -154,6 +179,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "person": session.person,
         "areas": session.areas.all(),
+        "goals_worked_on": session.goals_worked_on.order_by("pk"),
         "can_edit": access.can_edit_session(request.user, session),
         "review": review,
         "review_form": ReviewForm() if reviewing else None,
@@ -165,11 +191,19 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for(request.user, pk, write=True)
-    form = SessionForm(request.POST) if request.method == "POST" else SessionForm.for_session(session)
+    goals = _goals_offered(session.person, session)
+    if request.method == "POST":
+        form = SessionForm(request.POST, goals=goals)
+    else:
+        form = SessionForm.for_session(session, goals=goals)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.edit_session(
-                session=session, editor=request.user, details=form.details(), areas=form.area_entries()
+                session=session,
+                editor=request.user,
+                details=form.details(),
+                areas=form.area_entries(),
+                goals=form.goals_worked_on(),
             )
         except services.SessionError as error:
             form.add_error(None, str(error))

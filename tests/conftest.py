@@ -23,6 +23,7 @@ from ethics.services.rights import record_erasure_request
 from ethics.services.sharing import share_information
 from ethics.services.subject_access import gather_pack, record_subject_access_request
 from sessions.models import SupervisionRecord
+from sessions.services import StepDetails, add_goal, add_step
 from tests.ethics.safeguarding import raise_concern
 from tests.factories import (
     AdminFactory,
@@ -33,6 +34,7 @@ from tests.factories import (
     SupervisorFactory,
     SupportSessionFactory,
     UserFactory,
+    qpr15_measure,
 )
 from tests.log_guard import _no_personal_data_in_logs, marker_catcher  # noqa: F401 - the whole suite's log guard
 
@@ -231,9 +233,13 @@ def world(practitioner, person, admin_user, supervisor, data_protection_lead):
         reason="risk_to_person",
         justification="A declared risk of harm, in detail.",
     )
+    goal = add_goal(person=person, actor=practitioner, in_their_words="Swim again.", areas=["empowerment"])
     return SimpleNamespace(
         practitioner=practitioner,
         person=person,
+        goal=goal,
+        measure=qpr15_measure(),
+        step=add_step(goal=goal, actor=practitioner, step=StepDetails(what="Find the pool's times.")),
         session=SupportSessionFactory(person=person),
         consent=consent,
         disclosure=disclosure,

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from chime.models import User
 from ethics.models import Consent, ConsentWording, ContentKind, SharingPurpose
-from sessions.models import CaseloadAssignment, Person, SessionArea, SupportSession
+from sessions.models import CaseloadAssignment, Measure, Person, SessionArea, SupportSession
+from sessions.qpr15 import QPR15
 
 TEST_PASSWORD = "a-long-test-password-42"
 
@@ -123,3 +124,9 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=365))
     recorded_by = factory.LazyAttribute(lambda c: c.person.practitioner)
+
+
+def qpr15_measure() -> Measure:
+    """The QPR-15 that migration 0007 ships; made again after a transactional test has emptied the tables."""
+    defaults = {key: value for key, value in QPR15.items() if key != "code"}
+    return Measure.objects.get_or_create(code=QPR15["code"], defaults=defaults)[0]

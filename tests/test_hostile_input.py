@@ -11,8 +11,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ethics.models import EmergencySearch, ErasureRequest
-from sessions.models import Person, SupportSession
-from tests.factories import AdminFactory, PersonFactory, PractitionerFactory, SupportSessionFactory
+from sessions.models import (
+    GoalStep,
+    MeasureResponse,
+    Person,
+    PlanReview,
+    RecoveryGoal,
+    SupportSession,
+)
+from sessions.services import StepDetails, add_goal, add_step
+from tests.factories import (
+    AdminFactory,
+    PersonFactory,
+    PractitionerFactory,
+    SupportSessionFactory,
+    qpr15_measure,
+)
 
 HOSTILE_TEXT = st.one_of(
     st.text(max_size=300),
@@ -260,3 +274,109 @@ def test_every_form_survives_hostile_input(request, world, name, persona):
         )
 
     post()
+
+
+goal_fields = st.fixed_dictionaries(
+    {
+        "in_their_words": MAYBE(HOSTILE_TEXT),
+        "areas": MAYBE(st.sampled_from(["hope", "telepathy", "", "1"])),
+        "what": MAYBE(HOSTILE_TEXT),
+        "who": MAYBE(st.sampled_from(["person", "someone_else", "the moon", ""])),
+        "who_else": MAYBE(HOSTILE_TEXT),
+        "by_when": MAYBE(HOSTILE_DATE),
+    }
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(fields=goal_fields, repeated=st.sampled_from([None, "in_their_words", "areas", "by_when"]))
+def test_adding_a_goal_with_hostile_input(client, fields, repeated):
+    person = PersonFactory()
+    client.force_login(person.practitioner)
+    response = _post(client, f"/people/{person.pk}/plan/goals/new/", fields, repeated)
+    stored = RecoveryGoal.objects.filter(plan__person=person)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert not stored.exists()
+    else:
+        page = client.get(f"/people/{person.pk}/plan/").content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page
+
+
+step_fields = st.fixed_dictionaries(
+    {
+        "what": MAYBE(HOSTILE_TEXT),
+        "who": MAYBE(st.sampled_from(["person", "someone_else", "the moon", ""])),
+        "who_else": MAYBE(HOSTILE_TEXT),
+        "by_when": MAYBE(HOSTILE_DATE),
+        "done_on": MAYBE(HOSTILE_DATE),
+    }
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(fields=step_fields)
+def test_changing_a_step_with_hostile_input(client, fields):
+    person = PersonFactory()
+    goal = add_goal(person=person, actor=person.practitioner, in_their_words="Swim.", areas=["hope"])
+    step = add_step(goal=goal, actor=person.practitioner, step=StepDetails(what="Find the pool."))
+    client.force_login(person.practitioner)
+    response = _post(client, f"/steps/{step.pk}/edit/", fields)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert GoalStep.objects.get(pk=step.pk).what == "Find the pool."
+    else:
+        page = client.get(f"/people/{person.pk}/plan/").content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    what_changed=MAYBE(HOSTILE_TEXT),
+    what_next=MAYBE(HOSTILE_TEXT),
+    next_review_on=MAYBE(HOSTILE_DATE),
+    review_on=MAYBE(HOSTILE_DATE),
+)
+def test_reviewing_a_plan_with_hostile_input(client, what_changed, what_next, next_review_on, review_on):
+    person = PersonFactory()
+    client.force_login(person.practitioner)
+    fields = {"what_changed": what_changed, "what_next": what_next, "next_review_on": next_review_on}
+    response = _post(client, f"/people/{person.pk}/plan/review/", fields)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert not PlanReview.objects.filter(plan__person=person).exists()
+    dated = _post(client, f"/people/{person.pk}/plan/review-date/", {"review_on": review_on})
+    assert (dated.status_code, dated["Location"]) == (302, f"/people/{person.pk}/plan/")
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    items=st.lists(
+        MAYBE(st.one_of(HOSTILE_NUMBER, st.sampled_from(["0", "4", "5", "-1"]))), min_size=15, max_size=15
+    ),
+    view=MAYBE(st.sampled_from(["own", "agreed", "practitioner", "the moon"])),
+    occasion=MAYBE(st.sampled_from(["start", "review", "end", "midnight"])),
+    taken_on=MAYBE(HOSTILE_DATE),
+    declined=MAYBE(st.sampled_from(["on", "", "yes"])),
+    session=MAYBE(HOSTILE_NUMBER),
+)
+def test_completing_a_measure_with_hostile_input(client, items, view, occasion, taken_on, declined, session):
+    person = PersonFactory()
+    measure = qpr15_measure()
+    client.force_login(person.practitioner)
+    fields = {f"item_{n}": value for n, value in enumerate(items, start=1)}
+    fields |= {
+        "view": view,
+        "occasion": occasion,
+        "taken_on": taken_on,
+        "declined": declined,
+        "session": session,
+    }
+    response = _post(client, f"/people/{person.pk}/measures/{measure.pk}/new/", fields)
+    assert response.status_code in (200, 302)
+    stored = MeasureResponse.objects.filter(person=person)
+    assert stored.exists() == (response.status_code == 302)

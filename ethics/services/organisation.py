@@ -28,6 +28,7 @@ from ethics.models import (
     SharingPurpose,
     UrgencyLevel,
 )
+from sessions.models import Measure
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -39,6 +40,7 @@ SETTING_MODELS: tuple[type[models.Model], ...] = (
     RetentionRule,
     CrisisService,
     OrganisationContact,
+    Measure,  # a recovery measure's definition, and how often it is asked again
 )
 DELETABLE: tuple[type[models.Model], ...] = (CrisisService,)  # a closed local service leaves the directory
 VALUE_LIMIT = 100

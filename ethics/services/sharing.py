@@ -22,6 +22,7 @@ from chime.models import AuditEvent
 from ethics.access import can_manage_consent, can_read_sessions
 from ethics.models import Consent, ContentKind, Disclosure, SharingPurpose
 from sessions.models import SupportSession
+from sessions.plans import goals_text
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -257,7 +258,7 @@ def build_pack(person: Person, kinds: list[str], sessions: list[SupportSession])
     if ContentKind.CONTACT_DETAILS in kinds:
         pack[ContentKind.CONTACT_DETAILS] = {"phone": person.phone, "email": person.email}
     if ContentKind.GOALS_AND_STRENGTHS in kinds:
-        pack[ContentKind.GOALS_AND_STRENGTHS] = {"goals": person.goals, "strengths": person.strengths}
+        pack[ContentKind.GOALS_AND_STRENGTHS] = {"goals": goals_text(person), "strengths": person.strengths}
     if ContentKind.SESSION_SUMMARIES in kinds:
         pack[ContentKind.SESSION_SUMMARIES] = [_session_summary(s) for s in _with_areas(sessions)]
     return pack

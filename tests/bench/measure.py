@@ -85,7 +85,8 @@ def one_round(clients: dict[str, Client], ids: dict[str, int], requests: int) ->
 
     pages = {
         "caseload": timed("practitioner", "get", "/"),
-        "person page": timed("practitioner", "get", f"/people/{ids['person']}/"),
+        "person page (plan, QPR-15 scores)": timed("practitioner", "get", f"/people/{ids['person']}/"),
+        "recovery plan": timed("practitioner", "get", f"/people/{ids['person']}/plan/"),
         "log a session (POST)": timed(
             "practitioner", "post", f"/people/{ids['other']}/sessions/new/", _session_form, expect=302
         ),

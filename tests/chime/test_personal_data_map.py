@@ -102,7 +102,6 @@ def test_the_person_form_edits_the_fields_the_map_declares_for_a_person():
         "phone",
         "email",
         "what_matters",
-        "goals",
         "strengths",
         "support_started",
         "support_ended",

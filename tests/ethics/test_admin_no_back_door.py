@@ -11,11 +11,16 @@ from pghistory.models import Event
 
 from chime.models import AuditEvent, SetUpLink, StaffChange, User
 
+# The organisation's own settings that live in the support app: nothing about a person (personal-data map: ORGANISATION).
+SUPPORT_SETTINGS = {"support.measure"}
+
 
 def _is_confidential(model: type) -> bool:
     name = model._meta.label_lower
     return (
-        model._meta.app_label in {"support", "pghistory"}  # people, sessions, notes and their versions
+        (
+            model._meta.app_label in {"support", "pghistory"} and name not in SUPPORT_SETTINGS
+        )  # people, sessions
         or issubclass(model, (AuditEvent, Event, Device))  # audit rows, edit histories, second-factor secrets
         or "concern" in name
         or "safeguard" in name
@@ -48,6 +53,7 @@ def test_an_admin_sees_only_the_organisations_consent_and_safeguarding_settings_
     assert sorted(listed) == [
         "ConsentWording",
         "CrisisService",
+        "Measure",
         "OrganisationContact",
         "RetentionRule",
         "SharingPurpose",

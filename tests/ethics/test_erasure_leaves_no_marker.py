@@ -26,6 +26,7 @@ from ethics.models import (
 from ethics.services import consent as consent_services
 from ethics.services import emergency, rights, subject_access
 from ethics.services import safeguarding as safeguarding_services
+from sessions import services as plan_services
 from sessions.models import CaseloadAssignment, Person, SessionArea, SessionReview, SupervisionRecord
 from tests.ethics.safeguarding import details, make_lead
 from tests.factories import (
@@ -138,7 +139,25 @@ def _seed_everything(person, m: Seeder, staff) -> dict[str, object]:
         placed_by=admin,
         lifted_at=timezone.now(),
     )
+    _seed_plan(person, m, practitioner, other)
     return {"cited": cited, **_seed_concern(person, m, cited, consent.purpose, staff)}
+
+
+def _seed_plan(person, m: Seeder, practitioner, session) -> None:
+    """A recovery plan: a goal the session worked on, a step someone named will do, and a review."""
+    goal = plan_services.add_goal(
+        person=person, actor=practitioner, in_their_words=m("goal-words"), areas=["hope"]
+    )
+    goal.sessions.add(session)
+    step = plan_services.StepDetails(what=m("step-what"), who="someone_else", who_else=m("step-who_else"))
+    plan_services.add_step(goal=goal, actor=practitioner, step=step)
+    plan_services.review_plan(
+        person=person,
+        actor=practitioner,
+        what_changed=m("review-what_changed"),
+        what_next=m("review-what_next"),
+        next_review_on=None,
+    )
 
 
 def _seed_concern(person, m: Seeder, cited, purpose, staff) -> dict[str, object]:

@@ -11,6 +11,7 @@ from chime.models import AuditEvent
 from ethics.models import ContentKind, Disclosure
 from ethics.services.consent import renew_consent, withdraw_consent
 from ethics.services.sharing import SharingError, find_covering_consent, share_information
+from sessions.services import add_goal
 from tests.ethics.conftest import terms
 from tests.factories import SharingPurposeFactory, SupportSessionFactory
 
@@ -49,8 +50,11 @@ def test_share_is_allowed_under_an_active_consent_and_recorded(consent, person, 
 
 
 def test_the_pack_holds_only_the_chosen_content(consent, person, housing, practitioner):
+    for words in ("Get out more.", "Cook for friends."):
+        add_goal(person=person, actor=practitioner, in_their_words=words, areas=["connectedness"])
     pack = share(person, housing, practitioner).content
-    assert pack[ContentKind.GOALS_AND_STRENGTHS] == {"goals": person.goals, "strengths": person.strengths}
+    goals = "Get out more.\nCook for friends."
+    assert pack[ContentKind.GOALS_AND_STRENGTHS] == {"goals": goals, "strengths": person.strengths}
     assert ContentKind.CONTACT_DETAILS not in pack and ContentKind.SESSION_SUMMARIES not in pack
 
 

@@ -106,6 +106,8 @@ ACCESS_PACK = lambda world: [world.access_pack.pk]  # noqa: E731
 ERASURE = lambda world: [world.erasure.pk]  # noqa: E731
 SESSION = lambda world: [world.session.pk]  # noqa: E731
 STAFF_CHANGE = lambda world: [world.staff_change.pk]  # noqa: E731
+GOAL = lambda world: [world.goal.pk]  # noqa: E731
+STEP = lambda world: [world.step.pk]  # noqa: E731
 
 MATRIX: dict[str, Row] = {
     # chime: log in and out, password, the framework page, notifications, the wording hint
@@ -143,6 +145,23 @@ MATRIX: dict[str, Row] = {
     "session-detail": Row(args=SESSION, get=OWNER_READS, post=OWNER_READS),
     "session-edit": Row(args=SESSION, get=OWNER_WRITES, post=OWNER_WRITES),
     "session-history": Row(args=SESSION, get=OWNER_READS, post=OWNER_READS),
+    # sessions: the person's recovery plan, built with their practitioner (an empty form re-shows: 200)
+    "plan-detail": Row(args=PERSON, get=OWNER_READS, post=OWNER_READS),
+    "goal-create": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
+    "goal-edit": Row(args=GOAL, get=OWNER_WRITES, post=OWNER_WRITES),
+    "step-create": Row(args=GOAL, get=OWNER_WRITES, post=OWNER_WRITES),
+    "step-edit": Row(args=STEP, get=OWNER_WRITES, post=OWNER_WRITES),
+    "measure-create": Row(
+        args=lambda world: [world.person.pk, world.measure.pk], get=OWNER_WRITES, post=OWNER_WRITES
+    ),
+    "plan-review": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
+    "plan-review-date": Row(
+        args=PERSON,
+        get=everyone(405),
+        post=roles(
+            practitioner=Redirect("/people/"), other=404, supervisor=403, admin=404, outsider=404, dpl=404
+        ),
+    ),
     # sessions: supervision and insight
     "team-dashboard": Row(get=SUPERVISOR_ONLY, post=SUPERVISOR_ONLY),
     "supervisee-sessions": Row(args=PRACTITIONER, get=SUPERVISOR_ONLY, post=SUPERVISOR_ONLY),

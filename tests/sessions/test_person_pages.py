@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import pytest
 
+from sessions import services
 from sessions.models import Person
 from tests.factories import SupportSessionFactory
 
 
 def test_person_page_shows_strengths_goals_and_the_timeline(client, practitioner, person):
+    services.add_goal(
+        person=person, actor=practitioner, in_their_words="Get out more.", areas=["connectedness"]
+    )
     SupportSessionFactory(person=person, areas=["hope", "identity"], next_steps="Join the choir.")
     client.force_login(practitioner)
     html = client.get(f"/people/{person.pk}/").content.decode()
@@ -36,8 +40,9 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
     client.force_login(practitioner)
     # session, user, person, audit (lock, last hash, insert), sessions count (pagination), a page of sessions,
     # their areas (prefetch), area-by-month, sessions-by-month, assignments, open safeguarding concerns,
-    # unread notifications
-    with django_assert_num_queries(14):
+    # unread notifications, the recovery plan (one query: none yet), measures offered and the measures on offer
+    # (when one is due), completed measures (scores over time), ratings by whose view
+    with django_assert_num_queries(19):
         client.get(f"/people/{person.pk}/")
 
 

@@ -142,9 +142,9 @@ def test_report_query_count_is_flat(client, admin_user, practitioner, people, dj
     for _ in range(people):
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["hope", "meaning"])
     client.force_login(admin_user)
-    # session, user, totals, areas, safeguarding concerns by type and outcome, audit (lock, last hash, insert),
-    # unread notifications
-    with django_assert_num_queries(9):
+    # session, user, totals, areas, measure results in the period, measures offered, goals set and steps done,
+    # safeguarding concerns by type and outcome, audit (lock, last hash, insert), unread notifications
+    with django_assert_num_queries(12):
         client.get("/reports/", _last_60_days())
 
 
@@ -158,3 +158,34 @@ def test_concerns_are_counted_by_type_and_outcome_with_small_numbers_suppressed(
     figures = _figures(commissioners_report(_today() - dt.timedelta(days=60), _today()))
     assert figures["Financial or material: still open"] == "6"
     assert figures["Neglect and acts of omission: still open"] == "fewer than 5"
+
+
+@pytest.mark.dates
+def test_distance_travelled_counts_people_with_two_measures_and_change_by_the_threshold(activity):
+    from sessions import services
+    from tests.factories import qpr15_measure
+
+    measure = qpr15_measure()
+    for i, person in enumerate(activity):
+        first, last = (30, 36) if i < 5 else (30, 32)  # five better by 5 or more, one within 5
+        for days_ago, total in ((50, first), (10, last)):
+            answers = [total // 15 + (1 if n < total % 15 else 0) for n in range(15)]
+            services.record_measure(
+                person=person,
+                measure=measure,
+                actor=person.practitioner,
+                answers=answers,
+                view="own",
+                occasion="review",
+                taken_on=_today() - dt.timedelta(days=days_ago),
+            )
+        services.add_goal(person=person, actor=person.practitioner, in_their_words="Swim.", areas=["hope"])
+    figures = _figures(commissioners_report(_today() - dt.timedelta(days=60), _today()))
+    assert figures["People with at least two in the period"] == "6"
+    assert figures["Average change, first to last"] == "+5.3"  # (5 × 6 + 2) / 6
+    assert (
+        figures["Better by at least 5 (the published minimum important difference (within a person))"] == "5"
+    )
+    assert figures["Within 5 either way"] == SUPPRESSED
+    assert figures["Harder by at least 5"] == SUPPRESSED
+    assert figures["Goals set"] == "6"

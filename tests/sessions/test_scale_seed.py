@@ -40,3 +40,16 @@ def test_bulk_data_includes_consents_and_concerns_that_the_app_can_use(db, pract
     assert Consent.objects.expiring().exists()  # some end within the month, for the renewal list
     concern = Concern.objects.open().first()
     assert concern.events.get().to_state == "raised"
+
+
+def test_bulk_data_has_plans_and_qpr15_results_in_proportion(db, practitioner):
+    from sessions.models import MeasureResponse, RecoveryGoal, RecoveryPlan
+    from tests.factories import qpr15_measure
+
+    measure = qpr15_measure()
+    counts = demo.seed_scale(2, people_per_practitioner=3, sessions_per_person=14, log=lambda *_: None)
+    assert RecoveryPlan.objects.count() == 6 and RecoveryGoal.objects.count() == 12
+    assert counts["measures"] == MeasureResponse.objects.count() == 12  # one for every seven sessions
+    response = MeasureResponse.objects.first()
+    assert measure.score(response.answers) == response.total  # the stored total is what scoring gives
+    assert not Person.objects.exclude(goals="").exists()  # goals live in the plans
