@@ -52,6 +52,7 @@ def test_the_person_page_names_each_area_as_the_framework_does(client, practitio
     SupportSessionFactory(person=person, practitioner=practitioner, areas=["hope", "meaning"])
     client.force_login(practitioner)
     html = client.get(f"/people/{person.pk}/").content.decode()
-    assert '<th scope="row">Hope and optimism about the future</th>' in html  # the table of areas by month
+    # the table of areas by month: a column per area, headed by its initial and its full name for screen readers
+    assert '<span class="visually-hidden">Hope and optimism about the future</span></th>' in html
     assert "Hope and optimism about the future, " in html  # the charts' labels
     assert "Meaning, " not in html and ">Hope<" not in html
