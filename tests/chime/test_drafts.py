@@ -201,3 +201,19 @@ def test_the_clean_up_command_says_how_many_it_deleted(practitioner, capsys):
     drafts.save_draft(of=drafts.DraftOf(practitioner.pk, "/a/", None, "A"), data={})
     call_command("delete_expired_drafts")
     assert capsys.readouterr().out == "0 drafts older than 7 days deleted.\n"
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_home_page_lists_unfinished_forms_in_one_query(
+    client, practitioner, count, django_assert_num_queries
+):
+    for number in range(count):
+        drafts.save_draft(
+            of=drafts.DraftOf(practitioner.pk, f"/f/{number}/", None, f"Form {number}"), data={}
+        )
+    client.force_login(practitioner)
+    # session, user, audit (lock, last hash, insert), caseload count (pagination), caseload page, new feedback
+    # count, their unfinished forms, unread notifications
+    with django_assert_num_queries(10):
+        page = client.get("/").content.decode()
+    assert page.count('<a href="/drafts/') == count
