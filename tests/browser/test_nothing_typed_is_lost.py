@@ -81,12 +81,14 @@ def test_stay_signed_in_keeps_the_session_past_its_first_limit(
 ):
     settings.CHIME_IDLE_TIMEOUT_MINUTES = 0.5  # 30 seconds
     settings.CHIME_IDLE_WARNING_SECONDS = 20
+    page.set_viewport_size({"width": 375, "height": 667})  # on a phone
     log_in(page, live_server.url, "practitioner")
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
 
     warning = page.get_by_role("alertdialog", name="Are you still there?")
     expect(warning).to_be_visible(timeout=LONG_WAIT)
     expect(warning.get_by_role("button", name="Stay signed in")).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing scrolls sideways
     assert_accessible(page)
     with page.expect_response("**/session/stay-signed-in/") as stayed:
         warning.get_by_role("button", name="Stay signed in").click()
