@@ -96,14 +96,16 @@ class KeepTypingMiddleware:
         of = drafts.token_in(request)
         if of is None:
             return None
-        drafts.save_draft(of=of, data=drafts.fields_of(request.POST))
+        try:
+            drafts.save_draft(of=of, data=drafts.fields_of(request.POST))
+        except drafts.DraftError:
+            return None  # no form of ours is that long: to log in, as any late post
         messages.info(request, KEPT)
         return redirect_to_login(of.path)
 
 
-SECONDS_LEFT = (
-    "X-Chime-Seconds-Left"  # on every signed-in answer: when the session ends without more activity
-)
+# On every signed-in answer: how many seconds the session has left without more activity.
+SECONDS_LEFT = "X-Chime-Seconds-Left"
 SIGNED_OUT = "X-Chime-Signed-Out"
 KEPT = "Nothing was saved yet, but everything you typed is kept: log in again and the form comes back, ready to save."
 

@@ -140,3 +140,13 @@ def test_a_late_save_with_a_forged_token_keeps_nothing(client, practitioner, new
     clock.shift(dt.timedelta(minutes=20))
     assert client.post(new_session, data)["Location"] == f"/login/?next={new_session}"
     assert not FormDraft.objects.exists()
+
+
+def test_a_late_save_too_long_to_keep_goes_to_log_in_without_failing(
+    client, practitioner, new_session, clock
+):
+    client.force_login(practitioner)
+    data = {**_form(hope_note="x" * 200_001), "chime_draft": form_token(client, new_session)}
+    clock.shift(dt.timedelta(minutes=20))
+    assert client.post(new_session, data)["Location"] == f"/login/?next={new_session}"
+    assert not FormDraft.objects.exists()
