@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -15,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from chime import personal_data
-from chime.personal_data import CONTENT_FREE, REFERENCE, STAFF, TECHNICAL
+from chime.personal_data import CONTENT_FREE, FREE_TEXT, IDENTIFYING, REFERENCE, STAFF, TECHNICAL
 
 
 class UserQuerySet(models.QuerySet):
@@ -499,5 +500,65 @@ personal_data.declare(
         "reason": CONTENT_FREE.labelled("why"),  # a fixed phrase from the code, never text about a person
         "prev_hash": TECHNICAL,
         "hash": TECHNICAL,
+    },
+)
+
+
+# ---- Drafts: what a member of staff has typed into a long form and not yet saved --------------------------------
+
+
+class FormDraftQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> FormDraftQuerySet:
+        """Only its author ever sees a draft: not a supervisor, not an admin."""
+        return self.filter(author=user)
+
+    def for_home(self) -> FormDraftQuerySet:
+        return self.order_by("-updated_at", "-pk")
+
+    def expired(self, before: dt.datetime) -> FormDraftQuerySet:
+        return self.filter(updated_at__lt=before)
+
+
+class FormDraft(models.Model):
+    """The fields of one form as its author last typed them, kept until the form is saved (chime.drafts).
+
+    One per author and form address. The form opts in with `{% keep_draft %}`; the address, the person it is about
+    and its title come from a signed token the page was given, never from what the browser says."""
+
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="form_drafts")
+    path = models.CharField("form address", max_length=300)
+    person_id = models.BigIntegerField("person concerned", null=True, blank=True)
+    title = models.CharField(max_length=200)
+    data = models.JSONField("what had been typed", default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FormDraftQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["author", "path"], name="one_draft_per_form")]
+        indexes = [models.Index(fields=["updated_at"], name="form_draft_age_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# A draft holds notes about a person before they are saved: erasing the person deletes it. It is in their subject
+# access pack too (what is held when they ask), although it lives for days only (CHIME_DRAFT_DAYS).
+personal_data.declare(
+    FormDraft,
+    person="person_id",
+    remove_rows=True,
+    title="Forms being written about them, not yet saved",
+    pack_position=90,
+    fields={
+        "id": TECHNICAL,
+        "author": STAFF,
+        "path": TECHNICAL,
+        "person_id": REFERENCE,
+        "title": IDENTIFYING.remove(),  # "Log a session with Sam"
+        "data": FREE_TEXT.remove(),
+        "created_at": CONTENT_FREE.labelled("started"),
+        "updated_at": CONTENT_FREE.labelled("last typed in"),
     },
 )

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chime.accounts.middleware.KeepTypingMiddleware",  # after CSRF, before LoginRequired (see its docstring)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "chime.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -280,6 +281,14 @@ CHIME_SESSION_MAX_HOURS = env.int("CHIME_SESSION_MAX_HOURS", default=10)
 if CHIME_IDLE_TIMEOUT_MINUTES < 1 or CHIME_SESSION_MAX_HOURS < 1:
     raise ImproperlyConfigured("CHIME_IDLE_TIMEOUT_MINUTES and CHIME_SESSION_MAX_HOURS must be at least 1.")
 SESSION_COOKIE_AGE = CHIME_SESSION_MAX_HOURS * 3600
+# How long before the idle limit each page warns, with a "Stay signed in" button (WCAG 2.2.1, timing adjustable).
+CHIME_IDLE_WARNING_SECONDS = env.int("CHIME_IDLE_WARNING_SECONDS", default=120)
+# Drafts of long forms (chime.drafts) nobody has typed in for this many days are deleted.
+CHIME_DRAFT_DAYS = env.int("CHIME_DRAFT_DAYS", default=7)
+if CHIME_IDLE_WARNING_SECONDS < 20 or CHIME_DRAFT_DAYS < 1:
+    raise ImproperlyConfigured(
+        "CHIME_IDLE_WARNING_SECONDS must be at least 20 and CHIME_DRAFT_DAYS at least 1."
+    )
 # How long a one-time set-up link (new account, password or two-factor reset) works: once, within this time.
 CHIME_SET_UP_LINK_HOURS = env.int("CHIME_SET_UP_LINK_HOURS", default=24)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

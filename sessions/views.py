@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from chime import access as core
 from chime import health
-from chime.models import User
+from chime.models import FormDraft, User
 from sessions import access, charts, hooks, services
 from sessions.filters import paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
@@ -29,7 +30,13 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if core.is_safeguarding_lead(user) and not core.is_practitioner(user) and not core.is_supervisor(user):
         return redirect("safeguarding-queue")  # a lead's work is their queue
-    context: dict[str, object] = {"caseload": None, "team": None}
+    context: dict[str, object] = {
+        "caseload": None,
+        "team": None,
+        # The author's own unfinished forms (chime.drafts): only ever theirs, so nothing to audit.
+        "unfinished": list(FormDraft.objects.visible_to(user).for_home()),
+        "draft_days": settings.CHIME_DRAFT_DAYS,
+    }
     if core.is_practitioner(user):
         found, caseload = access.caseload_page(request)
         if caseload is None:

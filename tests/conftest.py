@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 
 from chime import dbroles
-from chime.models import StaffChange
+from chime.models import FormDraft, StaffChange
 from ethics.services.emergency import declare_emergency_access, declare_emergency_search
 from ethics.services.online_access import offer_online_access
 from ethics.services.rights import record_erasure_request
@@ -273,6 +273,13 @@ def world(practitioner, person, admin_user, supervisor, data_protection_lead):
             practitioner=practitioner,
             met_on=person.support_started,
             agreed_actions="Rest.",
+        ),
+        draft=FormDraft.objects.create(
+            author=practitioner,
+            path=f"/people/{person.pk}/sessions/new/",
+            person_id=person.pk,
+            title="Log a session",
+            data={"next_steps": ["Call back."]},
         ),
     )
 

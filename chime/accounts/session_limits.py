@@ -33,13 +33,23 @@ def expiry_reason(session: SessionBase, now: dt.datetime) -> str:
     return ""
 
 
-def touch(session: SessionBase, now: dt.datetime) -> None:
-    """Note activity. Sessions from before this feature get their start stamped now."""
+def touch(session: SessionBase, now: dt.datetime, *, at_once: bool = False) -> None:
+    """Note activity. Sessions from before this feature get their start stamped now. `at_once` writes it even
+    within the minute (the "Stay signed in" button, which must move the limit exactly)."""
     moment = int(now.timestamp())
     if SIGNED_IN_AT not in session:
         start(session, now)
-    elif moment - session.get(SEEN_AT, 0) >= _TOUCH_EVERY:
+    elif at_once or moment - session.get(SEEN_AT, 0) >= _TOUCH_EVERY:
         session[SEEN_AT] = moment
+
+
+def seconds_left(session: SessionBase, now: dt.datetime) -> int:
+    """Seconds until this session ends without further activity: the idle limit or the lifetime, whichever is first.
+    The page's warning counts down from it (static/js/session-timer.js)."""
+    moment = int(now.timestamp())
+    idle_ends = session.get(SEEN_AT, moment) + settings.CHIME_IDLE_TIMEOUT_MINUTES * 60
+    lifetime_ends = session.get(SIGNED_IN_AT, moment) + settings.CHIME_SESSION_MAX_HOURS * 3600
+    return max(0, int(min(idle_ends, lifetime_ends) - moment))
 
 
 def session_keys_of(user_id: int, now: dt.datetime) -> list[str]:

@@ -55,11 +55,13 @@ def test_the_limits_follow_the_settings(client, practitioner, clock, settings):
     assert client.get("/").status_code == 302
 
 
-def test_an_htmx_request_after_the_timeout_sends_the_whole_page_to_log_in(client, practitioner, clock):
+def test_an_htmx_request_after_the_timeout_leaves_the_page_where_it_is(client, practitioner, clock):
     client.force_login(practitioner)
     clock.shift(dt.timedelta(minutes=20))
     response = client.post("/wording/check/", {"note": "hello"}, headers={"HX-Request": "true"})
-    assert response["HX-Redirect"] == "/login/"
+    assert (response.status_code, response["X-Chime-Signed-Out"], response["HX-Reswap"]) == (401, "1", "none")
+    assert "HX-Redirect" not in response
+    assert AuditEvent.objects.get(action="logout").reason == "session ended: idle limit"
 
 
 def test_a_page_view_within_a_minute_does_not_write_to_the_session_table(client, practitioner, clock):

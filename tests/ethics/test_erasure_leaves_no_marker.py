@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils import timezone
 
-from chime import personal_data
+from chime import drafts, personal_data
 from ethics.models import (
     Concern,
     ConcernClosure,
@@ -140,6 +140,10 @@ def _seed_everything(person, m: Seeder, staff) -> dict[str, object]:
         lifted_at=timezone.now(),
     )
     _seed_plan(person, m, practitioner, other)
+    drafts.save_draft(  # a form being typed about them, not saved yet
+        of=drafts.DraftOf(practitioner.pk, f"/people/{person.pk}/sessions/new/", person.pk, m("draft-title")),
+        data={"hope_note": [m("draft-note")]},
+    )
     return {"cited": cited, **_seed_concern(person, m, cited, consent.purpose, staff)}
 
 
@@ -276,6 +280,12 @@ def erased(staff) -> Erased:
     bystander = PersonFactory(practitioner=practitioner, **other.fields(PERSON_TEXT, "person"))
     _session_with_history(bystander, other, "session")
     ConsentFactory(person=bystander, recorded_by=practitioner, recipient=other("consent-recipient"))
+    drafts.save_draft(
+        of=drafts.DraftOf(
+            practitioner.pk, f"/people/{bystander.pk}/sessions/new/", bystander.pk, other("draft")
+        ),
+        data={"hope_note": [other("draft-note")]},
+    )
     second_admin = AdminFactory()  # an admin before the request, as the second-person rule asks
     erasure = rights.record_erasure_request(person=person, recorded_by=admin)
     rights.decide_erasure(request=erasure, decided_by=admin, agree=True, notes=m("erasure-notes"))

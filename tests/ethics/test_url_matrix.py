@@ -122,6 +122,19 @@ MATRIX: dict[str, Row] = {
     # the health endpoint needs no log-in; no worker ever ran in this world, so it answers "unhealthy" to everyone
     # (tests/chime/test_health.py: 200 when it is healthy, and the details only admins get)
     "health": Row(get=everyone(503, anonymous=503), post=everyone(405, anonymous=405)),
+    # Drafts of long forms: only their author ever reaches one. Saving takes the form's signed token (none: 400),
+    # signed in or just signed out; the idle warning's button counts as activity.
+    "draft-save": Row(get=everyone(405, anonymous=405), post=everyone(400, anonymous=400)),
+    "draft-resume": Row(
+        get=roles(**{**NOBODY, "practitioner": Redirect("/people/")}, admin=404),
+        args=lambda world: [world.draft.pk],
+    ),
+    "draft-discard": Row(
+        get=everyone(405),
+        post=roles(**{**NOBODY, "practitioner": Redirect("/")}, admin=404),
+        args=lambda world: [world.draft.pk],
+    ),
+    "stay-signed-in": Row(get=everyone(405), post=everyone(200)),
     # sessions: caseloads, people and their sessions
     "home": Row(get=everyone(200)),
     "supervisee-caseload": Row(
