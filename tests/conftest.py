@@ -33,6 +33,7 @@ from tests.factories import (
     SupportSessionFactory,
     UserFactory,
 )
+from tests.groups import brief_contact, group_of, meeting_of
 
 # ---- Two database roles: the test database is built as the owner, and every test runs as the app's role ----------
 
@@ -223,9 +224,13 @@ def world(practitioner, person, admin_user, supervisor, data_protection_lead):
         reason="risk_to_person",
         justification="A declared risk of harm, in detail.",
     )
+    group = group_of(practitioner)
     return SimpleNamespace(
         practitioner=practitioner,
         person=person,
+        group=group,
+        meeting=meeting_of(group, practitioner, [person]),
+        brief_contact=brief_contact(practitioner),
         session=SupportSessionFactory(person=person),
         consent=consent,
         disclosure=disclosure,
