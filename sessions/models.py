@@ -758,7 +758,13 @@ personal_data.declare(
     fields={
         "id": TECHNICAL,
         "meeting": REFERENCE,
-        "person": IDENTIFYING.anonymise(None, shown_as="nobody: counted among those who came unnamed"),
+        # Erasure unlinks the row from the person: it stays as an attendance by nobody in particular.
+        "person": personal_data.Field(
+            personal_data.Kind.REFERENCE,
+            personal_data.OnErasure.ANONYMISE,
+            None,
+            shown_as="nobody: counted among those who came unnamed",
+        ),
         "addendum": FREE_TEXT.remove(),
     },
 )
