@@ -142,9 +142,9 @@ def test_report_query_count_is_flat(client, admin_user, practitioner, people, dj
     for _ in range(people):
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["hope", "meaning"])
     client.force_login(admin_user)
-    # session, user, totals, areas, safeguarding concerns by type and outcome, audit (lock, last hash, insert),
-    # unread notifications
-    with django_assert_num_queries(9):
+    # session, user, totals, areas, group meetings, their attendances, brief contacts, group areas, safeguarding
+    # concerns by type and outcome, audit (lock, last hash, insert), unread notifications
+    with django_assert_num_queries(13):
         client.get("/reports/", _last_60_days())
 
 
