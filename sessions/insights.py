@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from chime.framework import AREAS, Area
-from sessions.models import Person, SessionArea, SupportSession
+from sessions.models import Attendance, Person, SessionArea, SupportSession
 
 MONTHS_SHOWN = 12
 
@@ -32,7 +33,8 @@ class AreaRow:
 class AreaMonths:
     months: list[dt.date]
     rows: list[AreaRow]
-    sessions_per_month: list[int]
+    sessions_per_month: list[int]  # one-to-one sessions and group meetings attended
+    group_meetings_per_month: list[int] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -47,8 +49,21 @@ def _month_starts(last: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
+def _group_months(person: Person, since: dt.datetime) -> tuple[Counter, Counter]:
+    """Group meetings the person came to since `since`: per (month, area) and per month (one query)."""
+    by_area: Counter = Counter()
+    by_month: Counter = Counter()
+    attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
+    for occurred_at, areas in attended.values_list("meeting__occurred_at", "meeting__areas"):
+        month = timezone.localdate(occurred_at).replace(day=1)
+        by_month[month] += 1
+        by_area.update((month, area) for area in areas)
+    return by_area, by_month
+
+
 def area_months(person: Person) -> AreaMonths:
-    """Counts of sessions touching each area per month for the last twelve months (two queries)."""
+    """Counts of sessions and group meetings touching each area per month for the last twelve months (three
+    queries). Ratings come from one-to-one sessions only."""
     months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
     since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
     areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
@@ -65,17 +80,23 @@ def area_months(person: Person) -> AreaMonths:
         .annotate(n=Count("pk"))
     )
     totals = {row["month"].date(): row["n"] for row in per_month}
+    group_areas, group_totals = _group_months(person, since)
     rows = []
     for area in AREAS:
         row_cells = [
             AreaMonth(
-                sessions=cells.get((m, area.code), {}).get("sessions", 0),
+                sessions=cells.get((m, area.code), {}).get("sessions", 0) + group_areas[(m, area.code)],
                 average_rating=cells.get((m, area.code), {}).get("average_rating"),
             )
             for m in months
         ]
         rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
-    return AreaMonths(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])
+    return AreaMonths(
+        months=months,
+        rows=rows,
+        sessions_per_month=[totals.get(m, 0) + group_totals[m] for m in months],
+        group_meetings_per_month=[group_totals[m] for m in months],
+    )
 
 
 # ---- For a practitioner and for the organisation: the share of sessions touching each area, month by month ----

@@ -355,3 +355,29 @@ def test_a_group_needs_a_facilitator(client):
     client.force_login(admin)
     response = client.post("/groups/new/", {"name": "Café", "purpose": "Meet.", "membership": "open"})
     assert (response.status_code, "facilitators" in response.context["form"].errors) == (200, True)
+
+
+# ---- The person's record counts group meetings ------------------------------------------------------------------
+
+
+@pytest.mark.dates
+def test_the_persons_chime_table_counts_group_meetings_beside_sessions(practitioner, cafe, person):
+    from sessions.insights import area_months
+    from tests.factories import SupportSessionFactory
+
+    SupportSessionFactory(
+        person=person, areas=["hope"], occurred_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    meeting_of(cafe, practitioner, [person], days_ago=0)
+    months = area_months(person)
+    hope = next(row for row in months.rows if row.area.code == "hope")
+    connectedness = next(row for row in months.rows if row.area.code == "connectedness")
+    assert (hope.cells[-1].sessions, connectedness.cells[-1].sessions) == (2, 1)
+    assert (months.sessions_per_month[-1], months.group_meetings_per_month[-1]) == (2, 1)
+
+
+def test_the_person_page_marks_group_meetings_as_group(client, practitioner, cafe, person):
+    meeting_of(cafe, practitioner, [person])
+    client.force_login(practitioner)
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert '<span class="badge text-bg-info">Group</span>' in page

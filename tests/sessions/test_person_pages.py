@@ -36,8 +36,8 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
     client.force_login(practitioner)
     # session, user, person, audit (lock, last hash, insert), sessions count (pagination), a page of sessions,
     # their areas (prefetch), area-by-month, sessions-by-month, assignments, open safeguarding concerns,
-    # group meetings they came to, unread notifications
-    with django_assert_num_queries(15):
+    # group meetings by month (the chart), group meetings they came to, unread notifications
+    with django_assert_num_queries(16):
         client.get(f"/people/{person.pk}/")
 
 
