@@ -6,12 +6,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from chime.framework import AREAS, Area
-from sessions.models import Attendance, Person, SessionArea, SupportSession
+from sessions.models import Attendance, GroupMeeting, Person, SessionArea, SupportSession
 
 MONTHS_SHOWN = 12
 
@@ -119,6 +119,8 @@ class AreaShares:
     months: list[dt.date]
     rows: list[ShareRow]
     sessions_per_month: list[int]
+    group_meetings_per_month: list[int] = field(default_factory=list)
+    attendances_per_month: list[int] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -157,4 +159,30 @@ def area_shares(practitioner_id: int | None = None) -> AreaShares:
                 ShareCell(sessions=count, share=round(100 * count / total, 1) if total else None)
             )
         rows.append(ShareRow(area=area, cells=row_cells))
-    return AreaShares(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])
+    meetings, attendances = _group_work_by_month(since, practitioner_id)
+    return AreaShares(
+        months=months,
+        rows=rows,
+        sessions_per_month=[totals.get(m, 0) for m in months],
+        group_meetings_per_month=[meetings[m] for m in months],
+        attendances_per_month=[attendances[m] for m in months],
+    )
+
+
+def _group_work_by_month(since: dt.datetime, practitioner_id: int | None) -> tuple[Counter, Counter]:
+    """Group meetings (facilitated by one practitioner, or by anyone) and everyone who came, by month (two
+    grouped queries)."""
+    meetings = GroupMeeting.objects.filter(occurred_at__gte=since)
+    if practitioner_id is not None:
+        meetings = meetings.filter(facilitators=practitioner_id)
+    by_month = meetings.annotate(month=TruncMonth("occurred_at")).values("month")
+    counted, attendances = Counter(), Counter()
+    for row in by_month.annotate(n=Count("pk"), unnamed=Sum("anonymous_count")):
+        counted[row["month"].date()] += row["n"]
+        attendances[row["month"].date()] += row["unnamed"]
+    named = Attendance.objects.filter(meeting__in=meetings.values("pk"))
+    for row in (
+        named.annotate(month=TruncMonth("meeting__occurred_at")).values("month").annotate(n=Count("pk"))
+    ):
+        attendances[row["month"].date()] += row["n"]
+    return counted, attendances

@@ -166,7 +166,9 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
         ReportRow(section, "Group meetings", shown(totals["meetings"])),
         ReportRow(section, "Attendances (named and unnamed)", shown(attended["rows"] + totals["unnamed"])),
         ReportRow(section, "Different people named on registers", shown(attended["people"])),
-        ReportRow(section, "Hours of group support", _hours(totals["minutes"], totals["meetings"], "meetings")),
+        ReportRow(
+            section, "Hours of group support", _hours(totals["minutes"], totals["meetings"], "meetings")
+        ),
     ]
     for area in AREAS:
         count = by_area.get(area.code, 0)
