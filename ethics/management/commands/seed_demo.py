@@ -40,9 +40,10 @@ class Command(BaseCommand):
             demo.ensure_demo_supervision(users)
             concerns = ethics_demo.ensure_demo_concerns(users)
             ethics_demo.ensure_demo_access_requests(users)
+            meetings = demo.ensure_demo_groups(users)
         self.stdout.write(
             f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents, "
-            f"{concerns} new safeguarding concerns)."
+            f"{concerns} new safeguarding concerns, {meetings} new group meetings)."
         )
         if scale:
             self.stdout.write(f"Adding bulk data: {scale} practitioners …")
@@ -55,7 +56,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Added {counts['practitioners']:,} practitioners, {counts['people']:,} people, "
                 f"{counts['sessions']:,} sessions, {counts['areas']:,} area notes, {counts.get('consents', 0):,} "
-                f"consents, {counts.get('concerns', 0):,} safeguarding concerns and {counts['audit']:,} audit rows "
+                f"consents, {counts.get('concerns', 0):,} safeguarding concerns, {counts['groups']:,} groups with "
+                f"{counts['meetings']:,} meetings and {counts['attendances']:,} attendances, and {counts['audit']:,} audit rows "
                 f"in {counts['seconds']} s."
             )
         if logins:
