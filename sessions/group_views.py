@@ -54,7 +54,8 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     finding = data is not None and "find" in data
     ticked = _ints(data.getlist("attendees")) if data is not None else []
-    name = data.get("find_name", "").strip()[:120] if finding else ""
+    # The search words are typed about a person: posted, never in a URL, and cleaned like any field.
+    name = data.get("find_name", "").replace("\x00", "").strip()[:120] if finding else ""
     candidates = access.register_candidates(request.user, group, ticked=ticked, name=name)
     form_kwargs = {
         "group": group,
