@@ -215,6 +215,20 @@ def get_group_for(user: User, pk: int) -> Group:
     return core.fetch_for(user, Group.objects.visible_to(user), pk, person=None, not_found="No such group.")
 
 
+def get_group_to_change(user: User, pk: int) -> Group:
+    """A group this user manages: admins and its facilitators; its facilitators' supervisors read but get 403."""
+    return core.fetch_for(
+        user,
+        Group.objects.visible_to(user),
+        pk,
+        write=True,
+        may_write=may_manage_group,
+        person=None,
+        not_found="No such group.",
+        read_only="Only admins and the group's facilitators change a group.",
+    )
+
+
 def get_group_to_record(user: User, pk: int) -> Group:
     """A group whose meetings this user records: 404 if they may not see it, 403 if they see but do not facilitate."""
     return core.fetch_for(

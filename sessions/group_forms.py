@@ -105,6 +105,24 @@ class GroupForm(forms.Form):
             raise forms.ValidationError("Give the group a name.")
         return name
 
+    @classmethod
+    def for_group(cls, group: Group, data: object = None) -> GroupForm:
+        initial = {name: getattr(group, name) for name in GROUP_DETAILS}
+        form = cls(
+            data, initial={**initial, "facilitators": list(group.facilitators.values_list("pk", flat=True))}
+        )
+        form.fields["ended_on"] = forms.DateField(
+            label="Stopped meeting on",
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text="Leave empty while the group still meets.",
+        )
+        form.initial["ended_on"] = group.ended_on
+        return form
+
+
+GROUP_DETAILS = ("name", "purpose", "usual_place", "usual_time", "membership", "volunteer_facilitators")
+
 
 class MeetingForm(forms.Form):
     """A group meeting: when and how, who facilitated, CHIME areas, one group note, and the register.

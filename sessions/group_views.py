@@ -36,6 +36,24 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access.get_group_to_change(request.user, pk)
+    form = GroupForm.for_group(group, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            changed = groups.change_group(
+                group=group, changed_by=request.user, facilitators=list(data.pop("facilitators")), **data
+            )
+        except groups.GroupError as error:
+            form.add_error("facilitators", str(error))
+        else:
+            messages.success(request, "Changes saved." if changed else "Nothing changed.")
+            return redirect("group-detail", pk=group.pk)
+    return render(request, "groups/group_form.html", {"form": form, "group": group})
+
+
+@require_http_methods(["GET", "POST"])
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = access.get_group_for(request.user, pk)
     meetings = GroupMeeting.objects.filter(group=group).for_group_page()[:52]
@@ -43,7 +61,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "group": group,
         "meetings": meetings,
         "facilitators": group.facilitators.order_by("first_name", "last_name"),
-        "can_record": access.facilitates(request.user, group),
+        "can_record": (facilitating := access.facilitates(request.user, group)),
+        "can_change": facilitating or core.is_admin(request.user),
     }
     return render(request, "groups/group_detail.html", context)
 

@@ -82,6 +82,42 @@ def start_group(
     return group
 
 
+@transaction.atomic
+def change_group(*, group: Group, changed_by: User, facilitators: list[User], **details: object) -> bool:
+    """Change a group's details or facilitators (admins and its facilitators). Facilitators see the group's
+    registers, so who was added and removed goes on the audit trail. Returns whether anything changed."""
+    if not changed_by.is_org_admin and not group.facilitators.filter(pk=changed_by.pk).exists():
+        raise GroupError("not_manager", "Only admins and the group's facilitators change a group.")
+    if not facilitators:
+        raise GroupError("no_facilitator", "A group needs at least one facilitator.")
+    if any(not f.is_active or not f.is_practitioner for f in facilitators):
+        raise GroupError("not_practitioner", "Facilitators must be active practitioners.")
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    changed = [name for name, value in details.items() if getattr(group, name) != value]
+    for name in changed:
+        setattr(group, name, details[name])
+    if changed:
+        group.save(update_fields=changed)
+    before = set(group.facilitators.values_list("pk", flat=True))
+    after = {f.pk for f in facilitators}
+    if before != after:
+        group.facilitators.set(facilitators)
+    if not changed and before == after:
+        return False
+    audit.record(
+        AuditEvent.Action.UPDATE,
+        obj=group,
+        actor=changed_by,
+        reason=Reason(
+            "group changed: {fields} fields, facilitators {added} added and {removed} removed",
+            fields=len(changed),
+            added=len(after - before),
+            removed=len(before - after),
+        ),
+    )
+    return True
+
+
 @dataclass(frozen=True)
 class MeetingDetails:
     occurred_at: dt.datetime

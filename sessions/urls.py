@@ -36,6 +36,7 @@ urlpatterns = [
     path("groups/", group_views.group_list, name="groups"),
     path("groups/new/", group_views.group_create, name="group-create"),
     path("groups/<int:pk>/", group_views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/edit/", group_views.group_edit, name="group-edit"),
     path("groups/<int:pk>/meetings/new/", group_views.meeting_create, name="meeting-create"),
     path("meetings/<int:pk>/", group_views.meeting_detail, name="meeting-detail"),
     path("brief-contacts/", group_views.brief_contact_list, name="brief-contacts"),

@@ -165,6 +165,11 @@ MATRIX: dict[str, Row] = {
         post=roles(practitioner=200, other=200, supervisor=403, admin=200, outsider=403, dpl=403),
     ),
     "group-detail": Row(args=GROUP, get=GROUP_READS, post=GROUP_READS),
+    "group-edit": Row(
+        args=GROUP,
+        get=roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404, dpl=404),
+        post=roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404, dpl=404),
+    ),
     "meeting-create": Row(
         args=GROUP,
         get=roles(practitioner=200, other=404, supervisor=403, admin=403, outsider=404, dpl=404),

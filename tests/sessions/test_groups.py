@@ -381,3 +381,44 @@ def test_the_person_page_marks_group_meetings_as_group(client, practitioner, caf
     client.force_login(practitioner)
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert '<span class="badge text-bg-info">Group</span>' in page
+
+
+def test_an_admin_changes_a_groups_facilitators_and_the_trail_says_how_many(client, practitioner, cafe):
+    admin, newcomer = AdminFactory(), PractitionerFactory()
+    client.force_login(admin)
+    response = client.post(
+        f"/groups/{cafe.pk}/edit/",
+        {
+            "name": cafe.name,
+            "purpose": cafe.purpose,
+            "membership": "closed",
+            "facilitators": [str(newcomer.pk)],
+            "usual_place": cafe.usual_place,
+            "usual_time": cafe.usual_time,
+        },
+    )
+    cafe.refresh_from_db()
+    assert (response.status_code, cafe.membership, list(cafe.facilitators.all())) == (
+        302,
+        "closed",
+        [newcomer],
+    )
+    row = AuditEvent.objects.filter(object_type="support.Group", action="update").get()
+    assert row.reason == "group changed: 1 fields, facilitators 1 added and 1 removed"
+
+
+def test_a_facilitators_supervisor_reads_the_group_but_cannot_change_it(client, supervisor, cafe):
+    client.force_login(supervisor)
+    assert client.get(f"/groups/{cafe.pk}/").status_code == 200
+    assert client.get(f"/groups/{cafe.pk}/edit/").status_code == 403
+    assert client.get(f"/groups/{cafe.pk}/meetings/new/").status_code == 403
+
+
+def test_a_removed_facilitator_no_longer_sees_the_register(client, practitioner, cafe, person):
+    from sessions import groups as group_services
+
+    meeting = meeting_of(cafe, practitioner, [person])
+    colleague = PractitionerFactory()
+    group_services.change_group(group=cafe, changed_by=practitioner, facilitators=[colleague])
+    client.force_login(practitioner)
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
