@@ -351,7 +351,7 @@ def ensure_demo_groups(users: dict[str, User]) -> int:
         [sam, priya],
         place="Community centre, Mill Lane",
         time="Thursdays, 10:30 to 12:00",
-        volunteers="Chris, a volunteer with lived experience",
+        volunteers="Chris",
     )
     walkers = _demo_group(
         "Riverside walking group",
