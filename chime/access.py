@@ -196,6 +196,19 @@ def may_review_emergencies(user: User) -> bool:
     return is_supervisor(user) or is_admin(user)
 
 
+def may_see_groups(user: User) -> bool:
+    """Group work: facilitators are practitioners, supervisors see their team's groups, admins manage groups."""
+    return is_practitioner(user) or is_supervisor(user) or is_admin(user)
+
+
+def may_start_group(user: User) -> bool:
+    return is_practitioner(user) or is_admin(user)
+
+
+def may_record_brief_contacts(user: User) -> bool:
+    return is_practitioner(user)
+
+
 def require(user: User, allowed: bool, *, page: str, forbidden: bool = False, message: str = "") -> None:
     """Refuse a page the user's roles do not open: 404 as if it did not exist (or 403 with forbidden=True,
     where the page's existence is no secret). The refusal is audited."""
@@ -230,6 +243,8 @@ class Menu:
     emergency_access: bool = False
     staff_accounts: bool = False
     my_record: bool = False  # a person's own view: none of the staff links
+    groups: bool = False
+    brief_contacts: bool = False
 
 
 def menu_for(user: User) -> Menu:
@@ -252,4 +267,6 @@ def menu_for(user: User) -> Menu:
         emergency_reviews=may_review_emergencies(user),
         emergency_access=may_declare_emergency(user),
         staff_accounts=is_admin(user),
+        groups=may_see_groups(user),
+        brief_contacts=may_record_brief_contacts(user) or is_supervisor(user),
     )

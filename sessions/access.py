@@ -11,14 +11,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from chime import access as core
 from chime.models import User
 from sessions import hooks
 from sessions.filters import CaseloadFilter, SessionQueueFilter, paginate
-from sessions.models import GoalStep, Person, RecoveryGoal, SessionReview, SupervisionRecord, SupportSession
+from sessions.models import (
+    Attendance,
+    BriefContact,
+    GoalStep,
+    Group,
+    GroupMeeting,
+    Person,
+    RecoveryGoal,
+    SessionReview,
+    SupervisionRecord,
+    SupportSession,
+)
 
 if TYPE_CHECKING:
     from django_filters import FilterSet
@@ -218,4 +229,138 @@ def caseload_choices_for(user: User, practitioner: User) -> QuerySet:
         .order_by("preferred_name", "pk")
     )
     core.audit_list("supervision caseload", people, person="pk", object_id=practitioner.pk)
+    return people
+
+
+# ---- Groups: a register is seen by the group's facilitators, their supervisors and the admins who manage groups ----
+
+NAME_SEARCH_LIMIT = 20
+
+
+def facilitates(user: User, group: Group) -> bool:
+    """Whether `user` is one of the group's facilitators: only they record its meetings."""
+    return core.is_practitioner(user) and group.facilitators.filter(pk=user.pk).exists()
+
+
+def may_manage_group(user: User, group: Group) -> bool:
+    return core.is_admin(user) or facilitates(user, group)
+
+
+def get_group_for(user: User, pk: int) -> Group:
+    """A group this user may see (its page lists meetings with counts, never names). Audited."""
+    return core.fetch_for(user, Group.objects.visible_to(user), pk, person=None, not_found="No such group.")
+
+
+def get_group_to_change(user: User, pk: int) -> Group:
+    """A group this user manages: admins and its facilitators; its facilitators' supervisors read but get 403."""
+    return core.fetch_for(
+        user,
+        Group.objects.visible_to(user),
+        pk,
+        write=True,
+        may_write=may_manage_group,
+        person=None,
+        not_found="No such group.",
+        read_only="Only admins and the group's facilitators change a group.",
+    )
+
+
+def get_group_to_record(user: User, pk: int) -> Group:
+    """A group whose meetings this user records: 404 if they may not see it, 403 if they see but do not facilitate."""
+    return core.fetch_for(
+        user,
+        Group.objects.visible_to(user),
+        pk,
+        write=True,
+        may_write=facilitates,
+        person=None,
+        not_found="No such group.",
+        read_only="Only the group's facilitators record its meetings.",
+    )
+
+
+def get_meeting_for(user: User, pk: int) -> GroupMeeting:
+    """A meeting of a group this user may see. The register on its page is audited by `register_for`."""
+    meetings = GroupMeeting.objects.visible_to(user).with_counts().select_related("group", "recorded_by")
+    return core.fetch_for(user, meetings, pk, person=None, not_found="No such meeting.")
+
+
+def register_for(meeting: GroupMeeting) -> list[Attendance]:
+    """The named attendees of a meeting, audited as one view naming each of them. Addenda are not shown here:
+    each belongs to its person's record only."""
+    attendances = Attendance.objects.filter(meeting=meeting).for_register()
+    return core.audit_list("group register", attendances, person="person_id", object_id=meeting.pk)
+
+
+def regulars_of(group: Group) -> QuerySet:
+    """The people named at the group's latest meeting (who may not be on this user's caseload: the register
+    is theirs to see as a facilitator)."""
+    latest = GroupMeeting.objects.filter(group=group).order_by("-occurred_at", "-pk").values("pk")[:1]
+    return Person.objects.filter(attendances__meeting__in=latest, erased_at__isnull=True)
+
+
+def nameable_people(user: User, group: Group) -> QuerySet:
+    """Everyone `user` may name on this group's register: people whose records they may read, and people already
+    on the group's registers. Erased people are never named again."""
+    on_registers = Attendance.objects.filter(meeting__group=group, person__isnull=False).values("person_id")
+    visible = Person.objects.visible_to(user).values("pk")
+    return Person.objects.filter(erased_at__isnull=True).filter(Q(pk__in=visible) | Q(pk__in=on_registers))
+
+
+def register_candidates(user: User, group: Group, *, ticked: list[int] = (), name: str = "") -> list[Person]:
+    """Who the meeting form lists, to tick: last meeting's regulars, the user's own caseload, anyone already ticked,
+    and (when a name was searched for) the people they may see whose name matches. One audit row names them all."""
+    allowed = nameable_people(user, group)
+    wanted = Q(pk__in=regulars_of(group).values("pk")) | Q(practitioner=user, support_ended__isnull=True)
+    wanted |= Q(pk__in=[pk for pk in ticked if isinstance(pk, int)])
+    listed = list(allowed.filter(wanted).order_by("preferred_name", "pk"))
+    if name:
+        found = Person.objects.visible_to(user).filter(erased_at__isnull=True, preferred_name__icontains=name)
+        seen = {p.pk for p in listed}
+        listed += [p for p in found.order_by("preferred_name", "pk")[:NAME_SEARCH_LIMIT] if p.pk not in seen]
+    return core.audit_list("group register choices", listed, person="pk", object_id=group.pk)
+
+
+def groups_page(request: HttpRequest) -> list[Group]:
+    """The groups this user may see (names only of staff, no one supported), newest-met first."""
+    core.require(request.user, core.may_see_groups(request.user), page="groups")
+    return list(Group.objects.visible_to(request.user).for_list())
+
+
+def attendances_on_record(person: Person) -> list[Attendance]:
+    """The meetings a person came to, with their addenda, for their own record's page (already audited as a view
+    of the person by `get_person_for`)."""
+    return list(Attendance.objects.filter(person=person).for_person_record())
+
+
+# ---- Brief contacts ------------------------------------------------------------------------------------------------
+
+
+def get_brief_contact_for(user: User, pk: int, *, write: bool = False) -> BriefContact:
+    """A brief contact this user recorded (or a supervisee did); only its recorder links it to a person."""
+    return core.fetch_for(
+        user,
+        BriefContact.objects.visible_to(user).select_related("person", "recorded_by"),
+        pk,
+        write=write,
+        may_write=lambda u, contact: contact.recorded_by_id == u.pk,
+        not_found="No such brief contact.",
+        read_only="Only the person who recorded a brief contact can link it.",
+    )
+
+
+def brief_contacts_page(request: HttpRequest) -> Page:
+    core.require(request.user, core.menu_for(request.user).brief_contacts, page="brief contacts")
+    contacts = BriefContact.objects.visible_to(request.user).for_list()
+    return core.audit_page("brief contacts", paginate(request, contacts))
+
+
+def link_choices_for(user: User) -> QuerySet:
+    """The user's own current caseload, as the people a brief contact may be linked to. The names are audited."""
+    people = (
+        Person.objects.visible_to(user)
+        .filter(practitioner=user, erased_at__isnull=True, support_ended__isnull=True)
+        .order_by("preferred_name", "pk")
+    )
+    core.audit_list("brief contact link choices", people, person="pk")
     return people

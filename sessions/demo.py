@@ -18,9 +18,12 @@ from django.utils import timezone
 from chime import audit, dbroles
 from chime.framework import AREAS
 from chime.models import ROLE_FIELDS, AuditEvent, StaffChange, User
-from sessions import services
+from sessions import groups, services
 from sessions.models import (
+    Attendance,
     CaseloadAssignment,
+    Group,
+    GroupMeeting,
     Measure,
     MeasureResponse,
     Person,
@@ -368,6 +371,138 @@ def ensure_demo_supervision(users: dict[str, User]) -> None:
         )
 
 
+# ---- Groups and brief contacts ---------------------------------------------------------------------------------------
+
+DEMO_GROUP_NOTES = [
+    "We talked about what helps on the hard days, and swapped ideas for the weekend.",
+    "A lively one: plans for the summer fair, and a welcome for two new faces.",
+    "Quieter week. We shared what we are proud of this month.",
+    "Talked about sleep, routines and being kind to ourselves.",
+    "Lots of laughter over the quiz; some shared worries about money and where to get advice.",
+]
+
+
+def ensure_demo_groups(users: dict[str, User]) -> int:
+    """A weekly recovery café (Sam and Priya, with a volunteer) and a fortnightly walking group (Sam), with four
+    months of meetings, named and unnamed attendance and a few personal addenda. Returns meetings added now."""
+    sam, priya = users["sam"], users["priya"]
+    cafe = _demo_group(
+        "Thursday recovery café",
+        "A relaxed café morning for anyone in recovery: tea, peer support and a friendly welcome.",
+        [sam, priya],
+        place="Community centre, Mill Lane",
+        time="Thursdays, 10:30 to 12:00",
+        volunteers="Chris",
+    )
+    walkers = _demo_group(
+        "Riverside walking group",
+        "A gentle walk and talk by the river, every other Saturday morning.",
+        [sam],
+        place="Meet at the boathouse",
+        time="Every other Saturday, 10:00",
+    )
+    added = 0
+    for week in range(17):
+        recorder = sam if week % 2 == 0 else priya
+        added += _demo_meeting(cafe, recorder, week, days_ago=3 + 7 * week, cafe=True)
+    for fortnight in range(8):
+        added += _demo_meeting(walkers, sam, fortnight, days_ago=5 + 14 * fortnight, cafe=False)
+    _demo_brief_contacts(sam, priya)
+    return added
+
+
+def _demo_group(name: str, purpose: str, facilitators: list[User], **usual: str) -> Group:
+    group = Group.objects.filter(name=name).first()
+    if group is not None:
+        return group
+    group = groups.start_group(
+        created_by=facilitators[0],
+        name=name,
+        purpose=purpose,
+        facilitators=facilitators,
+        usual_place=usual.get("place", ""),
+        usual_time=usual.get("time", ""),
+        volunteer_facilitators=usual.get("volunteers", ""),
+    )
+    return group
+
+
+def _demo_meeting(group: Group, recorder: User, number: int, *, days_ago: int, cafe: bool) -> int:
+    key = _demo_key("group", group.name, number)
+    if GroupMeeting.objects.filter(submission_key=key).exists():
+        return 0
+    rng = random.Random(f"{group.name}{number}")  # noqa: S311 - repeatable demo content
+    mine = list(Person.objects.filter(practitioner=recorder).order_by("pk"))
+    regulars = [
+        a.person for a in Attendance.objects.filter(meeting__group=group).named().select_related("person")
+    ]
+    pool = list({p.pk: p for p in mine + regulars}.values())
+    people = rng.sample(pool, k=min(len(pool), rng.randint(3, 6)))
+    addenda = (
+        {people[0].pk: "Said the café is the one place all week they feel they belong."}
+        if number % 5 == 0
+        else {}
+    )
+    when = timezone.make_aware(
+        dt.datetime.combine(
+            timezone.localdate() - dt.timedelta(days=days_ago), dt.time(10, 30 if cafe else 0)
+        )
+    )
+    areas = [
+        "connectedness",
+        *rng.sample(["hope", "identity", "meaning", "empowerment"], k=rng.randint(1, 2)),
+    ]
+    groups.record_group_meeting(
+        group=group,
+        recorded_by=recorder,
+        details=groups.MeetingDetails(
+            occurred_at=when,
+            duration_minutes=90 if cafe else 75,
+            mode="in_person" if cafe else "walk_and_talk",
+            areas=areas,
+            location=group.usual_place,
+            volunteer_facilitators=group.volunteer_facilitators,
+            group_note=DEMO_GROUP_NOTES[number % len(DEMO_GROUP_NOTES)],
+            anonymous_count=rng.randint(1, 5) if cafe else rng.randint(0, 2),
+        ),
+        facilitators=[recorder],
+        register=groups.Register([groups.Attendee(p, addenda.get(p.pk, "")) for p in people]),
+        submission_key=key,
+    )
+    return 1
+
+
+DEMO_BRIEF_CONTACTS = (
+    ("sam", 2, 10, "Market square outreach", ["connectedness"], "Thursday recovery café"),
+    ("sam", 9, 15, "Market square outreach", ["hope", "connectedness"], "Citizens Advice"),
+    ("priya", 4, 5, "Library drop-in", ["connectedness"], ""),
+    ("priya", 16, 20, "Library drop-in", ["empowerment"], "Food bank"),
+    ("sam", 30, 10, "Bus station outreach", ["hope"], "Thursday recovery café"),
+    ("sam", 45, 12, "Market square outreach", ["connectedness", "meaning"], ""),
+)
+
+
+def _demo_brief_contacts(sam: User, priya: User) -> None:
+    who = {"sam": sam, "priya": priya}
+    for number, (by, days_ago, minutes, where, areas, signposted) in enumerate(DEMO_BRIEF_CONTACTS):
+        when = timezone.now() - dt.timedelta(days=days_ago, hours=2)
+        contact, created = groups.record_brief_contact(
+            recorded_by=who[by],
+            details=groups.ContactDetails(
+                occurred_at=when,
+                duration_minutes=minutes,
+                areas=areas,
+                location=where,
+                signposted_to=signposted,
+            ),
+            submission_key=_demo_key("brief contact", number),
+        )
+        kerry = Person.objects.filter(practitioner=sam, preferred_name="Kerry").first()
+        if created and number == 5 and kerry is not None:  # an outreach chat, later linked to Kerry's record
+            groups.link_brief_contact(contact=contact, person=kerry, linked_by=sam)
+    return None
+
+
 # ---- Bulk data for benchmarks -------------------------------------------------------------------------------------
 
 HISTORY_TRIGGERS = ("support.SessionArea:area_added_insert",)
@@ -402,17 +537,28 @@ def seed_scale(
         )
         for i in range(scale)
     )
-    counts = {"practitioners": len(practitioners), "people": 0, "sessions": 0, "areas": 0, "audit": 0}
+    counts = {
+        "practitioners": len(practitioners),
+        "people": 0,
+        "sessions": 0,
+        "areas": 0,
+        "audit": 0,
+        "groups": 0,
+        "meetings": 0,
+        "attendances": 0,
+    }
     pending: list[User] = []
     per_batch = max(1, batch_people // people_per_practitioner)
     for practitioner in practitioners:
         pending.append(practitioner)
         if len(pending) == per_batch:
             _scale_batch(pending, people_per_practitioner, sessions_per_person, counts, extras)
+            _scale_groups(pending, counts)
             pending = []
             log(f"  … {counts['sessions']:,} sessions")
     if pending:
         _scale_batch(pending, people_per_practitioner, sessions_per_person, counts, extras)
+        _scale_groups(pending, counts)
     _analyse()
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts
@@ -657,3 +803,78 @@ def _scale_audit(
                 )
             )
     return len(events)
+
+
+SCALE_GROUPS_PER_PRACTITIONER = 2  # 20 groups per 10 practitioners
+SCALE_GROUP_WEEKS = 26  # weekly meetings over the last six months
+
+
+def _scale_groups(practitioners: list[User], counts: dict) -> None:
+    """Each practitioner runs two groups that met weekly for six months, 8-15 of their own people named at each
+    meeting and 0-4 unnamed. Streamed through COPY in one transaction per batch. (No audit rows for them: the
+    benchmark's audit volume comes from people and sessions.)"""
+    rng = random.Random(practitioners[0].pk + 1)  # noqa: S311 - benchmark filler
+    now = timezone.now()
+    codes = [a.code for a in AREAS]
+    with transaction.atomic(), connection.cursor() as cursor:
+        made = Group.objects.bulk_create(
+            Group(name=f"Group {n} of {p.last_name}", purpose="Peer support.", created_by=p)
+            for p in practitioners
+            for n in range(SCALE_GROUPS_PER_PRACTITIONER)
+        )
+        owners = [p for p in practitioners for _ in range(SCALE_GROUPS_PER_PRACTITIONER)]
+        Group.facilitators.through.objects.bulk_create(
+            Group.facilitators.through(group=g, user=p) for g, p in zip(made, owners, strict=True)
+        )
+        caseloads: dict[int, list[int]] = {}
+        for pk, owner in Person.objects.filter(practitioner__in=practitioners).values_list(
+            "pk", "practitioner"
+        ):
+            caseloads.setdefault(owner, []).append(pk)
+        meeting_ids = _reserve_ids(cursor, GroupMeeting._meta.db_table, len(made) * SCALE_GROUP_WEEKS)
+        raw, ids, attendances = cursor.cursor, iter(meeting_ids), []
+        with raw.copy(
+            f"COPY {GroupMeeting._meta.db_table} (id, group_id, occurred_at, duration_minutes, mode, location,"
+            " volunteer_facilitators, areas, group_note, anonymous_count, recorded_by_id, submission_key,"
+            " created_at) FROM STDIN"
+        ) as copy:
+            for group, owner in zip(made, owners, strict=True):
+                for week in range(SCALE_GROUP_WEEKS):
+                    mid = next(ids)
+                    areas = ["connectedness", *rng.sample(codes[1:], k=1)]
+                    copy.write_row(
+                        (
+                            mid,
+                            group.pk,
+                            now - dt.timedelta(days=7 * week + 1),
+                            90,
+                            "in_person",
+                            "",
+                            "",
+                            "{" + ",".join(areas) + "}",
+                            "Shared what helped this week.",
+                            rng.randint(0, 4),
+                            owner.pk,
+                            uuid.uuid4(),
+                            now,
+                        )
+                    )
+                    people = caseloads.get(owner.pk, [])
+                    attendances += [
+                        (mid, pid) for pid in rng.sample(people, k=min(len(people), rng.randint(8, 15)))
+                    ]
+        with raw.copy(
+            f"COPY {GroupMeeting.facilitators.through._meta.db_table} (groupmeeting_id, user_id) FROM STDIN"
+        ) as copy:
+            for mid, owner in zip(
+                meeting_ids, [o for o in owners for _ in range(SCALE_GROUP_WEEKS)], strict=True
+            ):
+                copy.write_row((mid, owner.pk))
+        with raw.copy(
+            f"COPY {Attendance._meta.db_table} (meeting_id, person_id, addendum) FROM STDIN"
+        ) as copy:
+            for mid, pid in attendances:
+                copy.write_row((mid, pid, ""))
+    counts["groups"] += len(made)
+    counts["meetings"] += len(meeting_ids)
+    counts["attendances"] += len(attendances)

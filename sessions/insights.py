@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from chime.framework import AREAS, Area
-from sessions.models import Person, SessionArea, SupportSession, View
+from sessions.models import Attendance, GroupMeeting, Person, SessionArea, SupportSession, View
 
 MONTHS_SHOWN = 12
 
@@ -36,6 +37,8 @@ class MonthRow:
     cells: list
     sessions: int
     partial: bool
+    group_meetings: int = 0
+    attendances: int = 0  # at group meetings, named and unnamed (the insights table)
 
 
 def is_partial(month: dt.date) -> bool:
@@ -44,10 +47,23 @@ def is_partial(month: dt.date) -> bool:
     return (month.year, month.month) == (today.year, today.month)
 
 
-def _by_month(months: list[dt.date], rows: list, sessions_per_month: list[int]) -> list[MonthRow]:
+def _by_month(
+    months: list[dt.date],
+    rows: list,
+    sessions_per_month: list[int],
+    group_meetings: list[int] | None = None,
+    attendances: list[int] | None = None,
+) -> list[MonthRow]:
     """The table turned on its side (a row per month, a column per area), so it fits a phone's width."""
     return [
-        MonthRow(month, [row.cells[i] for row in rows], sessions_per_month[i], is_partial(month))
+        MonthRow(
+            month,
+            [row.cells[i] for row in rows],
+            sessions_per_month[i],
+            is_partial(month),
+            group_meetings[i] if group_meetings else 0,
+            attendances[i] if attendances else 0,
+        )
         for i, month in enumerate(months)
     ]
 
@@ -56,7 +72,8 @@ def _by_month(months: list[dt.date], rows: list, sessions_per_month: list[int]) 
 class AreaMonths:
     months: list[dt.date]
     rows: list[AreaRow]
-    sessions_per_month: list[int]
+    sessions_per_month: list[int]  # one-to-one sessions and group meetings attended
+    group_meetings_per_month: list[int] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -64,7 +81,7 @@ class AreaMonths:
 
     @property
     def by_month(self) -> list[MonthRow]:
-        return _by_month(self.months, self.rows, self.sessions_per_month)
+        return _by_month(self.months, self.rows, self.sessions_per_month, self.group_meetings_per_month)
 
 
 def _month_starts(last: dt.date, count: int) -> list[dt.date]:
@@ -75,8 +92,21 @@ def _month_starts(last: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
+def _group_months(person: Person, since: dt.datetime) -> tuple[Counter, Counter]:
+    """Group meetings the person came to since `since`: per (month, area) and per month (one query)."""
+    by_area: Counter = Counter()
+    by_month: Counter = Counter()
+    attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
+    for occurred_at, areas in attended.values_list("meeting__occurred_at", "meeting__areas"):
+        month = timezone.localdate(occurred_at).replace(day=1)
+        by_month[month] += 1
+        by_area.update((month, area) for area in areas)
+    return by_area, by_month
+
+
 def area_months(person: Person) -> AreaMonths:
-    """Counts of sessions touching each area per month for the last twelve months (two queries)."""
+    """Counts of sessions and group meetings touching each area per month for the last twelve months (three
+    queries). Ratings come from one-to-one sessions only."""
     months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
     since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
     areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
@@ -96,17 +126,23 @@ def area_months(person: Person) -> AreaMonths:
         .annotate(n=Count("pk"))
     )
     totals = {row["month"].date(): row["n"] for row in per_month}
+    group_areas, group_totals = _group_months(person, since)
     rows = []
     for area in AREAS:
         row_cells = [
             AreaMonth(
-                sessions=cells.get((m, area.code), {}).get("sessions", 0),
+                sessions=cells.get((m, area.code), {}).get("sessions", 0) + group_areas[(m, area.code)],
                 average_rating=cells.get((m, area.code), {}).get("average_rating"),
             )
             for m in months
         ]
         rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
-    return AreaMonths(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])
+    return AreaMonths(
+        months=months,
+        rows=rows,
+        sessions_per_month=[totals.get(m, 0) + group_totals[m] for m in months],
+        group_meetings_per_month=[group_totals[m] for m in months],
+    )
 
 
 # ---- For a practitioner and for the organisation: the share of sessions touching each area, month by month ----
@@ -129,6 +165,8 @@ class AreaShares:
     months: list[dt.date]
     rows: list[ShareRow]
     sessions_per_month: list[int]
+    group_meetings_per_month: list[int] = field(default_factory=list)
+    attendances_per_month: list[int] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -136,7 +174,13 @@ class AreaShares:
 
     @property
     def by_month(self) -> list[MonthRow]:
-        return _by_month(self.months, self.rows, self.sessions_per_month)
+        return _by_month(
+            self.months,
+            self.rows,
+            self.sessions_per_month,
+            self.group_meetings_per_month,
+            self.attendances_per_month,
+        )
 
     def shares_by_area(self) -> dict[str, list[float | None]]:
         return {row.area.code: [cell.share for cell in row.cells] for row in self.rows}
@@ -171,7 +215,33 @@ def area_shares(practitioner_id: int | None = None) -> AreaShares:
                 ShareCell(sessions=count, share=round(100 * count / total, 1) if total else None)
             )
         rows.append(ShareRow(area=area, cells=row_cells))
-    return AreaShares(months=months, rows=rows, sessions_per_month=[totals.get(m, 0) for m in months])
+    meetings, attendances = _group_work_by_month(since, practitioner_id)
+    return AreaShares(
+        months=months,
+        rows=rows,
+        sessions_per_month=[totals.get(m, 0) for m in months],
+        group_meetings_per_month=[meetings[m] for m in months],
+        attendances_per_month=[attendances[m] for m in months],
+    )
+
+
+def _group_work_by_month(since: dt.datetime, practitioner_id: int | None) -> tuple[Counter, Counter]:
+    """Group meetings (facilitated by one practitioner, or by anyone) and everyone who came, by month (two
+    grouped queries)."""
+    meetings = GroupMeeting.objects.filter(occurred_at__gte=since)
+    if practitioner_id is not None:
+        meetings = meetings.filter(facilitators=practitioner_id)
+    by_month = meetings.annotate(month=TruncMonth("occurred_at")).values("month")
+    counted, attendances = Counter(), Counter()
+    for row in by_month.annotate(n=Count("pk"), unnamed=Sum("anonymous_count")):
+        counted[row["month"].date()] += row["n"]
+        attendances[row["month"].date()] += row["unnamed"]
+    named = Attendance.objects.filter(meeting__in=meetings.values("pk"))
+    for row in (
+        named.annotate(month=TruncMonth("meeting__occurred_at")).values("month").annotate(n=Count("pk"))
+    ):
+        attendances[row["month"].date()] += row["n"]
+    return counted, attendances
 
 
 @dataclass

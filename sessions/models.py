@@ -957,3 +957,348 @@ personal_data.declare(
         "created_at": CONTENT_FREE,
     },
 )
+
+
+# ---- Groups, drop-ins and outreach -------------------------------------------------------------------------------
+# Peer support that is not one-to-one: a group (a recovery café, a walking group) meets; each meeting has a register
+# of named attendees plus a count of people who came without giving a name. Attending a group is personal data: the
+# register is seen only by the group's facilitators, their supervisors and the admins who manage groups.
+
+
+class GroupMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    WALK_AND_TALK = "walk_and_talk", "Walk and talk"
+    OTHER = "other", "Other"
+
+
+class GroupQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> GroupQuerySet:
+        """Groups whose pages and registers this user may see: the ones they facilitate, the ones their
+        supervisees facilitate, and (for admins, who manage groups) all of them."""
+        if not access.is_staff_member(user):
+            return self.none()
+        if access.is_admin(user):
+            return self.all()
+        links = Group.facilitators.through.objects
+        mine = Q(pk__in=links.filter(user=user).values("group_id"))
+        if not access.is_supervisor(user):
+            return self.filter(mine)
+        supervised = Q(pk__in=links.filter(user__supervisor=user).values("group_id"))
+        return self.filter(mine | supervised)
+
+    def for_list(self) -> GroupQuerySet:
+        latest = GroupMeeting.objects.filter(group=OuterRef("pk")).order_by("-occurred_at", "-pk")
+        return (
+            self.prefetch_related("facilitators")
+            .annotate(last_met_at=Subquery(latest.values("occurred_at")[:1]))
+            .order_by("ended_on", "name", "pk")
+        )
+
+
+class Group(models.Model):
+    """A group the organisation runs: a recovery café, a walking group, a creative group, a drop-in."""
+
+    class Membership(models.TextChoices):
+        OPEN = "open", "Open: anyone may come"
+        CLOSED = "closed", "Closed: members only"
+
+    name = models.CharField(max_length=120)
+    purpose = models.TextField("what it is for", max_length=1000)
+    usual_place = models.CharField("where it usually meets", max_length=200, blank=True)
+    usual_time = models.CharField(
+        "when it usually meets",
+        max_length=120,
+        blank=True,
+        help_text="For example: Thursdays, 10:30 to 12:00.",
+    )
+    membership = models.CharField(max_length=10, choices=Membership.choices, default=Membership.OPEN)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="groups_facilitated",
+        limit_choices_to={"is_practitioner": True},
+    )
+    volunteer_facilitators = models.CharField(
+        "volunteers with lived experience who co-facilitate",
+        max_length=300,
+        blank=True,
+        help_text="Their names, as they want to be credited. Optional.",
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_on = models.DateField("stopped meeting on", null=True, blank=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="group_has_a_name")]
+        triggers = [pgtrigger.Protect(name="groups_are_never_hard_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# A group is the organisation's own: its name, purpose and usual place say nothing about anyone supported.
+personal_data.declare(
+    Group,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "name": ORGANISATION,
+        "purpose": ORGANISATION,
+        "usual_place": ORGANISATION,
+        "usual_time": ORGANISATION,
+        "membership": CONTENT_FREE,
+        "volunteer_facilitators": STAFF,
+        "created_by": REFERENCE,
+        "created_at": CONTENT_FREE,
+        "ended_on": CONTENT_FREE,
+    },
+)
+personal_data.declare(
+    Group.facilitators.through,
+    person=None,
+    fields={"id": TECHNICAL, "group": REFERENCE, "user": REFERENCE},
+    note="Which members of staff facilitate a group.",
+)
+
+
+class GroupMeetingQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> GroupMeetingQuerySet:
+        return self.filter(group__in=Group.objects.visible_to(user))
+
+    def with_counts(self) -> GroupMeetingQuerySet:
+        """Each meeting's named attendees and everyone who came unnamed (the count given, plus anyone named who
+        was later erased: erasure turns their attendance into an anonymous one)."""
+        return self.annotate(
+            named_count=models.Count("attendances", filter=Q(attendances__person__isnull=False)),
+            erased_count=models.Count("attendances", filter=Q(attendances__person__isnull=True)),
+        )
+
+    def for_group_page(self) -> GroupMeetingQuerySet:
+        return self.with_counts().prefetch_related("facilitators").order_by("-occurred_at", "-pk")
+
+
+class GroupMeeting(models.Model):
+    """One meeting of a group: when, where, who facilitated, the CHIME areas it touched, one note for the group as
+    a whole (themes, not people), and its register (`Attendance`) with a count of people who came unnamed."""
+
+    group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="meetings")
+    occurred_at = models.DateTimeField("when")
+    duration_minutes = models.PositiveSmallIntegerField("how long (minutes)")
+    mode = models.CharField("how", max_length=20, choices=GroupMode.choices, default=GroupMode.IN_PERSON)
+    location = models.CharField("where", max_length=200, blank=True)
+    facilitators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    volunteer_facilitators = models.CharField(
+        "volunteers with lived experience who co-facilitated", max_length=300, blank=True
+    )
+    areas = ArrayField(
+        models.CharField(max_length=20, choices=AreaChoices.choices), verbose_name="CHIME areas it touched"
+    )
+    group_note = models.TextField("group note", blank=True)
+    anonymous_count = models.PositiveSmallIntegerField("came without giving a name", default=0)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submission_key = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = GroupMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=24 * 60),
+                name="meeting_duration_within_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymous_count__lte=1000), name="meeting_anonymous_count_sane"
+            ),
+            models.CheckConstraint(condition=~Q(areas=[]), name="meeting_touched_an_area"),
+        ]
+        indexes = [models.Index(fields=["group", "-occurred_at"], name="meeting_group_timeline_idx")]
+        triggers = [pgtrigger.Protect(name="meetings_are_never_hard_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.group.name}, {timezone.localtime(self.occurred_at):%d %b %Y}"
+
+    @property
+    def unnamed_count(self) -> int:
+        """Everyone who came without being named: needs `with_counts()`."""
+        return self.anonymous_count + self.erased_count
+
+    @property
+    def attendance_total(self) -> int:
+        return self.named_count + self.unnamed_count
+
+    def get_areas_display(self) -> list[str]:
+        labels = dict(AreaChoices.choices)
+        return [str(labels.get(code, code)) for code in self.areas]
+
+
+# A meeting is the organisation's record of its group work. The group note is about the group as a whole: the form
+# refuses one that names someone on its register and asks for a personal addendum instead, so it holds nothing about
+# one person, and erasing someone who came leaves it alone. Who came is in `Attendance`, which is about each person.
+personal_data.declare(
+    GroupMeeting,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        "group": REFERENCE,
+        "occurred_at": CONTENT_FREE,
+        "duration_minutes": CONTENT_FREE,
+        "mode": CONTENT_FREE,
+        "location": ORGANISATION,
+        "volunteer_facilitators": STAFF,
+        "areas": CONTENT_FREE,
+        "group_note": ORGANISATION,
+        "anonymous_count": CONTENT_FREE,
+        "recorded_by": REFERENCE,
+        "submission_key": TECHNICAL,
+        "created_at": CONTENT_FREE,
+    },
+    note="Group meetings: themes for the group as a whole, never one person (the form checks for names).",
+)
+personal_data.declare(
+    GroupMeeting.facilitators.through,
+    person=None,
+    fields={"id": TECHNICAL, "groupmeeting": REFERENCE, "user": REFERENCE},
+    note="Which members of staff facilitated a meeting.",
+)
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def named(self) -> AttendanceQuerySet:
+        return self.filter(person__isnull=False)
+
+    def for_register(self) -> AttendanceQuerySet:
+        return self.named().select_related("person").order_by("person__preferred_name", "person_id")
+
+    def for_person_record(self) -> AttendanceQuerySet:
+        return self.select_related("meeting", "meeting__group").order_by("-meeting__occurred_at", "-pk")
+
+
+class Attendance(models.Model):
+    """A named person came to a meeting, with an optional personal addendum that belongs to their record only.
+
+    Erasing the person keeps the row without them (person empty, addendum removed): the meeting still counts
+    them, now among those who came unnamed."""
+
+    meeting = models.ForeignKey(GroupMeeting, on_delete=models.PROTECT, related_name="attendances")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    addendum = models.TextField("personal addendum", blank=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(person__isnull=False),
+                name="one_attendance_per_person_per_meeting",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(addendum=""), name="an_addendum_belongs_to_a_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "meeting"], name="attendance_person_idx")]
+        triggers = [pgtrigger.Protect(name="attendances_are_never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"Came to {self.meeting}"
+
+
+personal_data.declare(
+    Attendance,
+    person="person",
+    title="Group meetings they came to",
+    fields={
+        "id": TECHNICAL,
+        "meeting": REFERENCE,
+        # Erasure unlinks the row from the person: it stays as an attendance by nobody in particular.
+        "person": personal_data.Field(
+            personal_data.Kind.REFERENCE,
+            personal_data.OnErasure.ANONYMISE,
+            None,
+            shown_as="nobody: counted among those who came unnamed",
+        ),
+        "addendum": FREE_TEXT.remove(),
+    },
+)
+
+
+class BriefContactQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> BriefContactQuerySet:
+        """Brief contacts this user recorded, or (for a supervisor) their supervisees recorded."""
+        if not access.is_staff_member(user):
+            return self.none()
+        mine = Q(recorded_by=user)
+        supervised = Q(recorded_by__supervisor=user) if access.is_supervisor(user) else Q(pk__in=[])
+        return self.filter(mine | supervised)
+
+    def for_list(self) -> BriefContactQuerySet:
+        return self.select_related("recorded_by", "person").order_by("-occurred_at", "-pk")
+
+
+class BriefContact(models.Model):
+    """A short outreach or drop-in conversation with someone who need not give a name. It can be linked to a
+    person's record later, if they choose to join."""
+
+    occurred_at = models.DateTimeField("when")
+    duration_minutes = models.PositiveSmallIntegerField("how long (minutes)")
+    location = models.CharField("where", max_length=200, blank=True)
+    areas = ArrayField(
+        models.CharField(max_length=20, choices=AreaChoices.choices),
+        verbose_name="CHIME areas it touched",
+        blank=True,
+        default=list,
+    )
+    signposted_to = models.CharField("signposting given", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="brief_contacts"
+    )
+    submission_key = models.UUIDField(unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BriefContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=24 * 60),
+                name="brief_contact_within_a_day",
+            )
+        ]
+        indexes = [models.Index(fields=["recorded_by", "-occurred_at"], name="brief_contact_recorder_idx")]
+        triggers = [pgtrigger.Protect(name="brief_contacts_are_never_deleted", operation=pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"Brief contact on {timezone.localtime(self.occurred_at):%d %b %Y}"
+
+    def get_areas_display(self) -> list[str]:
+        labels = dict(AreaChoices.choices)
+        return [str(labels.get(code, code)) for code in self.areas]
+
+
+personal_data.declare(
+    BriefContact,
+    person="person",
+    title="Brief contacts linked to their record",
+    fields={
+        "id": TECHNICAL,
+        "occurred_at": CONTENT_FREE,
+        "duration_minutes": CONTENT_FREE,
+        "location": IDENTIFYING.remove(),
+        "areas": CONTENT_FREE,
+        "signposted_to": FREE_TEXT.remove(),
+        "recorded_by": REFERENCE,
+        "person": REFERENCE,
+        "submission_key": TECHNICAL,
+        "created_at": CONTENT_FREE,
+    },
+)

@@ -16,7 +16,17 @@ from django.utils import timezone
 
 from chime.framework import AREAS
 from sessions import hooks
-from sessions.models import Measure, MeasureResponse, Person, RecoveryGoal, SessionArea, SupportSession
+from sessions.models import (
+    Attendance,
+    BriefContact,
+    GroupMeeting,
+    Measure,
+    MeasureResponse,
+    Person,
+    RecoveryGoal,
+    SessionArea,
+    SupportSession,
+)
 
 SMALL_NUMBER = 5
 SUPPRESSED = "fewer than 5"
@@ -103,6 +113,7 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
         ReportRow("Signposting", "People signposted", shown(totals["people_signposted"])),
     ]
     rows += _distance_rows(start, end, people)
+    rows += _group_rows(since, until, people)
     rows += _concern_rows(since, until)
     return Report(start=start, end=end, rows=rows)
 
@@ -186,8 +197,63 @@ def _area_coverage(since: dt.datetime, until: dt.datetime, people: QuerySet) -> 
         return {area: {"sessions": notes, "people": count} for area, notes, count in cursor.fetchall()}
 
 
-def _hours(minutes: int, sessions: int) -> str:
-    return SUPPRESSED + " sessions" if sessions < SMALL_NUMBER else f"{minutes / 60:,.1f}"
+def _hours(minutes: int, sessions: int, what: str = "sessions") -> str:
+    return f"{SUPPRESSED} {what}" if sessions < SMALL_NUMBER else f"{minutes / 60:,.1f}"
+
+
+def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> list[ReportRow]:
+    """Group work and brief contacts, with the same small-number rules, in four queries.
+
+    Attendances count everyone who came (named, unnamed, and anyone named who was later erased); distinct people
+    count only named people the report may count (`reportable_people`)."""
+    meetings = GroupMeeting.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+    totals = meetings.aggregate(
+        meetings=Count("pk"),
+        groups=Count("group", distinct=True),
+        minutes=Sum("duration_minutes", default=0),
+        unnamed=Sum("anonymous_count", default=0),
+    )
+    attended = Attendance.objects.filter(meeting__in=meetings).aggregate(
+        rows=Count("pk"), people=Count("person", distinct=True, filter=Q(person__in=people))
+    )
+    contacts = BriefContact.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
+        contacts=Count("pk"), signposted=Count("pk", filter=~Q(signposted_to=""))
+    )
+    by_area = _meeting_area_coverage(meetings)
+    section = "Group work"
+    rows = [
+        ReportRow(section, "Groups run", shown(totals["groups"])),
+        ReportRow(section, "Group meetings", shown(totals["meetings"])),
+        ReportRow(section, "Attendances (named and unnamed)", shown(attended["rows"] + totals["unnamed"])),
+        ReportRow(section, "Different people named on registers", shown(attended["people"])),
+        ReportRow(
+            section, "Hours of group support", _hours(totals["minutes"], totals["meetings"], "meetings")
+        ),
+    ]
+    for area in AREAS:
+        count = by_area.get(area.code, 0)
+        rows += [
+            ReportRow("CHIME area coverage of group work", f"{area.name}: meetings", shown(count)),
+            ReportRow(
+                "CHIME area coverage of group work",
+                f"{area.name}: share of meetings",
+                _share(count, totals["meetings"]),
+            ),
+        ]
+    rows += [
+        ReportRow("Brief contacts", "Brief contacts", shown(contacts["contacts"])),
+        ReportRow("Brief contacts", "Brief contacts with signposting", shown(contacts["signposted"])),
+    ]
+    return rows
+
+
+def _meeting_area_coverage(meetings: QuerySet) -> dict[str, int]:
+    """How many meetings touched each CHIME area (one grouped query over the unnested area lists)."""
+    meetings_sql, params = meetings.values("areas").query.sql_with_params()
+    sql = f"SELECT area, COUNT(*) FROM ({meetings_sql}) m, unnest(m.areas) AS area GROUP BY area"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def _share(count: int, total: int) -> str:

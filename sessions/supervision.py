@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from sessions import hooks
-from sessions.models import Person, SupportSession
+from sessions.models import Attendance, GroupMeeting, Person, SupportSession
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -74,6 +74,8 @@ class SuperviseeFigures:
     plan_reviews_due: int = 0
     awaiting_review: int = 0
     open_concerns: int = 0
+    recent_group_meetings: int = 0
+    recent_attendances: int = 0
 
 
 def team_dashboard(supervisor: User) -> list[SuperviseeFigures]:
@@ -118,4 +120,22 @@ def team_dashboard(supervisor: User) -> list[SuperviseeFigures]:
         rows[row["practitioner"]].awaiting_review = row["awaiting"]
     for practitioner_id, count in hooks.open_concern_counts(rows.keys()).items():
         rows[practitioner_id].open_concerns = count
+    _add_group_work(rows)
     return list(rows.values())
+
+
+def _add_group_work(rows: dict[int, SuperviseeFigures]) -> None:
+    """Group meetings each supervisee facilitated in the last 30 days, and everyone who came (two queries)."""
+    facilitated = GroupMeeting.facilitators.through.objects.filter(
+        user__in=rows.keys(), groupmeeting__occurred_at__gte=recent_since()
+    )
+    for row in facilitated.values("user").annotate(
+        meetings=Count("groupmeeting"), unnamed=Sum("groupmeeting__anonymous_count")
+    ):
+        rows[row["user"]].recent_group_meetings = row["meetings"]
+        rows[row["user"]].recent_attendances += row["unnamed"]
+    named = Attendance.objects.filter(
+        meeting__facilitators__in=rows.keys(), meeting__occurred_at__gte=recent_since()
+    )
+    for row in named.values("meeting__facilitators").annotate(n=Count("pk")):
+        rows[row["meeting__facilitators"]].recent_attendances += row["n"]

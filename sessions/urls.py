@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from sessions import import_views, insight_views, measure_views, plan_views, supervision_views, views
+from sessions import (
+    group_views,
+    import_views,
+    insight_views,
+    measure_views,
+    plan_views,
+    supervision_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -45,5 +53,14 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/review/", supervision_views.session_review, name="session-review"),
+    path("groups/", group_views.group_list, name="groups"),
+    path("groups/new/", group_views.group_create, name="group-create"),
+    path("groups/<int:pk>/", group_views.group_detail, name="group-detail"),
+    path("groups/<int:pk>/edit/", group_views.group_edit, name="group-edit"),
+    path("groups/<int:pk>/meetings/new/", group_views.meeting_create, name="meeting-create"),
+    path("meetings/<int:pk>/", group_views.meeting_detail, name="meeting-detail"),
+    path("brief-contacts/", group_views.brief_contact_list, name="brief-contacts"),
+    path("brief-contacts/new/", group_views.brief_contact_create, name="brief-contact-create"),
+    path("brief-contacts/<int:pk>/link/", group_views.brief_contact_link, name="brief-contact-link"),
     path("sessions/<int:pk>/history/", views.session_history_page, name="session-history"),
 ]

@@ -91,6 +91,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_move": access.supervises(request.user, person),
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
         "open_concerns": hooks.open_concerns_about(request.user, person),
+        "attendances": access.attendances_on_record(person),
     }
     return render(request, "sessions/person_detail.html", context)
 

@@ -36,6 +36,7 @@ from tests.factories import (
     UserFactory,
     qpr15_measure,
 )
+from tests.groups import brief_contact, group_of, meeting_of
 from tests.log_guard import _no_personal_data_in_logs, marker_catcher  # noqa: F401 - the whole suite's log guard
 
 # ---- Two database roles: the test database is built as the owner, and every test runs as the app's role ----------
@@ -234,12 +235,16 @@ def world(practitioner, person, admin_user, supervisor, data_protection_lead):
         justification="A declared risk of harm, in detail.",
     )
     goal = add_goal(person=person, actor=practitioner, in_their_words="Swim again.", areas=["empowerment"])
+    group = group_of(practitioner)
     return SimpleNamespace(
         practitioner=practitioner,
         person=person,
         goal=goal,
         measure=qpr15_measure(),
         step=add_step(goal=goal, actor=practitioner, step=StepDetails(what="Find the pool's times.")),
+        group=group,
+        meeting=meeting_of(group, practitioner, [person]),
+        brief_contact=brief_contact(practitioner),
         session=SupportSessionFactory(person=person),
         consent=consent,
         disclosure=disclosure,

@@ -116,6 +116,56 @@ def test_editing_a_session_with_hostile_input(client, fields):
         assert list(session.areas.values_list("note", flat=True)) == before
 
 
+meeting_fields = st.fixed_dictionaries(
+    {
+        "occurred_on": MAYBE(HOSTILE_DATE),
+        "occurred_time": MAYBE(st.sampled_from(["10:30", "25:61", "", "noon"])),
+        "duration_minutes": MAYBE(HOSTILE_NUMBER),
+        "mode": MAYBE(st.sampled_from(["walk_and_talk", "telepathy", ""])),
+        "location": MAYBE(HOSTILE_TEXT),
+        "volunteer_facilitators": MAYBE(HOSTILE_TEXT),
+        "areas": MAYBE(st.sampled_from(["hope", "joy", ""])),
+        "group_note": MAYBE(HOSTILE_TEXT),
+        "anonymous_count": MAYBE(HOSTILE_NUMBER),
+        "find_name": MAYBE(HOSTILE_TEXT),
+        "find": MAYBE(st.sampled_from(["1"])),
+        "submission_key": MAYBE(st.one_of(st.uuids().map(str), HOSTILE_TEXT)),
+    }
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    fields=meeting_fields,
+    attendees=st.lists(st.one_of(HOSTILE_NUMBER, st.sampled_from(["mine", "theirs"])), max_size=300),
+    addendum=MAYBE(HOSTILE_TEXT),
+)
+def test_recording_a_group_meeting_with_hostile_input(client, fields, attendees, addendum):
+    from sessions.models import GroupMeeting
+    from tests.groups import group_of
+
+    practitioner = PractitionerFactory()
+    mine, theirs = PersonFactory(practitioner=practitioner), PersonFactory(preferred_name="Qzsomeone")
+    group = group_of(practitioner)
+    client.force_login(practitioner)
+    ids = {"mine": str(mine.pk), "theirs": str(theirs.pk)}
+    data = {k: v for k, v in fields.items() if v is not None}
+    data |= {"facilitators": [str(practitioner.pk)], "attendees": [ids.get(a, a) for a in attendees]}
+    if addendum is not None:
+        data[f"addendum_{mine.pk}"] = addendum
+    response = client.post(f"/groups/{group.pk}/meetings/new/", data)
+    stored = GroupMeeting.objects.filter(group=group)
+    assert response.status_code in (200, 302)
+    assert not stored.filter(attendances__person=theirs).exists()
+    if response.status_code == 200:
+        assert not stored.exists()
+        assert "Qzsomeone" not in response.content.decode()
+    else:
+        page = client.get(f"/meetings/{stored.get().pk}/").content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page
+
+
 person_fields = st.fixed_dictionaries(
     {
         "preferred_name": MAYBE(HOSTILE_TEXT),

@@ -30,7 +30,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from chime.models import User  # noqa: E402
-from sessions.models import Person  # noqa: E402
+from sessions.models import Group, Person  # noqa: E402
 
 WARM_UP = 3
 
@@ -46,6 +46,23 @@ def _session_form() -> dict[str, str]:
         "next_steps": "Keep going.",
         "submission_key": str(uuid.uuid4()),
     }
+
+
+def _meeting_form(facilitator: int, people: list[int]):
+    def data() -> dict[str, object]:
+        return {
+            "occurred_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+            "duration_minutes": "90",
+            "mode": "in_person",
+            "facilitators": [str(facilitator)],
+            "areas": ["connectedness", "hope"],
+            "group_note": "Shared what helped this week.",
+            "attendees": [str(pk) for pk in people],
+            "anonymous_count": "3",
+            "submission_key": str(uuid.uuid4()),
+        }
+
+    return data
 
 
 def time_page(client: Client, method: str, url: str, data_for, expect: int, requests: int) -> dict:
@@ -101,6 +118,17 @@ def one_round(clients: dict[str, Client], ids: dict[str, int], requests: int) ->
         pages["safeguarding queue"] = {"skipped": "no safeguarding queue on this branch yet"}
     else:
         pages["safeguarding queue"] = timed("supervisor", "get", queue)
+    if ids.get("group"):
+        pages["group page"] = timed("practitioner", "get", f"/groups/{ids['group']}/")
+        pages["log a group meeting, 12 named (POST)"] = timed(
+            "practitioner",
+            "post",
+            f"/groups/{ids['group']}/meetings/new/",
+            _meeting_form(ids["practitioner"], ids["attendees"]),
+            expect=302,
+        )
+    else:
+        pages["group page"] = {"skipped": "no groups in this data set (rebuild it)"}
     pages["commissioners' report (12 months)"] = timed("admin", "get", f"/reports/{last_year}")
     pages["commissioners' report CSV"] = timed("admin", "get", f"/reports/csv/{last_year}")
     for name, page in pages.items():
@@ -121,6 +149,12 @@ def main(requests: int) -> None:
         Person.objects.filter(practitioner=practitioner).order_by("pk").values_list("pk", flat=True)[:2]
     )
     ids = {"practitioner": practitioner.pk, "person": people[0], "other": people[1]}
+    group = Group.objects.filter(facilitators=practitioner).order_by("pk").first()
+    if group is not None:
+        ids["group"] = group.pk
+        ids["attendees"] = list(
+            Person.objects.filter(practitioner=practitioner).order_by("pk").values_list("pk", flat=True)[:12]
+        )
     users = {
         "practitioner": practitioner,
         "supervisor": practitioner.supervisor,

@@ -135,3 +135,28 @@ def test_the_import_page_and_its_check_fit_a_small_screen_and_stay_accessible(
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_text("2 rows: 1 person to add")).to_be_visible()
     assert_fits_and_accessible(page, width)
+
+
+def test_the_group_pages_fit_a_small_screen_and_stay_accessible(
+    page: Page, live_server, screen, practitioner
+):
+    from tests.groups import brief_contact, group_of, meeting_of
+
+    width = screen["viewport"]["width"]
+    dee = PersonFactory(practitioner=practitioner, preferred_name="Dee")
+    cafe = group_of(practitioner)
+    meeting = meeting_of(cafe, practitioner, [dee], anonymous=3, addenda={dee.pk: "Spoke about college."})
+    brief_contact(practitioner, signposted_to="Citizens Advice")
+    log_in(page, live_server.url, "practitioner")
+    expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
+    for url in (
+        "/groups/",
+        f"/groups/{cafe.pk}/",
+        f"/groups/{cafe.pk}/meetings/new/",
+        f"/meetings/{meeting.pk}/",
+        "/brief-contacts/",
+        "/brief-contacts/new/",
+        f"/people/{dee.pk}/",
+    ):
+        page.goto(f"{live_server.url}{url}")
+        assert_fits_and_accessible(page, width)

@@ -86,10 +86,28 @@ def test_a_deactivated_admin_holds_no_role(db):
 @pytest.mark.parametrize(
     ("persona", "links"),
     [
-        ("practitioner", {"caseload", "concerns_raised", "consents_to_renew", "emergency_access"}),
+        (
+            "practitioner",
+            {
+                "caseload",
+                "concerns_raised",
+                "consents_to_renew",
+                "emergency_access",
+                "groups",
+                "brief_contacts",
+            },
+        ),
         (
             "supervisor",
-            {"team", "safeguarding_queue", "consents_to_renew", "emergency_reviews", "emergency_access"},
+            {
+                "team",
+                "safeguarding_queue",
+                "consents_to_renew",
+                "emergency_reviews",
+                "emergency_access",
+                "groups",
+                "brief_contacts",
+            },
         ),
         (
             "admin_user",
@@ -103,6 +121,7 @@ def test_a_deactivated_admin_holds_no_role(db):
                 "emergency_reviews",
                 "emergency_access",
                 "staff_accounts",
+                "groups",
             },
         ),
         ("outsider", set()),

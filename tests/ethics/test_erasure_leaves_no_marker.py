@@ -26,8 +26,16 @@ from ethics.models import (
 from ethics.services import consent as consent_services
 from ethics.services import emergency, rights, subject_access
 from ethics.services import safeguarding as safeguarding_services
+from sessions import groups
 from sessions import services as plan_services
-from sessions.models import CaseloadAssignment, Person, SessionArea, SessionReview, SupervisionRecord
+from sessions.models import (
+    CaseloadAssignment,
+    GroupMeeting,
+    Person,
+    SessionArea,
+    SessionReview,
+    SupervisionRecord,
+)
 from tests.ethics.safeguarding import details, make_lead
 from tests.factories import (
     AdminFactory,
@@ -36,6 +44,7 @@ from tests.factories import (
     PersonFactory,
     SupportSessionFactory,
 )
+from tests.groups import brief_contact, group_of, meeting_of
 
 A = "qzmarka"  # every marker about the person erased starts with this
 B = "qzmarkb"  # and about the other person, with this
@@ -130,6 +139,13 @@ def _seed_everything(person, m: Seeder, staff) -> dict[str, object]:
         justification=m("emergency-search-justification, what is the risk"),
     )
     emergency.open_emergency_access(search=search, person=person)
+    # A group meeting they came to, with a personal addendum, and a brief contact later linked to their record.
+    group = group_of(practitioner)
+    meeting_of(group, practitioner, [person], addenda={person.pk: m("group-addendum")})
+    contact = brief_contact(
+        practitioner, location=m("brief-location"), signposted_to=m("brief-signposted_to")
+    )
+    groups.link_brief_contact(contact=contact, person=person, linked_by=practitioner)
     LegalHold.objects.create(
         person=person,
         reason=m("lifted-hold-reason"),
@@ -351,6 +367,12 @@ def test_the_concern_and_what_it_cites_stay_intact_under_its_hold(erased):
         f"{A}-cited-session-note-v2"
     }
     assert LegalHold.objects.get(concern=concern).name_kept == f"{A}-person-v2-preferred_name"
+
+
+@pytest.mark.django_db
+def test_erasure_takes_them_off_the_register_and_counts_them_among_those_who_came_unnamed(erased):
+    meeting = GroupMeeting.objects.with_counts().get()
+    assert (meeting.named_count, meeting.unnamed_count) == (0, 1)
 
 
 @pytest.mark.django_db

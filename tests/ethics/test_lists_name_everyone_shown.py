@@ -39,6 +39,10 @@ LISTS = [
     ("admin_user", "post", "/people-directory/", "people directory"),
     ("admin_user", "get", "/rights/", "data-subject requests"),
     ("admin_user", "get", "/consents/expiring/", "expiring consents"),
+    ("practitioner", "get", "/meetings/{meeting}/", "group register"),
+    ("supervisor", "get", "/meetings/{meeting}/", "group register"),
+    ("admin_user", "get", "/meetings/{meeting}/", "group register"),
+    ("practitioner", "get", "/groups/{group}/meetings/new/", "group register choices"),
 ]
 
 
@@ -48,7 +52,12 @@ def test_a_list_names_each_person_it_shows_in_one_audit_row(
 ):
     viewer = request.getfixturevalue(who)
     client.force_login(viewer)
-    page = url.format(practitioner=shown.practitioner.pk, supervision=shown.supervision.pk)
+    page = url.format(
+        practitioner=shown.practitioner.pk,
+        supervision=shown.supervision.pk,
+        meeting=shown.meeting.pk,
+        group=shown.group.pk,
+    )
     response = getattr(client, method)(page, {"q": "Dee"} if method == "post" else {})
     assert response.status_code == 200
     row = AuditEvent.objects.filter(actor=viewer, object_type=object_type).latest("pk")

@@ -108,6 +108,11 @@ SESSION = lambda world: [world.session.pk]  # noqa: E731
 STAFF_CHANGE = lambda world: [world.staff_change.pk]  # noqa: E731
 GOAL = lambda world: [world.goal.pk]  # noqa: E731
 STEP = lambda world: [world.step.pk]  # noqa: E731
+GROUP = lambda world: [world.group.pk]  # noqa: E731
+MEETING = lambda world: [world.meeting.pk]  # noqa: E731
+BRIEF_CONTACT = lambda world: [world.brief_contact.pk]  # noqa: E731
+# A group facilitated by the practitioner: its facilitators, their supervisors and admins see it; nobody else.
+GROUP_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404, dpl=404)
 
 MATRIX: dict[str, Row] = {
     # chime: log in and out, password, the framework page, notifications, the wording hint
@@ -196,6 +201,40 @@ MATRIX: dict[str, Row] = {
     "practitioner-insights": Row(args=PRACTITIONER, get=THE_PAIR, post=THE_PAIR),
     "commissioners-report": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
     "commissioners-report-csv": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    # sessions: groups, their meetings and registers, and brief contacts
+    "groups": Row(
+        get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=404),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=404, dpl=404),
+    ),
+    "group-create": Row(
+        get=roles(practitioner=200, other=200, supervisor=403, admin=200, outsider=403, dpl=403),
+        post=roles(practitioner=200, other=200, supervisor=403, admin=200, outsider=403, dpl=403),
+    ),
+    "group-detail": Row(args=GROUP, get=GROUP_READS, post=GROUP_READS),
+    "group-edit": Row(
+        args=GROUP,
+        get=roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404, dpl=404),
+        post=roles(practitioner=200, other=404, supervisor=403, admin=200, outsider=404, dpl=404),
+    ),
+    "meeting-create": Row(
+        args=GROUP,
+        get=roles(practitioner=200, other=404, supervisor=403, admin=403, outsider=404, dpl=404),
+        post=roles(practitioner=200, other=404, supervisor=403, admin=403, outsider=404, dpl=404),
+    ),
+    "meeting-detail": Row(args=MEETING, get=GROUP_READS, post=GROUP_READS),
+    "brief-contacts": Row(
+        get=roles(practitioner=200, other=200, supervisor=200, admin=404, outsider=404, dpl=404),
+        post=roles(practitioner=200, other=200, supervisor=200, admin=404, outsider=404, dpl=404),
+    ),
+    "brief-contact-create": Row(
+        get=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403, dpl=403),
+        post=roles(practitioner=200, other=200, supervisor=403, admin=403, outsider=403, dpl=403),
+    ),
+    "brief-contact-link": Row(
+        args=BRIEF_CONTACT,
+        get=roles(practitioner=200, other=404, supervisor=403, admin=404, outsider=404, dpl=404),
+        post=roles(practitioner=200, other=404, supervisor=403, admin=404, outsider=404, dpl=404),
+    ),
     # ethics: consent records and sharing (admins manage all; practitioners their caseload; supervisors read)
     "person-consents": Row(args=PERSON, get=CONSENT_READS, post=CONSENT_READS),
     "consent-create": Row(args=PERSON, get=CONSENT_WRITES, post=CONSENT_WRITES),

@@ -117,9 +117,28 @@ def test_insight_pages_query_counts_are_flat(
         )
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["empowerment"])
     client.force_login(supervisor)
-    # session, user, audit (lock, last hash, insert), sessions per month, areas per month, unread notifications
-    with django_assert_num_queries(8):
+    # session, user, audit (lock, last hash, insert), sessions per month, areas per month, group meetings per
+    # month, their named attendances per month, unread notifications
+    with django_assert_num_queries(10):
         client.get("/insights/")
     # ... and the supervisee lookup
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(f"/insights/practitioners/{practitioner.pk}/")
+
+
+@pytest.mark.dates
+def test_insights_count_group_meetings_and_attendances_by_month(practitioner, other_practitioner):
+    from sessions.insights import area_shares
+    from tests.groups import group_of, meeting_of
+
+    meeting_of(
+        group_of(practitioner),
+        practitioner,
+        [PersonFactory(practitioner=practitioner)],
+        anonymous=4,
+        days_ago=0,
+    )
+    meeting_of(group_of(other_practitioner), other_practitioner, [], anonymous=2, days_ago=0)
+    everyone, mine = area_shares(), area_shares(practitioner.pk)
+    assert (everyone.group_meetings_per_month[-1], everyone.attendances_per_month[-1]) == (2, 7)
+    assert (mine.group_meetings_per_month[-1], mine.attendances_per_month[-1]) == (1, 5)

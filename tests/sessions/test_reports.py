@@ -143,8 +143,9 @@ def test_report_query_count_is_flat(client, admin_user, practitioner, people, dj
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["hope", "meaning"])
     client.force_login(admin_user)
     # session, user, totals, areas, measure results in the period, measures offered, goals set and steps done,
-    # safeguarding concerns by type and outcome, audit (lock, last hash, insert), unread notifications
-    with django_assert_num_queries(12):
+    # group meetings, their attendances, brief contacts, group areas, safeguarding concerns by type and outcome,
+    # audit (lock, last hash, insert), unread notifications
+    with django_assert_num_queries(16):
         client.get("/reports/", _last_60_days())
 
 

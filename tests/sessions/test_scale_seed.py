@@ -53,3 +53,39 @@ def test_bulk_data_has_plans_and_qpr15_results_in_proportion(db, practitioner):
     response = MeasureResponse.objects.first()
     assert measure.score(response.answers) == response.total  # the stored total is what scoring gives
     assert not Person.objects.exclude(goals="").exists()  # goals live in the plans
+
+
+def test_bulk_data_adds_groups_with_weekly_meetings_of_named_and_unnamed_people(db, practitioner):
+    from sessions.models import Attendance, Group, GroupMeeting
+
+    counts = demo.seed_scale(2, people_per_practitioner=20, sessions_per_person=1, log=lambda *_: None)
+    assert (counts["groups"], counts["meetings"]) == (4, 4 * demo.SCALE_GROUP_WEEKS)
+    assert Group.objects.count() == 4 and GroupMeeting.objects.count() == counts["meetings"]
+    assert Attendance.objects.count() == counts["attendances"]
+    meeting = GroupMeeting.objects.with_counts().first()
+    assert 8 <= meeting.named_count <= 15
+    facilitator = Group.objects.first().facilitators.get()
+    assert set(
+        Attendance.objects.filter(meeting__group__facilitators=facilitator).values_list(
+            "person__practitioner", flat=True
+        )
+    ) == {facilitator.pk}
+
+
+def test_the_demo_has_a_recovery_cafe_and_a_walking_group_and_seeding_twice_adds_nothing(db):
+    from sessions.models import BriefContact, GroupMeeting
+
+    for _ in range(2):
+        users = demo.ensure_demo_accounts()
+        demo.ensure_demo_people(users)
+        demo.ensure_demo_groups(users)
+    meetings = GroupMeeting.objects.with_counts()
+    assert sorted(set(meetings.values_list("group__name", flat=True))) == [
+        "Riverside walking group",
+        "Thursday recovery café",
+    ]
+    assert meetings.count() == 25
+    assert all(m.named_count >= 3 for m in meetings)
+    assert sum(m.anonymous_count for m in meetings) > 0
+    assert BriefContact.objects.count() == 6
+    assert BriefContact.objects.filter(person__preferred_name="Kerry").count() == 1

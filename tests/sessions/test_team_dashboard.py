@@ -116,8 +116,8 @@ def test_dashboard_query_count_does_not_grow_with_the_team(
             SupportSessionFactory(person=PersonFactory(practitioner=member))
     client.force_login(supervisor)
     # session, user, audit (lock, last hash, insert), team, caseload figures, session figures, open concerns,
-    # unread notifications
-    with django_assert_num_queries(10):
+    # group meetings facilitated, their named attendances, unread notifications
+    with django_assert_num_queries(12):
         response = client.get("/team/")
     assert len(response.context["rows"]) == size
 
@@ -147,3 +147,14 @@ def test_filtered_supervisee_caseload_query_count_is_flat(
     with django_assert_num_queries(9):
         response = client.get(f"/team/{practitioner.pk}/?seen=not_recently&order=-last_seen")
     assert len(response.context["caseload"]) == min(people, 25)
+
+
+def test_the_dashboard_counts_group_meetings_and_everyone_who_came(client, supervisor, practitioner):
+    from tests.groups import group_of, meeting_of
+
+    cafe = group_of(practitioner)
+    meeting_of(cafe, practitioner, [PersonFactory(practitioner=practitioner) for _ in range(2)], anonymous=3)
+    meeting_of(cafe, practitioner, [], anonymous=4, days_ago=40)  # outside the 30 days
+    client.force_login(supervisor)
+    row = client.get("/team/").context["rows"][0]
+    assert (row.recent_group_meetings, row.recent_attendances) == (1, 5)

@@ -42,9 +42,10 @@ class Command(BaseCommand):
             concerns = ethics_demo.ensure_demo_concerns(users)
             ethics_demo.ensure_demo_access_requests(users)
             dee_link = ethics_demo.ensure_demo_online_access(users)
+            meetings = demo.ensure_demo_groups(users)
         self.stdout.write(
             f"Demo organisation ready ({added} new demo sessions, {consents} new demo consents, "
-            f"{concerns} new safeguarding concerns)."
+            f"{concerns} new safeguarding concerns, {meetings} new group meetings)."
         )
         if scale:
             self.stdout.write(f"Adding bulk data: {scale} practitioners …")
@@ -57,7 +58,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Added {counts['practitioners']:,} practitioners, {counts['people']:,} people, "
                 f"{counts['sessions']:,} sessions, {counts['areas']:,} area notes, {counts.get('consents', 0):,} "
-                f"consents, {counts.get('concerns', 0):,} safeguarding concerns and {counts['audit']:,} audit rows "
+                f"consents, {counts.get('concerns', 0):,} safeguarding concerns, {counts['groups']:,} groups with "
+                f"{counts['meetings']:,} meetings and {counts['attendances']:,} attendances, and {counts['audit']:,} audit rows "
                 f"in {counts['seconds']} s."
             )
         if logins:
