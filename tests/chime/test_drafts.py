@@ -169,6 +169,18 @@ def test_each_long_form_keeps_a_draft(client, practitioner, supervisor, person):
     assert 'name="chime_draft"' in page
 
 
+def test_recording_a_group_meeting_keeps_a_draft_titled_by_its_group(client, practitioner, person):
+    from tests.groups import group_of
+
+    cafe = group_of(practitioner)
+    path = f"/groups/{cafe.pk}/meetings/new/"
+    client.force_login(practitioner)
+    assert keep(client, path, group_note=[NOTE], attendees=[str(person.pk)]).status_code == 200
+    draft = FormDraft.objects.get()
+    assert (draft.path, draft.title) == (path, "Meeting of Thursday recovery café")
+    assert "Meeting of Thursday recovery café" in client.get("/").content.decode()  # listed as unfinished
+
+
 @pytest.mark.dates
 def test_drafts_nobody_has_typed_in_for_the_set_days_are_deleted(practitioner, settings):
     settings.CHIME_DRAFT_DAYS = 7
