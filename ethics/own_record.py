@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
 from chime import access as core
@@ -20,7 +20,7 @@ from chime.models import AuditEvent
 from ethics.models.consent import Consent
 from ethics.models.online_access import OnlineAccess, WithheldSession
 from ethics.models.rights import SubjectAccessRequest
-from sessions.models import CaseloadAssignment, Person, SupportSession
+from sessions.models import CaseloadAssignment, GoalStep, Person, RecoveryGoal, SupportSession
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -61,6 +61,14 @@ def own_sessions(person: Person) -> list[SupportSession]:
     """Their sessions, newest first, each marked `held_back` when its notes are held back from this view.
     (The page fetching `person` is the audited look.)"""
     return list(_own_sessions(person.pk))
+
+
+def own_goals(person: Person) -> list[RecoveryGoal]:
+    """The goals of their recovery plan in their words, each with its steps (two queries). Which sessions worked on
+    a goal is left out: a session held back from this view must not show through its goals."""
+    steps = GoalStep.objects.order_by("done_on", "by_when", "pk")
+    goals = RecoveryGoal.objects.filter(plan__person=person).order_by("achieved_on", "pk")
+    return list(goals.prefetch_related(Prefetch("steps", queryset=steps)))
 
 
 def get_own_session(user: User, pk: int) -> SupportSession:

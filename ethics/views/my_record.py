@@ -102,6 +102,7 @@ def home(request: HttpRequest) -> HttpResponse:
     person = own_record.own_person(request.user)
     context = {
         "person": person,
+        "goals": own_record.own_goals(person),
         "sessions": own_record.own_sessions(person),
         "supporters": own_record.own_supporters(person),
     }

@@ -21,12 +21,18 @@ def _session_with_note(person, note="We talked about the allotment."):
 
 
 def test_the_person_reads_their_goals_strengths_and_who_supports_them(practitioner, person):
+    from sessions.services import StepDetails, add_goal, add_step
+
+    goal = add_goal(person=person, actor=practitioner, in_their_words="Get out more.", areas=["connectedness"])
+    add_step(goal=goal, actor=practitioner, step=StepDetails(what="Walk to the park on Sunday."))
     client, _ = signed_in_person(person, practitioner)
     page = client.get("/me/").content.decode()
     for text in (
         "Hello, Dee",
         "Their family.",
-        "Get out more.",
+        "<strong>Get out more.</strong>",  # the goal of their recovery plan, in their words
+        "Walk to the park on Sunday.",
+        "To do.",
         "Kind and funny.",
         "Sam Okafor helps you now.",
     ):
@@ -148,13 +154,18 @@ def test_who_has_seen_my_record_shows_emergency_access(practitioner, person):
 def test_the_persons_pages_take_the_same_number_of_queries_however_many_sessions(
     practitioner, person, django_assert_num_queries, sessions
 ):
+    from sessions.services import StepDetails, add_goal, add_step
+
     for _ in range(sessions):
         _session_with_note(person)
+        goal = add_goal(person=person, actor=practitioner, in_their_words="Get out more.", areas=["hope"])
+        add_step(goal=goal, actor=practitioner, step=StepDetails(what="Walk to the park."))
     client, _ = signed_in_person(person, practitioner)
     client.get("/me/")  # the session's clock is written on the first page; count a later one
     one = person.sessions.first()
-    # session, user; online access; the person; audit (lock, last hash, insert); sessions; their areas; supporters
-    with django_assert_num_queries(10):
+    # session, user; online access; the person; audit (lock, last hash, insert); goals; their steps; sessions; their
+    # areas; supporters
+    with django_assert_num_queries(12):
         client.get("/me/")
     # session, user; online access; the session; audit (lock, last hash, insert)
     with django_assert_num_queries(8):
