@@ -23,7 +23,9 @@ def _session_with_note(person, note="We talked about the allotment."):
 def test_the_person_reads_their_goals_strengths_and_who_supports_them(practitioner, person):
     from sessions.services import StepDetails, add_goal, add_step
 
-    goal = add_goal(person=person, actor=practitioner, in_their_words="Get out more.", areas=["connectedness"])
+    goal = add_goal(
+        person=person, actor=practitioner, in_their_words="Get out more.", areas=["connectedness"]
+    )
     add_step(goal=goal, actor=practitioner, step=StepDetails(what="Walk to the park on Sunday."))
     client, _ = signed_in_person(person, practitioner)
     page = client.get("/me/").content.decode()
