@@ -225,7 +225,7 @@ def test_the_home_page_lists_unfinished_forms_in_one_query(
         )
     client.force_login(practitioner)
     # session, user, audit (lock, last hash, insert), caseload count (0: no page to fetch), new feedback count,
-    # their unfinished forms, unread notifications
-    with django_assert_num_queries(9):
+    # plans due for review, their unfinished forms, unread notifications
+    with django_assert_num_queries(10):
         page = client.get("/").content.decode()
     assert page.count('<a href="/drafts/') == count

@@ -15,7 +15,7 @@ from tests.factories import ConsentFactory, PersonFactory, SupportSessionFactory
 
 
 def flags_of(html: str, name: str) -> list[str]:
-    row = re.search(rf"<tr>\s*<th scope=\"row\"><a [^>]*>{name}</a>.*?</tr>", html, re.S).group(0)
+    row = re.search(rf"<tr>\s*<th scope=\"row\"[^>]*><a [^>]*>{name}</a>.*?</tr>", html, re.S).group(0)
     return re.findall(r'<li class="flag flag-\w+">([^<]+)</li>', row)
 
 
@@ -76,7 +76,8 @@ def test_flags_add_no_query_to_the_caseload(
         review_session(session=SupportSessionFactory(person=person), reviewer=supervisor, comment="Good.")
     client.force_login(practitioner)
     # session, user, audit (lock, last hash, insert), caseload count (pagination), caseload page with each
-    # last session, follow-up and flag (subqueries of that one query), new feedback count, unread notifications
-    with django_assert_num_queries(9):
+    # last session, follow-up, plan review date and flag (subqueries of that one query), new feedback count, plans
+    # due for review, their unfinished forms, unread notifications
+    with django_assert_num_queries(11):
         response = client.get("/")
     assert response.content.decode().count("Open safeguarding concern") == min(people, 25)

@@ -325,8 +325,9 @@ def test_the_meeting_form_query_count_is_flat(client, practitioner, cafe, people
     meeting_of(cafe, practitioner, [PersonFactory(practitioner=practitioner) for _ in range(people)])
     client.force_login(practitioner)
     # session, user, group, "do I facilitate", audit (lock, last hash, insert), the people listed, audit of them
-    # (lock, last hash, insert), the group's facilitators (initial and choices), unread notifications
-    with django_assert_num_queries(14):
+    # (lock, last hash, insert), the group's facilitators (initial and choices), its draft (none), unread
+    # notifications
+    with django_assert_num_queries(15):
         client.get(f"/groups/{cafe.pk}/meetings/new/")
 
 
