@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from chime import audit
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from sessions.access import nameable_people  # the access layer decides who may be named
 from sessions.models import Attendance, BriefContact, Group, GroupMeeting, Person
@@ -28,12 +29,8 @@ MAX_NAMED_ATTENDEES = 200
 MAX_ANONYMOUS = 1000  # the database refuses more (meeting_anonymous_count_sane)
 
 
-class GroupError(Exception):
+class GroupError(RuleBroken):
     """A group-work rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def names_in_note(note: str, people: list[Person]) -> list[Person]:

@@ -31,6 +31,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from chime import audit
+from chime.errors import RuleBroken
 from chime.models import AuditEvent, User
 from sessions import services
 from sessions.models import Person
@@ -64,12 +65,8 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 LIMITS = {"name": 120, "pronouns": 40, "phone": 40, "referred_by": 200}
 
 
-class ImportFileError(Exception):
+class ImportFileError(RuleBroken):
     """The file as a whole cannot be read (wrong type, size, encoding or columns). `code` says which."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

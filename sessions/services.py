@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from chime import audit
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from chime.services import notify
 from sessions.models import (
@@ -36,12 +37,8 @@ if TYPE_CHECKING:
     from chime.models import User
 
 
-class SessionError(Exception):
+class SessionError(RuleBroken):
     """A support-session rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -244,12 +241,8 @@ def move_person(*, person: Person, to_practitioner: User, moved_by: User, reason
 # ---- Supervision ------------------------------------------------------------------------------------------------
 
 
-class SupervisionError(Exception):
+class SupervisionError(RuleBroken):
     """A supervision rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @transaction.atomic
@@ -320,12 +313,8 @@ def record_supervision(
 # plan's rules and write the audit trail.
 
 
-class PlanError(Exception):
+class PlanError(RuleBroken):
     """A recovery-plan rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -463,12 +452,8 @@ def _check_goals_worked_on(person: Person, goals: list[RecoveryGoal]) -> None:
 # ---- Recovery measures ------------------------------------------------------------------------------------------
 
 
-class MeasureError(Exception):
+class MeasureError(RuleBroken):
     """A measure rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _check_offer(person: Person, measure: Measure, session: SupportSession | None, taken_on: dt.date) -> None:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chime import audit
+from chime.errors import RuleBroken
 from chime.models import AuditEvent, SetUpLink
 
 if TYPE_CHECKING:
@@ -34,10 +35,8 @@ OPENED_LINK = "chime_set_up_link"  # the link opened in this browser session (it
 MAY_ENROL = "chime_may_enrol_two_factor"  # the account this session may enrol an authenticator for
 
 
-class SetUpError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class SetUpError(RuleBroken):
+    """A set-up link could not be used (used, replaced, too old, or not this account)."""
 
 
 def _hash(key: str) -> str:

@@ -23,6 +23,7 @@ from chime import audit
 from chime.accounts import services as account_services
 from chime.accounts import set_up
 from chime.audit import AboutStaff, Reason
+from chime.errors import RuleBroken
 from chime.models import ROLE_FIELDS, AuditEvent, SetUpLink, StaffChange, User
 from chime.services import notify
 
@@ -39,10 +40,8 @@ ROLE_NAMES = {
 CHANGEABLE = (*ROLE_FIELDS, "supervisor", "is_active", *DETAIL_FIELDS)
 
 
-class StaffError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class StaffError(RuleBroken):
+    """A staff-account rule was broken (who may ask, who may approve, what may change)."""
 
 
 # ---- The two-person rule ----------------------------------------------------------------------------------------

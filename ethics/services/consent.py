@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 
 from chime import audit
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from chime.services import notify
 from ethics.access import can_manage_consent
@@ -27,12 +28,8 @@ if TYPE_CHECKING:
     from sessions.models import Person
 
 
-class ConsentError(Exception):
+class ConsentError(RuleBroken):
     """A consent rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from chime import audit
 from chime.accounts.staff import StaffError, check_second_person
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models import Disclosure, EmergencyAccess, EmergencySearch, SharingPurpose
@@ -24,10 +25,8 @@ MIN_JUSTIFICATION = 20
 MIN_NAME = 2
 
 
-class EmergencyError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class EmergencyError(RuleBroken):
+    """An emergency-access rule was broken."""
 
 
 def _check_declaration(user: User, justification: str) -> None:

@@ -24,6 +24,7 @@ from sesame.utils import get_query_string
 from chime import audit
 from chime.accounts.services import sign_out_everywhere
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models.online_access import ONLINE_ACCESS_WORDING, Invitation, OnlineAccess
@@ -39,12 +40,8 @@ CODE_LENGTH = 12  # 31^12: about 59 bits, and django-axes pauses an address afte
 SIGN_IN_SCOPE = "my-record"  # django-sesame scope: a link for this and nothing else
 
 
-class OnlineAccessError(Exception):
+class OnlineAccessError(RuleBroken):
     """An online-access rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _hash(code: str) -> str:

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from chime import audit
+from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from ethics.models import (
     ConsentWording,
@@ -46,12 +47,8 @@ DELETABLE: tuple[type[models.Model], ...] = (CrisisService,)  # a closed local s
 VALUE_LIMIT = 100
 
 
-class SettingsError(Exception):
+class SettingsError(RuleBroken):
     """A settings rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _check_admin(user: User) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from chime import audit, personal_data
 from chime.accounts.staff import StaffError, check_second_person
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent, Notification
 from ethics.models import (
     ErasureRequest,
@@ -30,10 +31,8 @@ if TYPE_CHECKING:
     from chime.models import User
 
 
-class RightsError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class RightsError(RuleBroken):
+    """A rule of people's rights (erasure, retention) was broken."""
 
 
 # ---- Subject access -------------------------------------------------------------------------------------------

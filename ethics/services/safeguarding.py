@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from chime import audit
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics import working_time
@@ -53,12 +54,8 @@ Kind = ConcernEvent.Kind
 REFERRAL_PURPOSE = "Safeguarding referral"  # seeded by ethics migration 0008
 
 
-class ConcernError(Exception):
+class ConcernError(RuleBroken):
     """A safeguarding rule was broken. `code` says which; the message is for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from chime import audit
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from ethics.access import can_manage_consent, can_read_sessions
 from ethics.models import Consent, ContentKind, Disclosure, SharingPurpose
@@ -42,12 +43,8 @@ _REFUSED = {  # SharingError codes, as the audit trail says them
 }
 
 
-class SharingError(Exception):
+class SharingError(RuleBroken):
     """A share was refused. `code` says why; the message says it to people, plainly."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def find_covering_consent(

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 
 from chime import audit
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models import SubjectAccessPack, SubjectAccessReopening, SubjectAccessRequest
@@ -34,10 +35,8 @@ if TYPE_CHECKING:
 State = SubjectAccessRequest.State
 
 
-class SubjectAccessError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class SubjectAccessError(RuleBroken):
+    """A step of the subject access workflow was not allowed."""
 
 
 def may_record(user: User) -> bool:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chime import audit
 from chime.audit import Reason
+from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from ethics.models.online_access import WithheldSession
 
@@ -18,10 +19,8 @@ if TYPE_CHECKING:
     from sessions.models import SupportSession
 
 
-class WithholdingError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+class WithholdingError(RuleBroken):
+    """A session could not be held back from, or given back to, the person's view."""
 
 
 @transaction.atomic
