@@ -20,7 +20,8 @@ from chime.models import AuditEvent
 from ethics.models.consent import Consent
 from ethics.models.online_access import OnlineAccess, WithheldSession
 from ethics.models.rights import SubjectAccessRequest
-from sessions.models import CaseloadAssignment, GoalStep, Person, RecoveryGoal, SupportSession
+from sessions.access import attendances_on_record
+from sessions.models import Attendance, CaseloadAssignment, GoalStep, Person, RecoveryGoal, SupportSession
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -69,6 +70,12 @@ def own_goals(person: Person) -> list[RecoveryGoal]:
     steps = GoalStep.objects.order_by("done_on", "by_when", "pk")
     goals = RecoveryGoal.objects.filter(plan__person=person).order_by("achieved_on", "pk")
     return list(goals.prefetch_related(Prefetch("steps", queryset=steps)))
+
+
+def own_group_meetings(person: Person) -> list[Attendance]:
+    """The group meetings they came to, newest first, each with the addendum written for them alone (one query).
+    Never who else came: a register is the facilitators' (issue 13)."""
+    return attendances_on_record(person)
 
 
 def get_own_session(user: User, pk: int) -> SupportSession:

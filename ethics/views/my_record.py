@@ -103,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "person": person,
         "goals": own_record.own_goals(person),
+        "meetings": own_record.own_group_meetings(person),
         "sessions": own_record.own_sessions(person),
         "supporters": own_record.own_supporters(person),
     }

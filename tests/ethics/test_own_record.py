@@ -165,9 +165,9 @@ def test_the_persons_pages_take_the_same_number_of_queries_however_many_sessions
     client, _ = signed_in_person(person, practitioner)
     client.get("/me/")  # the session's clock is written on the first page; count a later one
     one = person.sessions.first()
-    # session, user; online access; the person; audit (lock, last hash, insert); goals; their steps; sessions; their
-    # areas; supporters
-    with django_assert_num_queries(12):
+    # session, user; online access; the person; audit (lock, last hash, insert); goals; their steps; group meetings
+    # they came to; sessions; their areas; supporters
+    with django_assert_num_queries(13):
         client.get("/me/")
     # session, user; online access; the session; audit (lock, last hash, insert)
     with django_assert_num_queries(8):
@@ -175,3 +175,19 @@ def test_the_persons_pages_take_the_same_number_of_queries_however_many_sessions
     # session, user; online access; the person; audit (lock, last hash, insert) twice (the view, the read); the rows
     with django_assert_num_queries(11):
         client.get("/me/seen/")
+
+
+def test_the_person_sees_the_groups_they_went_to_and_only_their_own_addendum(practitioner, person):
+    from tests.factories import PersonFactory
+    from tests.groups import group_of, meeting_of
+
+    other = PersonFactory(practitioner=practitioner, preferred_name="Olly")
+    cafe = group_of(practitioner)
+    meeting_of(
+        cafe, practitioner, [person, other], addenda={person.pk: "Spoke about college.", other.pk: "qzolly"}
+    )
+    client, _ = signed_in_person(person, practitioner)
+    page = client.get("/me/").content.decode()
+    assert "Thursday recovery café" in page
+    assert "Just about you: Spoke about college." in page
+    assert "qzolly" not in page and "Olly" not in page  # nobody else on the register, nor their words
