@@ -81,6 +81,23 @@ def _audit_checkpoints_of_this_test_only(settings, tmp_path):
     settings.CHIME_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-chain.jsonl"
 
 
+# ---- Transactional tests last --------------------------------------------------------------------------------------
+# pytest-django sorts the tests that empty the database (transactional and browser tests: TRUNCATE after each) after
+# those that roll back, because the rows the migrations seed (urgency levels, retention rules, purposes, …) do not
+# come back after a flush. Its hook runs first; pytest's own re-ordering then groups the tests that share a
+# parametrised session fixture (the browser tests' `browser_name`). A rolled-back test whose parameter was named
+# `page` (Playwright's fixture, so it took `browser_name` too) pulled the whole browser block back beside it, into
+# the middle of the rolled-back tests, and every test after it on that worker found the seeded tables empty. Sort
+# again, last, with pytest-django's own key (a stable sort: each group keeps its order).
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    from pytest_django.plugin import pytest_collection_modifyitems as transactional_tests_last
+
+    transactional_tests_last(items)
+
+
 # ---- Any day of the year -----------------------------------------------------------------------------------------
 # CHIME_TEST_TODAY=YYYY-MM-DD runs the whole suite as if today were that day. CHIME_TEST_DAYS="D1 D2 …" runs each
 # test marked `dates` once per day listed, as if today were that day (`make test-dates`, part of `make test`).

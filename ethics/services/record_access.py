@@ -51,6 +51,10 @@ LISTS = {
     "safeguarding queue": "Saw their name in the safeguarding queue",
     "concern search": "Saw their name in a search of safeguarding concerns",
     "concerns raised": "Saw their name in a list of concerns they had raised",
+    "group register": "Saw their name on the register of a group meeting",
+    "group register choices": "Saw their name among the people to tick on a group meeting's register",
+    "brief contacts": "Saw their name in a list of brief contacts",
+    "brief contact link choices": "Saw their name among the people a brief contact could be linked to",
 }
 
 VERBS = {

@@ -16,12 +16,14 @@ def test_the_crisis_routes_page_calls_each_number_with_one_tap(client, practitio
         assert link in html
 
 
-@pytest.mark.parametrize("page", ["/", "/people/{person}/", "/people/{person}/sessions/new/", "/feedback/"])
+@pytest.mark.parametrize(
+    "address", ["/", "/people/{person}/", "/people/{person}/sessions/new/", "/feedback/"]
+)
 def test_every_practitioner_page_links_to_the_crisis_routes_outside_the_collapsed_menu(
-    client, practitioner, person, page
+    client, practitioner, person, address
 ):
     client.force_login(practitioner)
-    html = client.get(page.format(person=person.pk)).content.decode()
+    html = client.get(address.format(person=person.pk)).content.decode()
     before_menu = html.split('id="main-nav"')[0]
     assert (
         'class="btn btn-light btn-sm crisis-link' in before_menu

@@ -80,7 +80,7 @@ def test_the_person_asks_for_a_copy_in_one_action_and_the_data_protection_lead_i
         "signed_in",
     )
     page = client.get("/me/copy/")
-    assert f"Due by {asked.due_on:%-d %B %Y}." in page.content.decode()
+    assert f"Due by {asked.due_on:%-d %b %Y}." in page.content.decode()
     assert grade(main_text(page)) <= HIGHEST_GRADE
     assert (
         Notification.objects.get(recipient=data_protection_lead).title

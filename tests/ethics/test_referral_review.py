@@ -109,4 +109,4 @@ def test_the_queue_shows_the_review_date_and_orders_by_it_among_the_deadlines(cl
         client.force_login(supervisor)
         response = client.get("/safeguarding/")
     assert response.context["concerns"] == [sooner, referred, later]
-    assert "Review the referral by Mon 30 Nov, 17:00" in response.content.decode()
+    assert "Review the referral by 30 Nov 2026, 17:00" in response.content.decode()
