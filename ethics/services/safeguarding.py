@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from chime import audit
 from chime.audit import Reason
@@ -166,7 +166,7 @@ def _tell_first_responders(concern: Concern) -> None:
     email_leads = concern.urgency.emails_leads_at_once or not supervisors
     message = {
         "title": f"New safeguarding concern ({concern.urgency.name.lower()})",
-        "body": f"Concern {concern.pk}, raised at {_when(concern.raised_at)}.",
+        "body": f"Concern {concern.pk}, raised on {_when(concern.raised_at)}.",
         "url": concern_url(concern),
         "about": concern,
     }
@@ -181,7 +181,9 @@ def _supervisors_of(concern: Concern) -> list[User]:
 
 
 def _when(moment: dt.datetime) -> str:
-    return f"{timezone.localtime(moment):%H:%M on %a %-d %b}"
+    return formats.date_format(
+        timezone.localtime(moment), "DATETIME_FORMAT"
+    )  # the one format: "23 Nov 2026, 10:00"
 
 
 # ---- The workflow -------------------------------------------------------------------------------------------
@@ -303,7 +305,7 @@ def record_referral(
         concern,
         REFER,
         by=by,
-        note=f"Referred to {Referral.Agency(agency).label}. Review the referral on {review_on:%a %-d %b %Y}.",
+        note=f"Referred to {Referral.Agency(agency).label}. Review the referral on {formats.date_format(review_on)}.",
         review_on=review_on,
     )
     disclosure = _disclose_referral(
@@ -379,7 +381,7 @@ def change_referral_review(*, concern: Concern, by: User, review_on: dt.date) ->
         kind=Kind.NOTE,
         from_state=locked.state,
         to_state=locked.state,
-        note=f"Review the referral on {review_on:%a %-d %b %Y}.",
+        note=f"Review the referral on {formats.date_format(review_on)}.",
     )
     audit.record(
         AuditEvent.Action.UPDATE,

@@ -70,7 +70,7 @@ def test_a_lead_moves_the_review_date_and_it_is_in_the_chronology_and_audited(
     concern.refresh_from_db()
     assert concern.referral_review_on == dt.date(2026, 12, 10)
     assert concern.due_at == dt.datetime(2026, 12, 10, 17, 0, tzinfo=dt.UTC)
-    assert concern.events.order_by("pk").last().note == "Review the referral on Thu 10 Dec 2026."
+    assert concern.events.order_by("pk").last().note == "Review the referral on 10 Dec 2026."
     assert AuditEvent.objects.filter(
         action="update", object_id=str(concern.pk), reason="referral review date changed", actor=lead
     ).exists()
@@ -86,7 +86,7 @@ def test_a_review_date_in_the_past_is_refused_and_changes_nothing(person, superv
     concern.refresh_from_db()
     assert concern.referral_review_on == before
     assert not ConcernEvent.objects.filter(
-        concern=concern, note__startswith="Review the referral on Fri"
+        concern=concern, note__startswith="Review the referral on"
     ).exists()
 
 

@@ -85,7 +85,7 @@ def test_a_new_concern_notification_names_the_person_and_asks_to_acknowledge_by_
     assert (
         f'<a href="/safeguarding/concerns/{concern.pk}/">New safeguarding concern (urgent): Dee</a>' in page
     )
-    assert f"Concern {concern.pk}, raised at 10:00 on Mon 23 Nov. Now: raised." in page
+    assert f"Concern {concern.pk}, raised on 23 Nov 2026, 10:00. Now: raised." in page
     assert '<div class="notice-action fw-normal">Please acknowledge it by Mon 23 Nov, 17:00.</div>' in page
 
 
