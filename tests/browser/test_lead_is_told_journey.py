@@ -66,7 +66,7 @@ def test_the_lead_is_told_of_an_urgent_concern_acknowledges_it_and_the_notificat
         expect(rows.nth(0)).to_contain_text("Ola")
         expect(rows.nth(0)).to_contain_text("OVERDUE")
         expect(rows.nth(1)).to_contain_text("Dee")
-        expect(rows.nth(1)).to_contain_text("Acknowledge by Tue 1 Dec, 17:00")
+        expect(rows.nth(1)).to_contain_text("Acknowledge by 1 Dec 2026, 17:00")
         expect(rows.nth(2)).to_contain_text("Bea")
         expect(rows.nth(2)).to_contain_text("No deadline")
 

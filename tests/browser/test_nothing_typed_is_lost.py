@@ -33,6 +33,7 @@ def test_a_session_typed_past_the_idle_limit_comes_back_after_logging_in_and_sav
     log_in(page, live_server.url, "practitioner")
     page.goto(f"{live_server.url}/people/{person.pk}/sessions/new/")
     page.locator("[name=duration_minutes]").fill("45")
+    page.get_by_role("checkbox", name="Hope and optimism about the future").check()  # its note opens
     page.locator("[name=hope_note]").fill(NOTE)
     expect(page.get_by_text(re.compile(r"^Draft kept at"))).to_be_visible()
 
@@ -65,6 +66,7 @@ def test_a_session_typed_past_the_idle_limit_comes_back_after_logging_in_and_sav
 
     expect(page.get_by_text("This form holds what you typed on")).to_be_visible()
     expect(page.locator("[name=duration_minutes]")).to_have_value("45")
+    expect(page.get_by_role("checkbox", name="Hope and optimism about the future")).to_be_checked()
     expect(page.locator("[name=hope_note]")).to_have_value(NOTE)
     expect(page.locator("[name=next_steps]")).to_have_value(NEXT_STEPS + " ")
     assert_accessible(page)

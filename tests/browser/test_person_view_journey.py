@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from chime.models import AuditEvent
 from ethics.models import Consent, OnlineAccess, SubjectAccessRequest
 from sessions.models import SessionArea
+from sessions.services import add_goal
 from tests.browser.a11y import assert_accessible
 from tests.browser.test_practitioner_journey import log_in
 from tests.factories import ConsentFactory, PersonFactory, SupportSessionFactory
@@ -31,9 +33,8 @@ def _fits(page: Page) -> None:
 def test_a_practitioner_invites_a_person_who_signs_in_on_a_phone_and_reads_a_session(
     page: Page, browser: Browser, live_server, practitioner
 ):
-    person = PersonFactory(
-        practitioner=practitioner, preferred_name="Dee", goals="Walk to the park each day."
-    )
+    person = PersonFactory(practitioner=practitioner, preferred_name="Dee")
+    add_goal(person=person, actor=practitioner, in_their_words="Walk to the park each day.", areas=["hope"])
     session = SupportSessionFactory(person=person, next_steps="Try the Tuesday walking group.", areas=[])
     SessionArea.objects.create(
         session=session, area="connectedness", note="Dee met two neighbours this week."
@@ -68,7 +69,8 @@ def test_a_practitioner_invites_a_person_who_signs_in_on_a_phone_and_reads_a_ses
     expect(dee.get_by_text("Walk to the park each day.")).to_be_visible()
     _fits(dee)
 
-    dee.get_by_role("link", name=re.compile(session.occurred_at.strftime("%B"))).first.click()
+    held_on = timezone.localtime(session.occurred_at)
+    dee.get_by_role("link", name=f"{held_on.day} {held_on:%b %Y}", exact=True).click()  # "1 Dec 2026"
     expect(dee.get_by_text("Dee met two neighbours this week.")).to_be_visible()
     expect(dee.get_by_text("Try the Tuesday walking group.")).to_be_visible()
     _fits(dee)

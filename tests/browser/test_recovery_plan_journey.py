@@ -68,6 +68,7 @@ def test_a_plan_and_a_qpr15_built_together_show_on_the_person_page(
     page.get_by_role("link", name="Dee").first.click()
     page.get_by_role("link", name="Log a session").click()
     page.get_by_label("How long (minutes)").fill("45")
+    page.get_by_role("checkbox", name="Connectedness", exact=True).check()  # its note opens under it
     page.get_by_label("Connectedness: note").fill("Planned the meal together.")
     page.get_by_label("Cook for friends again.").check()
     page.get_by_role("button", name="Save session").click()

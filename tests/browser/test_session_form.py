@@ -49,6 +49,22 @@ def test_only_the_areas_ticked_show_their_note_and_rating(form_page: Page):
     assert_accessible(page)
 
 
+def test_whose_view_the_ratings_are_is_asked_only_once_a_rating_is_chosen(form_page: Page):
+    page = form_page
+    whose = page.get_by_role("group", name="Whose view are the ratings?")
+    page.get_by_role("checkbox", name="Identity").tap()
+    expect(whose).to_be_hidden()  # a note alone needs no answer about ratings
+    rating = page.get_by_role("group", name="Identity: their own rating today")
+    rating.get_by_label("3 – getting by").tap()
+    expect(whose.get_by_role("radio")).to_have_count(3)
+    expect(whose.get_by_label("Their own view")).to_be_checked()
+    assert_accessible(page)
+    # The draft is kept before the test ends, not while the database is being cleared.
+    with page.expect_response("**/drafts/save/"):
+        rating.get_by_label("No rating given").tap()
+    expect(whose).to_be_hidden()
+
+
 def test_an_area_with_something_written_stays_open_when_unticked_and_says_why(form_page: Page):
     page = form_page
     page.get_by_role("checkbox", name="Empowerment").tap()
