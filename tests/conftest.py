@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pgtrigger
+import psycopg
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.core.management import CommandError
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 
@@ -170,11 +173,21 @@ def _flush_empties_the_database_as_its_owner():
     original = flush.Command.handle
 
     def handle(self, *args, **kwargs):
-        with (
-            dbroles.as_owner(kwargs.get("database", DEFAULT_DB_ALIAS)),
-            pgtrigger.ignore("chime.AuditEvent:audit_table_cannot_be_truncated"),
-        ):
-            return original(self, *args, **kwargs)
+        # A browser test's page may still be sending its last request (a draft kept as the page closes) while the
+        # tables are emptied; PostgreSQL then ends one of the two as a deadlock. Empty them again, a few times.
+        for attempt in range(5):
+            try:
+                with (
+                    dbroles.as_owner(kwargs.get("database", DEFAULT_DB_ALIAS)),
+                    pgtrigger.ignore("chime.AuditEvent:audit_table_cannot_be_truncated"),
+                ):
+                    return original(self, *args, **kwargs)
+            except CommandError as error:
+                causes = [error.__cause__, getattr(error.__cause__, "__cause__", None)]
+                if attempt == 4 or not any(isinstance(c, psycopg.errors.DeadlockDetected) for c in causes):
+                    raise
+                time.sleep(0.2)
+        return None
 
     flush.Command.handle = handle
     yield
