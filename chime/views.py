@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chime import access, drafts, health, notices, services
 from chime.accounts import session_limits
 from chime.accounts.middleware import SIGNED_OUT
+from chime.accounts.person_sessions import either_session
 from chime.framework import AREAS
 from chime.models import FormDraft
 from chime.wording import find_unhelpful_words
@@ -99,6 +100,7 @@ def _own_draft(request: HttpRequest, pk: int) -> FormDraft:
     return access.fetch_for(request.user, FormDraft.objects.visible_to(request.user), pk, audit_view=False)
 
 
+@either_session
 @require_POST
 def stay_signed_in(request: HttpRequest) -> HttpResponse:
     """The "Stay signed in" button of the idle warning: counts as activity at once, and says how long is left."""

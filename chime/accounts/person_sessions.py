@@ -20,6 +20,14 @@ from chime import access
 
 PERSON_PAGE = "chime_person_page"
 PERSON_ENTRY = "chime_person_entry"
+EITHER_SESSION = "chime_either_session"
+
+
+def either_session(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in request that staff and a person both make, about their session only (the idle warning's
+    "Stay signed in"): the person's session may reach it too."""
+    setattr(view, EITHER_SESSION, True)
+    return view
 
 
 def person_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -55,7 +63,7 @@ class PersonSessionMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         if not access.is_person(request.user):
             return None
-        if getattr(view_func, PERSON_PAGE, False) or getattr(view_func, PERSON_ENTRY, False):
+        if any(getattr(view_func, mark, False) for mark in (PERSON_PAGE, PERSON_ENTRY, EITHER_SESSION)):
             return None
         access.require(request.user, False, page="a staff page")
         raise Http404  # not reached: require raises

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone
 
 from chime import drafts
@@ -26,6 +27,9 @@ def session_timer(context: template.Context) -> dict[str, object]:
         "warn_seconds": settings.CHIME_IDLE_WARNING_SECONDS,
         "idle_minutes": settings.CHIME_IDLE_TIMEOUT_MINUTES,
         "csrf_token": context.get("csrf_token"),
+        # a person reading their own record signs in and out on their own pages, never the staff ones
+        "login_url": reverse("me-sign-in" if request.user.is_person else settings.LOGIN_URL),
+        "logout_url": reverse("me-sign-out" if request.user.is_person else "logout"),
     }
 
 

@@ -191,3 +191,13 @@ def test_the_person_sees_the_groups_they_went_to_and_only_their_own_addendum(pra
     assert "Thursday recovery café" in page
     assert "Just about you: Spoke about college." in page
     assert "qzolly" not in page and "Olly" not in page  # nobody else on the register, nor their words
+
+
+def test_the_idle_warning_keeps_a_person_signed_in_and_signs_them_in_and_out_on_their_own_pages(
+    practitioner, person
+):
+    client, _ = signed_in_person(person, practitioner)
+    page = client.get("/me/").content.decode()
+    assert '<form method="post" action="/me/sign-out/">' in page  # "Log out now"
+    assert 'href="/me/sign-in/?next=/me/"' in page  # "Log in again", once the session has ended
+    assert client.post("/session/stay-signed-in/").status_code == 200

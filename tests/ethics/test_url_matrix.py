@@ -139,7 +139,7 @@ MATRIX: dict[str, Row] = {
         post=roles(**{**NOBODY, "practitioner": Redirect("/")}, admin=404),
         args=lambda world: [world.draft.pk],
     ),
-    "stay-signed-in": Row(get=everyone(405), post=everyone(200)),
+    "stay-signed-in": Row(get=everyone(405, person=405), post=everyone(200, person=200)),  # a person's too
     # sessions: caseloads, people and their sessions
     "home": Row(get=everyone(200)),
     "supervisee-caseload": Row(
