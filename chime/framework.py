@@ -17,6 +17,7 @@ class Area:
     name: str  # the one name, on every page, form, chart and report
     prompt: str
     subcategories: tuple[str, ...]
+    for_the_person: str = ""  # what the area means, in plain words to the person themselves (their own view)
 
     @property
     def note_label(self) -> str:
@@ -38,6 +39,7 @@ AREAS: tuple[Area, ...] = (
             "Support from others",
             "Being part of the community",
         ),
+        for_the_person="The people in your life. Friends, family, groups, and people who help you.",
     ),
     Area(
         code="hope",
@@ -50,6 +52,7 @@ AREAS: tuple[Area, ...] = (
             "Positive thinking and valuing success",
             "Having dreams and aspirations",
         ),
+        for_the_person="Hope for the days ahead. Things you look forward to, and things that went well.",
     ),
     Area(
         code="identity",
@@ -60,6 +63,7 @@ AREAS: tuple[Area, ...] = (
             "Rebuilding or redefining a positive sense of identity",
             "Overcoming stigma",
         ),
+        for_the_person="How you see yourself. Who you are, not just what is hard.",
     ),
     Area(
         code="meaning",
@@ -73,6 +77,7 @@ AREAS: tuple[Area, ...] = (
             "Meaningful life and social goals",
             "Rebuilding life",
         ),
+        for_the_person="What makes your days feel worth it. Things you do, and what you care about.",
     ),
     Area(
         code="empowerment",
@@ -83,6 +88,7 @@ AREAS: tuple[Area, ...] = (
             "Control over life",
             "Focusing upon strengths",
         ),
+        for_the_person="Being in charge of your life. Using what you are good at, and making your own choices.",
     ),
 )
 

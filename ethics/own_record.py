@@ -21,7 +21,19 @@ from ethics.models.consent import Consent
 from ethics.models.online_access import OnlineAccess, WithheldSession
 from ethics.models.rights import SubjectAccessRequest
 from sessions.access import attendances_on_record
-from sessions.models import Attendance, CaseloadAssignment, GoalStep, Person, RecoveryGoal, SupportSession
+from sessions.checkins import rating_months
+from sessions.insights import AreaMonths
+from sessions.measures import Due, due_for
+from sessions.models import (
+    Attendance,
+    CaseloadAssignment,
+    GoalStep,
+    Person,
+    RecoveryGoal,
+    SessionArea,
+    SupportSession,
+    View,
+)
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -153,3 +165,49 @@ def who_has_seen(user: User, person: Person, *, limit: int = 100) -> list[Look]:
         )
         for row in rows[:limit]
     ]
+
+
+# ---- Their own check-ins, goals and questionnaires (issue 12 section 4, issue 14) -----------------------------------
+
+
+def get_own_goal(user: User, pk: int) -> RecoveryGoal:
+    """One goal of their own plan, or 404 (anyone else's goal answers as if it did not exist). Audited."""
+    person_id = own_access(user).person_id
+    goals = RecoveryGoal.objects.filter(plan__person_id=person_id, plan__person__erased_at__isnull=True)
+    return core.fetch_for(
+        user, goals.select_related("plan"), pk, person="plan.person_id", not_found="No such goal."
+    )
+
+
+def get_own_step(user: User, pk: int) -> GoalStep:
+    """One step towards a goal of their own, or 404. Audited."""
+    person_id = own_access(user).person_id
+    steps = GoalStep.objects.filter(
+        goal__plan__person_id=person_id, goal__plan__person__erased_at__isnull=True
+    )
+    return core.fetch_for(
+        user, steps.select_related("goal__plan"), pk, person="goal.plan.person_id", not_found="No such step."
+    )
+
+
+def own_session_rating_months(person: Person) -> AreaMonths:
+    """The ratings they gave as their own view in sessions, month by month (one query). A session held back
+    from this view does not show through its ratings."""
+    held = WithheldSession.objects.current().filter(session=OuterRef("session"))
+    ratings = (
+        SessionArea.objects.filter(session__person=person, rating__isnull=False, rating_view=View.OWN)
+        .annotate(held_back=Exists(held))
+        .filter(held_back=False)
+    )
+    return rating_months(ratings, "session__occurred_at")
+
+
+def due_now(person: Person) -> list[Due]:
+    """The questionnaires they could fill in now (two queries). One they said no to is not due again until the
+    next occasion (sessions.measures)."""
+    return [due for due in due_for(person) if due.is_due]
+
+
+def own_due(person: Person, measure_pk: int) -> Due | None:
+    """The occasion `measure_pk` is due on now, if it is."""
+    return next((due for due in due_now(person) if due.measure.pk == measure_pk), None)

@@ -7,6 +7,8 @@ from django.urls import path
 from ethics.views import (
     consent,
     emergency,
+    my_checkins,
+    my_plan,
     my_record,
     online_access,
     rights,
@@ -90,4 +92,11 @@ urlpatterns = [
     path("me/link/", my_record.link, name="me-link"),
     path("me/sign-out/", my_record.sign_out, name="me-sign-out"),
     path("me/signed-out/", my_record.signed_out, name="me-signed-out"),
+    path("me/check-in/", my_checkins.check_in, name="me-check-in"),
+    path("me/questionnaires/<int:pk>/", my_checkins.questionnaire, name="me-questionnaire"),
+    path("me/plan/", my_plan.plan, name="me-plan"),
+    path("me/plan/goals/new/", my_plan.goal_create, name="me-goal-create"),
+    path("me/plan/goals/<int:pk>/", my_plan.goal_edit, name="me-goal-edit"),
+    path("me/plan/goals/<int:pk>/steps/new/", my_plan.step_create, name="me-step-create"),
+    path("me/plan/steps/<int:pk>/done/", my_plan.step_done, name="me-step-done"),
 ]

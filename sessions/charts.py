@@ -142,8 +142,7 @@ def _lines(
     return x_ticks, lines
 
 
-def ratings_chart(months_data) -> Chart | None:
-    """Lines: the person's own average rating (1 to 5) per area per month, where they chose to give one."""
+def _rating_series(months_data) -> list[tuple[str, list[float | None], list[str]]]:
     months = months_data.months
     series = []
     for row in months_data.rows:
@@ -156,18 +155,62 @@ def ratings_chart(months_data) -> Chart | None:
             series.append(
                 (f"area-{row.area.code}", [float(v) if v is not None else None for v in values], labels)
             )
+    return series
+
+
+def _rating_lines(months_data, title: str, description: str) -> Chart | None:
+    series = _rating_series(months_data)
     if not series:
         return None
-    x_ticks, lines = _lines(series, months, 1, 5)
+    x_ticks, lines = _lines(series, months_data.months, 1, 5)
     return Chart(
-        title="Their own ratings, by month",
-        description="Lines show the average of the ratings they chose to give in each area, from 1 (really hard) "
-        "to 5 (really good). Gaps are months with no rating.",
+        title=title,
+        description=description,
         x_ticks=x_ticks,
         y_ticks=[Tick(_y(v, 5, 1), str(v)) for v in range(1, 6)],
         lines=lines,
         legend=[item for item in _legend() if item[0] in {s[0] for s in series}],
-        note=_partial_note(months),
+        note=_partial_note(months_data.months),
+    )
+
+
+def ratings_chart(months_data) -> Chart | None:
+    """Lines: the person's own average rating (1 to 5) per area per month, given in sessions, where they chose
+    to give one. Their check-ins between sessions are a chart of their own (`check_ins_chart`)."""
+    return _rating_lines(
+        months_data,
+        "Their own ratings given in sessions, by month",
+        "Lines show the average of the ratings they chose to give in sessions in each area, from 1 (really hard) "
+        "to 5 (really good). Gaps are months with no rating. Their own check-ins are shown apart.",
+    )
+
+
+def check_ins_chart(months_data, *, own_view: bool = False) -> Chart | None:
+    """Lines: the average of the person's own check-ins (1 to 5) per area per month, apart from sessions.
+    `own_view`: worded to the person themselves."""
+    if own_view:
+        return _rating_lines(
+            months_data,
+            "My check-ins, by month",
+            "Each line is one area. It shows the number you gave, from 1 (really hard) to 5 (really good). "
+            "A gap means no check-in that month.",
+        )
+    return _rating_lines(
+        months_data,
+        "Their own check-ins (not in sessions), by month",
+        "Lines show the average of the ratings they gave when checking in on their own, in each area, from 1 "
+        "(really hard) to 5 (really good). Gaps are months with no check-in. Ratings given in sessions are shown "
+        "apart.",
+    )
+
+
+def session_ratings_for_the_person(months_data) -> Chart | None:
+    """The same lines as `ratings_chart`, worded to the person themselves."""
+    return _rating_lines(
+        months_data,
+        "What I said in sessions, by month",
+        "Each line is one area. It shows the number you gave in a session, from 1 (really hard) to 5 (really "
+        "good). A gap means no number that month.",
     )
 
 
@@ -194,7 +237,7 @@ def shares_chart(months: list[dt.date], shares: dict[str, list[float | None]]) -
     )
 
 
-def measure_chart(measure, points) -> Chart:
+def measure_chart(measure, points, *, title: str = "") -> Chart:
     """One line: a measure's totals in the order they were taken, each dated; a point that changed by the
     published threshold from the first is labelled so (never by colour alone: the table says it too)."""
     step = PLOT_W / max(1, len(points))
@@ -211,7 +254,7 @@ def measure_chart(measure, points) -> Chart:
     segment = " ".join(f"{p.x},{p.y}" for p in plotted)
     view = points[-1].response.get_view_display().lower() if points else ""
     return Chart(
-        title=f"{measure.short_name} totals over time ({view})",
+        title=title or f"{measure.short_name} totals over time ({view})",
         description=f"The line shows each {measure.short_name} total, from {low} to {high}; higher is "
         f"{'better' if measure.higher_is_better else 'harder'}. The table gives the same figures and the change.",
         x_ticks=x_ticks,

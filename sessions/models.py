@@ -616,6 +616,9 @@ class RecoveryGoal(models.Model):
         models.CharField(max_length=20, choices=AreaChoices.choices), verbose_name="CHIME areas", default=list
     )
     achieved_on = models.DateField("achieved on", null=True, blank=True)
+    changed_by_person_at = models.DateTimeField(
+        "last changed by the person in their own view", null=True, blank=True
+    )  # so the practitioner sees what the person changed themselves
     sessions = models.ManyToManyField(
         SupportSession, blank=True, related_name="goals_worked_on", verbose_name="sessions that worked on it"
     )
@@ -645,6 +648,7 @@ personal_data.declare(
         "in_their_words": FREE_TEXT.anonymise(ERASED),  # a goal is never blank (goal_words_not_blank)
         "areas": CONTENT_FREE,
         "achieved_on": CONTENT_FREE,
+        "changed_by_person_at": CONTENT_FREE,
         "created_at": CONTENT_FREE,
         "updated_at": CONTENT_FREE,
     },
@@ -1300,5 +1304,54 @@ personal_data.declare(
         "person": REFERENCE,
         "submission_key": TECHNICAL,
         "created_at": CONTENT_FREE,
+    },
+)
+
+
+# ---- Check-ins: the person's own ratings, given in their own view ------------------------------------------------
+
+
+class CheckInQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CheckInQuerySet:
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+
+class CheckIn(models.Model):
+    """The person's own rating of one CHIME area (1 to 5, with words if they want), given in their own view
+    whenever they like. Always their own view and never a session's, so charts draw it apart from session ratings.
+    The areas rated at one go share `checked_in_at`."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="check_ins")
+    area = models.CharField(max_length=20, choices=AreaChoices.choices)
+    rating = models.PositiveSmallIntegerField("their rating", choices=RATING_CHOICES)
+    words = models.TextField("in their words", blank=True)
+    checked_in_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-checked_in_at", "pk"]
+        indexes = [models.Index(fields=["person", "checked_in_at"], name="check_in_person_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="check_in_rating_between_1_and_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.pk}"
+
+
+personal_data.declare(
+    CheckIn,
+    person="person",
+    title="Their own check-ins on the CHIME areas",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "area": CONTENT_FREE,
+        "rating": CONTENT_FREE,
+        "words": FREE_TEXT.remove(),
+        "checked_in_at": CONTENT_FREE,
     },
 )

@@ -12,13 +12,16 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from chime import access as core
 from chime import audit
 from chime.audit import Reason
 from chime.errors import RuleBroken
+from chime.framework import AreaChoices
 from chime.models import AuditEvent
 from chime.services import notify
 from sessions.models import (
     CaseloadAssignment,
+    CheckIn,
     GoalStep,
     Measure,
     MeasureResponse,
@@ -336,6 +339,17 @@ def _audit_plan(action: str, obj: object, person_id: int, actor: User) -> None:
     audit.record(action, obj=obj, person_id=person_id, actor=actor)
 
 
+def _by_the_person(actor: User) -> dict[str, object]:
+    """When the person changes their own plan in their own view, the goal says so (the practitioner sees it)."""
+    return {"changed_by_person_at": timezone.now()} if core.is_person(actor) else {}
+
+
+def _touch_goal(goal: RecoveryGoal, actor: User) -> None:
+    for name, value in _by_the_person(actor).items():
+        setattr(goal, name, value)
+        goal.save(update_fields=[name, "updated_at"])
+
+
 def _check_goal(in_their_words: str, areas: list[str]) -> None:
     if not in_their_words.strip():
         raise PlanError("no_words", "Write the goal in their words.")
@@ -350,7 +364,10 @@ def add_goal(
     """Add a goal to the person's plan (making the plan if it is their first), with any first steps."""
     _check_goal(in_their_words, areas)
     goal = RecoveryGoal.objects.create(
-        plan=plan_for(person), in_their_words=in_their_words.strip(), areas=list(areas)
+        plan=plan_for(person),
+        in_their_words=in_their_words.strip(),
+        areas=list(areas),
+        **_by_the_person(actor),
     )
     for step in steps:
         GoalStep.objects.create(goal=goal, **_step_fields(step))
@@ -368,6 +385,9 @@ def change_goal(
     changed = [name for name, value in wanted.items() if getattr(goal, name) != value]
     if not changed:
         return False
+    stamp = _by_the_person(actor)
+    wanted |= stamp
+    changed += list(stamp)
     for name in changed:
         setattr(goal, name, wanted[name])
     goal.save(update_fields=[*changed, "updated_at"])
@@ -394,6 +414,7 @@ def _step_fields(step: StepDetails) -> dict[str, object]:
 def add_step(*, goal: RecoveryGoal, actor: User, step: StepDetails) -> GoalStep:
     """Add a step towards a goal."""
     row = GoalStep.objects.create(goal=goal, **_step_fields(step))
+    _touch_goal(goal, actor)
     _audit_plan(AuditEvent.Action.CREATE, row, goal.plan.person_id, actor)
     return row
 
@@ -408,6 +429,7 @@ def change_step(*, step: GoalStep, actor: User, details: StepDetails) -> bool:
     for name in changed:
         setattr(step, name, wanted[name])
     step.save(update_fields=changed)
+    _touch_goal(step.goal, actor)
     _audit_plan(AuditEvent.Action.UPDATE, step, step.goal.plan.person_id, actor)
     return True
 
@@ -528,3 +550,44 @@ def record_declined(
         reason=Reason("declined measure {measure}", measure=measure.pk),
     )
     return response
+
+
+# ---- Check-ins: the person's own ratings, in their own view -------------------------------------------------------
+
+
+class CheckInError(RuleBroken):
+    """A check-in rule was broken. `code` says which; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class AreaRating:
+    area: str  # a CHIME area code
+    rating: int  # 1 to 5
+    words: str = ""
+
+
+def _check_ratings(ratings: list[AreaRating]) -> None:
+    if not ratings:
+        raise CheckInError("nothing_rated", "Choose a number for at least one area.")
+    codes = [r.area for r in ratings]
+    if len(set(codes)) != len(codes):
+        raise CheckInError("area_twice", "Each area can only be rated once in a check-in.")
+    if any(code not in AreaChoices.values for code in codes):
+        raise CheckInError("unknown_area", "That is not one of the five areas.")
+    if any(not 1 <= r.rating <= 5 for r in ratings):
+        raise CheckInError("bad_rating", "Choose a number from 1 to 5.")
+
+
+@transaction.atomic
+def record_check_in(*, person: Person, actor: User, ratings: list[AreaRating]) -> list[CheckIn]:
+    """Keep the person's own check-in: a rating (1 to 5) for each area they chose to rate, with their words if
+    they gave any, all at the same moment. Each rating is on the audit trail with whoever gave it."""
+    _check_ratings(ratings)
+    now = timezone.now()
+    rows = CheckIn.objects.bulk_create(
+        CheckIn(person=person, area=r.area, rating=r.rating, words=r.words.strip(), checked_in_at=now)
+        for r in ratings
+    )
+    for row in rows:
+        audit.record(AuditEvent.Action.CREATE, obj=row, person_id=person.pk, actor=actor)
+    return rows

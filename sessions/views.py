@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from chime import access as core
 from chime import health
 from chime.models import FormDraft, User
-from sessions import access, charts, hooks, services
+from sessions import access, charts, checkins, hooks, services
 from sessions.filters import paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
 from sessions.history import session_history
@@ -73,6 +73,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, SupportSession.objects.filter(person=person).for_timeline(), TIMELINE_PAGE_SIZE
     )
     months = area_months(person)
+    check_ins = checkins.for_person_page(person)
     context = {
         "person": person,
         "plan": plan_of(person),
@@ -86,6 +87,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "areas_chart": charts.areas_touched_chart(months),
         "ratings_chart": charts.ratings_chart(months),
         "rating_views": ratings_by_view(person),
+        "check_ins": check_ins,
+        "check_ins_chart": charts.check_ins_chart(check_ins.months),
         "can_write": access.can_write_person(request.user, person),
         "emergency": access.emergency_grant_for(request.user, person),
         "can_move": access.supervises(request.user, person),

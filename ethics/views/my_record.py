@@ -22,6 +22,7 @@ from ethics.models import SubjectAccessRequest
 from ethics.services import consent as consent_services
 from ethics.services import online_access as services
 from ethics.services import subject_access
+from ethics.views.my_checkins import how_i_am_doing
 
 _CODE = "chime_invitation_code"
 _LINK = "chime_sign_in_link"
@@ -107,6 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "sessions": own_record.own_sessions(person),
         "supporters": own_record.own_supporters(person),
     }
+    context |= how_i_am_doing(person)
     return render(request, "me/home.html", context)
 
 

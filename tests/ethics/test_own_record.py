@@ -166,8 +166,9 @@ def test_the_persons_pages_take_the_same_number_of_queries_however_many_sessions
     client.get("/me/")  # the session's clock is written on the first page; count a later one
     one = person.sessions.first()
     # session, user; online access; the person; audit (lock, last hash, insert); goals; their steps; group meetings
-    # they came to; sessions; their areas; supporters
-    with django_assert_num_queries(13):
+    # they came to; sessions; their areas; supporters; how I am doing: check-ins by month, session ratings by month,
+    # measures offered, measures offered to them, their scores
+    with django_assert_num_queries(18):
         client.get("/me/")
     # session, user; online access; the session; audit (lock, last hash, insert)
     with django_assert_num_queries(8):

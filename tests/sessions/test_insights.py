@@ -38,11 +38,14 @@ def test_charts_use_no_inline_styles_so_they_work_under_the_csp(client, practiti
 def test_ratings_chart_appears_only_when_the_person_gave_ratings(client, practitioner, person):
     session = SupportSessionFactory(person=person, areas=["hope"])
     client.force_login(practitioner)
-    assert "Their own ratings, by month" not in client.get(f"/people/{person.pk}/").content.decode()
+    assert (
+        "Their own ratings given in sessions, by month"
+        not in client.get(f"/people/{person.pk}/").content.decode()
+    )
     SessionArea.objects.filter(session=session).update(rating=5)
     html = client.get(f"/people/{person.pk}/").content.decode()
     assert (
-        "Their own ratings, by month" in html
+        "Their own ratings given in sessions, by month" in html
         and "Hope and optimism about the future, " in html
         and ": 5.0</title>" in html
     )

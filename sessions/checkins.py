@@ -1,0 +1,81 @@
+"""The person's own check-ins, read for pages: month by month for the charts and tables, and the latest ones.
+
+A check-in is the person's own rating of a CHIME area, given in their own view whenever they like (writes are
+`services.record_check_in`). It is never a session's rating: every chart and table keeps the two apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Max, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from chime.framework import AREAS
+from sessions.insights import MONTHS_SHOWN, AreaMonth, AreaMonths, AreaRow, _month_starts
+from sessions.models import CheckIn, Person
+
+LATEST_SHOWN = 10
+
+
+def _since() -> tuple[list[dt.date], dt.datetime]:
+    months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
+    return months, timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
+
+
+def rating_months(ratings: QuerySet, when: str) -> AreaMonths:
+    """The last twelve months of `ratings` (rows with an `area` and a `rating`, dated by the field `when`): per
+    month and area, how many and their average (one query). Each cell's `sessions` counts ratings here, so the
+    shared month-table and chart code reads it."""
+    months, since = _since()
+    grouped = (
+        ratings.filter(**{f"{when}__gte": since})
+        .annotate(month=TruncMonth(when))
+        .values("month", "area")
+        .annotate(n=Count("pk"), average=Avg("rating"))
+        .order_by()
+    )
+    cells = {(row["month"].date(), row["area"]): row for row in grouped}
+    rows = []
+    for area in AREAS:
+        row_cells = [
+            AreaMonth(
+                sessions=cells.get((m, area.code), {}).get("n", 0),
+                average_rating=cells.get((m, area.code), {}).get("average"),
+            )
+            for m in months
+        ]
+        rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
+    per_month = [sum(row.cells[i].sessions for row in rows) for i in range(len(months))]
+    return AreaMonths(months=months, rows=rows, sessions_per_month=per_month)
+
+
+def check_in_months(person: Person) -> AreaMonths:
+    """The last twelve months of the person's check-ins, per month and area (one query)."""
+    return rating_months(CheckIn.objects.filter(person=person), "checked_in_at")
+
+
+@dataclass(frozen=True)
+class CheckInSummary:
+    """What the practitioner's person page shows of the person's own check-ins."""
+
+    months: AreaMonths
+    latest: list[CheckIn]
+    new_since: dt.datetime | None  # their last session: check-ins after it are new to the practitioner
+
+
+def latest_check_ins(person: Person, limit: int = LATEST_SHOWN) -> list[CheckIn]:
+    """Their latest check-ins, newest first (one query)."""
+    return list(CheckIn.objects.filter(person=person).order_by("-checked_in_at", "pk")[:limit])
+
+
+def for_person_page(person: Person) -> CheckInSummary:
+    """Check-ins for the practitioner's person page, each marked new when it came after the last session (three
+    queries: the months, the latest, the last session)."""
+    last_session = person.sessions.aggregate(last=Max("occurred_at"))["last"]
+    latest = latest_check_ins(person)
+    for check_in in latest:
+        check_in.is_new = last_session is None or check_in.checked_in_at > last_session
+    return CheckInSummary(check_in_months(person), latest, last_session)
