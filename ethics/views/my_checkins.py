@@ -43,7 +43,7 @@ def how_i_am_doing(person: Person) -> dict[str, object]:
 @require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest) -> HttpResponse:
     person = own_record.own_person(request.user)
-    form = CheckInForm(request.POST or None)
+    form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.record_check_in(person=person, actor=request.user, ratings=form.ratings())
         messages.success(request, "Thank you. Your check-in is saved. The person who helps you can see it.")
@@ -65,7 +65,7 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_declined(**common, taken_on=timezone.localdate())
         messages.info(request, "That is fine. We will not ask you about this one again this time.")
         return redirect("me-home")
-    form = OwnMeasureForm(request.POST or None, measure=due.measure)
+    form = OwnMeasureForm(request.POST if request.method == "POST" else None, measure=due.measure)
     if request.method == "POST" and form.is_valid():
         services.record_measure(
             **common, taken_on=timezone.localdate(), answers=form.answers(), view=View.OWN

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chime.accounts.person_sessions import person_page
 from ethics import own_record
@@ -18,6 +18,7 @@ from sessions.models import GoalStep
 
 
 @person_page
+@require_GET
 def plan(request: HttpRequest) -> HttpResponse:
     person = own_record.own_person(request.user)
     return render(request, "me/plan.html", {"goals": own_record.own_goals(person)})
@@ -27,7 +28,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_create(request: HttpRequest) -> HttpResponse:
     person = own_record.own_person(request.user)
-    form = MyGoalForm(request.POST or None)
+    form = MyGoalForm(request.POST if request.method == "POST" else None)
     del form.fields["done"]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -43,7 +44,7 @@ def goal_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = own_record.get_own_goal(request.user, pk)
-    form = MyGoalForm.for_goal(goal, request.POST or None)
+    form = MyGoalForm.for_goal(goal, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         changed = services.change_goal(
@@ -62,7 +63,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     goal = own_record.get_own_goal(request.user, pk)
-    form = MyStepForm(request.POST or None)
+    form = MyStepForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         step = services.StepDetails(what=d["what"], who=GoalStep.Who.PERSON, by_when=d["by_when"])

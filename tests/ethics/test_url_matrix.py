@@ -402,6 +402,19 @@ MATRIX: dict[str, Row] = {
         post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/signed-out/")),
     ),
     "me-signed-out": Row(get=OPEN_TO_ALL),
+    # The person's own check-ins, goals and questionnaires (ethics.views.my_checkins, my_plan): an empty form is the
+    # form again (200); the world's goal and step are the person's own; the world's QPR-15 is due for them (start).
+    "me-check-in": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-questionnaire": Row(args=lambda world: [world.measure.pk], get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-plan": Row(get=ONLY_THE_PERSON, post=everyone(404, anonymous=PERSON_SIGN_IN, person=405)),
+    "me-goal-create": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-goal-edit": Row(args=GOAL, get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-step-create": Row(args=GOAL, get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-step-done": Row(
+        args=STEP,
+        get=everyone(404, anonymous=PERSON_SIGN_IN, person=405),
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/plan/")),
+    ),
 }
 
 
