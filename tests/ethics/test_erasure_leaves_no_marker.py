@@ -178,6 +178,9 @@ def _seed_plan(person, m: Seeder, practitioner, session) -> None:
         what_next=m("review-what_next"),
         next_review_on=None,
     )
+    plan_services.record_check_in(  # their own check-in, with their words
+        person=person, actor=practitioner, ratings=[plan_services.AreaRating("hope", 4, m("check-in-words"))]
+    )
 
 
 def _seed_concern(person, m: Seeder, cited, purpose, staff) -> dict[str, object]:
