@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from types import SimpleNamespace
 
 import pytest
 import textstat
@@ -47,6 +48,63 @@ def signed_in(practitioner, person):
     withholding.withhold_session(session=held, by=practitioner, reason="serious_harm")
     client, access = signed_in_person(person, practitioner)
     return client, session, held
+
+
+@pytest.fixture
+def signed_in_with_a_plan(practitioner, person):
+    """Their own check-ins, goals and questionnaire: a goal with a step, a check-in, a QPR-15 due and one done."""
+    from sessions.services import AreaRating, StepDetails, add_goal, add_step, record_check_in
+    from tests.factories import qpr15_measure
+
+    goal = add_goal(person=person, actor=practitioner, in_their_words="Swim again.", areas=["hope"])
+    add_step(goal=goal, actor=practitioner, step=StepDetails(what="Find the pool's times."))
+    client, access = signed_in_person(person, practitioner)
+    record_check_in(person=person, actor=access.account, ratings=[AreaRating("hope", 4, "A good week.")])
+    return client, goal, qpr15_measure()
+
+
+# A questionnaire's statements, instructions and source are its validated wording (sessions/qpr15.py): Chime may not
+# reword them, so the measure is of Chime's own words around them.
+MEASURE_WORDING = re.compile(
+    r"<!-- the measure's own wording: validated, so never reworded -->.*?<!-- end of the measure's own wording -->",
+    re.S,
+)
+
+
+def our_words(response) -> str:
+    return main_text(SimpleNamespace(content=MEASURE_WORDING.sub(" ", response.content.decode()).encode()))
+
+
+OWN_PAGES = [
+    "/me/",  # with check-ins, a questionnaire due, goals
+    "/me/check-in/",
+    "/me/plan/",
+    "/me/plan/goals/new/",
+    "/me/plan/goals/{goal}/",
+    "/me/plan/goals/{goal}/steps/new/",
+    "/me/questionnaires/{measure}/",
+]
+
+
+@pytest.mark.parametrize("url", OWN_PAGES)
+def test_each_page_for_checking_in_and_my_goals_reads_at_age_9_to_11(signed_in_with_a_plan, url):
+    client, goal, measure = signed_in_with_a_plan
+    text = our_words(client.get(url.format(goal=goal.pk, measure=measure.pk)))
+    assert grade(text) <= HIGHEST_GRADE, f"{url} reads at grade {grade(text)}: {text}"
+
+
+def test_the_pages_after_checking_in_and_answering_read_at_age_9_to_11(signed_in_with_a_plan):
+    client, goal, measure = signed_in_with_a_plan
+    answers = {f"item_{n}": "3" for n in range(1, 16)}
+    for url, data in (
+        ("/me/check-in/", {"hope_words": "Words but no number."}),
+        ("/me/plan/goals/new/", {"in_their_words": "", "areas": []}),
+        ("/me/questionnaires/{measure}/", {"item_1": "3"}),
+        ("/me/questionnaires/{measure}/", answers),  # saved: back home, with the scores
+    ):
+        response = client.post(url.format(measure=measure.pk), data, follow=True)
+        text = our_words(response)
+        assert grade(text) <= HIGHEST_GRADE, f"{url} after posting reads at grade {grade(text)}: {text}"
 
 
 PAGES = [
