@@ -30,6 +30,7 @@ from ethics.services.consent import ConsentTerms, record_consent, withdraw_conse
 from ethics.services.subject_access import record_subject_access_request
 from sessions import demo as sessions_demo
 from sessions.models import Person
+from sessions.services import AreaRating, record_check_in
 
 # (practitioner, person, purpose, recipient, what, given days ago, ends in days, withdrawn by)
 DEMO_CONSENTS = (
@@ -101,8 +102,20 @@ def ensure_demo_online_access(users: dict[str, User]) -> str:
     access = online_access.current_access(person) or online_access.offer_online_access(
         person=person, offered_by=users["sam"], how_given=OnlineAccess.HowGiven.SPOKEN
     )
+    _ensure_demo_check_in(person, access.account)
     _, code = online_access.invite(access=access, by=users["sam"], email=False)
     return online_access.invitation_url(code)
+
+
+def _ensure_demo_check_in(person: Person, account: User) -> None:
+    """Dee has checked in once on her own, so her page and Sam's show a check-in apart from session ratings."""
+    if person.check_ins.exists():
+        return
+    record_check_in(
+        person=person,
+        actor=account,
+        ratings=[AreaRating("hope", 4, "Booked onto the cooking course."), AreaRating("connectedness", 3)],
+    )
 
 
 def ensure_demo_access_requests(users: dict[str, User]) -> int:

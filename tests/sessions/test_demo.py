@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from chime.models import Notification
 from ethics.models import Concern, SubjectAccessRequest
-from sessions.models import SupportSession
+from sessions.models import CheckIn, SupportSession
 
 
 def test_loading_the_demo_notifies_in_the_app_and_emails_nobody(db, django_capture_on_commit_callbacks):
@@ -30,6 +30,10 @@ def test_loading_the_demo_notifies_in_the_app_and_emails_nobody(db, django_captu
         call_command("seed_demo", stdout=io.StringIO())  # again: nothing is added twice
     assert SupportSession.objects.count() == sessions
     assert SubjectAccessRequest.objects.count() == 1
+    assert sorted(CheckIn.objects.values_list("person__preferred_name", "area", "rating")) == [
+        ("Dee", "connectedness", 3),
+        ("Dee", "hope", 4),
+    ]  # Dee has checked in once on her own, and only once however often the demo loads
 
 
 def test_in_app_only_holds_back_emails_inside_its_block_only(
