@@ -52,7 +52,9 @@ def test_the_person_adds_their_words_and_they_sit_beside_the_note_on_their_page(
     assert "You wrote this. Only you can change it." in page
 
 
-def test_adding_words_is_audited_with_the_person_as_actor_and_never_copies_them(their_browser, account, session):
+def test_adding_words_is_audited_with_the_person_as_actor_and_never_copies_them(
+    their_browser, account, session
+):
     their_browser.post(f"/me/sessions/{session.pk}/my-words/", {"words": WORDS})
     own = OwnWords.objects.get()
     event = AuditEvent.objects.get(action="create", object_type="support.OwnWords")
@@ -90,7 +92,9 @@ def test_their_words_show_on_the_staff_session_page_marked_as_theirs(client, pra
     assert area.note == "Dee seemed low and quiet."  # never merged into the note
 
 
-def test_the_person_page_marks_sessions_with_their_words_and_an_open_flag(client, practitioner, account, session):
+def test_the_person_page_marks_sessions_with_their_words_and_an_open_flag(
+    client, practitioner, account, session
+):
     services.write_own_words(session=session, by=account, words=WORDS)
     services.flag_note(session=session, by=account, words="I was not low, I was tired.")
     client.force_login(practitioner)
@@ -145,7 +149,10 @@ def test_their_words_and_corrections_go_beside_the_note_in_a_share(practitioner,
     client.force_login(practitioner)
     page = client.get(f"/disclosures/{disclosure.pk}/").content.decode()
     assert "In Dee’s own words</strong> (written by them, not by staff)" in page
-    assert "Correction added by the practitioner after the person flagged this note:</strong> Dee was tired" in page
+    assert (
+        "Correction added by the practitioner after the person flagged this note:</strong> Dee was tired"
+        in page
+    )
 
 
 # ---- This doesn't sound like me ----------------------------------------------------------------------------------
@@ -200,10 +207,18 @@ def test_the_practitioner_replies_and_corrects_and_the_note_and_every_step_are_k
     assert [s.kind for s in flag.steps.all()] == ["flag", "reply", "correction"]
     assert SessionArea.objects.get(session=session).note == "Dee seemed low and quiet."
     page = their_browser.get(f"/me/sessions/{session.pk}/").content.decode()
-    for text in ("Thank you, I hear you.", "Dee was tired, not low.", "Sam Okafor", "added a correction", "Open"):
+    for text in (
+        "Thank you, I hear you.",
+        "Dee was tired, not low.",
+        "Sam Okafor",
+        "added a correction",
+        "Open",
+    ):
         assert text in page
     reasons = list(
-        AuditEvent.objects.filter(object_type="support.NoteFlag", action="update").values_list("reason", flat=True)
+        AuditEvent.objects.filter(object_type="support.NoteFlag", action="update").values_list(
+            "reason", flat=True
+        )
     )
     assert reasons == [
         f"Replied on the flag on session {session.pk}",
