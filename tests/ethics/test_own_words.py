@@ -3,6 +3,8 @@ me" flags that the practitioner answers and only the person closes."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core import mail
 
@@ -318,3 +320,23 @@ def test_the_staff_session_page_takes_the_same_queries_however_many_steps(
     # notifications (the menu); areas; goals worked on
     with django_assert_num_queries(12):
         assert client.get(f"/sessions/{session.pk}/").status_code == 200
+
+
+def test_subject_access_includes_their_words_and_every_step_of_a_flag(practitioner, account, session):
+    from chime import personal_data
+
+    services.write_own_words(session=session, by=account, words=WORDS)
+    services.write_own_words(session=session, by=account, words="Next I want to try the choir.")
+    flag = services.flag_note(session=session, by=account, words="I was tired, not low.")
+    services.answer_flag(flag=flag, by=practitioner, kind="correction", words="Dee was tired, not low.")
+    pack = json.dumps(dict(personal_data.subject_access(session.person_id)), default=str)
+    for text in (
+        "Their own words about their sessions",
+        "Next I want to try the choir.",
+        "Earlier versions of their own words",
+        WORDS,
+        "What they and their practitioner said about a note",
+        "I was tired, not low.",
+        "Dee was tired, not low.",
+    ):
+        assert text in pack
