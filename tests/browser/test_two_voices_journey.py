@@ -96,7 +96,8 @@ def test_dee_adds_her_words_and_flags_a_note_which_her_practitioner_answers_and_
     assert_accessible(page)
     flagged.click()
     expect(page.get_by_text("Dee was tired after a long week, not low.")).to_be_visible()
-    expect(page.get_by_role("link", name="Reply or add a correction")).to_have_count(0)  # reads, does not answer
+    # The supervisor reads the thread but does not answer it.
+    expect(page.get_by_role("link", name="Reply or add a correction")).to_have_count(0)
     assert_accessible(page)
 
     # Dee, at 375 pixels: reads the reply and the correction, and closes the flag.
