@@ -24,6 +24,7 @@ from sessions.models import (
     GoalStep,
     Group,
     GroupMeeting,
+    NoteFlag,
     Person,
     RecoveryGoal,
     SessionReview,
@@ -325,6 +326,13 @@ def groups_page(request: HttpRequest) -> list[Group]:
     """The groups this user may see (names only of staff, no one supported), newest-met first."""
     core.require(request.user, core.may_see_groups(request.user), page="groups")
     return list(Group.objects.visible_to(request.user).for_list())
+
+
+def dashboard_note_flags(user: User) -> list[NoteFlag]:
+    """The open flags people have put on notes, for a supervisor's dashboard: their supervisees' people only, oldest
+    first. Audited as the dashboard's one view, naming each person shown (its figures name no one)."""
+    flags = NoteFlag.objects.for_supervisor(user)
+    return core.audit_list("team dashboard", flags, person="session.person_id", object_id=user.pk)
 
 
 def attendances_on_record(person: Person) -> list[Attendance]:

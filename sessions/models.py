@@ -72,7 +72,10 @@ class PersonQuerySet(models.QuerySet):
             session__practitioner=OuterRef("practitioner"),
             seen_at__isnull=True,
         ).exclude(comment="")
-        return self.annotate(new_feedback=Exists(unread), **hooks.caseload_flags(user))
+        flagged = NoteFlag.objects.open().filter(session__person=OuterRef("pk"))
+        return self.annotate(
+            new_feedback=Exists(unread), open_note_flag=Exists(flagged), **hooks.caseload_flags(user)
+        )
 
 
 class Person(models.Model):
@@ -147,6 +150,8 @@ class Person(models.Model):
             flags.append(Flag("consent", f"Consent ends {formats.date_format(ends_on)}"))
         if getattr(self, "new_feedback", False):
             flags.append(Flag("feedback", "New feedback"))
+        if getattr(self, "open_note_flag", False):
+            flags.append(Flag("note-flag", "Open flag on a note"))
         return flags
 
     @property
@@ -246,6 +251,14 @@ class SupportSessionQuerySet(models.QuerySet):
 
     def for_timeline(self) -> SupportSessionQuerySet:
         return self.select_related("practitioner").prefetch_related("areas").order_by("-occurred_at", "-pk")
+
+    def with_their_voice(self) -> SupportSessionQuerySet:
+        """Whether the person added their own words to each session, and whether they flagged its note and the
+        flag is still open (sessions.own_words), as annotations of the same query."""
+        return self.annotate(
+            has_own_words=Exists(OwnWords.objects.filter(session=OuterRef("pk"))),
+            open_note_flag=Exists(NoteFlag.objects.open().filter(session=OuterRef("pk"))),
+        )
 
     def for_review_queue(self) -> SupportSessionQuerySet:
         return (
@@ -1355,3 +1368,7 @@ personal_data.declare(
         "checked_in_at": CONTENT_FREE,
     },
 )
+
+
+# The person's own words and their flags on a note live beside the sessions (see sessions/own_words.py).
+from sessions.own_words import NoteFlag, NoteFlagStep, OwnWords, OwnWordsVersion  # noqa: E402, F401

@@ -8,8 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chime import access as core
-from chime import audit
-from chime.models import AuditEvent
 from sessions import access, services
 from sessions.forms import ReviewForm, SupervisionRecordForm
 from sessions.supervision import next_awaiting_review, team_dashboard
@@ -17,9 +15,10 @@ from sessions.supervision import next_awaiting_review, team_dashboard
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     core.require(request.user, core.is_supervisor(request.user), page="team dashboard")
-    # The dashboard names the supervisor's team (staff) and counts; it names no one they support.
-    audit.record(AuditEvent.Action.VIEW, object_type="team dashboard", object_id=request.user.pk)
-    return render(request, "supervision/dashboard.html", {"rows": team_dashboard(request.user)})
+    # The table names the supervisor's team (staff) and counts; the open flags on notes name the people flagged,
+    # so the dashboard's one audit row names them.
+    context = {"note_flags": access.dashboard_note_flags(request.user), "rows": team_dashboard(request.user)}
+    return render(request, "supervision/dashboard.html", context)
 
 
 def supervisee_sessions(request: HttpRequest, user_id: int) -> HttpResponse:

@@ -19,6 +19,7 @@ from sessions.history import session_history
 from sessions.insights import area_months, ratings_by_view
 from sessions.measures import due_for, scores_over_time
 from sessions.models import CaseloadAssignment, RecoveryGoal, RecoveryPlan, SessionReview, SupportSession
+from sessions.own_words import may_answer, voices_on
 from sessions.plans import plan_of
 from sessions.supervision import next_awaiting_review
 
@@ -70,7 +71,9 @@ def supervisee_caseload(request: HttpRequest, user_id: int) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_person_for(request.user, pk)
     sessions = paginate(
-        request, SupportSession.objects.filter(person=person).for_timeline(), TIMELINE_PAGE_SIZE
+        request,
+        SupportSession.objects.filter(person=person).for_timeline().with_their_voice(),
+        TIMELINE_PAGE_SIZE,
     )
     months = area_months(person)
     check_ins = checkins.for_person_page(person)
@@ -186,7 +189,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if review is not None and review.seen_at is None and session.practitioner_id == request.user.pk:
         services.mark_feedback_seen(session=session, practitioner=request.user)
     reviewing = access.can_review_session(request.user, session)
+    own, flags = voices_on(session.pk)
     context = {
+        "own": own,
+        "flags": flags,
+        "can_answer": may_answer(request.user, session),
         "session": session,
         "person": session.person,
         "areas": session.areas.all(),

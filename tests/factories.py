@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from chime.models import User
 from ethics.models import Consent, ConsentWording, ContentKind, SharingPurpose
-from sessions.models import CaseloadAssignment, Measure, Person, SessionArea, SupportSession
+from sessions.models import (
+    CaseloadAssignment,
+    Measure,
+    NoteFlag,
+    NoteFlagStep,
+    Person,
+    SessionArea,
+    SupportSession,
+)
 from sessions.qpr15 import QPR15
 
 TEST_PASSWORD = "a-long-test-password-42"
@@ -130,3 +138,28 @@ def qpr15_measure() -> Measure:
     """The QPR-15 that migration 0007 ships; made again after a transactional test has emptied the tables."""
     defaults = {key: value for key, value in QPR15.items() if key != "code"}
     return Measure.objects.get_or_create(code=QPR15["code"], defaults=defaults)[0]
+
+
+class NoteFlagFactory(factory.django.DjangoModelFactory):
+    """An open "This doesn't sound like me" flag with the person's comment. Tests of the workflow use the services
+    (ethics.services.own_words), which also check who the person signed in is."""
+
+    class Meta:
+        model = NoteFlag
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SupportSessionFactory)
+    raised_by = factory.SubFactory(UserFactory, is_person=True)
+    raised_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def comment(obj, create, extracted, **kwargs):
+        if create:
+            NoteFlagStep.objects.create(
+                flag=obj,
+                kind=NoteFlagStep.Kind.FLAG,
+                words=extracted or "That is not how I would say it.",
+                by=obj.raised_by,
+                by_the_person=True,
+                at=obj.raised_at,
+            )

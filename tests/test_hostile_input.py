@@ -430,3 +430,39 @@ def test_completing_a_measure_with_hostile_input(client, items, view, occasion, 
     assert response.status_code in (200, 302)
     stored = MeasureResponse.objects.filter(person=person)
     assert stored.exists() == (response.status_code == 302)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    words=MAYBE(HOSTILE_TEXT),
+    comment=MAYBE(HOSTILE_TEXT),
+    kind=MAYBE(st.one_of(st.sampled_from(["reply", "correction"]), HOSTILE_TEXT)),
+    answer=MAYBE(HOSTILE_TEXT),
+)
+def test_the_persons_own_words_their_flag_and_the_answer_with_hostile_input(
+    client, words, comment, kind, answer
+):
+    from sessions.models import NoteFlag, NoteFlagStep, OwnWords
+    from tests.ethics.online import signed_in_person
+
+    practitioner = PractitionerFactory()
+    session = SupportSessionFactory(person=PersonFactory(practitioner=practitioner))
+    theirs, _ = signed_in_person(session.person, practitioner)
+    mine = f"/me/sessions/{session.pk}/"
+    saved = _post(theirs, f"{mine}my-words/", {"words": words})
+    assert saved.status_code in (200, 302)
+    assert OwnWords.objects.filter(session=session).exists() == (saved.status_code == 302)
+    flagged = _post(theirs, f"{mine}flag/", {"words": comment})
+    assert flagged.status_code in (200, 302)
+    flag = NoteFlag.objects.filter(session=session).first()
+    assert (flag is not None) == (flagged.status_code == 302)
+    if flag is not None:
+        client.force_login(practitioner)
+        answered = _post(client, f"/flags/{flag.pk}/answer/", {"kind": kind, "words": answer})
+        assert answered.status_code in (200, 302)
+        assert NoteFlagStep.objects.filter(flag=flag).count() == (2 if answered.status_code == 302 else 1)
+        staff_page = client.get(f"/sessions/{session.pk}/").content.decode()
+        assert "<script>alert" not in staff_page and "<img src=x" not in staff_page
+    page = theirs.get(mine).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page

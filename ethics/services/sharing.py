@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -22,7 +23,7 @@ from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from ethics.access import can_manage_consent, can_read_sessions
 from ethics.models import Consent, ContentKind, Disclosure, SharingPurpose
-from sessions.models import SupportSession
+from sessions.models import NoteFlagStep, SupportSession
 from sessions.plans import goals_text
 
 if TYPE_CHECKING:
@@ -262,18 +263,25 @@ def build_pack(person: Person, kinds: list[str], sessions: list[SupportSession])
 
 
 def _with_areas(sessions: list[SupportSession]) -> list[SupportSession]:
+    corrections = NoteFlagStep.objects.filter(kind=NoteFlagStep.Kind.CORRECTION).order_by("at", "pk")
     return list(
         SupportSession.objects.filter(pk__in=[s.pk for s in sessions])
-        .prefetch_related("areas")
+        .select_related("own_words")
+        .prefetch_related("areas", Prefetch("note_flags__steps", queryset=corrections))
         .order_by("occurred_at", "pk")
     )
 
 
 def _session_summary(session: SupportSession) -> dict[str, object]:
+    """A session as shared: the practitioner's note, and beside it the person's own words and any correction the
+    practitioner added after the person flagged the note (sessions.own_words), each marked as what it is."""
+    own = getattr(session, "own_words", None)
     return {
         "date": f"{session.occurred_on:%-d %B %Y}",
         "how": session.get_mode_display(),
         "minutes": session.duration_minutes,
         "areas": [{"area": area.get_area_display(), "note": area.note} for area in session.areas.all()],
         "next_steps": session.next_steps,
+        "in_their_words": own.words if own else "",
+        "corrections": [step.words for flag in session.note_flags.all() for step in flag.steps.all()],
     }

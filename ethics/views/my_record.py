@@ -23,6 +23,7 @@ from ethics.services import consent as consent_services
 from ethics.services import online_access as services
 from ethics.services import subject_access
 from ethics.views.my_checkins import how_i_am_doing
+from sessions.own_words import voices_on
 
 _CODE = "chime_invitation_code"
 _LINK = "chime_sign_in_link"
@@ -115,7 +116,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @person_page
 def session(request: HttpRequest, pk: int) -> HttpResponse:
     found = own_record.get_own_session(request.user, pk)
-    return render(request, "me/session.html", {"session": found})
+    own, flags = voices_on(found.pk)
+    # Their own words are theirs to read, even on a day held back; a flag's thread may quote the note, so not then.
+    context = {"session": found, "own": own, "flags": [] if found.held_back else flags}
+    return render(request, "me/session.html", context)
 
 
 @person_page

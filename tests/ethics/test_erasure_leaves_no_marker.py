@@ -156,6 +156,7 @@ def _seed_everything(person, m: Seeder, staff) -> dict[str, object]:
         lifted_at=timezone.now(),
     )
     _seed_plan(person, m, practitioner, other)
+    _seed_their_voice(person, m, practitioner, other)
     drafts.save_draft(  # a form being typed about them, not saved yet
         of=drafts.DraftOf(practitioner.pk, f"/people/{person.pk}/sessions/new/", person.pk, m("draft-title")),
         data={"hope_note": [m("draft-note")]},
@@ -181,6 +182,22 @@ def _seed_plan(person, m: Seeder, practitioner, session) -> None:
     plan_services.record_check_in(  # their own check-in, with their words
         person=person, actor=practitioner, ratings=[plan_services.AreaRating("hope", 4, m("check-in-words"))]
     )
+
+
+def _seed_their_voice(person, m: Seeder, practitioner, session) -> None:
+    """Their own words on a session, changed once (so a version row keeps the first), and a flag on its note with
+    the practitioner's reply and correction (issue 12)."""
+    from ethics.services import online_access, own_words
+
+    account = online_access.offer_online_access(
+        person=person, offered_by=practitioner, how_given="spoken"
+    ).account
+    own_words.write_own_words(session=session, by=account, words=m("own-words-v1"))
+    own_words.write_own_words(session=session, by=account, words=m("own-words-v2"))
+    flag = own_words.flag_note(session=session, by=account, words=m("flag-words"))
+    own_words.answer_flag(flag=flag, by=practitioner, kind="reply", words=m("flag-reply"))
+    own_words.answer_flag(flag=flag, by=practitioner, kind="correction", words=m("flag-correction"))
+    own_words.close_flag(flag=flag, by=account)
 
 
 def _seed_concern(person, m: Seeder, cited, purpose, staff) -> dict[str, object]:

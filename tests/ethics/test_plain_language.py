@@ -115,6 +115,8 @@ PAGES = [
     "/me/consents/",
     "/me/copy/",
     "/me/turn-off/",
+    "/me/sessions/{session}/my-words/",
+    "/me/sessions/{session}/flag/",
 ]
 
 
@@ -152,3 +154,17 @@ def test_the_invitation_a_person_is_given_reads_at_age_9_to_11(client, practitio
     )
     text = html.unescape(re.sub(r"<[^>]+>", " ", printed))
     assert grade(text) <= HIGHEST_GRADE, f"grade {grade(text)}: {text}"
+
+
+def test_a_session_with_their_words_and_a_flag_thread_reads_at_age_9_to_11(signed_in, practitioner, person):
+    from ethics.services import own_words
+
+    client, session, _ = signed_in
+    account = person.online_access.get(turned_off_at__isnull=True).account
+    own_words.write_own_words(session=session, by=account, words="The park helped. I want to go again.")
+    flag = own_words.flag_note(session=session, by=account, words="I was not sad. I was tired.")
+    own_words.answer_flag(flag=flag, by=practitioner, kind="reply", words="Thank you. I will fix it.")
+    own_words.answer_flag(flag=flag, by=practitioner, kind="correction", words="Dee was tired, not sad.")
+    text = main_text(client.get(f"/me/sessions/{session.pk}/"))
+    assert "Close this" in text
+    assert grade(text) <= HIGHEST_GRADE, f"reads at grade {grade(text)}: {text}"

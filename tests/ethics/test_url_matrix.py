@@ -111,6 +111,15 @@ STEP = lambda world: [world.step.pk]  # noqa: E731
 GROUP = lambda world: [world.group.pk]  # noqa: E731
 MEETING = lambda world: [world.meeting.pk]  # noqa: E731
 BRIEF_CONTACT = lambda world: [world.brief_contact.pk]  # noqa: E731
+
+
+def FLAG(world):  # noqa: N802 - beside the other argument makers
+    """An open flag on the note of the world's session (issue 12), made when its row is visited."""
+    from tests.factories import NoteFlagFactory
+
+    return [NoteFlagFactory(session=world.session).pk]
+
+
 # A group facilitated by the practitioner: its facilitators, their supervisors and admins see it; nobody else.
 GROUP_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404, dpl=404)
 
@@ -365,6 +374,8 @@ MATRIX: dict[str, Row] = {
         ),
     ),
     "session-withhold": Row(args=SESSION, get=OWNER_WRITES, post=OWNER_WRITES),
+    # the practitioner answers a person's flag on a note (issue 12); the supervisor reads it but does not answer
+    "answer-flag": Row(args=FLAG, get=OWNER_WRITES, post=OWNER_WRITES),
     "session-release": Row(
         args=SESSION,
         get=everyone(405),
@@ -389,6 +400,14 @@ MATRIX: dict[str, Row] = {
         post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/consents/")),
     ),
     "me-turn-off": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),  # POST: turned off, and told so (200)
+    # two voices on every session (issue 12): an empty form answers 200 with its message beside the field
+    "me-my-words": Row(args=SESSION, get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-flag-note": Row(args=SESSION, get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-close-flag": Row(
+        args=FLAG,
+        get=everyone(404, anonymous=PERSON_SIGN_IN, person=405),
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/sessions/")),
+    ),
     "me-start": Row(get=OPEN_TO_ALL, post=OPEN_TO_ALL),  # an empty code: the form again
     "me-sign-in": Row(get=OPEN_TO_ALL, post=OPEN_TO_ALL),  # an empty address: the form again
     "me-link": Row(

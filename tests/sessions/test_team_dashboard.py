@@ -115,9 +115,9 @@ def test_dashboard_query_count_does_not_grow_with_the_team(
         for _ in range(size):
             SupportSessionFactory(person=PersonFactory(practitioner=member))
     client.force_login(supervisor)
-    # session, user, audit (lock, last hash, insert), team, caseload figures, session figures, open concerns,
-    # group meetings facilitated, their named attendances, unread notifications
-    with django_assert_num_queries(12):
+    # session, user, open flags on notes (issue 12), audit (lock, last hash, insert), team, caseload figures,
+    # session figures, open concerns, group meetings facilitated, their named attendances, unread notifications
+    with django_assert_num_queries(13):
         response = client.get("/team/")
     assert len(response.context["rows"]) == size
 
