@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from chime.models import User
 from ethics.models import Consent, ConsentWording, ContentKind, SharingPurpose
-from sessions.models import CaseloadAssignment, Measure, Person, SessionArea, SupportSession
+from sessions.models import CaseloadAssignment, DirectoryService, Measure, Person, SessionArea, SupportSession
 from sessions.qpr15 import QPR15
 
 TEST_PASSWORD = "a-long-test-password-42"
@@ -130,3 +130,14 @@ def qpr15_measure() -> Measure:
     """The QPR-15 that migration 0007 ships; made again after a transactional test has emptied the tables."""
     defaults = {key: value for key, value in QPR15.items() if key != "code"}
     return Measure.objects.get_or_create(code=QPR15["code"], defaults=defaults)[0]
+
+
+class DirectoryServiceFactory(factory.django.DjangoModelFactory):
+    """A service in the signposting directory (organisation data)."""
+
+    class Meta:
+        model = DirectoryService
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    kind = DirectoryService.Kind.HOUSING

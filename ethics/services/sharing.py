@@ -264,7 +264,7 @@ def build_pack(person: Person, kinds: list[str], sessions: list[SupportSession])
 def _with_areas(sessions: list[SupportSession]) -> list[SupportSession]:
     return list(
         SupportSession.objects.filter(pk__in=[s.pk for s in sessions])
-        .prefetch_related("areas")
+        .prefetch_related("areas", "signposted_services")
         .order_by("occurred_at", "pk")
     )
 
@@ -276,4 +276,7 @@ def _session_summary(session: SupportSession) -> dict[str, object]:
         "minutes": session.duration_minutes,
         "areas": [{"area": area.get_area_display(), "note": area.note} for area in session.areas.all()],
         "next_steps": session.next_steps,
+        # Services from the directory by name, then anywhere else typed in.
+        "signposted_to": [service.name for service in session.signposted_services.all()]
+        + ([session.signposted_to] if session.signposted_to else []),
     }

@@ -37,6 +37,7 @@ def test_the_version_tables_are_in_the_map_and_erasure_removes_their_rows():
         "support.PersonVersion",
         "support.SupportSessionVersion",
         "support.SessionAreaVersion",
+        "support.SessionSignpostVersion",  # services chosen and unticked in a session's edits
     }
     assert all(personal_data.declaration_for(m).remove_rows for m in history)
 
