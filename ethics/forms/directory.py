@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Value
+from django.db.models.functions import Lower
 
 from sessions.models import DirectoryService
 
@@ -23,7 +25,12 @@ class DirectoryServiceForm(forms.ModelForm):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise forms.ValidationError("Give the service a name.")
-        taken = DirectoryService.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        # The same comparison as the database's unique constraint (lower(name)), so the two never disagree.
+        taken = (
+            DirectoryService.objects.alias(lowered=Lower("name"))
+            .filter(lowered=Lower(Value(name)))
+            .exclude(pk=self.instance.pk)
+        )
         if taken.exists():
             raise forms.ValidationError("A service with this name is already in the directory.")
         return name

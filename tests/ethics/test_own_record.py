@@ -169,8 +169,9 @@ def test_the_persons_pages_take_the_same_number_of_queries_however_many_sessions
     # they came to; sessions; their areas; supporters
     with django_assert_num_queries(13):
         client.get("/me/")
-    # session, user; online access; the session; audit (lock, last hash, insert)
-    with django_assert_num_queries(8):
+    # session, user; online access; the session; audit (lock, last hash, insert); the services they were
+    # signposted to (one query, added with the signposting directory)
+    with django_assert_num_queries(9):
         client.get(f"/me/sessions/{one.pk}/")
     # session, user; online access; the person; audit (lock, last hash, insert) twice (the view, the read); the rows
     with django_assert_num_queries(11):
