@@ -125,6 +125,8 @@ class SessionForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["signposted_services"] = SignpostingField(kept=kept_services)
+        if not self.fields["signposted_services"].choices:  # an empty directory: no list to point "above" to
+            self.fields["signposted_to"].help_text = "Any service you pointed them to."
         if goals is not None:
             self.fields["goals"] = GoalsWorkedOnField(
                 queryset=goals,

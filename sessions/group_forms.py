@@ -304,8 +304,9 @@ class BriefContactForm(forms.Form):
         fields = list(self.fields.items())
         at = [name for name, _ in fields].index("signposted_to")
         self.fields = dict([*fields[:at], ("signposted_services", services), *fields[at:]])
-        if not services.choices:
+        if not services.choices:  # an empty directory: no list, and nothing "above" to point to
             del self.fields["signposted_services"]
+            self.fields["signposted_to"].help_text = "Any service you pointed them to."
 
     def clean(self) -> dict[str, object]:
         data = super().clean()
