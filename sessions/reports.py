@@ -132,18 +132,20 @@ def _signposting_by_kind_rows(since: dt.datetime, until: dt.datetime, people: Qu
     session that names two services of one kind counts once for it. One grouped query."""
     people_sql, people_params = people.values("pk").query.sql_with_params()
     sessions, contacts = SupportSession._meta.db_table, BriefContact._meta.db_table
+    # The period's sessions are read once (a materialised CTE) and used by both session branches.
     sql = f"""
+        WITH period AS MATERIALIZED (
+            SELECT s.id, s.person_id, s.signposted_to <> '' AS typed FROM {sessions} s
+            WHERE s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})
+        )
         SELECT kind, COUNT(DISTINCT session_id), COUNT(DISTINCT person_id), COUNT(DISTINCT contact_id)
         FROM (
-            SELECT d.kind, s.id AS session_id, s.person_id, NULL::bigint AS contact_id
+            SELECT d.kind, p.id AS session_id, p.person_id, NULL::bigint AS contact_id
             FROM {SessionSignpost._meta.db_table} l
+            JOIN period p ON p.id = l.session_id
             JOIN {DirectoryService._meta.db_table} d ON d.id = l.service_id
-            JOIN {sessions} s ON s.id = l.session_id
-            WHERE s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})
           UNION ALL
-            SELECT %s, s.id, s.person_id, NULL FROM {sessions} s
-            WHERE s.signposted_to <> '' AND s.occurred_at >= %s AND s.occurred_at < %s
-              AND s.person_id IN ({people_sql})
+            SELECT %s, p.id, p.person_id, NULL FROM period p WHERE p.typed
           UNION ALL
             SELECT d.kind, NULL, NULL, b.id
             FROM {BriefContactSignpost._meta.db_table} l
@@ -156,8 +158,7 @@ def _signposting_by_kind_rows(since: dt.datetime, until: dt.datetime, people: Qu
         ) signposts
         GROUP BY kind
     """  # noqa: S608 - table names from the models, values as parameters
-    params = [since, until, *people_params, TYPED, since, until, *people_params]
-    params += [since, until, TYPED, since, until]
+    params = [since, until, *people_params, TYPED, since, until, TYPED, since, until]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = {kind: counts for kind, *counts in cursor.fetchall()}
