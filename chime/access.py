@@ -245,6 +245,7 @@ class Menu:
     my_record: bool = False  # a person's own view: none of the staff links
     groups: bool = False
     brief_contacts: bool = False
+    signposting_directory: bool = False
 
 
 def menu_for(user: User) -> Menu:
@@ -269,4 +270,5 @@ def menu_for(user: User) -> Menu:
         staff_accounts=is_admin(user),
         groups=may_see_groups(user),
         brief_contacts=may_record_brief_contacts(user) or is_supervisor(user),
+        signposting_directory=is_admin(user),
     )

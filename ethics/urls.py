@@ -6,6 +6,7 @@ from django.urls import path
 
 from ethics.views import (
     consent,
+    directory,
     emergency,
     my_checkins,
     my_plan,
@@ -29,6 +30,12 @@ urlpatterns = [
     path("consents/expiring/", consent.consents_expiring, name="consents-expiring"),
     path("disclosures/<int:pk>/", sharing.disclosure_pack, name="disclosure-pack"),
     path("people-directory/", consent.people_directory, name="people-directory"),
+    # the signposting directory: the organisation's services, managed by admins
+    path("directory/", directory.directory, name="directory"),
+    path("directory/new/", directory.directory_service_create, name="directory-service-create"),
+    path("directory/<int:pk>/", directory.directory_service_edit, name="directory-service-edit"),
+    path("directory/<int:pk>/retire/", directory.directory_service_retire, name="directory-service-retire"),
+    path("directory/<int:pk>/offer/", directory.directory_service_offer, name="directory-service-offer"),
     path("emergency/", emergency.emergency_search, name="emergency-search"),
     path("emergency/<int:pk>/", emergency.emergency_matches, name="emergency-matches"),
     path("emergency/<int:pk>/people/<int:person_pk>/", emergency.emergency_open, name="emergency-open"),

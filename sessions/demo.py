@@ -22,6 +22,7 @@ from sessions import groups, services
 from sessions.models import (
     Attendance,
     CaseloadAssignment,
+    DirectoryService,
     Group,
     GroupMeeting,
     Measure,
@@ -31,6 +32,7 @@ from sessions.models import (
     RecoveryPlan,
     SessionArea,
     SessionReview,
+    SessionSignpost,
     SupervisionRecord,
     SupportSession,
     View,
@@ -253,10 +255,38 @@ def _demo_key(*parts: object) -> uuid.UUID:
     return uuid.uuid5(DEMO_NAMESPACE, "/".join(str(p) for p in parts))
 
 
+Kind = DirectoryService.Kind
+# A small signposting directory (fictional services and numbers), one retired, so the session form, the report's
+# "signposted, by kind of service" and the directory page show real shapes.
+DEMO_DIRECTORY = (
+    ("Riverside Housing Options (fictional)", Kind.HOUSING, "01632 960 201", True),
+    ("Exampletown Money Advice (fictional)", Kind.MONEY, "01632 960 202", True),
+    ("Talking Space, NHS talking therapies (fictional)", Kind.MENTAL_HEALTH, "01632 960 203", True),
+    ("New Leaf drug and alcohol service (fictional)", Kind.DRUG_AND_ALCOHOL, "01632 960 204", True),
+    ("Exampletown College adult learning (fictional)", Kind.EMPLOYMENT, "", True),
+    ("Thursday recovery café", Kind.PEER_AND_COMMUNITY, "", True),
+    ("Riverside walking group", Kind.PEER_AND_COMMUNITY, "", True),
+    ("Exampletown Law Centre (fictional)", Kind.LEGAL, "01632 960 205", True),
+    ("Riverside Crisis Café (fictional)", Kind.CRISIS, "01632 960 000", True),
+    ("St Mark's food bank (fictional)", Kind.OTHER, "", True),
+    ("Old Street drop-in (closed, fictional)", Kind.PEER_AND_COMMUNITY, "", False),
+)
+
+
+def ensure_demo_directory() -> list[DirectoryService]:
+    """The demo's signposting directory. Returns the services offered, in a fixed order."""
+    for name, kind, phone, offered in DEMO_DIRECTORY:
+        DirectoryService.objects.get_or_create(
+            name=name, defaults={"kind": kind, "phone": phone, "is_active": offered}
+        )
+    return list(DirectoryService.objects.offered().order_by("pk"))
+
+
 def ensure_demo_people(users: dict[str, User]) -> int:
     """Create the demo people and their sessions. Returns how many sessions were added now."""
     today = timezone.localdate()
     added = 0
+    directory = ensure_demo_directory()
     for index, (who, name, pronouns, matters, goals, strengths, route, referred_by) in enumerate(DEMO_PEOPLE):
         practitioner = users[who]
         person = Person.objects.filter(practitioner=practitioner, preferred_name=name).first()
@@ -276,7 +306,7 @@ def ensure_demo_people(users: dict[str, User]) -> int:
             for number, words in enumerate(split_goals(goals)):
                 area = AREAS[(index + number) % len(AREAS)].code
                 services.add_goal(person=person, actor=practitioner, in_their_words=words, areas=[area])
-        added += _demo_sessions(person, practitioner, index, today)
+        added += _demo_sessions(person, practitioner, index, today, directory)
         _demo_measures(person, practitioner, index)
     return added
 
@@ -311,7 +341,9 @@ def _demo_measures(person: Person, practitioner: User, index: int) -> None:
         )
 
 
-def _demo_sessions(person: Person, practitioner: User, index: int, today: dt.date) -> int:
+def _demo_sessions(
+    person: Person, practitioner: User, index: int, today: dt.date, directory: list[DirectoryService] = ()
+) -> int:
     rng = random.Random(index)  # noqa: S311 - repeatable demo content, not security
     added = 0
     sessions = 6 + index % 4
@@ -344,9 +376,17 @@ def _demo_sessions(person: Person, practitioner: User, index: int, today: dt.dat
             details=details,
             areas=areas,
             submission_key=_demo_key(person.pk, number),
+            signposted_services=_demo_signposts(directory, index, number),
         )
         added += created
     return added
+
+
+def _demo_signposts(directory: list[DirectoryService], index: int, number: int) -> list[DirectoryService]:
+    """About one session in three signposts to a directory service (a fixed choice, so seeding twice agrees)."""
+    if not directory or (index + number) % 3:
+        return []
+    return [directory[(index * 7 + number) % len(directory)]]
 
 
 def ensure_demo_supervision(users: dict[str, User]) -> None:
@@ -484,8 +524,11 @@ DEMO_BRIEF_CONTACTS = (
 
 def _demo_brief_contacts(sam: User, priya: User) -> None:
     who = {"sam": sam, "priya": priya}
+    directory = {service.name: service for service in DirectoryService.objects.offered()}
     for number, (by, days_ago, minutes, where, areas, signposted) in enumerate(DEMO_BRIEF_CONTACTS):
         when = timezone.now() - dt.timedelta(days=days_ago, hours=2)
+        # A service in the directory is chosen from it; anything else is typed in as "somewhere else".
+        chosen = [directory[signposted]] if signposted in directory else []
         contact, created = groups.record_brief_contact(
             recorded_by=who[by],
             details=groups.ContactDetails(
@@ -493,9 +536,10 @@ def _demo_brief_contacts(sam: User, priya: User) -> None:
                 duration_minutes=minutes,
                 areas=areas,
                 location=where,
-                signposted_to=signposted,
+                signposted_to="" if chosen else signposted,
             ),
             submission_key=_demo_key("brief contact", number),
+            signposted_services=chosen,
         )
         kerry = Person.objects.filter(practitioner=sam, preferred_name="Kerry").first()
         if created and number == 5 and kerry is not None:  # an outreach chat, later linked to Kerry's record
@@ -505,7 +549,7 @@ def _demo_brief_contacts(sam: User, priya: User) -> None:
 
 # ---- Bulk data for benchmarks -------------------------------------------------------------------------------------
 
-HISTORY_TRIGGERS = ("support.SessionArea:area_added_insert",)
+HISTORY_TRIGGERS = ("support.SessionArea:area_added_insert", "support.SessionSignpost:signpost_added_insert")
 
 
 def seed_scale(
@@ -670,7 +714,7 @@ def _scale_batch(
                             "",
                             "Keep going.",
                             when.date() + dt.timedelta(days=14),
-                            "",
+                            "Citizens Advice" if index % 20 == 7 else "",  # typed in: one session in twenty
                             "",
                             uuid.uuid4(),
                             now,
@@ -687,6 +731,7 @@ def _scale_batch(
                         (sid, code, "Talked about the week and what went well.", rng.choice((None, 3, 4)))
                     )
                     areas_written += 1
+        counts["signposts"] = counts.get("signposts", 0) + _scale_signposts(raw, session_ids)
         counts["measures"] = counts.get("measures", 0) + _scale_plans_and_measures(
             cursor, rng, person_ids, owners, sessions_each, now
         )
@@ -696,6 +741,17 @@ def _scale_batch(
     counts["people"] += len(person_ids)
     counts["sessions"] += len(session_ids)
     counts["areas"] += areas_written
+
+
+def _scale_signposts(raw, session_ids: list[int]) -> int:
+    """One session in five signposts to a service in the (demo) directory. Returns how many links were written."""
+    directory = [service.pk for service in ensure_demo_directory()]
+    written = 0
+    with raw.copy(f"COPY {SessionSignpost._meta.db_table} (session_id, service_id) FROM STDIN") as copy:
+        for sid in session_ids[::5]:
+            copy.write_row((sid, directory[sid % len(directory)]))
+            written += 1
+    return written
 
 
 def _scale_plans_and_measures(

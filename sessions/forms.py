@@ -15,6 +15,7 @@ from chime.models import User
 from chime.wording import find_unhelpful_words
 from sessions.models import (
     PERSON_FIELDS,
+    DirectoryService,
     GoalStep,
     Measure,
     MeasureResponse,
@@ -94,10 +95,10 @@ class SessionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     signposted_to = forms.CharField(
-        label="Signposted to",
+        label="Somewhere else (type it)",
         max_length=300,
         required=False,
-        help_text="Any other service you pointed them to.",
+        help_text="A service that is not in the list above.",
     )
     signposting_notes = forms.CharField(
         label="Signposting notes", required=False, max_length=NOTE_MAX_LENGTH, widget=_hinted_textarea(2)
@@ -119,8 +120,13 @@ class SessionForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: object, goals: QuerySet | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, goals: QuerySet | None = None, kept_services: list[int] = (), **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["signposted_services"] = SignpostingField(kept=kept_services)
+        if not self.fields["signposted_services"].choices:  # an empty directory: no list to point "above" to
+            self.fields["signposted_to"].help_text = "Any service you pointed them to."
         if goals is not None:
             self.fields["goals"] = GoalsWorkedOnField(
                 queryset=goals,
@@ -151,12 +157,14 @@ class SessionForm(forms.Form):
     @classmethod
     def for_session(cls, session: SupportSession, goals: QuerySet | None = None) -> SessionForm:
         local = timezone.localtime(session.occurred_at)
+        kept = kept_services(session)
         initial: dict[str, object] = {
             "occurred_on": local.date(),
             "occurred_time": local.time().replace(second=0, microsecond=0),
             "submission_key": session.submission_key,
             "areas": [area.area for area in session.areas.all()],
             "goals": list(session.goals_worked_on.values_list("pk", flat=True)),
+            "signposted_services": kept,
         }
         for name in (
             "duration_minutes",
@@ -172,7 +180,15 @@ class SessionForm(forms.Form):
             initial[f"{area.area}_note"] = area.note
             initial[f"{area.area}_rating"] = area.rating
             initial["ratings_view"] = area.rating_view
-        return cls(initial=initial, goals=goals)
+        return cls(initial=initial, goals=goals, kept_services=kept)
+
+    def signposted_services(self) -> list[DirectoryService]:
+        return self.fields["signposted_services"].chosen(self.cleaned_data["signposted_services"])
+
+    def signposting_open(self) -> bool:
+        """The signposting area starts open once anything in it is chosen, typed or wrong."""
+        names = ("signposted_services", "signposted_to", "signposting_notes")
+        return any(self[name].value() for name in names) or any(self.has_error(name) for name in names)
 
     def goals_worked_on(self) -> list[RecoveryGoal] | None:
         """The goals ticked, or None when the form offered none (the person has no open goals)."""
@@ -546,6 +562,37 @@ class ReviewDateForm(forms.Form):
         if day is not None and day < timezone.localdate():
             raise forms.ValidationError("Choose today or a later date.")
         return _within_two_years(day, "Choose a date within two years.")
+
+
+def kept_services(record: object) -> list[int]:
+    """The services a session or brief contact already names (a retired one among them stays on offer there)."""
+    return list(record.signposted_services.values_list("pk", flat=True))
+
+
+class SignpostingField(forms.TypedMultipleChoiceField):
+    """Tick boxes for the directory's services, grouped by kind: the ones offered, and any retired one the record
+    already names. A retired or unknown id is refused beside the field."""
+
+    def __init__(self, *, kept: list[int] = (), label: str = "Services from the directory") -> None:
+        self.services = {s.pk: s for s in DirectoryService.objects.offered_or_among(list(kept))}
+        grouped: dict[str, list[tuple[int, str]]] = {}
+        for service in self.services.values():
+            name = service.name if service.is_active else f"{service.name} (retired)"
+            grouped.setdefault(service.get_kind_display(), []).append((service.pk, name))
+        super().__init__(
+            label=label,
+            choices=list(grouped.items()),
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="Tick each one you pointed them to.",
+            error_messages={
+                "invalid_choice": "Choose from the services listed: that one is retired or not in the directory."
+            },
+        )
+
+    def chosen(self, ids: list[int]) -> list[DirectoryService]:
+        return [self.services[pk] for pk in ids]
 
 
 class GoalsWorkedOnField(forms.ModelMultipleChoiceField):

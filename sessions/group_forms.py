@@ -14,7 +14,7 @@ from django.utils import timezone
 from chime.framework import AREAS
 from chime.models import User
 from chime.wording import find_unhelpful_words
-from sessions.forms import NOTE_MAX_LENGTH, _hinted_textarea
+from sessions.forms import NOTE_MAX_LENGTH, SignpostingField, _hinted_textarea
 from sessions.groups import (
     MAX_ANONYMOUS,
     MAX_NAMED_ATTENDEES,
@@ -288,19 +288,35 @@ class BriefContactForm(forms.Form):
         required=False,
     )
     signposted_to = forms.CharField(
-        label="Signposting given",
+        label="Somewhere else (type it)",
         max_length=300,
         required=False,
-        help_text="Any service you pointed them to.",
+        help_text="A service that is not in the list above.",
     )
     submission_key = forms.UUIDField(
         widget=forms.HiddenInput, initial=uuid.uuid4, error_messages=_SUBMISSION_KEY_ERRORS
     )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        services = SignpostingField(label="Signposted to, from the directory")
+        # Just before "somewhere else": the list first, the typed name for anything not in it.
+        fields = list(self.fields.items())
+        at = [name for name, _ in fields].index("signposted_to")
+        self.fields = dict([*fields[:at], ("signposted_services", services), *fields[at:]])
+        if not services.choices:  # an empty directory: no list, and nothing "above" to point to
+            del self.fields["signposted_services"]
+            self.fields["signposted_to"].help_text = "Any service you pointed them to."
+
     def clean(self) -> dict[str, object]:
         data = super().clean()
         data["occurred_at"] = _when(self, data)
         return data
+
+    def signposted_services(self) -> list:
+        if "signposted_services" not in self.fields:
+            return []
+        return self.fields["signposted_services"].chosen(self.cleaned_data["signposted_services"])
 
     def details(self) -> ContactDetails:
         d = self.cleaned_data

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chime import access as core
+from chime.errors import RuleBroken
 from sessions import access, groups
 from sessions.group_forms import BriefContactForm, GroupForm, LinkContactForm, MeetingForm
 from sessions.models import GroupMeeting
@@ -163,15 +164,20 @@ def brief_contact_create(request: HttpRequest) -> HttpResponse:
     )
     form = BriefContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, created = groups.record_brief_contact(
-            recorded_by=request.user,
-            details=form.details(),
-            submission_key=form.cleaned_data["submission_key"],
-        )
-        messages.success(
-            request, "Brief contact saved." if created else "This brief contact was already saved."
-        )
-        return redirect("brief-contacts")
+        try:
+            _, created = groups.record_brief_contact(
+                recorded_by=request.user,
+                details=form.details(),
+                submission_key=form.cleaned_data["submission_key"],
+                signposted_services=form.signposted_services(),
+            )
+        except RuleBroken as refusal:  # a service retired while the form was open
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, "Brief contact saved." if created else "This brief contact was already saved."
+            )
+            return redirect("brief-contacts")
     return render(request, "groups/brief_contact_form.html", {"form": form})
 
 

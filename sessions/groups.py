@@ -20,7 +20,8 @@ from chime.audit import Reason
 from chime.errors import RuleBroken
 from chime.models import AuditEvent
 from sessions.access import nameable_people  # the access layer decides who may be named
-from sessions.models import Attendance, BriefContact, Group, GroupMeeting, Person
+from sessions.models import Attendance, BriefContact, DirectoryService, Group, GroupMeeting, Person
+from sessions.services import check_services_offered
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -243,11 +244,17 @@ class ContactDetails:
 
 @transaction.atomic
 def record_brief_contact(
-    *, recorded_by: User, details: ContactDetails, submission_key: uuid.UUID
+    *,
+    recorded_by: User,
+    details: ContactDetails,
+    submission_key: uuid.UUID,
+    signposted_services: list[DirectoryService] = (),
 ) -> tuple[BriefContact, bool]:
-    """Record a short outreach or drop-in conversation. No name is needed. Posting twice records it once."""
+    """Record a short outreach or drop-in conversation. No name is needed. Posting twice records it once.
+    `signposted_services`: the directory services offered today that they were pointed to."""
     if not recorded_by.is_practitioner:
         raise GroupError("not_practitioner", "Only practitioners record brief contacts.")
+    check_services_offered(signposted_services)
     existing = BriefContact.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         if existing.recorded_by_id != recorded_by.pk:
@@ -256,6 +263,7 @@ def record_brief_contact(
     contact = BriefContact.objects.create(
         recorded_by=recorded_by, submission_key=submission_key, **details.__dict__
     )
+    contact.signposted_services.set(signposted_services)
     audit.record(AuditEvent.Action.CREATE, obj=contact, actor=recorded_by)
     return contact, True
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from chime.framework import area_named
 from chime.models import User
-from sessions.models import SessionAreaVersion, SupportSession, SupportSessionVersion
+from sessions.models import SessionAreaVersion, SessionSignpostVersion, SupportSession, SupportSessionVersion
 
 SESSION_FIELDS = [
     "occurred_at",
@@ -59,8 +59,13 @@ def session_history(session: SupportSession) -> list[Edit]:
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
+    signpost_events = list(
+        SessionSignpostVersion.objects.filter(session_id=session.pk)
+        .select_related("pgh_context", "service")
+        .order_by("pgh_id")
+    )
     edits: dict[object, Edit] = {}
-    users = _editors([*session_versions, *area_events])
+    users = _editors([*session_versions, *area_events, *signpost_events])
 
     def edit_for(event) -> Edit:
         key = event.pgh_context_id or f"event-{event.pgh_label}-{event.pgh_id}"
@@ -80,6 +85,7 @@ def session_history(session: SupportSession) -> list[Edit]:
                     Change(_label(name), _display(name, before), _display(name, after))
                 )
     _area_changes(area_events, edit_for, session)
+    _signpost_changes(signpost_events, edit_for, _creation_context(area_events))
     return sorted((e for e in edits.values() if e.changes), key=lambda e: e.at, reverse=True)
 
 
@@ -106,6 +112,15 @@ def _area_changes(area_events: list, edit_for, session: SupportSession) -> None:
                     edit_for(event).changes.append(Change(area.note_label, event.note, newer.note))
                 if event.rating != newer.rating:
                     edit_for(event).changes.append(Change(area.rating_label, event.rating, newer.rating))
+
+
+def _signpost_changes(events: list, edit_for, original_context: object) -> None:
+    """Services chosen or unticked in an edit (those chosen when the session was logged are not a change)."""
+    for event in events:
+        if event.pgh_label == "signpost_added" and event.pgh_context_id != original_context:
+            edit_for(event).changes.append(Change("Signposted to", "", event.service.name))
+        elif event.pgh_label == "signpost_removed":
+            edit_for(event).changes.append(Change("Signposted to", event.service.name, "(no longer)"))
 
 
 def _next_state(events: list, index: int, current: object) -> object:

@@ -250,7 +250,11 @@ class SupportSessionQuerySet(models.QuerySet):
         return self.filter(person__in=Person.objects.visible_to(user))
 
     def for_timeline(self) -> SupportSessionQuerySet:
-        return self.select_related("practitioner").prefetch_related("areas").order_by("-occurred_at", "-pk")
+        return (
+            self.select_related("practitioner")
+            .prefetch_related("areas", "signposted_services")
+            .order_by("-occurred_at", "-pk")
+        )
 
     def with_their_voice(self) -> SupportSessionQuerySet:
         """Whether the person added their own words to each session, and whether they flagged its note and the
@@ -288,7 +292,7 @@ class SupportSession(models.Model):
     location = models.CharField("where", max_length=200, blank=True)
     next_steps = models.TextField("what they want to do next", blank=True)
     follow_up_on = models.DateField("follow-up date", null=True, blank=True)
-    signposted_to = models.CharField("signposted to", max_length=300, blank=True)
+    signposted_to = models.CharField("signposted somewhere else", max_length=300, blank=True)
     signposting_notes = models.TextField("signposting notes", blank=True)
     submission_key = models.UUIDField(unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -1257,7 +1261,11 @@ class BriefContactQuerySet(models.QuerySet):
         return self.filter(mine | supervised)
 
     def for_list(self) -> BriefContactQuerySet:
-        return self.select_related("recorded_by", "person").order_by("-occurred_at", "-pk")
+        return (
+            self.select_related("recorded_by", "person")
+            .prefetch_related("signposted_services")
+            .order_by("-occurred_at", "-pk")
+        )
 
 
 class BriefContact(models.Model):
@@ -1273,7 +1281,7 @@ class BriefContact(models.Model):
         blank=True,
         default=list,
     )
-    signposted_to = models.CharField("signposting given", max_length=300, blank=True)
+    signposted_to = models.CharField("signposted somewhere else", max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="brief_contacts"
@@ -1367,6 +1375,153 @@ personal_data.declare(
         "words": FREE_TEXT.remove(),
         "checked_in_at": CONTENT_FREE,
     },
+)
+
+
+# ---- Signposting: the organisation's directory of services, and who was pointed where ---------------------------
+
+
+class DirectoryServiceQuerySet(models.QuerySet):
+    def offered(self) -> DirectoryServiceQuerySet:
+        """Services a practitioner may choose today: the active ones, by kind and then name."""
+        return self.filter(is_active=True).order_by("kind", "name", "pk")
+
+    def offered_or_among(self, kept: list[int]) -> DirectoryServiceQuerySet:
+        """What a form offers: the active services, plus any retired one a record already names (it stays)."""
+        return self.filter(Q(is_active=True) | Q(pk__in=kept)).order_by("kind", "name", "pk")
+
+
+class DirectoryService(models.Model):
+    """A service the organisation signposts people to. Retired services stay on the records that name them but are
+    no longer offered. Organisation data: nothing here is about a person."""
+
+    class Kind(models.TextChoices):
+        HOUSING = "housing", "Housing"
+        MONEY = "money", "Money and debt"
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        DRUG_AND_ALCOHOL = "drug_and_alcohol", "Drug and alcohol"
+        EMPLOYMENT = "employment", "Employment and learning"
+        PEER_AND_COMMUNITY = "peer_and_community", "Peer and community groups"
+        PHYSICAL_HEALTH = "physical_health", "Physical health"
+        LEGAL = "legal", "Legal"
+        CRISIS = "crisis", "Crisis"
+        OTHER = "other", "Other"
+
+    name = models.CharField("name", max_length=150)
+    kind = models.CharField("kind of service", max_length=30, choices=Kind.choices)
+    phone = models.CharField("phone", max_length=40, blank=True)
+    email = models.EmailField("email", blank=True)
+    website = models.URLField("website", blank=True)
+    is_active = models.BooleanField(
+        "offered", default=True, help_text="Retired services stay on old records."
+    )
+    sessions = models.ManyToManyField(
+        SupportSession, through="SessionSignpost", related_name="signposted_services", blank=True
+    )
+    brief_contacts = models.ManyToManyField(
+        BriefContact, through="BriefContactSignpost", related_name="signposted_services", blank=True
+    )
+
+    objects = DirectoryServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name", "pk"]
+        verbose_name = "service in the directory"
+        verbose_name_plural = "services in the directory"
+        constraints = [
+            models.UniqueConstraint(models.functions.Lower("name"), name="directory_service_names_differ"),
+            models.CheckConstraint(condition=~Q(name=""), name="directory_service_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+personal_data.declare(
+    DirectoryService,
+    person=None,
+    fields={
+        "id": TECHNICAL,
+        **dict.fromkeys(["name", "kind", "phone", "email", "website", "is_active"], ORGANISATION),
+    },
+)
+
+
+class SessionSignpost(models.Model):
+    """A session pointed the person to a service in the directory. Which person was signposted where is about them."""
+
+    session = models.ForeignKey(SupportSession, on_delete=models.CASCADE, related_name="signposts")
+    service = models.ForeignKey(
+        DirectoryService, on_delete=models.PROTECT, related_name="+", verbose_name="signposted to"
+    )
+
+    class Meta:
+        ordering = ["session", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "service"], name="one_signpost_per_service_per_session"
+            )
+        ]
+        indexes = [models.Index(fields=["service", "session"], name="signpost_service_idx")]
+
+    def __str__(self) -> str:
+        return f"Signposted to service {self.service_id}"
+
+
+class BriefContactSignpost(models.Model):
+    """A brief contact pointed someone to a service in the directory."""
+
+    contact = models.ForeignKey(BriefContact, on_delete=models.CASCADE, related_name="signposts")
+    service = models.ForeignKey(
+        DirectoryService, on_delete=models.PROTECT, related_name="+", verbose_name="signposted to"
+    )
+
+    class Meta:
+        ordering = ["contact", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "service"], name="one_signpost_per_service_per_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Signposted to service {self.service_id}"
+
+
+_session_signposts = personal_data.declare(
+    SessionSignpost,
+    person="session__person",
+    held_with="session__concerns",
+    remove_rows=True,  # as the typed "somewhere else" is blanked, so are the services chosen
+    title="Services they were signposted to in sessions",
+    fields={"id": TECHNICAL, "session": REFERENCE, "service": REFERENCE},
+)
+_contact_signposts = personal_data.declare(
+    BriefContactSignpost,
+    person="contact__person",
+    remove_rows=True,
+    title="Services they were signposted to in brief contacts",
+    fields={"id": TECHNICAL, "contact": REFERENCE, "service": REFERENCE},
+)
+# The pack names the session (or contact) each service was chosen in, by its date: without it the rows say nothing.
+_session_signposts.hidden_from_pack -= {"session"}
+_contact_signposts.hidden_from_pack -= {"contact"}
+
+# A change of the services chosen is part of the session's edit history (sessions/history.py reads it).
+SessionSignpostVersion = pghistory.create_event_model(
+    SessionSignpost,
+    pghistory.InsertEvent("signpost_added"),
+    pghistory.DeleteEvent("signpost_removed"),
+    append_only=True,
+    model_name="SessionSignpostVersion",
+    abstract=False,
+)
+personal_data.declare_history(
+    SessionSignpostVersion,
+    of=SessionSignpost,
+    person="session__person",
+    held_with="session__concerns",
+    title="Earlier signposting of their sessions",
 )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from chime.framework import AREAS
@@ -19,12 +19,15 @@ from sessions import hooks
 from sessions.models import (
     Attendance,
     BriefContact,
+    BriefContactSignpost,
+    DirectoryService,
     GroupMeeting,
     Measure,
     MeasureResponse,
     Person,
     RecoveryGoal,
     SessionArea,
+    SessionSignpost,
     SupportSession,
 )
 
@@ -83,7 +86,8 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
     since, until = _bounds(start, end)
     people = hooks.reportable_people(Person.objects.all())
     sessions = SupportSession.objects.filter(occurred_at__gte=since, occurred_at__lt=until, person__in=people)
-    signposted = ~Q(signposted_to="")
+    # Signposted: to a service in the directory, or somewhere else typed in.
+    signposted = ~Q(signposted_to="") | Exists(SessionSignpost.objects.filter(session=OuterRef("pk")))
     totals = sessions.aggregate(
         sessions=Count("pk"),
         people=Count("person", distinct=True),
@@ -112,10 +116,63 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
         ReportRow("Signposting", "Sessions with signposting", shown(totals["signposted"])),
         ReportRow("Signposting", "People signposted", shown(totals["people_signposted"])),
     ]
+    rows += _signposting_by_kind_rows(since, until, people)
     rows += _distance_rows(start, end, people)
     rows += _group_rows(since, until, people)
     rows += _concern_rows(since, until)
     return Report(start=start, end=end, rows=rows)
+
+
+TYPED = "typed"  # signposting typed in as "somewhere else", counted as its own line
+
+
+def _signposting_by_kind_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> list[ReportRow]:
+    """Signposted, by kind of service: for each kind in the directory, the sessions and the different people
+    signposted to a service of that kind, and the brief contacts; "somewhere else (typed)" is its own line. A
+    session that names two services of one kind counts once for it. One grouped query."""
+    people_sql, people_params = people.values("pk").query.sql_with_params()
+    sessions, contacts = SupportSession._meta.db_table, BriefContact._meta.db_table
+    # The period's sessions are read once (a materialised CTE) and used by both session branches.
+    sql = f"""
+        WITH period AS MATERIALIZED (
+            SELECT s.id, s.person_id, s.signposted_to <> '' AS typed FROM {sessions} s
+            WHERE s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})
+        )
+        SELECT kind, COUNT(DISTINCT session_id), COUNT(DISTINCT person_id), COUNT(DISTINCT contact_id)
+        FROM (
+            SELECT d.kind, p.id AS session_id, p.person_id, NULL::bigint AS contact_id
+            FROM {SessionSignpost._meta.db_table} l
+            JOIN period p ON p.id = l.session_id
+            JOIN {DirectoryService._meta.db_table} d ON d.id = l.service_id
+          UNION ALL
+            SELECT %s, p.id, p.person_id, NULL FROM period p WHERE p.typed
+          UNION ALL
+            SELECT d.kind, NULL, NULL, b.id
+            FROM {BriefContactSignpost._meta.db_table} l
+            JOIN {DirectoryService._meta.db_table} d ON d.id = l.service_id
+            JOIN {contacts} b ON b.id = l.contact_id
+            WHERE b.occurred_at >= %s AND b.occurred_at < %s
+          UNION ALL
+            SELECT %s, NULL, NULL, b.id FROM {contacts} b
+            WHERE b.signposted_to <> '' AND b.occurred_at >= %s AND b.occurred_at < %s
+        ) signposts
+        GROUP BY kind
+    """  # noqa: S608 - table names from the models, values as parameters
+    params = [since, until, *people_params, TYPED, since, until, TYPED, since, until]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {kind: counts for kind, *counts in cursor.fetchall()}
+    section = "Signposted, by kind of service"
+    rows: list[ReportRow] = []
+    kinds = [*DirectoryService.Kind.choices, (TYPED, "Somewhere else (typed)")]
+    for kind, label in kinds:
+        sessions_count, people_count, contacts_count = found.get(kind, (0, 0, 0))
+        rows += [
+            ReportRow(section, f"{label}: sessions", shown(sessions_count)),
+            ReportRow(section, f"{label}: people", shown(people_count)),
+            ReportRow(section, f"{label}: brief contacts", shown(contacts_count)),
+        ]
+    return rows
 
 
 def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[ReportRow]:
@@ -217,7 +274,11 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
         rows=Count("pk"), people=Count("person", distinct=True, filter=Q(person__in=people))
     )
     contacts = BriefContact.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
-        contacts=Count("pk"), signposted=Count("pk", filter=~Q(signposted_to=""))
+        contacts=Count("pk"),
+        signposted=Count(
+            "pk",
+            filter=~Q(signposted_to="") | Exists(BriefContactSignpost.objects.filter(contact=OuterRef("pk"))),
+        ),
     )
     by_area = _meeting_area_coverage(meetings)
     section = "Group work"

@@ -22,6 +22,7 @@ from chime.services import notify
 from sessions.models import (
     CaseloadAssignment,
     CheckIn,
+    DirectoryService,
     GoalStep,
     Measure,
     MeasureResponse,
@@ -80,8 +81,10 @@ def record_session(
     areas: list[AreaEntry],
     submission_key: uuid.UUID,
     goals: list[RecoveryGoal] = (),
+    signposted_services: list[DirectoryService] = (),
 ) -> tuple[SupportSession, bool]:
     """Log a support session. Posting the same form twice returns the first session instead of a second one.
+    `signposted_services` are the directory services the person was pointed to (only ones offered today).
 
     Returns the session and whether it was created now.
     """
@@ -89,6 +92,7 @@ def record_session(
         raise SessionError("not_on_caseload", "You can only log sessions for people on your caseload.")
     _check_areas(areas)
     _check_goals_worked_on(person, goals)
+    check_services_offered(signposted_services)
     existing = SupportSession.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return _same_submission(existing, person, practitioner), False
@@ -106,8 +110,19 @@ def record_session(
         for e in areas
     )
     session.goals_worked_on.set(goals)
+    session.signposted_services.set(signposted_services)
     audit.record(AuditEvent.Action.CREATE, obj=session, person_id=person.pk, actor=practitioner)
     return session, True
+
+
+def check_services_offered(services: list[DirectoryService], *, kept: set[int] = frozenset()) -> None:
+    """Signposting names services the directory offers today; a retired one stays only where it already was."""
+    ids = {service.pk for service in services} - set(kept)
+    offered = set(DirectoryService.objects.offered().filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - offered:
+        raise SessionError(
+            "service_not_offered", "Choose from the services offered: one of those is retired or not listed."
+        )
 
 
 def _same_submission(existing: SupportSession, person: Person, practitioner: User) -> SupportSession:
@@ -124,13 +139,17 @@ def edit_session(
     details: SessionDetails,
     areas: list[AreaEntry],
     goals: list[RecoveryGoal] | None = None,
+    signposted_services: list[DirectoryService] | None = None,
 ) -> bool:
-    """Change a session. The earlier version is kept by the history triggers. Returns whether anything changed."""
+    """Change a session. The earlier version is kept by the history triggers. Returns whether anything changed.
+    `signposted_services` None leaves the services chosen as they are."""
     if session.practitioner_id != editor.pk:
         raise SessionError("not_author", "Only the practitioner who logged a session can edit it.")
     _check_areas(areas)
     with pghistory.context(user=editor.pk):  # the version rows of this edit carry who made it
         changed = _apply_edit(session, details, areas)
+        if signposted_services is not None:
+            changed = _replace_signposts(session, signposted_services) or changed
     if goals is not None:
         _check_goals_worked_on(session.person, goals)
         before = set(session.goals_worked_on.values_list("pk", flat=True))
@@ -139,6 +158,15 @@ def edit_session(
     if changed:
         audit.record(AuditEvent.Action.UPDATE, obj=session, person_id=session.person_id, actor=editor)
     return changed
+
+
+def _replace_signposts(session: SupportSession, services: list[DirectoryService]) -> bool:
+    before = set(session.signposted_services.values_list("pk", flat=True))
+    check_services_offered(services, kept=before)
+    if before == {service.pk for service in services}:
+        return False
+    session.signposted_services.set(services)
+    return True
 
 
 def _apply_edit(session: SupportSession, details: SessionDetails, areas: list[AreaEntry]) -> bool:

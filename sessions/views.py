@@ -14,7 +14,7 @@ from chime import health
 from chime.models import FormDraft, User
 from sessions import access, charts, checkins, hooks, services
 from sessions.filters import paginate
-from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm
+from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm, kept_services
 from sessions.history import session_history
 from sessions.insights import area_months, ratings_by_view
 from sessions.measures import due_for, scores_over_time
@@ -158,6 +158,7 @@ def session_create(request: HttpRequest, person_pk: int) -> HttpResponse:
                 areas=form.area_entries(),
                 submission_key=form.cleaned_data["submission_key"],
                 goals=form.goals_worked_on() or [],
+                signposted_services=form.signposted_services(),
             )
         except services.SessionError as error:
             form.add_error(None, str(error))
@@ -198,6 +199,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": session.person,
         "areas": session.areas.all(),
         "goals_worked_on": session.goals_worked_on.order_by("pk"),
+        "signposted_services": list(session.signposted_services.order_by("kind", "name")),
         "can_edit": access.can_edit_session(request.user, session),
         "review": review,
         "review_form": ReviewForm() if reviewing else None,
@@ -211,7 +213,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for(request.user, pk, write=True)
     goals = _goals_offered(session.person, session)
     if request.method == "POST":
-        form = SessionForm(request.POST, goals=goals)
+        form = SessionForm(request.POST, goals=goals, kept_services=kept_services(session))
     else:
         form = SessionForm.for_session(session, goals=goals)
     if request.method == "POST" and form.is_valid():
@@ -222,6 +224,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 details=form.details(),
                 areas=form.area_entries(),
                 goals=form.goals_worked_on(),
+                signposted_services=form.signposted_services(),
             )
         except services.SessionError as error:
             form.add_error(None, str(error))

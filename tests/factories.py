@@ -10,6 +10,7 @@ from chime.models import User
 from ethics.models import Consent, ConsentWording, ContentKind, SharingPurpose
 from sessions.models import (
     CaseloadAssignment,
+    DirectoryService,
     Measure,
     NoteFlag,
     NoteFlagStep,
@@ -163,3 +164,14 @@ class NoteFlagFactory(factory.django.DjangoModelFactory):
                 by_the_person=True,
                 at=obj.raised_at,
             )
+
+
+class DirectoryServiceFactory(factory.django.DjangoModelFactory):
+    """A service in the signposting directory (organisation data)."""
+
+    class Meta:
+        model = DirectoryService
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    kind = DirectoryService.Kind.HOUSING

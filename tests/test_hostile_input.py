@@ -79,6 +79,7 @@ session_fields = st.fixed_dictionaries(
         "next_steps": MAYBE(HOSTILE_TEXT),
         "follow_up_on": MAYBE(HOSTILE_DATE),
         "signposted_to": MAYBE(HOSTILE_TEXT),
+        "signposted_services": MAYBE(HOSTILE_NUMBER),  # a directory service's id: none exists here
         "submission_key": MAYBE(st.one_of(st.uuids().map(str), HOSTILE_TEXT)),
     }
 )
@@ -466,3 +467,33 @@ def test_the_persons_own_words_their_flag_and_the_answer_with_hostile_input(
         assert "<script>alert" not in staff_page and "<img src=x" not in staff_page
     page = theirs.get(mine).content.decode()
     assert "<script>alert" not in page and "<img src=x" not in page
+
+
+directory_fields = st.fixed_dictionaries(
+    {
+        "name": MAYBE(HOSTILE_TEXT),
+        "kind": MAYBE(st.sampled_from(["housing", "crisis", "astrology", ""])),
+        "phone": MAYBE(HOSTILE_TEXT),
+        "email": MAYBE(st.one_of(HOSTILE_TEXT, st.emails())),
+        "website": MAYBE(
+            st.one_of(HOSTILE_TEXT, st.sampled_from(["javascript:alert(1)", "https://x.example/"]))
+        ),
+    }
+)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(fields=directory_fields, repeated=st.sampled_from([None, "name", "kind"]))
+def test_adding_a_service_to_the_signposting_directory_with_hostile_input(client, fields, repeated):
+    from sessions.models import DirectoryService
+
+    client.force_login(AdminFactory())
+    before = DirectoryService.objects.count()
+    response = _post(client, "/directory/new/", fields, repeated)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert DirectoryService.objects.count() == before
+    else:
+        page = client.get("/directory/").content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page

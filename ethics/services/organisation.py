@@ -1,6 +1,6 @@
 """The organisation's settings that change what records mean or who is alerted: sharing purposes, consent
-wordings, urgency levels (and their deadlines), retention rules, local crisis services and the contact details
-printed on consent receipts.
+wordings, urgency levels (and their deadlines), retention rules, local crisis services, the contact details
+printed on consent receipts, and the directory of services people are signposted to.
 
 Every change goes through here, in one transaction with its audit row, which says what changed from what to what.
 These settings hold nothing about a person, so the values themselves go in the audit row's reason (each cut to
@@ -29,7 +29,7 @@ from ethics.models import (
     SharingPurpose,
     UrgencyLevel,
 )
-from sessions.models import Measure
+from sessions.models import DirectoryService, Measure
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -42,6 +42,7 @@ SETTING_MODELS: tuple[type[models.Model], ...] = (
     CrisisService,
     OrganisationContact,
     Measure,  # a recovery measure's definition, and how often it is asked again
+    DirectoryService,  # where people are signposted: retired, never removed (records name it)
 )
 DELETABLE: tuple[type[models.Model], ...] = (CrisisService,)  # a closed local service leaves the directory
 VALUE_LIMIT = 100
@@ -79,6 +80,16 @@ def describe_changes(before: models.Model | None, after: models.Model) -> str:
         for field in _fields(after)
         if getattr(before, field.attname) != getattr(after, field.attname)
     )
+
+
+@transaction.atomic
+def offer_directory_service(
+    *, service: DirectoryService, offered: bool, changed_by: User
+) -> DirectoryService:
+    """Retire a service (no longer offered; the records that name it keep it), or offer a retired one again."""
+    service = DirectoryService.objects.select_for_update().get(pk=service.pk)
+    service.is_active = offered
+    return save_setting(setting=service, saved_by=changed_by)
 
 
 def is_used(purpose: SharingPurpose) -> bool:

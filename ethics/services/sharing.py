@@ -267,7 +267,7 @@ def _with_areas(sessions: list[SupportSession]) -> list[SupportSession]:
     return list(
         SupportSession.objects.filter(pk__in=[s.pk for s in sessions])
         .select_related("own_words")
-        .prefetch_related("areas", Prefetch("note_flags__steps", queryset=corrections))
+        .prefetch_related("areas", "signposted_services", Prefetch("note_flags__steps", queryset=corrections))
         .order_by("occurred_at", "pk")
     )
 
@@ -284,4 +284,7 @@ def _session_summary(session: SupportSession) -> dict[str, object]:
         "next_steps": session.next_steps,
         "in_their_words": own.words if own else "",
         "corrections": [step.words for flag in session.note_flags.all() for step in flag.steps.all()],
+        # Services from the directory by name, then anywhere else typed in.
+        "signposted_to": [service.name for service in session.signposted_services.all()]
+        + ([session.signposted_to] if session.signposted_to else []),
     }

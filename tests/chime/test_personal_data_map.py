@@ -38,6 +38,7 @@ def test_the_version_tables_are_in_the_map_and_erasure_removes_their_rows():
         "support.SupportSessionVersion",
         "support.SessionAreaVersion",
         "support.OwnWordsVersion",  # the person's own words as they were before each change (issue 12)
+        "support.SessionSignpostVersion",  # services chosen and unticked in a session's edits
     }
     assert all(personal_data.declaration_for(m).remove_rows for m in history)
 

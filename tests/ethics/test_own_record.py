@@ -170,8 +170,9 @@ def test_the_persons_pages_take_the_same_number_of_queries_however_many_sessions
     # measures offered, measures offered to them, their scores
     with django_assert_num_queries(18):
         client.get("/me/")
-    # session, user; online access; the session; audit (lock, last hash, insert); their own words; flags on the note
-    with django_assert_num_queries(10):
+    # session, user; online access; the session; audit (lock, last hash, insert); their own words; flags on the note;
+    # the services they were signposted to (one query, added with the signposting directory)
+    with django_assert_num_queries(11):
         client.get(f"/me/sessions/{one.pk}/")
     # session, user; online access; the person; audit (lock, last hash, insert) twice (the view, the read); the rows
     with django_assert_num_queries(11):

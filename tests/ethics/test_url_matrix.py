@@ -15,6 +15,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.factories import DirectoryServiceFactory
+
 PERSONAS = {
     "anonymous": None,
     "practitioner": "practitioner",
@@ -120,6 +122,7 @@ def FLAG(world):  # noqa: N802 - beside the other argument makers
     return [NoteFlagFactory(session=world.session).pk]
 
 
+SERVICE = lambda world: [DirectoryServiceFactory(name="Riverside Housing Options").pk]  # noqa: E731
 # A group facilitated by the practitioner: its facilitators, their supervisors and admins see it; nobody else.
 GROUP_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404, dpl=404)
 
@@ -255,6 +258,16 @@ MATRIX: dict[str, Row] = {
     "consents-expiring": Row(get=everyone(200), post=everyone(200)),  # each sees only what they may read
     "disclosure-pack": Row(args=DISCLOSURE, get=CONSENT_READS, post=CONSENT_READS),
     "people-directory": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    # the signposting directory: organisation data that admins manage (an empty form re-shows: 200)
+    "directory": Row(get=ADMINS_ONLY, post=everyone(405)),
+    "directory-service-create": Row(get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "directory-service-edit": Row(args=SERVICE, get=ADMINS_ONLY, post=ADMINS_ONLY),
+    "directory-service-retire": Row(
+        args=SERVICE, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/directory/"))
+    ),
+    "directory-service-offer": Row(
+        args=SERVICE, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/directory/"))
+    ),
     # ethics: the emergency exception (declared by a practitioner who is none of the personas)
     "emergency-search": Row(
         get=roles(practitioner=200, other=200, supervisor=200, admin=200, outsider=403, dpl=403),

@@ -90,7 +90,7 @@ def test_the_brief_contacts_list_query_count_is_flat(
         contact = brief_contact(practitioner)
         BriefContact.objects.filter(pk=contact.pk).update(person=PersonFactory(practitioner=practitioner))
     client.force_login(practitioner)
-    # session, user, count (pagination), a page of contacts with recorder and person, audit (lock, last hash,
-    # insert), unread notifications
-    with django_assert_num_queries(8):
+    # session, user, count (pagination), a page of contacts with recorder and person, the services they were
+    # signposted to (prefetch), audit (lock, last hash, insert), unread notifications
+    with django_assert_num_queries(9):
         client.get("/brief-contacts/")

@@ -39,12 +39,13 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
         SupportSessionFactory(person=person, areas=["hope", "meaning"])
     client.force_login(practitioner)
     # session, user, person, audit (lock, last hash, insert), sessions count (pagination), a page of sessions,
-    # their areas (prefetch), area-by-month, sessions-by-month, assignments, open safeguarding concerns,
+    # their areas and the services they signposted to (two prefetches), area-by-month, sessions-by-month,
+    # assignments, open safeguarding concerns,
     # unread notifications, the recovery plan (one query: none yet), measures offered and the measures on offer
     # (when one is due), completed measures (scores over time), ratings by whose view, group meetings by month
     # (the chart), group meetings they came to; their own check-ins: their last session, the latest check-ins, and
     # check-ins by month (sessions.checkins.for_person_page)
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         client.get(f"/people/{person.pk}/")
 
 
