@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from ethics.views import (
     consent,
     emergency,
     my_record,
     online_access,
+    passkeys,
     rights,
     safeguarding,
     sharing,
@@ -90,4 +91,7 @@ urlpatterns = [
     path("me/link/", my_record.link, name="me-link"),
     path("me/sign-out/", my_record.sign_out, name="me-sign-out"),
     path("me/signed-out/", my_record.signed_out, name="me-signed-out"),
+    path("me/passkeys/", passkeys.passkeys, name="me-passkeys"),
+    path("me/passkeys/<int:pk>/remove/", passkeys.remove, name="me-passkey-remove"),
+    path("me/passkeys/", include("ethics.passkey_urls")),
 ]
