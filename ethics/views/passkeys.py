@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp_webauthn import views as library
 
 from chime.accounts.person_sessions import person_entry, person_page
@@ -58,6 +58,7 @@ def _answer(request: HttpRequest) -> object:
 
 
 @person_page
+@require_GET
 def passkeys(request: HttpRequest) -> HttpResponse:
     """Your passkeys: what they are, the button to set one up here, and the list to remove them from."""
     own_record.own_access(request.user)
@@ -120,6 +121,7 @@ def sign_in_complete(request: HttpRequest) -> HttpResponse:
 
 
 @person_entry
+@require_GET
 def words(request: HttpRequest) -> HttpResponse:
     """The words the library's script shows, in plain English (in place of its translation catalogue)."""
     script = (

@@ -57,6 +57,7 @@ PAGES = [
     "/me/consents/",
     "/me/copy/",
     "/me/turn-off/",
+    "/me/passkeys/",
 ]
 
 
@@ -93,4 +94,12 @@ def test_the_invitation_a_person_is_given_reads_at_age_9_to_11(client, practitio
         1
     )
     text = html.unescape(re.sub(r"<[^>]+>", " ", printed))
+    assert grade(text) <= HIGHEST_GRADE, f"grade {grade(text)}: {text}"
+
+
+def test_the_passkey_messages_read_at_age_9_to_11():
+    from ethics.views import passkeys
+
+    said = [*passkeys.WORDS.values(), passkeys.TRIED_AGAIN, passkeys.REFUSED]
+    text = " ".join(said)
     assert grade(text) <= HIGHEST_GRADE, f"grade {grade(text)}: {text}"
