@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys for people supported only (ethics/passkeys.py); staff keep TOTP
     "axes",
     "django_tasks_db",
 ]
@@ -320,6 +322,22 @@ AXES_VERBOSE = False
 CHIME_INVITATION_HOURS = env.int("CHIME_INVITATION_HOURS", default=72)
 SESAME_MAX_AGE = dt.timedelta(minutes=env.int("CHIME_SIGN_IN_LINK_MINUTES", default=15))
 SESAME_ONE_TIME = True
+
+# Passkeys (django-otp-webauthn) let a person sign back in to their own record from their own phone or computer,
+# never a member of staff (ethics/backends.py). A passkey belongs to one site name (the "relying party ID"): by
+# default the host of CHIME_BASE_URL. WebAuthn refuses IP addresses, so a base URL on 127.0.0.1 (the demo) uses
+# "localhost": open the demo at http://localhost:8000 to try passkeys. Changing the site name ends every passkey.
+_base = urlsplit(CHIME_BASE_URL)
+_passkey_host = "localhost" if _base.hostname in {"127.0.0.1", "::1"} else (_base.hostname or "localhost")
+_passkey_origin = f"{_base.scheme}://{_passkey_host}{f':{_base.port}' if _base.port else ''}"
+OTP_WEBAUTHN_RP_ID = env.str("CHIME_PASSKEY_SITE", default=_passkey_host)
+OTP_WEBAUTHN_RP_NAME = CHIME_ORGANISATION_NAME
+# The addresses (scheme, host and port) a passkey may be used from: https only, or http://localhost.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list("CHIME_PASSKEY_ORIGINS", default=[_passkey_origin])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
+OTP_WEBAUTHN_HELPER_CLASS = "ethics.passkeys.PersonPasskeyHelper"
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""  # a refused passkey is on the audit trail; no stack trace in the logs
+CHIME_MAX_PASSKEYS = env.int("CHIME_MAX_PASSKEYS", default=5)
 
 
 # Safeguarding deadlines are counted in working hours and days: Monday to Friday between these times, local time,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from ethics.views import (
     consent,
@@ -13,6 +13,7 @@ from ethics.views import (
     my_record,
     online_access,
     own_words,
+    passkeys,
     rights,
     safeguarding,
     sharing,
@@ -111,4 +112,7 @@ urlpatterns = [
     path("me/plan/goals/<int:pk>/", my_plan.goal_edit, name="me-goal-edit"),
     path("me/plan/goals/<int:pk>/steps/new/", my_plan.step_create, name="me-step-create"),
     path("me/plan/steps/<int:pk>/done/", my_plan.step_done, name="me-step-done"),
+    path("me/passkeys/", passkeys.passkeys, name="me-passkeys"),
+    path("me/passkeys/<int:pk>/remove/", passkeys.remove, name="me-passkey-remove"),
+    path("me/passkeys/", include("ethics.passkey_urls")),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -151,6 +151,9 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     The same page answers for every username, existing or not, so it reveals nothing about accounts."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     match = request.resolver_match
+    if match and match.namespace == "otp_webauthn":  # a passkey sign-in, asked by the page's script
+        text = f"Too many tries. Please wait {minutes} minutes, or sign in with a link."
+        return JsonResponse({"detail": text, "code": "paused"}, status=429)
     # A person signing in to their own record (a code or an emailed link) is told in their own words.
     page = "me/paused.html" if match and match.url_name.startswith("me-") else "registration/locked_out.html"
     return render(request, page, {"lockout_minutes": minutes}, status=429)

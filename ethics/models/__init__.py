@@ -8,6 +8,7 @@ from ethics.models.consent import (
 )
 from ethics.models.emergency import EmergencyAccess, EmergencySearch
 from ethics.models.online_access import Invitation, OnlineAccess, WithheldSession
+from ethics.models.passkeys import WebAuthnCredential  # the passkey library: in the personal-data map
 from ethics.models.rights import (
     ErasureRequest,
     LegalHold,
@@ -50,5 +51,6 @@ __all__ = [
     "SubjectAccessReopening",
     "SubjectAccessRequest",
     "UrgencyLevel",
+    "WebAuthnCredential",
     "WithheldSession",
 ]

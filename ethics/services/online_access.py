@@ -28,6 +28,7 @@ from chime.errors import RuleBroken
 from chime.models import AuditEvent, User
 from chime.services import notify
 from ethics.models.online_access import ONLINE_ACCESS_WORDING, Invitation, OnlineAccess
+from ethics.services.passkeys import end_passkeys
 
 if TYPE_CHECKING:
     from sessions.models import Person
@@ -95,12 +96,21 @@ def offer_online_access(*, person: Person, offered_by: User, how_given: str) -> 
 @transaction.atomic
 def invite(*, access: OnlineAccess, by: User, email: bool) -> tuple[Invitation, str]:
     """A new one-time invitation code (earlier ones stop working). Returns it with the code, shown once to the
-    practitioner to read out or print, and emailed to the person when `email` and their record has an address."""
+    practitioner to read out or print, and emailed to the person when `email` and their record has an address.
+
+    A new invitation is how a person gets back in after losing their phone, so every passkey they had stops
+    working (anyone holding the lost phone can no longer sign in with it)."""
     access = OnlineAccess.objects.select_for_update().select_related("person").get(pk=access.pk)
     if not access.is_on:
         raise OnlineAccessError("off", "Online access is off for this person.")
     now = timezone.now()
     access.invitations.filter(used_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    end_passkeys(
+        account=access.account,
+        by=by,
+        person_id=access.person_id,
+        reason=Reason("passkey ended by a new invitation"),
+    )
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     address = access.person.email if email else ""
     invitation = Invitation.objects.create(
@@ -223,7 +233,7 @@ def sign_in_link_for(account: User) -> str:
 
 @transaction.atomic
 def turn_off_online_access(*, access: OnlineAccess, by: User | None) -> None:
-    """End online access at once: the account closes, invitations stop working, every session ends.
+    """End online access at once: the account closes, invitations and passkeys stop working, every session ends.
 
     `by` is the person themselves or a member of staff (None: the retention sweep); when it is the person, their
     practitioner is told."""
@@ -239,6 +249,12 @@ def turn_off_online_access(*, access: OnlineAccess, by: User | None) -> None:
     by_the_person = by is not None and by.pk == account.pk
     account.is_active = False
     account.save(update_fields=["is_active"])
+    end_passkeys(
+        account=account,
+        by=by,
+        person_id=access.person_id,
+        reason=Reason("passkey ended: online access turned off"),
+    )
     audit.record(
         AuditEvent.Action.CONSENT_WITHDRAWN,
         actor=by,

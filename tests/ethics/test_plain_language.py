@@ -117,6 +117,7 @@ PAGES = [
     "/me/turn-off/",
     "/me/sessions/{session}/my-words/",
     "/me/sessions/{session}/flag/",
+    "/me/passkeys/",
 ]
 
 
@@ -168,3 +169,11 @@ def test_a_session_with_their_words_and_a_flag_thread_reads_at_age_9_to_11(signe
     text = main_text(client.get(f"/me/sessions/{session.pk}/"))
     assert "Close this" in text
     assert grade(text) <= HIGHEST_GRADE, f"reads at grade {grade(text)}: {text}"
+
+
+def test_the_passkey_messages_read_at_age_9_to_11():
+    from ethics.views import passkeys
+
+    said = [*passkeys.WORDS.values(), passkeys.TRIED_AGAIN, passkeys.REFUSED]
+    text = " ".join(said)
+    assert grade(text) <= HIGHEST_GRADE, f"grade {grade(text)}: {text}"

@@ -447,7 +447,43 @@ MATRIX: dict[str, Row] = {
         get=everyone(404, anonymous=PERSON_SIGN_IN, person=405),
         post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/plan/")),
     ),
+    # passkeys (ethics/views/passkeys.py): setting one up is the person's alone; signing in with one is open to all,
+    # and a request that is not a passkey's answer is refused (403). The world's passkey is another person's: 404
+    # (removing their own: tests/ethics/test_passkeys.py).
+    "me-passkeys": Row(get=ONLY_THE_PERSON, post=everyone(404, anonymous=PERSON_SIGN_IN, person=405)),
+    "me-passkey-remove": Row(
+        args=lambda world: [_someone_elses_passkey(world)],
+        get=everyone(404, anonymous=PERSON_SIGN_IN, person=405),
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=404),
+    ),
+    "otp_webauthn:credential-registration-begin": Row(
+        get=everyone(404, anonymous=PERSON_SIGN_IN, person=405),
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=200),  # the challenge, for the person only
+    ),
+    "otp_webauthn:credential-registration-complete": Row(
+        get=everyone(404, anonymous=PERSON_SIGN_IN, person=405),
+        post=everyone(404, anonymous=PERSON_SIGN_IN, person=400),  # no challenge was asked for
+    ),
+    "otp_webauthn:credential-authentication-begin": Row(
+        get=everyone(405, anonymous=405, person=405), post=OPEN_TO_ALL
+    ),
+    "otp_webauthn:credential-authentication-complete": Row(
+        get=everyone(405, anonymous=405, person=405), post=everyone(403, anonymous=403, person=403)
+    ),
+    "otp_webauthn:js-i18n-catalog": Row(get=OPEN_TO_ALL, post=everyone(405, anonymous=405, person=405)),
 }
+
+
+def _someone_elses_passkey(world) -> int:
+    """A passkey of another person supported, with their own online access."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from ethics.services.online_access import offer_online_access
+    from tests.factories import PersonFactory
+
+    someone = PersonFactory(practitioner=world.practitioner)
+    account = offer_online_access(person=someone, offered_by=world.practitioner, how_given="spoken").account
+    return WebAuthnCredential.objects.create(user=account, credential_id=b"another", public_key=b"key").pk
 
 
 def _walk(patterns, prefix: str = "", namespace: str = ""):
