@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 
 from chime import access as core
 from chime import audit
@@ -14,7 +17,8 @@ from chime.models import AuditEvent
 from sessions import access, charts
 from sessions.forms import ReportForm
 from sessions.insights import area_shares
-from sessions.reports import commissioners_report, default_range
+from sessions.report_charts import section_chart
+from sessions.reports import CSV_HEADER, default_range, report_for
 
 
 def organisation_insights(request: HttpRequest) -> HttpResponse:
@@ -61,14 +65,36 @@ def _report_for(request: HttpRequest) -> tuple[ReportForm, object]:
         return form, None
     if form.is_bound:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, commissioners_report(start, end)
+    return form, report_for(start, end)
 
 
+# The printed report's running head (its period and the date produced, on every sheet) is an @page margin box,
+# whose words can only come from CSS: this page alone may carry one <style> block, with the request's nonce.
+_PRINT_HEAD_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.NONCE]}
+
+
+@csp_override(_PRINT_HEAD_CSP)
 def report(request: HttpRequest) -> HttpResponse:
     form, found = _report_for(request)
+    sections = []
     if found is not None:
         audit.record(AuditEvent.Action.VIEW, object_type="commissioners report", object_id=found.period)
-    return render(request, "insights/report.html", {"form": form, "report": found})
+        sections = [(section, section_chart(section)) for section in found.sections()]
+    context = {"form": form, "report": found, "sections": sections}
+    if found is not None:
+        context |= {
+            "print_head": _css_string(
+                f"{settings.CHIME_ORGANISATION_NAME}: report for {found.start:%-d %B %Y} to {found.end:%-d %B %Y}"
+            ),
+            "print_produced": _css_string(f"Produced {timezone.localtime(found.produced_at):%-d %B %Y}"),
+        }
+    return render(request, "insights/report.html", context)
+
+
+def _css_string(text: str) -> str:
+    """Text for inside a CSS string: everything but letters, digits and spaces as a CSS escape, so no quote,
+    backslash or `</style>` can end it."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x}" for c in text)
 
 
 class _Echo:
@@ -82,7 +108,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/report.html", {"form": form, "report": None}, status=400)
     audit.record(AuditEvent.Action.EXPORT, object_type="commissioners report", object_id=found.period)
     writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in [("section", "figure", "value"), *found.csv_rows()])
+    lines = (writer.writerow(row) for row in [CSV_HEADER, *found.csv_rows()])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chime-report-{found.start}-to-{found.end}.csv"'
     return response
