@@ -92,9 +92,9 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _css_string(text: str) -> str:
-    """Text for inside a CSS string: everything but letters, digits and spaces as a CSS escape, so no quote,
-    backslash or `</style>` can end it."""
-    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x}" for c in text)
+    """Text for inside a CSS string: everything but letters, digits and spaces as a CSS escape (the space after
+    each is part of it), so no quote, backslash or `</style>` can end it."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in text)
 
 
 class _Echo:

@@ -78,7 +78,9 @@ DEFINITIONS: dict[str, Definition] = {
         "Steps completed", "Steps of recovery-plan goals marked done with a date in the period."
     ),
     "rating_people": Definition(
-        "Area: people with two or more ratings", f"{_RATING}how many people there were."
+        "Area: people with two or more ratings",
+        f"{_RATING}how many people there were (the chart draws how many went up, stayed the same and went down).",
+        False,
     ),
     "rating_average": Definition(
         "Area: average change, first to last",

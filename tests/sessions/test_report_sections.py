@@ -241,7 +241,7 @@ def test_suppressed_counts_are_drawn_as_a_hatched_mark_never_to_size(ratings):
     chart = section_chart(section)
     hope = {pair.label: pair.bars for pair in chart.pairs}["Hope and optimism about the future: went up"]
     assert [(bar.period, bar.length, bar.value) for bar in hope] == [
-        ("This period", 62.5, "5"),  # the widest bar in the chart is the 8 people who rated Hope twice
+        ("This period", 100.0, "5"),  # the widest bar in the chart: nothing else reaches 5
         ("Previous period", None, SUPPRESSED),
     ]
     assert chart.note.startswith("A hatched mark means fewer than 5")
@@ -261,7 +261,7 @@ def test_the_printed_running_head_carries_the_period_and_the_date_produced_safel
     html = response.content.decode()
     head = re.search(r'<style nonce="[^"]+">(.*?)</style>', html).group(1)
     assert (
-        '@top-left { content: "Peers \\000022\\000026\\000022 Co \\00003c\\00002fstyle\\00003e\\00003a report for 1 July'
+        '@top-left { content: "Peers \\22 \\26 \\22  Co \\3c \\2f style\\3e \\3a  report for 1 July 2026'
         in head
     )
     assert '@top-right { content: "Produced 22 November 2026"; }' in head
