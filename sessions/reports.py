@@ -28,9 +28,9 @@ from sessions.models import (
     RecoveryGoal,
     SessionArea,
     SupportSession,
-    View,
 )
 from sessions.report_definitions import DEFINITIONS, Definition
+from sessions.report_ratings import VIEW_SECTIONS, rating_changes
 
 SMALL_NUMBER = 5
 SUPPRESSED = "fewer than 5"
@@ -389,12 +389,11 @@ def _rating_change_rows(since: dt.datetime, until: dt.datetime, people: QuerySet
     """CHIME rating change per area, a section for each view (their own, agreed together, the practitioner's):
     a person's first and last rating of an area are compared only within one view, as the views answer
     different questions."""
-    changes = _rating_changes(since, until, people)
+    changes = rating_changes(since, until, people)
     rows: list[ReportRow] = []
-    for view in View:
-        section = f"CHIME rating change ({view.label[0].lower()}{view.label[1:]})"
+    for view, section in VIEW_SECTIONS:
         for area in AREAS:
-            count, average, up, same, down = changes.get((view.value, area.code), (0, 0, 0, 0, 0))
+            count, average, up, same, down = changes.get((view, area.code), (0, 0, 0, 0, 0))
             rows += [
                 _count(section, f"{area.name}: people with two or more ratings", count, "rating_people"),
                 ReportRow(
@@ -408,36 +407,3 @@ def _rating_change_rows(since: dt.datetime, until: dt.datetime, people: QuerySet
                 _count(section, f"{area.name}: went down", down, "rating_down"),
             ]
     return rows
-
-
-def _rating_changes(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[tuple[str, str], tuple]:
-    """(view, area) -> (people, average change, went up, same, went down), in one grouped query.
-
-    One window per (view, area, person), ordered by when the session happened, gives each person's first and last
-    rating and how many they gave in a single sort; the outer query keeps one row per person with two or more
-    and groups them. Nothing is looped over in Python."""
-    people_sql, people_params = people.values("pk").query.sql_with_params()
-    sql = f"""
-        SELECT view, area, COUNT(*), AVG(last_rating - first_rating),
-               COUNT(*) FILTER (WHERE last_rating > first_rating),
-               COUNT(*) FILTER (WHERE last_rating = first_rating),
-               COUNT(*) FILTER (WHERE last_rating < first_rating)
-        FROM (
-            SELECT a.rating_view AS view, a.area,
-                   FIRST_VALUE(a.rating) OVER w AS first_rating, LAST_VALUE(a.rating) OVER w AS last_rating,
-                   COUNT(*) OVER w AS ratings, ROW_NUMBER() OVER w AS n
-            FROM {SessionArea._meta.db_table} a
-            JOIN {SupportSession._meta.db_table} s ON s.id = a.session_id
-            WHERE a.rating IS NOT NULL AND s.occurred_at >= %s AND s.occurred_at < %s
-              AND s.person_id IN ({people_sql})
-            WINDOW w AS (
-                PARTITION BY a.rating_view, a.area, s.person_id ORDER BY s.occurred_at, s.id
-                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-            )
-        ) per_person
-        WHERE n = 1 AND ratings >= 2
-        GROUP BY view, area
-    """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [since, until, *people_params])
-        return {(view, area): tuple(rest) for view, area, *rest in cursor.fetchall()}
