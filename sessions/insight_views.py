@@ -18,7 +18,7 @@ from sessions import access, charts
 from sessions.forms import ReportForm
 from sessions.insights import area_shares
 from sessions.report_charts import section_chart
-from sessions.reports import CSV_HEADER, default_range, report_for
+from sessions.reports import CSV_HEADER, Report, default_range, report_for
 
 
 def organisation_insights(request: HttpRequest) -> HttpResponse:
@@ -57,7 +57,7 @@ def practitioner_insights(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-def _report_for(request: HttpRequest) -> tuple[ReportForm, object]:
+def _report_for(request: HttpRequest) -> tuple[ReportForm, Report | None]:
     core.require(request.user, core.is_admin(request.user), page="commissioners report")
     start, end = default_range(timezone.localdate())
     form = ReportForm(request.GET or None, initial={"start": start, "end": end})
@@ -76,19 +76,20 @@ _PRINT_HEAD_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.NONCE]}
 @csp_override(_PRINT_HEAD_CSP)
 def report(request: HttpRequest) -> HttpResponse:
     form, found = _report_for(request)
-    sections = []
+    context = {"form": form, "report": found}
     if found is not None:
         audit.record(AuditEvent.Action.VIEW, object_type="commissioners report", object_id=found.period)
-        sections = [(section, section_chart(section)) for section in found.sections()]
-    context = {"form": form, "report": found, "sections": sections}
-    if found is not None:
-        context |= {
-            "print_head": _css_string(
-                f"{settings.CHIME_ORGANISATION_NAME}: report for {found.start:%-d %B %Y} to {found.end:%-d %B %Y}"
-            ),
-            "print_produced": _css_string(f"Produced {timezone.localtime(found.produced_at):%-d %B %Y}"),
-        }
+        context |= {"sections": [(s, section_chart(s)) for s in found.sections()], **_print_head(found)}
     return render(request, "insights/report.html", context)
+
+
+def _print_head(found: Report) -> dict[str, str]:
+    """The words at the top of every printed sheet: whose report, for which period, and when it was produced."""
+    period = f"{found.start:%-d %B %Y} to {found.end:%-d %B %Y}"
+    return {
+        "print_head": _css_string(f"{settings.CHIME_ORGANISATION_NAME}: report for {period}"),
+        "print_produced": _css_string(f"Produced {timezone.localtime(found.produced_at):%-d %B %Y}"),
+    }
 
 
 def _css_string(text: str) -> str:
