@@ -18,10 +18,7 @@ class Definition:
 
 
 _SESSIONS = "one-to-one sessions recorded in the period, with people the report may count"
-_RATING = (
-    "Among people with at least two ratings of this area in the period, all in this view (a rating is 1, really "
-    "hard, to 5, really good), "
-)
+_OF_THOSE = "Of the people with two or more ratings of this area in the period, in this view: "
 
 DEFINITIONS: dict[str, Definition] = {
     "people": Definition("People supported", f"Different people with at least one of the {_SESSIONS}."),
@@ -79,21 +76,25 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "rating_people": Definition(
         "Area: people with two or more ratings",
-        f"{_RATING}how many people there were (the chart draws how many went up, stayed the same and went down).",
+        "People who rated this area at least twice in the period, all in this section's view (a rating runs from "
+        "1, really hard, to 5, really good). The other figures are about these people; the chart draws how many "
+        "went up, stayed the same and went down.",
         False,
     ),
     "rating_average": Definition(
         "Area: average change, first to last",
-        f"{_RATING}their last rating minus their first, averaged (from -4 to +4; above 0 means better). Shown only "
-        "when at least 5 people are counted.",
+        f"{_OF_THOSE}their last rating minus their first, averaged (from -4 to +4; above 0 means better). Shown only when at "
+        "least 5 people are counted.",
         False,
     ),
-    "rating_up": Definition("Area: went up", f"{_RATING}how many rated it higher last time than first time."),
+    "rating_up": Definition(
+        "Area: went up", f"{_OF_THOSE}how many rated it higher last time than first time."
+    ),
     "rating_same": Definition(
-        "Area: stayed the same", f"{_RATING}how many gave the same first and last rating."
+        "Area: stayed the same", f"{_OF_THOSE}how many gave the same first and last rating."
     ),
     "rating_down": Definition(
-        "Area: went down", f"{_RATING}how many rated it lower last time than first time."
+        "Area: went down", f"{_OF_THOSE}how many rated it lower last time than first time."
     ),
     "groups": Definition("Groups run", "Different groups that met at least once in the period."),
     "meetings": Definition("Group meetings", "Group meetings held in the period."),

@@ -206,8 +206,8 @@ def test_the_csv_has_the_previous_period_and_the_definition_of_each_figure(clien
         "Hope and optimism about the future: went down",
         SUPPRESSED,
         "5",
-        "Among people with at least two ratings of this area in the period, all in this view (a rating is 1, "
-        "really hard, to 5, really good), how many rated it lower last time than first time.",
+        "Of the people with two or more ratings of this area in the period, in this view: how many rated it lower "
+        "last time than first time.",
     ] in rows
     assert all(len(row) == 5 and row[4] for row in rows)
 
