@@ -401,6 +401,8 @@ class ReportForm(forms.Form):
             self.add_error("end", "The end date must be on or after the start date.")
         if start and end and (end - start).days > 366 * 5:
             self.add_error("start", "Choose a range of five years or less.")
+        if start and start.year < 1900:  # the previous period is shown beside it, so it needs room before
+            self.add_error("start", "Choose a start date in 1900 or later.")
         return data
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 
 from chime import access as core
 from chime import audit
@@ -14,7 +17,8 @@ from chime.models import AuditEvent
 from sessions import access, charts
 from sessions.forms import ReportForm
 from sessions.insights import area_shares
-from sessions.reports import commissioners_report, default_range
+from sessions.report_charts import section_chart
+from sessions.reports import CSV_HEADER, Report, default_range, report_for
 
 
 def organisation_insights(request: HttpRequest) -> HttpResponse:
@@ -53,7 +57,7 @@ def practitioner_insights(request: HttpRequest, user_id: int) -> HttpResponse:
     )
 
 
-def _report_for(request: HttpRequest) -> tuple[ReportForm, object]:
+def _report_for(request: HttpRequest) -> tuple[ReportForm, Report | None]:
     core.require(request.user, core.is_admin(request.user), page="commissioners report")
     start, end = default_range(timezone.localdate())
     form = ReportForm(request.GET or None, initial={"start": start, "end": end})
@@ -61,14 +65,37 @@ def _report_for(request: HttpRequest) -> tuple[ReportForm, object]:
         return form, None
     if form.is_bound:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    return form, commissioners_report(start, end)
+    return form, report_for(start, end)
 
 
+# The printed report's running head (its period and the date produced, on every sheet) is an @page margin box,
+# whose words can only come from CSS: this page alone may carry one <style> block, with the request's nonce.
+_PRINT_HEAD_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.NONCE]}
+
+
+@csp_override(_PRINT_HEAD_CSP)
 def report(request: HttpRequest) -> HttpResponse:
     form, found = _report_for(request)
+    context = {"form": form, "report": found}
     if found is not None:
         audit.record(AuditEvent.Action.VIEW, object_type="commissioners report", object_id=found.period)
-    return render(request, "insights/report.html", {"form": form, "report": found})
+        context |= {"sections": [(s, section_chart(s)) for s in found.sections()], **_print_head(found)}
+    return render(request, "insights/report.html", context)
+
+
+def _print_head(found: Report) -> dict[str, str]:
+    """The words at the top of every printed sheet: whose report, for which period, and when it was produced."""
+    period = f"{found.start:%-d %B %Y} to {found.end:%-d %B %Y}"
+    return {
+        "print_head": _css_string(f"{settings.CHIME_ORGANISATION_NAME}: report for {period}"),
+        "print_produced": _css_string(f"Produced {timezone.localtime(found.produced_at):%-d %B %Y}"),
+    }
+
+
+def _css_string(text: str) -> str:
+    """Text for inside a CSS string: everything but letters, digits and spaces as a CSS escape (the space after
+    each is part of it), so no quote, backslash or `</style>` can end it."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in text)
 
 
 class _Echo:
@@ -82,7 +109,7 @@ def report_csv(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/report.html", {"form": form, "report": None}, status=400)
     audit.record(AuditEvent.Action.EXPORT, object_type="commissioners report", object_id=found.period)
     writer = csv.writer(_Echo())
-    lines = (writer.writerow(row) for row in [("section", "figure", "value"), *found.csv_rows()])
+    lines = (writer.writerow(row) for row in [CSV_HEADER, *found.csv_rows()])
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="chime-report-{found.start}-to-{found.end}.csv"'
     return response

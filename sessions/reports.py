@@ -2,7 +2,9 @@
 
 No names, no notes, and no small numbers: any count below 5 is shown as "fewer than 5", and a figure derived
 from a suppressed count (a percentage, hours) is not shown either. The page and the CSV are built from the
-same rows, so they always agree.
+same rows, so they always agree. Each row names its definition (sessions/report_definitions.py), and the page
+shows the previous period beside each figure: the same function run over the period just before
+(`previous_range`), each figure suppressed on its own.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from sessions.models import (
     SessionSignpost,
     SupportSession,
 )
+from sessions.report_definitions import DEFINITIONS, Definition
+from sessions.report_ratings import VIEW_SECTIONS, rating_changes
 
 SMALL_NUMBER = 5
 SUPPRESSED = "fewer than 5"
@@ -45,6 +49,47 @@ class ReportRow:
     section: str
     label: str
     value: str
+    code: str = ""  # a key of DEFINITIONS: what the figure means
+    number: int | None = None  # the count to draw; None when it is suppressed (never drawn) or not a count
+
+    @property
+    def definition(self) -> Definition:
+        return DEFINITIONS[self.code]
+
+
+def _count(section: str, label: str, count: int, code: str) -> ReportRow:
+    """A count as a row: shown as words, and drawn only when it is not suppressed."""
+    return ReportRow(section, label, shown(count), code, count if count >= SMALL_NUMBER else None)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One figure: this period's row and the same figure for the previous period."""
+
+    row: ReportRow
+    previous: ReportRow | None
+
+    @property
+    def csv(self) -> tuple[str, str, str, str, str]:
+        row = self.row
+        return (
+            row.section,
+            row.label,
+            row.value,
+            self.previous.value if self.previous else "",
+            row.definition.meaning,
+        )
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: list[Line]
+
+    @property
+    def definitions(self) -> list[Definition]:
+        """Each kind of figure in the section once, in the order they first appear."""
+        return list(dict.fromkeys(line.row.definition for line in self.lines))
 
 
 @dataclass
@@ -52,19 +97,59 @@ class Report:
     start: dt.date
     end: dt.date
     rows: list[ReportRow]
+    previous: Report | None = None  # the same figures for the period just before (see `report_for`)
+    produced_at: dt.datetime | None = None
 
     @property
     def period(self) -> str:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
-    def sections(self) -> list[tuple[str, list[ReportRow]]]:
-        grouped: dict[str, list[ReportRow]] = {}
-        for row in self.rows:
-            grouped.setdefault(row.section, []).append(row)
-        return list(grouped.items())
+    def lines(self) -> list[Line]:
+        """Each figure beside its previous value. A figure found in one period only (a type of concern raised in
+        one of them) is a count of none in the other, so it reads "fewer than 5" there."""
+        if self.previous is None:
+            return [Line(row, None) for row in self.rows]
+        before = {(row.section, row.label): row for row in self.previous.rows}
+        lines = [
+            Line(row, before.pop((row.section, row.label), None) or _none_like(row)) for row in self.rows
+        ]
+        return lines + [Line(_none_like(row), row) for row in before.values()]
 
-    def csv_rows(self) -> list[tuple[str, str, str]]:
-        return [(row.section, row.label, row.value) for row in self.rows]
+    def sections(self) -> list[Section]:
+        grouped: dict[str, list[Line]] = {}
+        for line in self.lines():
+            grouped.setdefault(line.row.section, []).append(line)
+        return [Section(title, lines) for title, lines in grouped.items()]
+
+    def csv_rows(self) -> list[tuple[str, str, str, str, str]]:
+        return [line.csv for line in self.lines()]
+
+
+CSV_HEADER = ("section", "figure", "value", "previous period", "definition")
+
+
+def _none_like(row: ReportRow) -> ReportRow:
+    return ReportRow(row.section, row.label, shown(0), row.code)
+
+
+def report_for(start: dt.date, end: dt.date) -> Report:
+    """The report for [start, end] with the previous period beside it: the same function run twice, so the
+    report page makes twice the queries of one period (and no more as data grows)."""
+    report = commissioners_report(start, end)
+    report.previous = commissioners_report(*previous_range(start, end))
+    report.produced_at = timezone.now()
+    return report
+
+
+def previous_range(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before: whole calendar months step back by months (the quarter
+    before a quarter, February before March), any other range by the same number of days."""
+    if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start.year * 12 + start.month - 1 - months
+        return dt.date(first // 12, first % 12 + 1, 1), start - dt.timedelta(days=1)
+    days = (end - start).days + 1
+    return start - dt.timedelta(days=days), start - dt.timedelta(days=1)
 
 
 def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -82,7 +167,7 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def commissioners_report(start: dt.date, end: dt.date) -> Report:
-    """The figures for [start, end] inclusive, in two queries (plus the concerns hook)."""
+    """The figures for [start, end] inclusive: a fixed number of queries, whatever the history."""
     since, until = _bounds(start, end)
     people = hooks.reportable_people(Person.objects.all())
     sessions = SupportSession.objects.filter(occurred_at__gte=since, occurred_at__lt=until, person__in=people)
@@ -97,27 +182,29 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
     )
     by_area = _area_coverage(since, until, people)
     rows = [
-        ReportRow("Summary", "People supported", shown(totals["people"])),
-        ReportRow("Summary", "Sessions", shown(totals["sessions"])),
-        ReportRow("Summary", "Hours of support", _hours(totals["minutes"], totals["sessions"])),
+        _count("Summary", "People supported", totals["people"], "people"),
+        _count("Summary", "Sessions", totals["sessions"], "sessions"),
+        ReportRow("Summary", "Hours of support", _hours(totals["minutes"], totals["sessions"]), "hours"),
     ]
     for area in AREAS:
         found = by_area.get(area.code, {"sessions": 0, "people": 0})
         rows += [
-            ReportRow("CHIME area coverage", f"{area.name}: sessions", shown(found["sessions"])),
+            _count("CHIME area coverage", f"{area.name}: sessions", found["sessions"], "area_sessions"),
             ReportRow(
                 "CHIME area coverage",
                 f"{area.name}: share of sessions",
                 _share(found["sessions"], totals["sessions"]),
+                "area_share",
             ),
-            ReportRow("CHIME area coverage", f"{area.name}: people", shown(found["people"])),
+            _count("CHIME area coverage", f"{area.name}: people", found["people"], "area_people"),
         ]
     rows += [
-        ReportRow("Signposting", "Sessions with signposting", shown(totals["signposted"])),
-        ReportRow("Signposting", "People signposted", shown(totals["people_signposted"])),
+        _count("Signposting", "Sessions with signposting", totals["signposted"], "signposted_sessions"),
+        _count("Signposting", "People signposted", totals["people_signposted"], "people_signposted"),
     ]
     rows += _signposting_by_kind_rows(since, until, people)
     rows += _distance_rows(start, end, people)
+    rows += _rating_change_rows(since, until, people)
     rows += _group_rows(since, until, people)
     rows += _concern_rows(since, until)
     return Report(start=start, end=end, rows=rows)
@@ -168,9 +255,9 @@ def _signposting_by_kind_rows(since: dt.datetime, until: dt.datetime, people: Qu
     for kind, label in kinds:
         sessions_count, people_count, contacts_count = found.get(kind, (0, 0, 0))
         rows += [
-            ReportRow(section, f"{label}: sessions", shown(sessions_count)),
-            ReportRow(section, f"{label}: people", shown(people_count)),
-            ReportRow(section, f"{label}: brief contacts", shown(contacts_count)),
+            _count(section, f"{label}: sessions", sessions_count, "kind_sessions"),
+            _count(section, f"{label}: people", people_count, "kind_people"),
+            _count(section, f"{label}: brief contacts", contacts_count, "kind_contacts"),
         ]
     return rows
 
@@ -199,8 +286,8 @@ def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[Repor
         steps=Count("steps", filter=Q(steps__done_on__gte=start, steps__done_on__lte=end)),
     )
     rows += [
-        ReportRow("Recovery plans", "Goals set", shown(plans["goals"])),
-        ReportRow("Recovery plans", "Steps completed", shown(plans["steps"])),
+        _count("Recovery plans", "Goals set", plans["goals"], "goals"),
+        _count("Recovery plans", "Steps completed", plans["steps"], "steps"),
     ]
     return rows
 
@@ -211,15 +298,24 @@ def _measure_rows(measure: Measure, pairs: list[tuple]) -> list[ReportRow]:
     changes = [measure.change_between(first, last) for first, last in pairs]
     average = sum(last - first for first, last in pairs) / people if people else 0
     rows = [
-        ReportRow(section, "People with at least two in the period", shown(people)),
+        _count(section, "People with at least two in the period", people, "measure_people"),
         ReportRow(
             section,
             "Average change, first to last",
             "not shown (small numbers)" if people < SMALL_NUMBER else f"{average:+.1f}",
+            "measure_average",
         ),
     ]
     if measure.change_threshold is None:
-        return [*rows, ReportRow(section, "Change by a published threshold", "no threshold is published")]
+        return [
+            *rows,
+            ReportRow(
+                section,
+                "Change by a published threshold",
+                "no threshold is published",
+                "measure_no_threshold",
+            ),
+        ]
     threshold = f"{measure.change_threshold.normalize():f}"
     kind = measure.get_change_threshold_kind_display()
     labels = {
@@ -227,7 +323,10 @@ def _measure_rows(measure: Measure, pairs: list[tuple]) -> list[ReportRow]:
         "same": f"Within {threshold} either way",
         "worse": f"Harder by at least {threshold}",
     }
-    rows += [ReportRow(section, label, shown(changes.count(outcome))) for outcome, label in labels.items()]
+    rows += [
+        _count(section, label, changes.count(outcome), f"measure_{outcome}")
+        for outcome, label in labels.items()
+    ]
     return rows
 
 
@@ -283,27 +382,37 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
     by_area = _meeting_area_coverage(meetings)
     section = "Group work"
     rows = [
-        ReportRow(section, "Groups run", shown(totals["groups"])),
-        ReportRow(section, "Group meetings", shown(totals["meetings"])),
-        ReportRow(section, "Attendances (named and unnamed)", shown(attended["rows"] + totals["unnamed"])),
-        ReportRow(section, "Different people named on registers", shown(attended["people"])),
+        _count(section, "Groups run", totals["groups"], "groups"),
+        _count(section, "Group meetings", totals["meetings"], "meetings"),
+        _count(
+            section, "Attendances (named and unnamed)", attended["rows"] + totals["unnamed"], "attendances"
+        ),
+        _count(section, "Different people named on registers", attended["people"], "group_people"),
         ReportRow(
-            section, "Hours of group support", _hours(totals["minutes"], totals["meetings"], "meetings")
+            section,
+            "Hours of group support",
+            _hours(totals["minutes"], totals["meetings"], "meetings"),
+            "group_hours",
         ),
     ]
     for area in AREAS:
         count = by_area.get(area.code, 0)
         rows += [
-            ReportRow("CHIME area coverage of group work", f"{area.name}: meetings", shown(count)),
+            _count(
+                "CHIME area coverage of group work", f"{area.name}: meetings", count, "group_area_meetings"
+            ),
             ReportRow(
                 "CHIME area coverage of group work",
                 f"{area.name}: share of meetings",
                 _share(count, totals["meetings"]),
+                "group_area_share",
             ),
         ]
     rows += [
-        ReportRow("Brief contacts", "Brief contacts", shown(contacts["contacts"])),
-        ReportRow("Brief contacts", "Brief contacts with signposting", shown(contacts["signposted"])),
+        _count("Brief contacts", "Brief contacts", contacts["contacts"], "brief_contacts"),
+        _count(
+            "Brief contacts", "Brief contacts with signposting", contacts["signposted"], "brief_signposted"
+        ),
     ]
     return rows
 
@@ -325,8 +434,37 @@ def _share(count: int, total: int) -> str:
 
 def _concern_rows(since: dt.datetime, until: dt.datetime) -> list[ReportRow]:
     concerns = hooks.concerns_by_type_and_outcome(since, until)
+    section = "Safeguarding concerns"
     if concerns is None:
-        return [ReportRow("Safeguarding concerns", "By type and outcome", "not recorded in Chime yet")]
-    if not concerns:
-        return [ReportRow("Safeguarding concerns", "All concerns", shown(0))]
-    return [ReportRow("Safeguarding concerns", f"{c.kind}: {c.outcome}", shown(c.count)) for c in concerns]
+        return [
+            ReportRow(section, "By type and outcome", "not recorded in Chime yet", "concerns_not_recorded")
+        ]
+    # "All concerns" is always there, so that it sits beside the previous period's whatever was raised in each.
+    return [
+        _count(section, "All concerns", sum(c.count for c in concerns), "concerns_all"),
+        *(_count(section, f"{c.kind}: {c.outcome}", c.count, "concerns") for c in concerns),
+    ]
+
+
+def _rating_change_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> list[ReportRow]:
+    """CHIME rating change per area, a section for each view (their own, agreed together, the practitioner's):
+    a person's first and last rating of an area are compared only within one view, as the views answer
+    different questions."""
+    changes = rating_changes(since, until, people)
+    rows: list[ReportRow] = []
+    for view, section in VIEW_SECTIONS:
+        for area in AREAS:
+            count, average, up, same, down = changes.get((view, area.code), (0, 0, 0, 0, 0))
+            rows += [
+                _count(section, f"{area.name}: people with two or more ratings", count, "rating_people"),
+                ReportRow(
+                    section,
+                    f"{area.name}: average change, first to last",
+                    "not shown (small numbers)" if count < SMALL_NUMBER else f"{average:+.1f}",
+                    "rating_average",
+                ),
+                _count(section, f"{area.name}: went up", up, "rating_up"),
+                _count(section, f"{area.name}: stayed the same", same, "rating_same"),
+                _count(section, f"{area.name}: went down", down, "rating_down"),
+            ]
+    return rows

@@ -157,8 +157,8 @@ def test_admin_reads_the_commissioners_report_and_downloads_it_as_csv(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
     rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
-    assert rows[0] == ["section", "figure", "value"]
-    assert ["Summary", "Sessions", "6"] in rows
+    assert rows[0] == ["section", "figure", "value", "previous period", "definition"]
+    assert ["Summary", "Sessions", "6", "fewer than 5"] in [row[:4] for row in rows]
     assert not any("Ana" in cell for row in rows for cell in row)
 
 

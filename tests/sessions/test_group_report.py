@@ -85,5 +85,5 @@ def test_the_csv_has_the_group_work_rows(client, admin_user, group_work):
     start, end = _window()
     response = client.get("/reports/csv/", {"start": start.isoformat(), "end": end.isoformat()})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert ["Group work", "Group meetings", "6"] in rows
-    assert ["Brief contacts", "Brief contacts", "5"] in rows
+    assert ["Group work", "Group meetings", "6"] in [row[:3] for row in rows]
+    assert ["Brief contacts", "Brief contacts", "5"] in [row[:3] for row in rows]

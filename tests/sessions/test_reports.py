@@ -96,16 +96,17 @@ def test_the_csv_matches_the_page(client, admin_user, activity):
     client.force_login(admin_user)
     html = client.get("/reports/", _last_60_days()).content.decode()
     page_rows = [
-        (unescape(section), unescape(label), unescape(value))
-        for section, label, value in re.findall(
-            r'<tr data-section="([^"]*)"><th scope="row">([^<]*)</th><td>([^<]*)</td></tr>', html
+        tuple(unescape(cell) for cell in found)
+        for found in re.findall(
+            r'<tr data-section="([^"]*)"><th scope="row">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td></tr>',
+            html,
         )
     ]
     response = client.get("/reports/csv/", _last_60_days())
     assert response["Content-Type"].startswith("text/csv") and response.streaming
     csv_rows = [tuple(row) for row in csv.reader(io.StringIO(b"".join(response.streaming_content).decode()))]
-    assert csv_rows[0] == ("section", "figure", "value")
-    assert csv_rows[1:] == page_rows and len(page_rows) > 10
+    assert csv_rows[0] == ("section", "figure", "value", "previous period", "definition")
+    assert [row[:4] for row in csv_rows[1:]] == page_rows and len(page_rows) > 10
 
 
 def test_downloading_the_csv_is_audited_as_an_export(client, admin_user, activity):
@@ -142,10 +143,12 @@ def test_report_query_count_is_flat(client, admin_user, practitioner, people, dj
     for _ in range(people):
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["hope", "meaning"])
     client.force_login(admin_user)
-    # session, user, totals, areas, measure results in the period, measures offered, goals set and steps done,
-    # signposting by kind of service (one grouped query), group meetings, their attendances, brief contacts, group
-    # areas, safeguarding concerns by type and outcome, audit (lock, last hash, insert), unread notifications
-    with django_assert_num_queries(17):
+    # session, user; then for this period and again for the previous one (12 each, so the page makes twice the
+    # queries of one period): totals, areas, rating change per area, measure results in the period, measures
+    # offered, goals set and steps done, signposting by kind of service, group meetings, their attendances, brief
+    # contacts, group areas, safeguarding concerns by type and outcome; then audit (lock, last hash, insert), unread
+    # notifications
+    with django_assert_num_queries(2 + 2 * 12 + 4):
         client.get("/reports/", _last_60_days())
 
 
