@@ -337,7 +337,9 @@ def test_the_csv_has_the_signposting_by_kind(client, admin_user, signposting):
     client.force_login(admin_user)
     response = client.get("/reports/csv/", {"start": start.isoformat(), "end": end.isoformat()})
     text = b"".join(response.streaming_content).decode()
-    rows = [row[:3] for row in csv.reader(io.StringIO(text))]  # section, figure, value (then the previous period)
+    rows = [
+        row[:3] for row in csv.reader(io.StringIO(text))
+    ]  # section, figure, value (then the previous period)
     assert [SECTION, "Housing: sessions", "6"] in rows
     assert [SECTION, "Somewhere else (typed): people", "5"] in rows
     assert "Riverside" not in text and "Citizens Advice" not in text
