@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chime.models import User
 from ethics.models import Consent, ConsentWording, ContentKind, SharingPurpose
+from ethics.models.rights import one_calendar_month_after
 from sessions.models import CaseloadAssignment, Measure, Person, SessionArea, SupportSession
 from sessions.qpr15 import QPR15
 
@@ -130,3 +131,19 @@ def qpr15_measure() -> Measure:
     """The QPR-15 that migration 0007 ships; made again after a transactional test has emptied the tables."""
     defaults = {key: value for key, value in QPR15.items() if key != "code"}
     return Measure.objects.get_or_create(code=QPR15["code"], defaults=defaults)[0]
+
+
+class RecordChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A request to delete something, as the person would make it from their own view (ethics.services.record_requests
+    is the way in for real requests; this is for pages that need one to exist)."""
+
+    class Meta:
+        model = "ethics.RecordChangeRequest"
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "deletion"
+    what = "The note about my sister."
+    why = "It is about her, not me."
+    received_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: one_calendar_month_after(o.received_on))
+    recorded_by = factory.SubFactory(UserFactory)

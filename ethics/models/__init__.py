@@ -8,6 +8,7 @@ from ethics.models.consent import (
 )
 from ethics.models.emergency import EmergencyAccess, EmergencySearch
 from ethics.models.online_access import Invitation, OnlineAccess, WithheldSession
+from ethics.models.record_requests import RecordChangeRequest
 from ethics.models.rights import (
     ErasureRequest,
     LegalHold,
@@ -43,6 +44,7 @@ __all__ = [
     "LegalHold",
     "OrganisationContact",
     "OnlineAccess",
+    "RecordChangeRequest",
     "Referral",
     "RetentionRule",
     "SharingPurpose",
