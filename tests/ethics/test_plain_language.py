@@ -56,6 +56,8 @@ PAGES = [
     "/me/seen/",
     "/me/consents/",
     "/me/copy/",
+    "/me/correct/",
+    "/me/delete/",
     "/me/turn-off/",
 ]
 
