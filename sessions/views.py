@@ -189,6 +189,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "areas": session.areas.all(),
         "goals_worked_on": session.goals_worked_on.order_by("pk"),
         "can_edit": access.can_edit_session(request.user, session),
+        "held_back": hooks.held_back(session),
         "review": review,
         "review_form": ReviewForm() if reviewing else None,
         "next_to_review": next_awaiting_review(request.user, session) if reviewing else None,

@@ -140,6 +140,7 @@ def test_session_page_query_count_with_a_review(
     services.review_session(session=session, reviewer=supervisor, comment="Good work.")
     client.force_login(practitioner)
     # session, user, the session with person, practitioner and review, audit (lock, last hash, insert),
-    # mark the feedback seen, areas, goals it worked on, unread notifications
-    with django_assert_num_queries(10):
+    # mark the feedback seen, whether it is held back from the person's view, areas, goals it worked on, unread
+    # notifications
+    with django_assert_num_queries(11):
         client.get(f"/sessions/{session.pk}/")
