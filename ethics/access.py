@@ -35,6 +35,7 @@ from ethics.models import (
     EmergencyAccess,
     EmergencySearch,
     ErasureRequest,
+    RecordChangeRequest,
     SubjectAccessPack,
     SubjectAccessRequest,
 )
@@ -296,6 +297,24 @@ def get_access_pack_for(user: User, pk: int, *, download: bool = False) -> Subje
 def get_erasure_request_for(user: User, pk: int) -> ErasureRequest:
     require_admin(user)
     requests = ErasureRequest.objects.select_related("person", "decided_by")
+    return core.fetch_for(user, requests, pk, not_found="No such request.")
+
+
+def change_requests_for(user: User) -> tuple[list[RecordChangeRequest], list[RecordChangeRequest]]:
+    """The data protection lead's queue of requests to correct or delete something: open ones soonest due first,
+    then the latest answered. Two queries whatever the numbers; one audit row names everyone shown."""
+    require_data_protection_lead(user)
+    requests = RecordChangeRequest.objects.for_queue()
+    open_requests = list(requests.open())
+    answered = list(requests.closed().order_by("-decided_at", "-pk")[:CLOSED_REQUESTS_SHOWN])
+    core.audit_list("correction and deletion requests", [*open_requests, *answered])
+    return open_requests, answered
+
+
+def get_change_request_for(user: User, pk: int) -> RecordChangeRequest:
+    """A request to correct or delete something, for the data protection lead. Audited."""
+    require_data_protection_lead(user)
+    requests = RecordChangeRequest.objects.select_related("person", "session", "decided_by", "erasure")
     return core.fetch_for(user, requests, pk, not_found="No such request.")
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from chime import access as core
 from chime import notices
 from ethics import access
-from ethics.models import Concern, Consent, EmergencyAccess, Referral
+from ethics.models import Concern, Consent, EmergencyAccess, Referral, WithheldSession
 from sessions import hooks
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ def register() -> None:
         emergency_grant=access.active_emergency_for,
         open_concerns_about=access.open_concerns_about,
         caseload_flags=caseload_flags,
+        held_back=held_back,
     )
 
 
@@ -109,3 +110,11 @@ def reportable_people(people: QuerySet) -> QuerySet:
         return people
     consented = Consent.objects.active().filter(purpose__name=settings.CHIME_REPORTING_PURPOSE)
     return people.filter(pk__in=consented.values("person_id"))
+
+
+def held_back(session: object) -> hooks.HeldBack | None:
+    """The staff session page's notice: the current hold on this session's notes, if any (one query)."""
+    held = WithheldSession.objects.current().filter(session=session).select_related("withheld_by").first()
+    if held is None:
+        return None
+    return hooks.HeldBack(reason=held.get_reason_display(), by=held.withheld_by.name, since=held.withheld_at)

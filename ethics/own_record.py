@@ -19,6 +19,7 @@ from chime import audit
 from chime.models import AuditEvent
 from ethics.models.consent import Consent
 from ethics.models.online_access import OnlineAccess, WithheldSession
+from ethics.models.record_requests import RecordChangeRequest
 from ethics.models.rights import SubjectAccessRequest
 from sessions.access import attendances_on_record
 from sessions.checkins import rating_months
@@ -114,6 +115,16 @@ def get_own_consent(user: User, pk: int) -> Consent:
 def own_copy_requests(person: Person) -> list[SubjectAccessRequest]:
     """Their requests for a copy of their record, newest first, with when each is due."""
     return list(SubjectAccessRequest.objects.filter(person=person).order_by("-received_on", "-pk"))
+
+
+def own_change_requests(person: Person) -> list[RecordChangeRequest]:
+    """Their requests to correct or delete something, newest first, with when each is due and its answer."""
+    return list(RecordChangeRequest.objects.filter(person=person).order_by("-received_on", "-pk"))
+
+
+def own_sessions_to_choose(person: Person) -> list[SupportSession]:
+    """Their sessions, newest first, to say which one a correction is about (one query)."""
+    return list(SupportSession.objects.filter(person=person).order_by("-occurred_at", "-pk"))
 
 
 def own_supporters(person: Person) -> list[CaseloadAssignment]:

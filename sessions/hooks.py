@@ -26,6 +26,15 @@ class ConcernCount:
     count: int
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """A session's notes held back from the person's own view: why, who held them back, and since when."""
+
+    reason: str
+    by: str
+    since: dt.datetime
+
+
 _registry: dict[str, Callable] = {}
 HOOKS = (
     "open_concern_counts",
@@ -34,6 +43,7 @@ HOOKS = (
     "emergency_grant",
     "open_concerns_about",
     "caseload_flags",
+    "held_back",
 )
 
 
@@ -89,3 +99,10 @@ def caseload_flags(user: User) -> dict[str, Expression]:
     if "caseload_flags" not in _registry:
         return {"open_concern": Value(False), "consent_ends_on": Value(None, output_field=DateField())}
     return _registry["caseload_flags"](user)
+
+
+def held_back(session: object) -> HeldBack | None:
+    """Whether this session's notes are held back from the person's own view now, and by whom (one query)."""
+    if "held_back" not in _registry:
+        return None
+    return _registry["held_back"](session)

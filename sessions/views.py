@@ -201,6 +201,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "goals_worked_on": session.goals_worked_on.order_by("pk"),
         "signposted_services": list(session.signposted_services.order_by("kind", "name")),
         "can_edit": access.can_edit_session(request.user, session),
+        "held_back": hooks.held_back(session),
         "review": review,
         "review_form": ReviewForm() if reviewing else None,
         "next_to_review": next_awaiting_review(request.user, session) if reviewing else None,

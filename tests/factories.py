@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chime.models import User
 from ethics.models import Consent, ConsentWording, ContentKind, SharingPurpose
+from ethics.models.rights import one_calendar_month_after
 from sessions.models import (
     CaseloadAssignment,
     DirectoryService,
@@ -175,3 +176,19 @@ class DirectoryServiceFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Service {n}")
     kind = DirectoryService.Kind.HOUSING
+
+
+class RecordChangeRequestFactory(factory.django.DjangoModelFactory):
+    """A request to delete something, as the person would make it from their own view (ethics.services.record_requests
+    is the way in for real requests; this is for pages that need one to exist)."""
+
+    class Meta:
+        model = "ethics.RecordChangeRequest"
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "deletion"
+    what = "The note about my sister."
+    why = "It is about her, not me."
+    received_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: one_calendar_month_after(o.received_on))
+    recorded_by = factory.SubFactory(UserFactory)

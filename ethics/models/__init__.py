@@ -9,6 +9,7 @@ from ethics.models.consent import (
 from ethics.models.emergency import EmergencyAccess, EmergencySearch
 from ethics.models.online_access import Invitation, OnlineAccess, WithheldSession
 from ethics.models.passkeys import WebAuthnCredential  # the passkey library: in the personal-data map
+from ethics.models.record_requests import RecordChangeRequest
 from ethics.models.rights import (
     ErasureRequest,
     LegalHold,
@@ -44,6 +45,7 @@ __all__ = [
     "LegalHold",
     "OrganisationContact",
     "OnlineAccess",
+    "RecordChangeRequest",
     "Referral",
     "RetentionRule",
     "SharingPurpose",

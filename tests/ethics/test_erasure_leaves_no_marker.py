@@ -24,7 +24,7 @@ from ethics.models import (
     Referral,
 )
 from ethics.services import consent as consent_services
-from ethics.services import emergency, rights, subject_access
+from ethics.services import emergency, record_requests, rights, subject_access
 from ethics.services import safeguarding as safeguarding_services
 from sessions import groups
 from sessions import services as plan_services
@@ -36,6 +36,7 @@ from sessions.models import (
     SessionReview,
     SupervisionRecord,
 )
+from tests.ethics.online import give_access
 from tests.ethics.safeguarding import details, make_lead
 from tests.factories import (
     AdminFactory,
@@ -242,6 +243,21 @@ def _seed_concern(person, m: Seeder, cited, purpose, staff) -> dict[str, object]
     return {"concern": concern, "referral": referral, "closure": closure, "shared": shared}
 
 
+def _seed_change_requests(person, m: Seeder, practitioner, lead, session) -> None:
+    """From their own record, they asked for a correction (answered in part) and a deletion (still open)."""
+    account = give_access(person, practitioner).account
+    correction = record_requests.ask_for_correction(
+        person=person,
+        asked_by=account,
+        session=session,
+        **m.fields(["what", "should_say"], "correction"),
+    )
+    record_requests.record_outcome(
+        request=correction, decided_by=lead, outcome="partly", note=m("correction-outcome_note")
+    )
+    record_requests.ask_for_deletion(person=person, asked_by=account, **m.fields(["what", "why"], "deletion"))
+
+
 def _scan(prefix: str) -> list[tuple[str, str, str | None, str]]:
     """Every (table, column, primary key, value) in the public schema whose text holds the prefix."""
     with connection.cursor() as cursor:
@@ -341,6 +357,7 @@ def erased(staff) -> Erased:
     subject_access.release_pack(request=sar, released_by=lead, how="post")
     subject_access.close_request(request=sar, closed_by=lead)
     subject_access.reopen_request(request=sar, reopened_by=lead, reason=m("sar-reopening-reason"))
+    _seed_change_requests(person, m, practitioner, lead, seeded["cited"])
 
     # Every identifying or free-text field the map declares about a person now holds a marker somewhere.
     found = {(table, column) for table, column, _, _ in _scan(A)}

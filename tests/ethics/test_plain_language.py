@@ -114,6 +114,8 @@ PAGES = [
     "/me/seen/",
     "/me/consents/",
     "/me/copy/",
+    "/me/correct/",
+    "/me/delete/",
     "/me/turn-off/",
     "/me/sessions/{session}/my-words/",
     "/me/sessions/{session}/flag/",

@@ -123,6 +123,14 @@ def FLAG(world):  # noqa: N802 - beside the other argument makers
 
 
 SERVICE = lambda world: [DirectoryServiceFactory(name="Riverside Housing Options").pk]  # noqa: E731
+
+
+def CHANGE_REQUEST(world):  # noqa: N802 - an args helper like the others
+    from tests.factories import RecordChangeRequestFactory
+
+    return [RecordChangeRequestFactory(person=world.person).pk]
+
+
 # A group facilitated by the practitioner: its facilitators, their supervisors and admins see it; nobody else.
 GROUP_READS = roles(practitioner=200, other=404, supervisor=200, admin=200, outsider=404, dpl=404)
 
@@ -292,6 +300,15 @@ MATRIX: dict[str, Row] = {
         args=PERSON, get=everyone(405), post=roles(**NOBODY, admin=Redirect("/rights/erasure/"))
     ),
     "access-requests": Row(get=DPL_ONLY, post=DPL_ONLY),
+    # requests to correct or delete: the data protection lead's queue (a GET page), one request (POST: the answer;
+    # an empty form answers 200 with its errors), and leading a deletion into the erasure flow
+    "change-requests": Row(get=DPL_ONLY, post=everyone(405)),
+    "change-request": Row(args=CHANGE_REQUEST, get=DPL_ONLY, post=DPL_ONLY),
+    "change-request-erasure": Row(
+        args=CHANGE_REQUEST,
+        get=everyone(405),
+        post=roles(**{**NOBODY, "dpl": Redirect("/rights/changes/")}, admin=404),
+    ),
     "access-request": Row(args=ACCESS_REQUEST, get=DPL_ONLY, post=DPL_ONLY),
     "access-request-step": Row(
         args=lambda world: [world.access_request.pk, "gather"],
@@ -406,6 +423,9 @@ MATRIX: dict[str, Row] = {
     "me-copy": Row(  # POST: a request for a copy, then back to the page that shows it
         get=ONLY_THE_PERSON, post=everyone(404, anonymous=PERSON_SIGN_IN, person=Redirect("/me/copy/"))
     ),
+    # asking to correct or delete something: an empty form answers the person 200 with its errors
+    "me-correct": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
+    "me-delete": Row(get=ONLY_THE_PERSON, post=ONLY_THE_PERSON),
     # the world's consent is the person's own: POST withdraws it and goes back to the list
     "me-consent": Row(
         args=CONSENT,

@@ -140,7 +140,7 @@ def test_session_page_query_count_with_a_review(
     services.review_session(session=session, reviewer=supervisor, comment="Good work.")
     client.force_login(practitioner)
     # session, user, the session with person, practitioner and review, audit (lock, last hash, insert),
-    # mark the feedback seen, the person's own words and flags on the note (issue 12), areas, goals it worked on,
-    # unread notifications
-    with django_assert_num_queries(12):
+    # mark the feedback seen, whether it is held back from the person's view, the person's own words and flags on the
+    # note (issue 12), areas, goals it worked on, unread notifications
+    with django_assert_num_queries(13):
         client.get(f"/sessions/{session.pk}/")
