@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.formats import date_format
 from django.views.decorators.csp import csp_override
 
 from chime import access as core
@@ -85,10 +86,10 @@ def report(request: HttpRequest) -> HttpResponse:
 
 def _print_head(found: Report) -> dict[str, str]:
     """The words at the top of every printed sheet: whose report, for which period, and when it was produced."""
-    period = f"{found.start:%-d %B %Y} to {found.end:%-d %B %Y}"
+    period = f"{date_format(found.start)} to {date_format(found.end)}"
     return {
         "print_head": _css_string(f"{settings.CHIME_ORGANISATION_NAME}: report for {period}"),
-        "print_produced": _css_string(f"Produced {timezone.localtime(found.produced_at):%-d %B %Y}"),
+        "print_produced": _css_string(f"Produced {date_format(timezone.localtime(found.produced_at))}"),
     }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
@@ -89,11 +90,11 @@ def test_the_printed_report_has_the_period_the_date_and_page_numbers_on_every_pa
     pages = [sheet.extract_text() for sheet in pdf.pages]
     today = timezone.localdate()
     start = today - dt.timedelta(days=29)
-    period = f"report for {start:%-d %B %Y} to {today:%-d %B %Y}"
+    period = f"report for {date_format(start)} to {date_format(today)}"
     assert len(pages) >= 3
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
-        assert period in text and f"Produced {today:%-d %B %Y}" in text
+        assert period in text and f"Produced {date_format(today)}" in text
     headings = set(page.locator("section.report-section :is(h2, h3)").all_inner_texts())
     for number, text in enumerate(pages[:-1], start=1):
         body = [line.strip() for line in text.splitlines() if line.strip() and not _is_margin(line, period)]

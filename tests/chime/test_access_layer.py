@@ -122,6 +122,7 @@ def test_a_deactivated_admin_holds_no_role(db):
                 "emergency_access",
                 "staff_accounts",
                 "groups",
+                "signposting_directory",
             },
         ),
         ("outsider", set()),

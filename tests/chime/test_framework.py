@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from chime.framework import AREAS, AreaChoices
 from sessions.forms import SessionForm
 from tests.factories import SupportSessionFactory
@@ -24,6 +26,7 @@ def test_model_choices_come_from_the_one_definition():
     assert AreaChoices.values == [a.code for a in AREAS]
 
 
+@pytest.mark.django_db  # the form offers the signposting directory's services
 def test_the_session_form_offers_a_note_and_rating_for_every_area():
     form = SessionForm()
     for area in AREAS:
@@ -39,6 +42,7 @@ def test_framework_page_lists_every_subcategory(client, practitioner):
             assert sub in response.content.decode()
 
 
+@pytest.mark.django_db  # the form offers the signposting directory's services
 def test_each_area_has_one_name_and_the_session_form_uses_it_everywhere():
     assert not hasattr(AREAS[0], "short_name")
     form = SessionForm()

@@ -317,8 +317,9 @@ def test_the_staff_session_page_takes_the_same_queries_however_many_steps(
     client.force_login(practitioner)
     client.get("/")
     # session, user; the session; audit (lock, last hash, insert); own words; flags; their steps; unread
-    # notifications (the menu); areas; goals worked on
-    with django_assert_num_queries(12):
+    # notifications (the menu); areas; goals worked on; whether it is held back (issue 12); the services it
+    # signposted to (the signposting directory)
+    with django_assert_num_queries(14):
         assert client.get(f"/sessions/{session.pk}/").status_code == 200
 
 

@@ -69,13 +69,13 @@ def test_the_previous_period_is_the_same_length_just_before(start, end, before):
     [
         (
             dt.datetime(2027, 1, 1, 0, 30, tzinfo=LONDON),
-            "1 October 2026 to 31 December 2026",
-            "1 July 2026 to 30 September 2026",
+            "1 Oct 2026 to 31 Dec 2026",
+            "1 Jul 2026 to 30 Sep 2026",
         ),
         (
             dt.datetime(2028, 2, 29, 23, 30, tzinfo=LONDON),
-            "1 October 2027 to 31 December 2027",
-            "1 July 2027 to 30 September 2027",
+            "1 Oct 2027 to 31 Dec 2027",
+            "1 Jul 2027 to 30 Sep 2027",
         ),
     ],
 )
@@ -261,10 +261,10 @@ def test_the_printed_running_head_carries_the_period_and_the_date_produced_safel
     html = response.content.decode()
     head = re.search(r'<style nonce="[^"]+">(.*?)</style>', html).group(1)
     assert (
-        '@top-left { content: "Peers \\22 \\26 \\22  Co \\3c \\2f style\\3e \\3a  report for 1 July 2026'
+        '@top-left { content: "Peers \\22 \\26 \\22  Co \\3c \\2f style\\3e \\3a  report for 1 Jul 2026'
         in head
     )
-    assert '@top-right { content: "Produced 22 November 2026"; }' in head
+    assert '@top-right { content: "Produced 22 Nov 2026"; }' in head
     assert "style-src 'self' 'nonce-" in response["Content-Security-Policy"]
 
 

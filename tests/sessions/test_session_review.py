@@ -141,6 +141,6 @@ def test_session_page_query_count_with_a_review(
     client.force_login(practitioner)
     # session, user, the session with person, practitioner and review, audit (lock, last hash, insert),
     # mark the feedback seen, whether it is held back from the person's view, the person's own words and flags on the
-    # note (issue 12), areas, goals it worked on, unread notifications
-    with django_assert_num_queries(13):
+    # note (issue 12), the services it signposted to, areas, goals it worked on, unread notifications
+    with django_assert_num_queries(14):
         client.get(f"/sessions/{session.pk}/")

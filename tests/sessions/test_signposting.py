@@ -371,6 +371,6 @@ def test_the_session_page_takes_one_query_for_the_services_however_many(
     client.force_login(practitioner)
     # session, user, the session, audit (lock, last hash, insert), the services it signposted to (the one query
     # signposting adds: 9 before), unread notifications, its areas, the goals it worked on, the person's own words
-    # and their flags on the note (issue 12)
-    with django_assert_num_queries(12):
+    # and their flags on the note, whether it is held back from their view (issue 12)
+    with django_assert_num_queries(13):
         client.get(f"/sessions/{session.pk}/")
