@@ -28,7 +28,7 @@ from chime.personal_data import (
     STAFF,
     TECHNICAL,
 )
-from sessions import hooks
+from sessions import hooks, rollup_triggers
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -294,8 +294,13 @@ class SupportSession(models.Model):
         indexes = [
             models.Index(fields=["person", "-occurred_at"], name="session_person_timeline_idx"),
             models.Index(fields=["practitioner", "-occurred_at"], name="session_practitioner_idx"),
+            # The report's part months at the edges of its range (sessions/rollups.py).
+            models.Index(fields=["occurred_at"], name="session_occurred_at_idx"),
         ]
-        triggers = [pgtrigger.Protect(name="sessions_are_never_hard_deleted", operation=pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="sessions_are_never_hard_deleted", operation=pgtrigger.Delete),
+            *rollup_triggers.on_sessions(),
+        ]
 
     def __str__(self) -> str:
         return f"Session on {timezone.localtime(self.occurred_at):%d %b %Y}"
@@ -359,6 +364,7 @@ class SessionArea(models.Model):
             ),
             models.CheckConstraint(condition=~Q(note=""), name="area_note_not_blank"),
         ]
+        triggers = rollup_triggers.on_areas()
 
     def __str__(self) -> str:
         return self.get_area_display()
@@ -376,6 +382,57 @@ personal_data.declare(
         "note": FREE_TEXT.anonymise(ERASED),  # a note is never blank (area_note_not_blank)
         "rating": CONTENT_FREE,
         "rating_view": CONTENT_FREE,
+    },
+)
+
+
+class SessionMonth(models.Model):
+    """One person's sessions in one calendar month (the organisation's time zone), counted for the
+    commissioners' report: how many, their minutes, how many signposted, and how many touched each CHIME area.
+
+    Kept by database triggers on sessions and their area notes (sessions/rollup_triggers.py), never written by
+    the app; `manage.py rebuild_report_rollups` recounts them and proves them equal. Keyed by person, so the
+    report can still count different people and apply the consent filter for reporting at the time it runs."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("month (its first day)")
+    sessions = models.IntegerField(default=0)
+    minutes = models.IntegerField(default=0)
+    signposted = models.IntegerField("sessions with signposting", default=0)
+    connectedness = models.IntegerField("sessions touching connectedness", default=0)
+    hope = models.IntegerField("sessions touching hope", default=0)
+    identity = models.IntegerField("sessions touching identity", default=0)
+    meaning = models.IntegerField("sessions touching meaning", default=0)
+    empowerment = models.IntegerField("sessions touching empowerment", default=0)
+
+    class Meta:
+        db_table = rollup_triggers.ROLLUP_TABLE
+        constraints = [
+            models.UniqueConstraint(fields=["person", "month"], name="one_rollup_per_person_month")
+        ]
+        indexes = [models.Index(fields=["month", "person"], name="rollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"Sessions in {self.month:%B %Y}"
+
+
+personal_data.declare(
+    SessionMonth,
+    person="person",
+    title="Monthly counts for the commissioners' report",
+    note="Counts of their sessions per month (no words); anonymised and suppressed below 5 in any report.",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "month": CONTENT_FREE,
+        "sessions": CONTENT_FREE,
+        "minutes": CONTENT_FREE,
+        "signposted": CONTENT_FREE,
+        "connectedness": CONTENT_FREE,
+        "hope": CONTENT_FREE,
+        "identity": CONTENT_FREE,
+        "meaning": CONTENT_FREE,
+        "empowerment": CONTENT_FREE,
     },
 )
 

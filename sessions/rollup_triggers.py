@@ -1,0 +1,127 @@
+"""The database triggers that keep the report's monthly roll-ups (`SessionMonth`) current.
+
+Every INSERT, UPDATE and DELETE on sessions and on their area notes, however it is made (a form, a bulk update,
+a COPY in `seed_demo --scale`, erasure), adds its change to the (person, month) rows it touches, in the same
+transaction. The triggers are statement-level with transition tables, so a COPY of 25,000 sessions is one
+grouped upsert, not 25,000. A row left all zero (its last session moved away) is deleted, so the table always
+equals `sessions.rollups.recount()` row for row.
+
+Months are calendar months in the organisation's time zone (settings.TIME_ZONE), as the report's date range is.
+This module imports no model (sessions/models.py builds its triggers from it); the table names are the models'.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+
+from chime.framework import AREAS
+
+ROLLUP_TABLE = "support_sessionmonth"
+SESSION_TABLE = "support_supportsession"
+AREA_TABLE = "support_sessionarea"
+AREA_CODES = tuple(area.code for area in AREAS)
+COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES)
+
+
+def month_of(column: str) -> str:
+    """SQL: the first day of the local calendar month of a timestamp column."""
+    return f"date_trunc('month', {column} AT TIME ZONE '{settings.TIME_ZONE}')::date"
+
+
+def session_rows(table: str, sign: int, where: str = "TRUE") -> str:
+    """SQL: one row per session in `table` (those matching `where`) with its counts (its area notes as stored
+    now), times `sign`."""
+    areas = ", ".join(f"{sign} * COUNT(a.id) FILTER (WHERE a.area = '{code}')" for code in AREA_CODES)
+    return (
+        f"SELECT s.person_id, {month_of('s.occurred_at')}, {sign}, {sign} * s.duration_minutes,"  # noqa: S608 - names from the models, no values
+        f" {sign} * (s.signposted_to <> '')::int, {areas}"
+        f" FROM {table} s LEFT JOIN {AREA_TABLE} a ON a.session_id = s.id WHERE {where}"
+        " GROUP BY s.id, s.person_id, s.occurred_at, s.duration_minutes, s.signposted_to"
+    )
+
+
+def area_rows(table: str, sign: int) -> str:
+    """SQL: one row per area note in `table`, counted in its session's (person, month), times `sign`."""
+    areas = ", ".join(f"{sign} * (a.area = '{code}')::int" for code in AREA_CODES)
+    return (
+        f"SELECT s.person_id, {month_of('s.occurred_at')}, 0, 0, 0, {areas}"  # noqa: S608 - names from the models, no values
+        f" FROM {table} a JOIN {SESSION_TABLE} s ON s.id = a.session_id"
+    )
+
+
+def _apply(*rows: str) -> str:
+    """PL/pgSQL: add the summed rows to the roll-ups, then delete the rows they left all zero."""
+    columns = ", ".join(COUNTS)
+    sums = ", ".join(f"SUM({c})" for c in COUNTS)
+    added = ", ".join(f"{c} = m.{c} + EXCLUDED.{c}" for c in COUNTS)
+    changed = " OR ".join(f"SUM({c}) <> 0" for c in COUNTS)
+    zero = " AND ".join(f"up.{c} = 0" for c in COUNTS)
+    union = " UNION ALL ".join(rows)
+    return (
+        f"WITH up AS ("  # noqa: S608 - names from the models, no values
+        f" INSERT INTO {ROLLUP_TABLE} AS m (person_id, month, {columns})"
+        f" SELECT person_id, month, {sums} FROM ({union}) AS d (person_id, month, {columns})"
+        f" GROUP BY person_id, month HAVING {changed} ORDER BY person_id, month"
+        f" ON CONFLICT (person_id, month) DO UPDATE SET {added}"
+        f" RETURNING m.id, {', '.join(f'm.{c}' for c in COUNTS)}"
+        f") SELECT array_agg(up.id) INTO emptied FROM up WHERE {zero};"
+        f" IF emptied IS NOT NULL THEN DELETE FROM {ROLLUP_TABLE} WHERE id = ANY(emptied); END IF;"
+        " RETURN NULL;"
+    )
+
+
+class RollupTrigger(pgtrigger.Trigger):
+    """A statement-level AFTER trigger keeping the roll-ups current. Erasure never skips it
+    (`chime.personal_data.past_protections` leaves triggers with `keeps_figures_current` running)."""
+
+    keeps_figures_current = True
+    when = pgtrigger.After
+    level = pgtrigger.Statement
+    declare = [("emptied", "bigint[]")]
+
+
+def on_sessions() -> list[pgtrigger.Trigger]:
+    return [
+        RollupTrigger(
+            name="rollup_sessions_added",
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_rows"),
+            func=_apply(session_rows("new_rows", 1)),
+        ),
+        RollupTrigger(
+            name="rollup_sessions_changed",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_apply(session_rows("old_rows", -1), session_rows("new_rows", 1)),
+        ),
+        RollupTrigger(
+            name="rollup_sessions_removed",
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_rows"),
+            func=_apply(session_rows("old_rows", -1)),
+        ),
+    ]
+
+
+def on_areas() -> list[pgtrigger.Trigger]:
+    return [
+        RollupTrigger(
+            name="rollup_areas_added",
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_rows"),
+            func=_apply(area_rows("new_rows", 1)),
+        ),
+        RollupTrigger(
+            name="rollup_areas_changed",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_apply(area_rows("old_rows", -1), area_rows("new_rows", 1)),
+        ),
+        RollupTrigger(
+            name="rollup_areas_removed",
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_rows"),
+            func=_apply(area_rows("old_rows", -1)),
+        ),
+    ]

@@ -1,0 +1,191 @@
+"""The commissioners' report's session figures, from monthly roll-ups so the report does not grow with history.
+
+`SessionMonth` holds one row per person per calendar month with their sessions, minutes, signposted sessions and
+area notes, kept current by database triggers (sessions/rollup_triggers.py). A report's date range is cut into
+whole months, read from the roll-ups, and the part months at either edge, read from the sessions themselves, then
+summed per person, so different people are counted once and the consent filter for reporting (`people`) applies
+as it stands when the report runs. The figures are exactly those a count of the sessions gives.
+
+`recount()` counts the roll-ups afresh from the sessions; `differences()` compares the two and `rebuild()` replaces
+the stored rows with the recount (`manage.py rebuild_report_rollups`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from sessions.rollup_triggers import (
+    AREA_CODES,
+    AREA_TABLE,
+    COUNTS,
+    ROLLUP_TABLE,
+    SESSION_TABLE,
+    session_rows,
+)
+
+
+def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of the first whole month in [start, end] and the first day after the last whole month.
+    Equal when the range holds no whole month."""
+    first = start if start.day == 1 else _next_month(start)
+    after = end + dt.timedelta(days=1)
+    last = dt.date(after.year, after.month, 1)
+    return (first, last) if first < last else (first, first)
+
+
+def session_figures(
+    start: dt.date, end: dt.date, people: QuerySet
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The report's session totals and its coverage per CHIME area for [start, end] inclusive, in one query:
+
+    totals: sessions, people, minutes, signposted, people_signposted;
+    by area (only the areas some session touched): {code: {"sessions": n, "people": n}}."""
+    first, last = whole_months(start, end)
+    try:
+        people_sql, people_params = people.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # nobody may be counted
+        return {"sessions": 0, "people": 0, "minutes": 0, "signposted": 0, "people_signposted": 0}, {}
+    columns = ", ".join(COUNTS)
+    parts, params = [], []
+    if first < last:
+        parts.append(
+            f"SELECT person_id, {columns} FROM {ROLLUP_TABLE}"  # noqa: S608 - names from the models, no values
+            f" WHERE month >= %s AND month < %s AND person_id IN ({people_sql})"
+        )
+        params += [first, last, *people_params]
+    for since, until in _part_months(start, end, first, last):
+        where = f"s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})"
+        edge = session_rows(SESSION_TABLE, 1, where)
+        parts.append(f"SELECT person_id, {columns} FROM ({edge}) AS p (person_id, month, {columns})")  # noqa: S608
+        params += [since, until, *people_params]
+    area_figures = ", ".join(f"SUM({code}), COUNT(*) FILTER (WHERE {code} > 0)" for code in AREA_CODES)
+    sql = f"""
+        SELECT COUNT(*) FILTER (WHERE sessions > 0), COALESCE(SUM(sessions), 0), COALESCE(SUM(minutes), 0),
+               COALESCE(SUM(signposted), 0), COUNT(*) FILTER (WHERE signposted > 0), {area_figures}
+        FROM (
+            SELECT person_id, {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
+            FROM ({" UNION ALL ".join(parts)}) AS counted
+            GROUP BY person_id
+        ) AS per_person
+    """  # noqa: S608 - table and column names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        people_count, sessions, minutes, signposted, people_signposted, *areas = cursor.fetchone()
+    totals = {
+        "sessions": int(sessions),
+        "people": people_count,
+        "minutes": int(minutes),
+        "signposted": int(signposted),
+        "people_signposted": people_signposted,
+    }
+    by_area = {
+        code: {"sessions": int(areas[2 * i]), "people": areas[2 * i + 1]}
+        for i, code in enumerate(AREA_CODES)
+        if areas[2 * i]
+    }
+    return totals, by_area
+
+
+def _part_months(
+    start: dt.date, end: dt.date, first: dt.date, last: dt.date
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The spans of [start, end] outside its whole months [first, last), as aware datetimes (none, one or two)."""
+    after = end + dt.timedelta(days=1)
+    if first == last:
+        return [(_midnight(start), _midnight(after))]
+    spans = [(start, first), (last, after)]
+    return [(_midnight(lo), _midnight(hi)) for lo, hi in spans if lo < hi]
+
+
+# ---- Recount, compare, rebuild ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    person_id: int
+    month: dt.date
+    stored: tuple[int, ...] | None  # None: no stored row
+    counted: tuple[int, ...] | None  # None: the sessions give no row
+
+    def __str__(self) -> str:
+        def show(values: tuple[int, ...] | None) -> str:
+            return (
+                "no row"
+                if values is None
+                else ", ".join(f"{c} {v}" for c, v in zip(COUNTS, values, strict=True))
+            )
+
+        return f"person {self.person_id}, {self.month:%Y-%m}: stored {show(self.stored)}; recount {show(self.counted)}"
+
+
+def recount_sql() -> str:
+    """SQL: the roll-up rows (person_id, month, counts…) counted afresh from every session and area note."""
+    columns = ", ".join(COUNTS)
+    return (
+        f"SELECT person_id, month, {', '.join(f'SUM({c})::int' for c in COUNTS)}"  # noqa: S608 - names from the models, no values
+        f" FROM ({session_rows(SESSION_TABLE, 1)}) AS s (person_id, month, {columns})"
+        " GROUP BY person_id, month"
+    )
+
+
+def differences(limit: int | None = None) -> tuple[int, list[Difference]]:
+    """How many (person, month) rows differ between the stored roll-ups and a recount, and the first `limit`."""
+    stored = ", ".join(f"r.{c}" for c in COUNTS)
+    counted = ", ".join(f"c.{c}" for c in COUNTS)
+    sql = f"""
+        SELECT COALESCE(r.person_id, c.person_id), COALESCE(r.month, c.month),
+               r.id IS NULL, c.person_id IS NULL, {stored}, {counted}
+        FROM {ROLLUP_TABLE} r
+        FULL OUTER JOIN ({recount_sql()}) AS c (person_id, month, {", ".join(COUNTS)})
+            ON c.person_id = r.person_id AND c.month = r.month
+        WHERE ({stored}) IS DISTINCT FROM ({counted})
+        ORDER BY 1, 2
+    """  # noqa: S608 - names from the models
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    width = len(COUNTS)
+    found = [
+        Difference(
+            person_id=row[0],
+            month=row[1],
+            stored=None if row[2] else tuple(row[4 : 4 + width]),
+            counted=None if row[3] else tuple(row[4 + width :]),
+        )
+        for row in rows
+    ]
+    return len(found), found[:limit] if limit is not None else found
+
+
+@transaction.atomic
+def rebuild() -> tuple[int, list[Difference], int]:
+    """Replace the roll-ups with a recount, with writes to sessions and area notes held off meanwhile.
+    Returns (rows that differed before, the first 20 of them, rows that differ after: always 0, or it raises)."""
+    with connection.cursor() as cursor:
+        # SHARE ROW EXCLUSIVE: reads go on; no session, area note or roll-up changes until this commits.
+        cursor.execute(
+            f"LOCK TABLE {SESSION_TABLE}, {AREA_TABLE}, {ROLLUP_TABLE} IN SHARE ROW EXCLUSIVE MODE"
+        )
+        before, shown = differences(limit=20)
+        if before:
+            columns = ", ".join(COUNTS)
+            cursor.execute(f"DELETE FROM {ROLLUP_TABLE}")  # noqa: S608
+            cursor.execute(f"INSERT INTO {ROLLUP_TABLE} (person_id, month, {columns}) {recount_sql()}")  # noqa: S608
+    after, _ = differences(limit=0)
+    if after:
+        raise RuntimeError(f"{after} roll-up rows still differ from the recount after rebuilding.")
+    return before, shown, after
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
