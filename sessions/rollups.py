@@ -2,9 +2,10 @@
 
 `SessionMonth` holds one row per person per calendar month with their sessions, minutes, signposted sessions and
 area notes, kept current by database triggers (sessions/rollup_triggers.py). A report's date range is cut into
-whole months, read from the roll-ups, and the part months at either edge, read from the sessions themselves, then
-summed per person, so different people are counted once and the consent filter for reporting (`people`) applies
-as it stands when the report runs. The figures are exactly those a count of the sessions gives.
+whole months, read from the roll-ups, and the part months at either edge, read from the sessions themselves (or,
+where the range holds most of such a month, the month's roll-up less the sessions on its days outside the range),
+then summed per person, so different people are counted once and the consent filter for reporting (`people`)
+applies as it stands when the report runs. The figures are exactly those a count of the sessions gives.
 
 `recount()` counts the roll-ups afresh from the sessions; `differences()` compares the two and `rebuild()` replaces
 the stored rows with the recount (`manage.py rebuild_report_rollups`).
@@ -30,13 +31,36 @@ from sessions.rollup_triggers import (
 )
 
 
-def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The first day of the first whole month in [start, end] and the first day after the last whole month.
-    Equal when the range holds no whole month."""
-    first = start if start.day == 1 else _next_month(start)
+@dataclass(frozen=True)
+class Plan:
+    """How to count [start, end]: roll-up months [lo, hi) added, and day spans [lo, hi) counted from the sessions,
+    added (+1) or taken away (-1). A part month is counted from its days in the range, or, when those are the
+    greater part of the month, as the whole month less its days outside the range: never more than half a month
+    at either edge is read from the sessions."""
+
+    months: tuple[tuple[dt.date, dt.date], ...]
+    days: tuple[tuple[dt.date, dt.date, int], ...]
+
+
+def plan(start: dt.date, end: dt.date) -> Plan:
     after = end + dt.timedelta(days=1)
-    last = dt.date(after.year, after.month, 1)
-    return (first, last) if first < last else (first, first)
+    months: list[tuple[dt.date, dt.date]] = []
+    days: list[tuple[dt.date, dt.date, int]] = []
+    month = dt.date(start.year, start.month, 1)
+    while month < after:
+        following = _next_month(month)
+        lo, hi = max(start, month), min(after, following)
+        inside = (hi - lo).days
+        if 2 * inside <= (following - month).days:
+            days.append((lo, hi, 1))
+        else:
+            if months and months[-1][1] == month:
+                months[-1] = (months[-1][0], following)
+            else:
+                months.append((month, following))
+            days += [(a, b, -1) for a, b in ((month, lo), (hi, following)) if a < b]
+        month = following
+    return Plan(tuple(months), tuple(days))
 
 
 def session_figures(
@@ -46,24 +70,24 @@ def session_figures(
 
     totals: sessions, people, minutes, signposted, people_signposted;
     by area (only the areas some session touched): {code: {"sessions": n, "people": n}}."""
-    first, last = whole_months(start, end)
+    counting = plan(start, end)
     try:
-        people_sql, people_params = people.values("pk").query.sql_with_params()
+        counted, counted_params = _counted_people(people)
     except EmptyResultSet:  # nobody may be counted
         return {"sessions": 0, "people": 0, "minutes": 0, "signposted": 0, "people_signposted": 0}, {}
     columns = ", ".join(COUNTS)
     parts, params = [], []
-    if first < last:
+    for first, last in counting.months:
         parts.append(
             f"SELECT person_id, {columns} FROM {ROLLUP_TABLE}"  # noqa: S608 - names from the models, no values
-            f" WHERE month >= %s AND month < %s AND person_id IN ({people_sql})"
+            f" WHERE month >= %s AND month < %s{counted.format('person_id')}"
         )
-        params += [first, last, *people_params]
-    for since, until in _part_months(start, end, first, last):
-        where = f"s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})"
-        edge = session_rows(SESSION_TABLE, 1, where)
+        params += [first, last, *counted_params]
+    for since, until, sign in counting.days:
+        where = f"s.occurred_at >= %s AND s.occurred_at < %s{counted.format('s.person_id')}"
+        edge = session_rows(SESSION_TABLE, sign, where)
         parts.append(f"SELECT person_id, {columns} FROM ({edge}) AS p (person_id, month, {columns})")  # noqa: S608
-        params += [since, until, *people_params]
+        params += [_midnight(since), _midnight(until), *counted_params]
     area_figures = ", ".join(f"SUM({code}), COUNT(*) FILTER (WHERE {code} > 0)" for code in AREA_CODES)
     sql = f"""
         SELECT COUNT(*) FILTER (WHERE sessions > 0), COALESCE(SUM(sessions), 0), COALESCE(SUM(minutes), 0),
@@ -92,15 +116,13 @@ def session_figures(
     return totals, by_area
 
 
-def _part_months(
-    start: dt.date, end: dt.date, first: dt.date, last: dt.date
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The spans of [start, end] outside its whole months [first, last), as aware datetimes (none, one or two)."""
-    after = end + dt.timedelta(days=1)
-    if first == last:
-        return [(_midnight(start), _midnight(after))]
-    spans = [(start, first), (last, after)]
-    return [(_midnight(lo), _midnight(hi)) for lo, hi in spans if lo < hi]
+def _counted_people(people: QuerySet) -> tuple[str, list]:
+    """SQL to add to a WHERE clause keeping the people the report may count (`{}` is the person column), and its
+    parameters: nothing when `people` is everyone (no consent rule), so the planner has no join to make."""
+    if not people.query.where:
+        return "", []
+    sql, params = people.order_by().values("pk").query.sql_with_params()
+    return f" AND {{}} IN ({sql.replace('{', '{{').replace('}', '}}')})", list(params)
 
 
 # ---- Recount, compare, rebuild ------------------------------------------------------------------------------

@@ -191,26 +191,27 @@ def test_whatever_is_saved_edited_moved_or_deleted_the_rollups_equal_a_recount(d
 # ---- The report's figures ------------------------------------------------------------------------------------
 
 
-def test_a_range_splits_into_whole_months_and_part_months():
-    assert rollups.whole_months(dt.date(2028, 1, 1), dt.date(2028, 3, 31)) == (
-        dt.date(2028, 1, 1),
-        dt.date(2028, 4, 1),
+def test_a_range_is_counted_from_whole_months_and_at_most_half_a_month_of_days_at_each_edge():
+    d = dt.date
+    assert rollups.plan(d(2028, 1, 1), d(2028, 3, 31)) == rollups.Plan(((d(2028, 1, 1), d(2028, 4, 1)),), ())
+    assert rollups.plan(d(2028, 1, 20), d(2028, 3, 31)) == rollups.Plan(
+        ((d(2028, 2, 1), d(2028, 4, 1)),), ((d(2028, 1, 20), d(2028, 2, 1), 1),)
     )
-    assert rollups.whole_months(dt.date(2028, 1, 15), dt.date(2028, 3, 31)) == (
-        dt.date(2028, 2, 1),
-        dt.date(2028, 4, 1),
+    # 2 to 28 February 2028: the whole (29-day) month less its first and last days.
+    assert rollups.plan(d(2028, 2, 2), d(2028, 2, 28)) == rollups.Plan(
+        ((d(2028, 2, 1), d(2028, 3, 1)),),
+        ((d(2028, 2, 1), d(2028, 2, 2), -1), (d(2028, 2, 29), d(2028, 3, 1), -1)),
     )
-    assert rollups.whole_months(dt.date(2028, 2, 1), dt.date(2028, 2, 29)) == (
-        dt.date(2028, 2, 1),
-        dt.date(2028, 3, 1),
+    assert rollups.plan(d(2027, 12, 30), d(2028, 1, 2)) == rollups.Plan(
+        (), ((d(2027, 12, 30), d(2028, 1, 1), 1), (d(2028, 1, 1), d(2028, 1, 3), 1))
     )
-    assert rollups.whole_months(dt.date(2028, 2, 1), dt.date(2028, 2, 28)) == (
-        dt.date(2028, 2, 1),
-        dt.date(2028, 2, 1),
+    assert rollups.plan(d(2027, 11, 2), d(2028, 1, 15)) == rollups.Plan(
+        ((d(2027, 11, 1), d(2028, 1, 1)),),
+        ((d(2027, 11, 1), d(2027, 11, 2), -1), (d(2028, 1, 1), d(2028, 1, 16), 1)),
     )
-    assert rollups.whole_months(dt.date(2027, 12, 2), dt.date(2028, 1, 30)) == (
-        dt.date(2028, 1, 1),
-        dt.date(2028, 1, 1),
+    assert rollups.plan(d(2027, 11, 2), d(2028, 1, 16)) == rollups.Plan(
+        ((d(2027, 11, 1), d(2028, 2, 1)),),
+        ((d(2027, 11, 1), d(2027, 11, 2), -1), (d(2028, 1, 17), d(2028, 2, 1), -1)),
     )
 
 
