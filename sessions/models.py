@@ -294,8 +294,6 @@ class SupportSession(models.Model):
         indexes = [
             models.Index(fields=["person", "-occurred_at"], name="session_person_timeline_idx"),
             models.Index(fields=["practitioner", "-occurred_at"], name="session_practitioner_idx"),
-            # The report's part months at the edges of its range (sessions/rollups.py).
-            models.Index(fields=["occurred_at"], name="session_occurred_at_idx"),
         ]
         triggers = [
             pgtrigger.Protect(name="sessions_are_never_hard_deleted", operation=pgtrigger.Delete),
@@ -386,16 +384,15 @@ personal_data.declare(
 )
 
 
-class SessionMonth(models.Model):
-    """One person's sessions in one calendar month (the organisation's time zone), counted for the
-    commissioners' report: how many, their minutes, how many signposted, and how many touched each CHIME area.
+class SessionCounts(models.Model):
+    """One person's sessions in one period, counted for the commissioners' report: how many, their minutes, how
+    many signposted, and how many touched each CHIME area.
 
     Kept by database triggers on sessions and their area notes (sessions/rollup_triggers.py), never written by
     the app; `manage.py rebuild_report_rollups` recounts them and proves them equal. Keyed by person, so the
     report can still count different people and apply the consent filter for reporting at the time it runs."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    month = models.DateField("month (its first day)")
     sessions = models.IntegerField(default=0)
     minutes = models.IntegerField(default=0)
     signposted = models.IntegerField("sessions with signposting", default=0)
@@ -406,7 +403,16 @@ class SessionMonth(models.Model):
     empowerment = models.IntegerField("sessions touching empowerment", default=0)
 
     class Meta:
-        db_table = rollup_triggers.ROLLUP_TABLE
+        abstract = True
+
+
+class SessionMonth(SessionCounts):
+    """A person's sessions in one calendar month (the organisation's time zone): the report's whole months."""
+
+    month = models.DateField("month (its first day)")
+
+    class Meta:
+        db_table = rollup_triggers.MONTH_TABLE
         constraints = [
             models.UniqueConstraint(fields=["person", "month"], name="one_rollup_per_person_month")
         ]
@@ -416,24 +422,45 @@ class SessionMonth(models.Model):
         return f"Sessions in {self.month:%B %Y}"
 
 
+class SessionDay(SessionCounts):
+    """A person's sessions on one day (the organisation's time zone): the part months at a report's edges."""
+
+    day = models.DateField()
+
+    class Meta:
+        db_table = rollup_triggers.DAY_TABLE
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="one_rollup_per_person_day")]
+        indexes = [models.Index(fields=["day", "person"], name="rollup_day_idx")]
+
+    def __str__(self) -> str:
+        return f"Sessions on {self.day:%d %B %Y}"
+
+
+ROLLUP_FIELDS = {
+    "id": TECHNICAL,
+    "person": REFERENCE,
+    "sessions": CONTENT_FREE,
+    "minutes": CONTENT_FREE,
+    "signposted": CONTENT_FREE,
+    "connectedness": CONTENT_FREE,
+    "hope": CONTENT_FREE,
+    "identity": CONTENT_FREE,
+    "meaning": CONTENT_FREE,
+    "empowerment": CONTENT_FREE,
+}
 personal_data.declare(
     SessionMonth,
     person="person",
     title="Monthly counts for the commissioners' report",
     note="Counts of their sessions per month (no words); anonymised and suppressed below 5 in any report.",
-    fields={
-        "id": TECHNICAL,
-        "person": REFERENCE,
-        "month": CONTENT_FREE,
-        "sessions": CONTENT_FREE,
-        "minutes": CONTENT_FREE,
-        "signposted": CONTENT_FREE,
-        "connectedness": CONTENT_FREE,
-        "hope": CONTENT_FREE,
-        "identity": CONTENT_FREE,
-        "meaning": CONTENT_FREE,
-        "empowerment": CONTENT_FREE,
-    },
+    fields={**ROLLUP_FIELDS, "month": CONTENT_FREE},
+)
+personal_data.declare(
+    SessionDay,
+    person="person",
+    title="Daily counts for the commissioners' report",
+    note="Counts of their sessions per day (no words); anonymised and suppressed below 5 in any report.",
+    fields={**ROLLUP_FIELDS, "day": CONTENT_FREE},
 )
 
 

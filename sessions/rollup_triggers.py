@@ -3,10 +3,10 @@
 Every INSERT, UPDATE and DELETE on sessions and on their area notes, however it is made (a form, a bulk update,
 a COPY in `seed_demo --scale`, erasure), adds its change to the (person, month) rows it touches, in the same
 transaction. The triggers are statement-level with transition tables, so a COPY of 25,000 sessions is one
-grouped upsert, not 25,000. A row left all zero (its last session moved away) is deleted, so the table always
-equals `sessions.rollups.recount()` row for row.
-
-Months are calendar months in the organisation's time zone (settings.TIME_ZONE), as the report's date range is.
+grouped upsert, not 25,000. A row left all zero (its last session moved away) is deleted, so each table always
+equals a recount (`sessions.rollups.differences()`) row for row. There are two tables: one row per person per
+month (`SessionMonth`, for the whole months of a report's range) and per person per day (`SessionDay`, for the
+days at its edges), in the organisation's time zone (settings.TIME_ZONE), as the report's date range is.
 This module imports no model (sessions/models.py builds its triggers from it); the table names are the models'.
 """
 
@@ -17,24 +17,27 @@ from django.conf import settings
 
 from chime.framework import AREAS
 
-ROLLUP_TABLE = "support_sessionmonth"
+MONTH_TABLE = "support_sessionmonth"
+DAY_TABLE = "support_sessionday"
 SESSION_TABLE = "support_supportsession"
 AREA_TABLE = "support_sessionarea"
 AREA_CODES = tuple(area.code for area in AREAS)
 COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES)
+# Each roll-up table, its key column, and that key from a session's local date (`day`).
+ROLLUPS = {MONTH_TABLE: ("month", "date_trunc('month', day)::date"), DAY_TABLE: ("day", "day")}
 
 
-def month_of(column: str) -> str:
-    """SQL: the first day of the local calendar month of a timestamp column."""
-    return f"date_trunc('month', {column} AT TIME ZONE '{settings.TIME_ZONE}')::date"
+def day_of(column: str) -> str:
+    """SQL: the local calendar date of a timestamp column (the organisation's time zone)."""
+    return f"({column} AT TIME ZONE '{settings.TIME_ZONE}')::date"
 
 
 def session_rows(table: str, sign: int, where: str = "TRUE") -> str:
-    """SQL: one row per session in `table` (those matching `where`) with its counts (its area notes as stored
-    now), times `sign`."""
+    """SQL: one row per session in `table` (those matching `where`): (person_id, day, counts…), its counts
+    including its area notes as stored now, times `sign`."""
     areas = ", ".join(f"{sign} * COUNT(a.id) FILTER (WHERE a.area = '{code}')" for code in AREA_CODES)
     return (
-        f"SELECT s.person_id, {month_of('s.occurred_at')}, {sign}, {sign} * s.duration_minutes,"  # noqa: S608 - names from the models, no values
+        f"SELECT s.person_id, {day_of('s.occurred_at')}, {sign}, {sign} * s.duration_minutes,"  # noqa: S608 - names from the models, no values
         f" {sign} * (s.signposted_to <> '')::int, {areas}"
         f" FROM {table} s LEFT JOIN {AREA_TABLE} a ON a.session_id = s.id WHERE {where}"
         " GROUP BY s.id, s.person_id, s.occurred_at, s.duration_minutes, s.signposted_to"
@@ -42,33 +45,43 @@ def session_rows(table: str, sign: int, where: str = "TRUE") -> str:
 
 
 def area_rows(table: str, sign: int) -> str:
-    """SQL: one row per area note in `table`, counted in its session's (person, month), times `sign`."""
+    """SQL: one row per area note in `table`, counted in its session's (person, day), times `sign`."""
     areas = ", ".join(f"{sign} * (a.area = '{code}')::int" for code in AREA_CODES)
     return (
-        f"SELECT s.person_id, {month_of('s.occurred_at')}, 0, 0, 0, {areas}"  # noqa: S608 - names from the models, no values
+        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, 0, {areas}"  # noqa: S608 - names from the models, no values
         f" FROM {table} a JOIN {SESSION_TABLE} s ON s.id = a.session_id"
     )
 
 
-def _apply(*rows: str) -> str:
-    """PL/pgSQL: add the summed rows to the roll-ups, then delete the rows they left all zero."""
+def rolled_up(rows: str, table: str) -> str:
+    """SQL: `rows` (person_id, day, counts…) summed per row of roll-up `table` (person_id, key, counts…)."""
     columns = ", ".join(COUNTS)
+    _, key = ROLLUPS[table]
     sums = ", ".join(f"SUM({c})" for c in COUNTS)
+    return f"SELECT person_id, {key}, {sums} FROM ({rows}) AS d (person_id, day, {columns}) GROUP BY 1, 2"  # noqa: S608
+
+
+def _apply(*rows: str) -> str:
+    """PL/pgSQL: add the summed rows to each roll-up table, then delete the rows they left all zero."""
+    columns = ", ".join(COUNTS)
     added = ", ".join(f"{c} = m.{c} + EXCLUDED.{c}" for c in COUNTS)
     changed = " OR ".join(f"SUM({c}) <> 0" for c in COUNTS)
     zero = " AND ".join(f"up.{c} = 0" for c in COUNTS)
     union = " UNION ALL ".join(rows)
-    return (
-        f"WITH up AS ("  # noqa: S608 - names from the models, no values
-        f" INSERT INTO {ROLLUP_TABLE} AS m (person_id, month, {columns})"
-        f" SELECT person_id, month, {sums} FROM ({union}) AS d (person_id, month, {columns})"
-        f" GROUP BY person_id, month HAVING {changed} ORDER BY person_id, month"
-        f" ON CONFLICT (person_id, month) DO UPDATE SET {added}"
-        f" RETURNING m.id, {', '.join(f'm.{c}' for c in COUNTS)}"
-        f") SELECT array_agg(up.id) INTO emptied FROM up WHERE {zero};"
-        f" IF emptied IS NOT NULL THEN DELETE FROM {ROLLUP_TABLE} WHERE id = ANY(emptied); END IF;"
-        " RETURN NULL;"
-    )
+    body = ""
+    for table, (key, bucket) in ROLLUPS.items():
+        body += (
+            f"WITH up AS ("  # noqa: S608 - names from the models, no values
+            f" INSERT INTO {table} AS m (person_id, {key}, {columns})"
+            f" SELECT person_id, {bucket}, {', '.join(f'SUM({c})' for c in COUNTS)}"
+            f" FROM ({union}) AS d (person_id, day, {columns})"
+            f" GROUP BY 1, 2 HAVING {changed} ORDER BY 1, 2"
+            f" ON CONFLICT (person_id, {key}) DO UPDATE SET {added}"
+            f" RETURNING m.id, {', '.join(f'm.{c}' for c in COUNTS)}"
+            f") SELECT array_agg(up.id) INTO emptied FROM up WHERE {zero};"
+            f" IF emptied IS NOT NULL THEN DELETE FROM {table} WHERE id = ANY(emptied); END IF; "
+        )
+    return body + "RETURN NULL;"
 
 
 class RollupTrigger(pgtrigger.Trigger):

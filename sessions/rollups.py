@@ -2,13 +2,14 @@
 
 `SessionMonth` holds one row per person per calendar month with their sessions, minutes, signposted sessions and
 area notes, kept current by database triggers (sessions/rollup_triggers.py). A report's date range is cut into
-whole months, read from the roll-ups, and the part months at either edge, read from the sessions themselves (or,
-where the range holds most of such a month, the month's roll-up less the sessions on its days outside the range),
+whole months, read from the monthly roll-ups, and the part months at either edge, read from the daily ones (or,
+where the range holds most of such a month, the month's roll-up less its days outside the range),
 then summed per person, so different people are counted once and the consent filter for reporting (`people`)
 applies as it stands when the report runs. The figures are exactly those a count of the sessions gives.
 
-`recount()` counts the roll-ups afresh from the sessions; `differences()` compares the two and `rebuild()` replaces
-the stored rows with the recount (`manage.py rebuild_report_rollups`).
+`SessionDay` holds the same counts per person per day, for the part months at a range's edges. `recount_sql()`
+counts either table afresh from the sessions; `differences()` compares them and `rebuild()` replaces the stored
+rows with the recount (`manage.py rebuild_report_rollups`).
 """
 
 from __future__ import annotations
@@ -19,22 +20,24 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from sessions.rollup_triggers import (
     AREA_CODES,
     AREA_TABLE,
     COUNTS,
-    ROLLUP_TABLE,
+    DAY_TABLE,
+    MONTH_TABLE,
+    ROLLUPS,
     SESSION_TABLE,
+    rolled_up,
     session_rows,
 )
 
 
 @dataclass(frozen=True)
 class Plan:
-    """How to count [start, end]: roll-up months [lo, hi) added, and day spans [lo, hi) counted from the sessions,
-    added (+1) or taken away (-1). A part month is counted from its days in the range, or, when those are the
+    """How to count [start, end]: monthly roll-ups for months [lo, hi), and daily ones for days [lo, hi), added
+    (+1) or taken away (-1). A part month is counted from its days in the range, or, when those are the
     greater part of the month, as the whole month less its days outside the range: never more than half a month
     at either edge is read from the sessions."""
 
@@ -79,15 +82,17 @@ def session_figures(
     parts, params = [], []
     for first, last in counting.months:
         parts.append(
-            f"SELECT person_id, {columns} FROM {ROLLUP_TABLE}"  # noqa: S608 - names from the models, no values
+            f"SELECT person_id, {columns} FROM {MONTH_TABLE}"  # noqa: S608 - names from the models, no values
             f" WHERE month >= %s AND month < %s{counted.format('person_id')}"
         )
         params += [first, last, *counted_params]
     for since, until, sign in counting.days:
-        where = f"s.occurred_at >= %s AND s.occurred_at < %s{counted.format('s.person_id')}"
-        edge = session_rows(SESSION_TABLE, sign, where)
-        parts.append(f"SELECT person_id, {columns} FROM ({edge}) AS p (person_id, month, {columns})")  # noqa: S608
-        params += [_midnight(since), _midnight(until), *counted_params]
+        signed = ", ".join(f"{sign} * {c} AS {c}" for c in COUNTS)
+        parts.append(
+            f"SELECT person_id, {signed} FROM {DAY_TABLE}"  # noqa: S608 - names from the models, no values
+            f" WHERE day >= %s AND day < %s{counted.format('person_id')}"
+        )
+        params += [since, until, *counted_params]
     area_figures = ", ".join(f"SUM({code}), COUNT(*) FILTER (WHERE {code} > 0)" for code in AREA_CODES)
     sql = f"""
         SELECT COUNT(*) FILTER (WHERE sessions > 0), COALESCE(SUM(sessions), 0), COALESCE(SUM(minutes), 0),
@@ -130,8 +135,9 @@ def _counted_people(people: QuerySet) -> tuple[str, list]:
 
 @dataclass(frozen=True)
 class Difference:
+    table: str
     person_id: int
-    month: dt.date
+    period: dt.date  # the month's first day, or the day
     stored: tuple[int, ...] | None  # None: no stored row
     counted: tuple[int, ...] | None  # None: the sessions give no row
 
@@ -143,29 +149,32 @@ class Difference:
                 else ", ".join(f"{c} {v}" for c, v in zip(COUNTS, values, strict=True))
             )
 
-        return f"person {self.person_id}, {self.month:%Y-%m}: stored {show(self.stored)}; recount {show(self.counted)}"
+        when = f"{self.period:%Y-%m}" if self.table == MONTH_TABLE else self.period.isoformat()
+        return f"person {self.person_id}, {when}: stored {show(self.stored)}; recount {show(self.counted)}"
 
 
-def recount_sql() -> str:
-    """SQL: the roll-up rows (person_id, month, counts…) counted afresh from every session and area note."""
-    columns = ", ".join(COUNTS)
-    return (
-        f"SELECT person_id, month, {', '.join(f'SUM({c})::int' for c in COUNTS)}"  # noqa: S608 - names from the models, no values
-        f" FROM ({session_rows(SESSION_TABLE, 1)}) AS s (person_id, month, {columns})"
-        " GROUP BY person_id, month"
-    )
+def recount_sql(table: str) -> str:
+    """SQL: the rows of roll-up `table` (person_id, key, counts…) counted afresh from every session and area note."""
+    return rolled_up(session_rows(SESSION_TABLE, 1), table)
 
 
 def differences(limit: int | None = None) -> tuple[int, list[Difference]]:
-    """How many (person, month) rows differ between the stored roll-ups and a recount, and the first `limit`."""
+    """How many rows differ between the stored roll-ups (both tables) and a recount, and the first `limit`."""
+    found: list[Difference] = []
+    for table, (key, _) in ROLLUPS.items():
+        found += _differences_in(table, key)
+    return len(found), found[:limit] if limit is not None else found
+
+
+def _differences_in(table: str, key: str) -> list[Difference]:
     stored = ", ".join(f"r.{c}" for c in COUNTS)
     counted = ", ".join(f"c.{c}" for c in COUNTS)
     sql = f"""
-        SELECT COALESCE(r.person_id, c.person_id), COALESCE(r.month, c.month),
+        SELECT COALESCE(r.person_id, c.person_id), COALESCE(r.{key}, c.{key}),
                r.id IS NULL, c.person_id IS NULL, {stored}, {counted}
-        FROM {ROLLUP_TABLE} r
-        FULL OUTER JOIN ({recount_sql()}) AS c (person_id, month, {", ".join(COUNTS)})
-            ON c.person_id = r.person_id AND c.month = r.month
+        FROM {table} r
+        FULL OUTER JOIN ({recount_sql(table)}) AS c (person_id, {key}, {", ".join(COUNTS)})
+            ON c.person_id = r.person_id AND c.{key} = r.{key}
         WHERE ({stored}) IS DISTINCT FROM ({counted})
         ORDER BY 1, 2
     """  # noqa: S608 - names from the models
@@ -173,41 +182,37 @@ def differences(limit: int | None = None) -> tuple[int, list[Difference]]:
         cursor.execute(sql)
         rows = cursor.fetchall()
     width = len(COUNTS)
-    found = [
+    return [
         Difference(
+            table=table,
             person_id=row[0],
-            month=row[1],
+            period=row[1],
             stored=None if row[2] else tuple(row[4 : 4 + width]),
             counted=None if row[3] else tuple(row[4 + width :]),
         )
         for row in rows
     ]
-    return len(found), found[:limit] if limit is not None else found
 
 
 @transaction.atomic
-def rebuild() -> tuple[int, list[Difference], int]:
-    """Replace the roll-ups with a recount, with writes to sessions and area notes held off meanwhile.
-    Returns (rows that differed before, the first 20 of them, rows that differ after: always 0, or it raises)."""
+def rebuild() -> tuple[int, list[Difference]]:
+    """Replace the roll-ups with a recount, with writes to sessions and area notes held off meanwhile, then
+    compare again. Returns how many rows differed before, and the first 20 of them; raises if any still differ."""
     with connection.cursor() as cursor:
         # SHARE ROW EXCLUSIVE: reads go on; no session, area note or roll-up changes until this commits.
-        cursor.execute(
-            f"LOCK TABLE {SESSION_TABLE}, {AREA_TABLE}, {ROLLUP_TABLE} IN SHARE ROW EXCLUSIVE MODE"
-        )
+        tables = ", ".join([SESSION_TABLE, AREA_TABLE, *ROLLUPS])
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         before, shown = differences(limit=20)
         if before:
             columns = ", ".join(COUNTS)
-            cursor.execute(f"DELETE FROM {ROLLUP_TABLE}")  # noqa: S608
-            cursor.execute(f"INSERT INTO {ROLLUP_TABLE} (person_id, month, {columns}) {recount_sql()}")  # noqa: S608
+            for table, (key, _) in ROLLUPS.items():
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+                cursor.execute(f"INSERT INTO {table} (person_id, {key}, {columns}) {recount_sql(table)}")  # noqa: S608
     after, _ = differences(limit=0)
     if after:
         raise RuntimeError(f"{after} roll-up rows still differ from the recount after rebuilding.")
-    return before, shown, after
+    return before, shown
 
 
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

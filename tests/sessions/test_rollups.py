@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from chime import personal_data
 from chime.framework import AREAS
 from sessions import demo, rollups
-from sessions.models import Person, SessionArea, SessionMonth, SupportSession
+from sessions.models import Person, SessionArea, SessionDay, SessionMonth, SupportSession
 from sessions.rollup_triggers import AREA_CODES, COUNTS
 from tests.factories import PersonFactory, SupportSessionFactory
 
@@ -57,11 +57,17 @@ def stored_rows() -> list[tuple]:
     return sorted(SessionMonth.objects.values_list("person_id", "month", *COUNTS))
 
 
+def stored_days() -> list[tuple]:
+    return sorted(SessionDay.objects.values_list("person_id", "day", *COUNTS))
+
+
 # ---- Kept current by the database -----------------------------------------------------------------------------
 
 
 def test_the_rollup_columns_are_the_chime_areas_of_the_framework():
-    assert [f.name for f in SessionMonth._meta.concrete_fields][-5:] == list(AREA_CODES) == CODES
+    for model in (SessionMonth, SessionDay):
+        assert [f.name for f in model._meta.concrete_fields if f.name in COUNTS] == list(COUNTS)
+    assert list(AREA_CODES) == CODES
 
 
 def test_a_saved_session_is_counted_in_its_persons_month_in_local_time(db):
@@ -74,6 +80,10 @@ def test_a_saved_session_is_counted_in_its_persons_month_in_local_time(db):
         person=person, occurred_at=at(2027, 4, 30, 23, 59), areas=["hope"], duration_minutes=30
     )
     assert stored_rows() == [(person.pk, dt.date(2027, 4, 1), 2, 90, 1, 0, 2, 0, 1, 0)]
+    assert stored_days() == [
+        (person.pk, dt.date(2027, 4, 1), 1, 60, 1, 0, 1, 0, 1, 0),
+        (person.pk, dt.date(2027, 4, 30), 1, 30, 0, 0, 1, 0, 0, 0),
+    ]
 
 
 def test_moving_a_session_to_another_month_and_person_moves_its_counts(db):
@@ -81,6 +91,7 @@ def test_moving_a_session_to_another_month_and_person_moves_its_counts(db):
     session = SupportSessionFactory(person=first, occurred_at=at(2028, 2, 29, 23, 30), areas=["identity"])
     SupportSession.objects.filter(pk=session.pk).update(person=second, occurred_at=at(2028, 3, 1, 0, 0))
     assert stored_rows() == [(second.pk, dt.date(2028, 3, 1), 1, 60, 0, 0, 0, 1, 0, 0)]
+    assert stored_days() == [(second.pk, dt.date(2028, 3, 1), 1, 60, 0, 0, 0, 1, 0, 0)]
     assert rollups.differences() == (0, [])
 
 
@@ -98,7 +109,7 @@ def test_a_month_left_with_no_sessions_leaves_no_row(db):
     session = SupportSessionFactory(occurred_at=at(2027, 6, 10), areas=["hope"])
     with pgtrigger.ignore(PROTECTED):
         session.delete()
-    assert stored_rows() == []
+    assert stored_rows() == stored_days() == []
 
 
 def test_erasure_keeps_the_rollups_equal_to_a_recount(db):
@@ -304,17 +315,15 @@ def test_the_rebuild_command_finds_shows_and_mends_rollups_that_differ(history, 
     SessionMonth.objects.filter(month=dt.date(2028, 2, 1), person=history[1]).update(minutes=1)
     with pytest.raises(CommandError) as checked:
         call_command("rebuild_report_rollups", "--check")
-    assert (
-        str(checked.value)
-        == "2 roll-up rows differ from a full recount " + str(checked.value).split("recount ")[1]
-    )
+    assert str(checked.value).startswith("3 roll-up rows differ from a full recount (")
     output = capsys.readouterr().out
     assert f"person {history[0].pk}, 2027-05: stored no row; recount sessions 1, minutes 60" in output
+    assert f"person {history[0].pk}, 2027-05-05: stored no row; recount sessions 1, minutes 60" in output
     assert f"person {history[1].pk}, 2028-02: stored sessions" in output
     with pytest.raises(CommandError) as rebuilt:
         call_command("rebuild_report_rollups")
     assert str(rebuilt.value).startswith(
-        "2 roll-up rows differed from a full recount; rebuilt, and now equal to it"
+        "3 roll-up rows differed from a full recount; rebuilt, and now equal to it"
     )
     assert rollups.differences() == (0, [])
     assert len(stored_rows()) == len(expected) + 1

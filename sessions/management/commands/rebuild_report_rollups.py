@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if check:
             before, shown = rollups.differences(limit=20)
         else:
-            before, shown, _ = rollups.rebuild()
+            before, shown = rollups.rebuild()
         seconds = time.monotonic() - started
         for difference in shown:
             self.stdout.write(f"  {difference}")
