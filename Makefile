@@ -90,8 +90,10 @@ audit: $(STAMP)
 	$(PY) tests/audit/run.py
 
 # Time the main pages on a small and a large data set (built once, in their own databases). See README "Performance".
+# `make bench SCALE=10x`: the large set beside one ten times its size (5 million sessions; long to build, not default).
+SCALE ?=
 bench: $(STAMP)
-	$(PY) tests/bench/run.py
+	$(PY) tests/bench/run.py $(if $(filter 10x,$(SCALE)),--10x)
 
 # Back up the large benchmark set, restore it into a fresh database, compare every table's row count and verify the
 # audit chain against the backup's checkpoint; prints the times and the backup's size. See README "Backups".

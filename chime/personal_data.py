@@ -221,11 +221,14 @@ def editable_fields(model: type[models.Model]) -> list[str]:
 def past_protections(models_: Iterable[type[models.Model]] | None = None) -> Iterator[None]:
     """Erasure is the one place allowed past the append-only and never-changed triggers of the tables it writes
     (by default, every table the map says erasure changes), and no version rows are written while it runs. The
-    safeguarding tables and the audit trail keep their protections."""
+    safeguarding tables and the audit trail keep their protections, and triggers that keep figures current
+    (`keeps_figures_current`, such as the report's roll-ups) keep running."""
     written = {d.model for d in about_people() if d.remove_rows or d.erasure_values()}
     chosen = set(models_) if models_ is not None else written
     uris = [
-        f"{model._meta.label}:{trigger.name}" for model, trigger in pgtrigger.registered() if model in chosen
+        f"{model._meta.label}:{trigger.name}"
+        for model, trigger in pgtrigger.registered()
+        if model in chosen and not getattr(trigger, "keeps_figures_current", False)
     ]
     with pgtrigger.ignore(*uris):
         yield

@@ -28,7 +28,7 @@ from chime.personal_data import (
     STAFF,
     TECHNICAL,
 )
-from sessions import hooks
+from sessions import hooks, rollup_triggers
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -312,7 +312,10 @@ class SupportSession(models.Model):
             models.Index(fields=["person", "-occurred_at"], name="session_person_timeline_idx"),
             models.Index(fields=["practitioner", "-occurred_at"], name="session_practitioner_idx"),
         ]
-        triggers = [pgtrigger.Protect(name="sessions_are_never_hard_deleted", operation=pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="sessions_are_never_hard_deleted", operation=pgtrigger.Delete),
+            *rollup_triggers.on_sessions(),
+        ]
 
     def __str__(self) -> str:
         return f"Session on {timezone.localtime(self.occurred_at):%d %b %Y}"
@@ -376,6 +379,7 @@ class SessionArea(models.Model):
             ),
             models.CheckConstraint(condition=~Q(note=""), name="area_note_not_blank"),
         ]
+        triggers = rollup_triggers.on_areas()
 
     def __str__(self) -> str:
         return self.get_area_display()
@@ -394,6 +398,86 @@ personal_data.declare(
         "rating": CONTENT_FREE,
         "rating_view": CONTENT_FREE,
     },
+)
+
+
+class SessionCounts(models.Model):
+    """One person's sessions in one period, counted for the commissioners' report: how many, their minutes, how
+    many signposted, and how many touched each CHIME area.
+
+    Kept by database triggers on sessions and their area notes (sessions/rollup_triggers.py), never written by
+    the app; `manage.py rebuild_report_rollups` recounts them and proves them equal. Keyed by person, so the
+    report can still count different people and apply the consent filter for reporting at the time it runs."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    sessions = models.IntegerField(default=0)
+    minutes = models.IntegerField(default=0)
+    signposted = models.IntegerField("sessions with signposting", default=0)
+    connectedness = models.IntegerField("sessions touching connectedness", default=0)
+    hope = models.IntegerField("sessions touching hope", default=0)
+    identity = models.IntegerField("sessions touching identity", default=0)
+    meaning = models.IntegerField("sessions touching meaning", default=0)
+    empowerment = models.IntegerField("sessions touching empowerment", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class SessionMonth(SessionCounts):
+    """A person's sessions in one calendar month (the organisation's time zone): the report's whole months."""
+
+    month = models.DateField("month (its first day)")
+
+    class Meta:
+        db_table = rollup_triggers.MONTH_TABLE
+        constraints = [
+            models.UniqueConstraint(fields=["person", "month"], name="one_rollup_per_person_month")
+        ]
+        indexes = [models.Index(fields=["month", "person"], name="rollup_month_idx")]
+
+    def __str__(self) -> str:
+        return f"Sessions in {self.month:%B %Y}"
+
+
+class SessionDay(SessionCounts):
+    """A person's sessions on one day (the organisation's time zone): the part months at a report's edges."""
+
+    day = models.DateField()
+
+    class Meta:
+        db_table = rollup_triggers.DAY_TABLE
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="one_rollup_per_person_day")]
+        indexes = [models.Index(fields=["day", "person"], name="rollup_day_idx")]
+
+    def __str__(self) -> str:
+        return f"Sessions on {self.day:%d %B %Y}"
+
+
+ROLLUP_FIELDS = {
+    "id": TECHNICAL,
+    "person": REFERENCE,
+    "sessions": CONTENT_FREE,
+    "minutes": CONTENT_FREE,
+    "signposted": CONTENT_FREE,
+    "connectedness": CONTENT_FREE,
+    "hope": CONTENT_FREE,
+    "identity": CONTENT_FREE,
+    "meaning": CONTENT_FREE,
+    "empowerment": CONTENT_FREE,
+}
+personal_data.declare(
+    SessionMonth,
+    person="person",
+    title="Monthly counts for the commissioners' report",
+    note="Counts of their sessions per month (no words); anonymised and suppressed below 5 in any report.",
+    fields={**ROLLUP_FIELDS, "month": CONTENT_FREE},
+)
+personal_data.declare(
+    SessionDay,
+    person="person",
+    title="Daily counts for the commissioners' report",
+    note="Counts of their sessions per day (no words); anonymised and suppressed below 5 in any report.",
+    fields={**ROLLUP_FIELDS, "day": CONTENT_FREE},
 )
 
 
@@ -1463,6 +1547,7 @@ class SessionSignpost(models.Model):
             )
         ]
         indexes = [models.Index(fields=["service", "session"], name="signpost_service_idx")]
+        triggers = rollup_triggers.on_signposts()  # "sessions with signposting" in the report's roll-ups
 
     def __str__(self) -> str:
         return f"Signposted to service {self.service_id}"

@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from chime.framework import AREAS
-from sessions import hooks
+from sessions import hooks, rollups
 from sessions.models import (
     Attendance,
     BriefContact,
@@ -28,7 +28,6 @@ from sessions.models import (
     MeasureResponse,
     Person,
     RecoveryGoal,
-    SessionArea,
     SessionSignpost,
     SupportSession,
 )
@@ -170,17 +169,7 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
     """The figures for [start, end] inclusive: a fixed number of queries, whatever the history."""
     since, until = _bounds(start, end)
     people = hooks.reportable_people(Person.objects.all())
-    sessions = SupportSession.objects.filter(occurred_at__gte=since, occurred_at__lt=until, person__in=people)
-    # Signposted: to a service in the directory, or somewhere else typed in.
-    signposted = ~Q(signposted_to="") | Exists(SessionSignpost.objects.filter(session=OuterRef("pk")))
-    totals = sessions.aggregate(
-        sessions=Count("pk"),
-        people=Count("person", distinct=True),
-        minutes=Sum("duration_minutes", default=0),
-        signposted=Count("pk", filter=signposted),
-        people_signposted=Count("person", distinct=True, filter=signposted),
-    )
-    by_area = _area_coverage(since, until, people)
+    totals, by_area = rollups.session_figures(start, end, people)
     rows = [
         _count("Summary", "People supported", totals["people"], "people"),
         _count("Summary", "Sessions", totals["sessions"], "sessions"),
@@ -328,29 +317,6 @@ def _measure_rows(measure: Measure, pairs: list[tuple]) -> list[ReportRow]:
         for outcome, label in labels.items()
     ]
     return rows
-
-
-def _area_coverage(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[str, dict[str, int]]:
-    """Sessions and people per CHIME area, in one pass.
-
-    Grouping by (area, person) first and then by area is a hash aggregate; the ORM's COUNT(DISTINCT person) per
-    area sorts every area note of the period instead (about twice as slow on 500,000 sessions).
-    """
-    people_sql, people_params = people.values("pk").query.sql_with_params()
-    sql = f"""
-        SELECT area, SUM(notes), COUNT(*)
-        FROM (
-            SELECT a.area, s.person_id, COUNT(*) AS notes
-            FROM {SessionArea._meta.db_table} a
-            JOIN {SupportSession._meta.db_table} s ON s.id = a.session_id
-            WHERE s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})
-            GROUP BY a.area, s.person_id
-        ) per_person
-        GROUP BY area
-    """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [since, until, *people_params])
-        return {area: {"sessions": notes, "people": count} for area, notes, count in cursor.fetchall()}
 
 
 def _hours(minutes: int, sessions: int, what: str = "sessions") -> str:

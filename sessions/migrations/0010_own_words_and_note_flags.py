@@ -8,102 +8,261 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('support', '0009_groups_beside_plans_and_measures'),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("support", "0009_groups_beside_plans_and_measures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NoteFlag',
+            name="NoteFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raised_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='note_flags', to='support.supportsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raised_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="note_flags",
+                        to="support.supportsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at', '-pk'],
+                "ordering": ["-raised_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoteFlagStep',
+            name="NoteFlagStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('flag', 'Flagged the note'), ('reply', 'Replied'), ('correction', 'Added a correction'), ('closed', 'Closed the flag')], max_length=20)),
-                ('words', models.TextField(blank=True, max_length=2000)),
-                ('by_the_person', models.BooleanField(default=False)),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('flag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='support.noteflag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("flag", "Flagged the note"),
+                            ("reply", "Replied"),
+                            ("correction", "Added a correction"),
+                            ("closed", "Closed the flag"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("words", models.TextField(blank=True, max_length=2000)),
+                ("by_the_person", models.BooleanField(default=False)),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "flag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="support.noteflag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='OwnWords',
+            name="OwnWords",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('words', models.TextField(max_length=4000, verbose_name='in their words')),
-                ('written_at', models.DateTimeField(verbose_name='first written')),
-                ('changed_at', models.DateTimeField(verbose_name='last changed')),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='own_words', to='support.supportsession')),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("words", models.TextField(max_length=4000, verbose_name="in their words")),
+                ("written_at", models.DateTimeField(verbose_name="first written")),
+                ("changed_at", models.DateTimeField(verbose_name="last changed")),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="own_words",
+                        to="support.supportsession",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "person's own words",
-                'verbose_name_plural': "people's own words",
+                "verbose_name": "person's own words",
+                "verbose_name_plural": "people's own words",
             },
         ),
         migrations.CreateModel(
-            name='OwnWordsVersion',
+            name="OwnWordsVersion",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('words', models.TextField(max_length=4000, verbose_name='in their words')),
-                ('written_at', models.DateTimeField(verbose_name='first written')),
-                ('changed_at', models.DateTimeField(verbose_name='last changed')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='support.ownwords')),
-                ('session', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='support.supportsession')),
-                ('written_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("words", models.TextField(max_length=4000, verbose_name="in their words")),
+                ("written_at", models.DateTimeField(verbose_name="first written")),
+                ("changed_at", models.DateTimeField(verbose_name="last changed")),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="support.ownwords",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="support.supportsession",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='noteflag',
-            constraint=models.UniqueConstraint(condition=models.Q(('closed_at__isnull', True)), fields=('session',), name='one_open_note_flag_per_session'),
+            model_name="noteflag",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=("session",),
+                name="one_open_note_flag_per_session",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='noteflag',
-            trigger=pgtrigger.compiler.Trigger(name='note_flags_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='e17cbc53a2c405f4db6ea18f6ca45e41b7fc354b', operation='DELETE', pgid='pgtrigger_note_flags_are_never_deleted_46e79', table='support_noteflag', when='BEFORE')),
+            model_name="noteflag",
+            trigger=pgtrigger.compiler.Trigger(
+                name="note_flags_are_never_deleted",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
+                    hash="e17cbc53a2c405f4db6ea18f6ca45e41b7fc354b",
+                    operation="DELETE",
+                    pgid="pgtrigger_note_flags_are_never_deleted_46e79",
+                    table="support_noteflag",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='noteflagstep',
-            trigger=pgtrigger.compiler.Trigger(name='note_flag_steps_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='a023c48db57052828aad9814403be88bd05185f7', operation='DELETE', pgid='pgtrigger_note_flag_steps_are_never_deleted_01425', table='support_noteflagstep', when='BEFORE')),
+            model_name="noteflagstep",
+            trigger=pgtrigger.compiler.Trigger(
+                name="note_flag_steps_are_never_deleted",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
+                    hash="a023c48db57052828aad9814403be88bd05185f7",
+                    operation="DELETE",
+                    pgid="pgtrigger_note_flag_steps_are_never_deleted_01425",
+                    table="support_noteflagstep",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='noteflagstep',
-            trigger=pgtrigger.compiler.Trigger(name='note_flag_steps_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='8c538bafcb12ecc19beef06899d362457bef905e', operation='UPDATE', pgid='pgtrigger_note_flag_steps_are_never_changed_32d93', table='support_noteflagstep', when='BEFORE')),
+            model_name="noteflagstep",
+            trigger=pgtrigger.compiler.Trigger(
+                name="note_flag_steps_are_never_changed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
+                    hash="8c538bafcb12ecc19beef06899d362457bef905e",
+                    operation="UPDATE",
+                    pgid="pgtrigger_note_flag_steps_are_never_changed_32d93",
+                    table="support_noteflagstep",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ownwords',
-            constraint=models.CheckConstraint(condition=models.Q(('words', ''), _negated=True), name='own_words_not_blank'),
+            model_name="ownwords",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("words", ""), _negated=True), name="own_words_not_blank"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='ownwords',
-            trigger=pgtrigger.compiler.Trigger(name='before_edit_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_ownwordsversion" ("changed_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "session_id", "words", "written_at", "written_by_id") VALUES (OLD."changed_at", OLD."id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."session_id", OLD."words", OLD."written_at", OLD."written_by_id"); RETURN NULL;', hash='cbf2de14262161fb5c44abebb5d542fd51fbc083', operation='UPDATE', pgid='pgtrigger_before_edit_update_f389e', table='support_ownwords', when='AFTER')),
+            model_name="ownwords",
+            trigger=pgtrigger.compiler.Trigger(
+                name="before_edit_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "support_ownwordsversion" ("changed_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "session_id", "words", "written_at", "written_by_id") VALUES (OLD."changed_at", OLD."id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."session_id", OLD."words", OLD."written_at", OLD."written_by_id"); RETURN NULL;',
+                    hash="cbf2de14262161fb5c44abebb5d542fd51fbc083",
+                    operation="UPDATE",
+                    pgid="pgtrigger_before_edit_update_f389e",
+                    table="support_ownwords",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='ownwordsversion',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='0e9581a5dd267a949880319fa0e2df939aeca98f', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_fd784', table='support_ownwordsversion', when='BEFORE')),
+            model_name="ownwordsversion",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="0e9581a5dd267a949880319fa0e2df939aeca98f",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_fd784",
+                    table="support_ownwordsversion",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

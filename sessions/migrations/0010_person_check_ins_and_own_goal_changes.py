@@ -6,31 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0009_groups_beside_plans_and_measures'),
+        ("support", "0009_groups_beside_plans_and_measures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recoverygoal',
-            name='changed_by_person_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='last changed by the person in their own view'),
+            model_name="recoverygoal",
+            name="changed_by_person_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="last changed by the person in their own view"
+            ),
         ),
         migrations.CreateModel(
-            name='CheckIn',
+            name="CheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(choices=[('connectedness', 'Connectedness'), ('hope', 'Hope and optimism about the future'), ('identity', 'Identity'), ('meaning', 'Meaning in life'), ('empowerment', 'Empowerment')], max_length=20)),
-                ('rating', models.PositiveSmallIntegerField(choices=[(1, '1 – really hard'), (2, '2 – hard'), (3, '3 – getting by'), (4, '4 – good'), (5, '5 – really good')], verbose_name='their rating')),
-                ('words', models.TextField(blank=True, verbose_name='in their words')),
-                ('checked_in_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='check_ins', to='support.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("connectedness", "Connectedness"),
+                            ("hope", "Hope and optimism about the future"),
+                            ("identity", "Identity"),
+                            ("meaning", "Meaning in life"),
+                            ("empowerment", "Empowerment"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – really hard"),
+                            (2, "2 – hard"),
+                            (3, "3 – getting by"),
+                            (4, "4 – good"),
+                            (5, "5 – really good"),
+                        ],
+                        verbose_name="their rating",
+                    ),
+                ),
+                ("words", models.TextField(blank=True, verbose_name="in their words")),
+                ("checked_in_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="check_ins",
+                        to="support.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-checked_in_at', 'pk'],
-                'indexes': [models.Index(fields=['person', 'checked_in_at'], name='check_in_person_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='check_in_rating_between_1_and_5')],
+                "ordering": ["-checked_in_at", "pk"],
+                "indexes": [models.Index(fields=["person", "checked_in_at"], name="check_in_person_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                        name="check_in_rating_between_1_and_5",
+                    )
+                ],
             },
         ),
     ]

@@ -8,123 +8,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('support', '0009_groups_beside_plans_and_measures'),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("support", "0009_groups_beside_plans_and_measures"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='briefcontact',
-            name='signposted_to',
-            field=models.CharField(blank=True, max_length=300, verbose_name='signposted somewhere else'),
+            model_name="briefcontact",
+            name="signposted_to",
+            field=models.CharField(blank=True, max_length=300, verbose_name="signposted somewhere else"),
         ),
         migrations.AlterField(
-            model_name='supportsession',
-            name='signposted_to',
-            field=models.CharField(blank=True, max_length=300, verbose_name='signposted somewhere else'),
+            model_name="supportsession",
+            name="signposted_to",
+            field=models.CharField(blank=True, max_length=300, verbose_name="signposted somewhere else"),
         ),
         migrations.AlterField(
-            model_name='supportsessionversion',
-            name='signposted_to',
-            field=models.CharField(blank=True, max_length=300, verbose_name='signposted somewhere else'),
+            model_name="supportsessionversion",
+            name="signposted_to",
+            field=models.CharField(blank=True, max_length=300, verbose_name="signposted somewhere else"),
         ),
         migrations.CreateModel(
-            name='BriefContactSignpost',
+            name="BriefContactSignpost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signposts', to='support.briefcontact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signposts",
+                        to="support.briefcontact",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['contact', 'pk'],
+                "ordering": ["contact", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DirectoryService',
+            name="DirectoryService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('kind', models.CharField(choices=[('housing', 'Housing'), ('money', 'Money and debt'), ('mental_health', 'Mental health'), ('drug_and_alcohol', 'Drug and alcohol'), ('employment', 'Employment and learning'), ('peer_and_community', 'Peer and community groups'), ('physical_health', 'Physical health'), ('legal', 'Legal'), ('crisis', 'Crisis'), ('other', 'Other')], max_length=30, verbose_name='kind of service')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('is_active', models.BooleanField(default=True, help_text='Retired services stay on old records.', verbose_name='offered')),
-                ('brief_contacts', models.ManyToManyField(blank=True, related_name='signposted_services', through='support.BriefContactSignpost', to='support.briefcontact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("housing", "Housing"),
+                            ("money", "Money and debt"),
+                            ("mental_health", "Mental health"),
+                            ("drug_and_alcohol", "Drug and alcohol"),
+                            ("employment", "Employment and learning"),
+                            ("peer_and_community", "Peer and community groups"),
+                            ("physical_health", "Physical health"),
+                            ("legal", "Legal"),
+                            ("crisis", "Crisis"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of service",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Retired services stay on old records.",
+                        verbose_name="offered",
+                    ),
+                ),
+                (
+                    "brief_contacts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="signposted_services",
+                        through="support.BriefContactSignpost",
+                        to="support.briefcontact",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service in the directory',
-                'verbose_name_plural': 'services in the directory',
-                'ordering': ['kind', 'name', 'pk'],
+                "verbose_name": "service in the directory",
+                "verbose_name_plural": "services in the directory",
+                "ordering": ["kind", "name", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='briefcontactsignpost',
-            name='service',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='support.directoryservice', verbose_name='signposted to'),
+            model_name="briefcontactsignpost",
+            name="service",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="support.directoryservice",
+                verbose_name="signposted to",
+            ),
         ),
         migrations.CreateModel(
-            name='SessionSignpost',
+            name="SessionSignpost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='support.directoryservice', verbose_name='signposted to')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signposts', to='support.supportsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="support.directoryservice",
+                        verbose_name="signposted to",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signposts",
+                        to="support.supportsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'pk'],
+                "ordering": ["session", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='directoryservice',
-            name='sessions',
-            field=models.ManyToManyField(blank=True, related_name='signposted_services', through='support.SessionSignpost', to='support.supportsession'),
+            model_name="directoryservice",
+            name="sessions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="signposted_services",
+                through="support.SessionSignpost",
+                to="support.supportsession",
+            ),
         ),
         migrations.CreateModel(
-            name='SessionSignpostVersion',
+            name="SessionSignpostVersion",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='support.sessionsignpost')),
-                ('service', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='support.directoryservice', verbose_name='signposted to')),
-                ('session', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='support.supportsession')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="support.sessionsignpost",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="support.directoryservice",
+                        verbose_name="signposted to",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="support.supportsession",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='briefcontactsignpost',
-            constraint=models.UniqueConstraint(fields=('contact', 'service'), name='one_signpost_per_service_per_contact'),
+            model_name="briefcontactsignpost",
+            constraint=models.UniqueConstraint(
+                fields=("contact", "service"), name="one_signpost_per_service_per_contact"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sessionsignpost',
-            index=models.Index(fields=['service', 'session'], name='signpost_service_idx'),
+            model_name="sessionsignpost",
+            index=models.Index(fields=["service", "session"], name="signpost_service_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sessionsignpost',
-            constraint=models.UniqueConstraint(fields=('session', 'service'), name='one_signpost_per_service_per_session'),
+            model_name="sessionsignpost",
+            constraint=models.UniqueConstraint(
+                fields=("session", "service"), name="one_signpost_per_service_per_session"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='sessionsignpost',
-            trigger=pgtrigger.compiler.Trigger(name='signpost_added_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_sessionsignpostversion" ("id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "session_id") VALUES (NEW."id", _pgh_attach_context(), NOW(), \'signpost_added\', NEW."id", NEW."service_id", NEW."session_id"); RETURN NULL;', hash='7a5e562d8b96a982111879d7fcc09b1b447a768f', operation='INSERT', pgid='pgtrigger_signpost_added_insert_ac45c', table='support_sessionsignpost', when='AFTER')),
+            model_name="sessionsignpost",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signpost_added_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "support_sessionsignpostversion" ("id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "session_id") VALUES (NEW."id", _pgh_attach_context(), NOW(), \'signpost_added\', NEW."id", NEW."service_id", NEW."session_id"); RETURN NULL;',
+                    hash="7a5e562d8b96a982111879d7fcc09b1b447a768f",
+                    operation="INSERT",
+                    pgid="pgtrigger_signpost_added_insert_ac45c",
+                    table="support_sessionsignpost",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='sessionsignpost',
-            trigger=pgtrigger.compiler.Trigger(name='signpost_removed_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_sessionsignpostversion" ("id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "session_id") VALUES (OLD."id", _pgh_attach_context(), NOW(), \'signpost_removed\', OLD."id", OLD."service_id", OLD."session_id"); RETURN NULL;', hash='db4e69e3e0f9ac68ba0e139cb4b7b294f9ee88e7', operation='DELETE', pgid='pgtrigger_signpost_removed_delete_a0fc8', table='support_sessionsignpost', when='AFTER')),
+            model_name="sessionsignpost",
+            trigger=pgtrigger.compiler.Trigger(
+                name="signpost_removed_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "support_sessionsignpostversion" ("id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "service_id", "session_id") VALUES (OLD."id", _pgh_attach_context(), NOW(), \'signpost_removed\', OLD."id", OLD."service_id", OLD."session_id"); RETURN NULL;',
+                    hash="db4e69e3e0f9ac68ba0e139cb4b7b294f9ee88e7",
+                    operation="DELETE",
+                    pgid="pgtrigger_signpost_removed_delete_a0fc8",
+                    table="support_sessionsignpost",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='directoryservice',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='directory_service_names_differ'),
+            model_name="directoryservice",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="directory_service_names_differ"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='directoryservice',
-            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='directory_service_has_a_name'),
+            model_name="directoryservice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("name", ""), _negated=True), name="directory_service_has_a_name"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='sessionsignpostversion',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='88607c431a290ab9049f80026c572790c92c06e4', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_6f630', table='support_sessionsignpostversion', when='BEFORE')),
+            model_name="sessionsignpostversion",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="88607c431a290ab9049f80026c572790c92c06e4",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_6f630",
+                    table="support_sessionsignpostversion",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

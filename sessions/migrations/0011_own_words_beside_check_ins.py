@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0010_own_words_and_note_flags'),
-        ('support', '0010_person_check_ins_and_own_goal_changes'),
+        ("support", "0010_own_words_and_note_flags"),
+        ("support", "0010_person_check_ins_and_own_goal_changes"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('support', '0010_signposting_directory'),
-        ('support', '0011_own_words_beside_check_ins'),
+        ("support", "0010_signposting_directory"),
+        ("support", "0011_own_words_beside_check_ins"),
     ]
 
-    operations = [
-    ]
+    operations = []

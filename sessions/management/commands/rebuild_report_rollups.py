@@ -1,0 +1,43 @@
+"""`manage.py rebuild_report_rollups [--check]`: prove the report's monthly roll-ups equal a full recount.
+
+Without --check, the roll-ups are replaced by a recount in one transaction (sessions and area notes cannot change
+meanwhile; reading goes on), and compared again afterwards. Exits 1 when the stored roll-ups differed from the
+recount (they are then rebuilt), 0 when they were already equal. With --check nothing is written.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sessions import rollups
+
+
+class Command(BaseCommand):
+    help = "Recount the commissioners' report's monthly roll-ups from every session, and rebuild them if they differ."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--check", action="store_true", help="Compare only: print any differences, change nothing."
+        )
+
+    def handle(self, *args, check: bool, **options) -> None:
+        started = time.monotonic()
+        if check:
+            before, shown = rollups.differences(limit=20)
+        else:
+            before, shown = rollups.rebuild()
+        seconds = time.monotonic() - started
+        for difference in shown:
+            self.stdout.write(f"  {difference}")
+        if before > len(shown):
+            self.stdout.write(f"  … and {before - len(shown)} more")
+        if not before:
+            self.stdout.write(f"The roll-ups equal a full recount ({seconds:.1f} s).")
+            return
+        if check:
+            raise CommandError(f"{before} roll-up rows differ from a full recount ({seconds:.1f} s).")
+        raise CommandError(
+            f"{before} roll-up rows differed from a full recount; rebuilt, and now equal to it ({seconds:.1f} s)."
+        )

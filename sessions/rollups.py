@@ -1,0 +1,219 @@
+"""The commissioners' report's session figures, from monthly roll-ups so the report does not grow with history.
+
+`SessionMonth` holds one row per person per calendar month with their sessions, minutes, signposted sessions and
+area notes, kept current by database triggers (sessions/rollup_triggers.py). A report's date range is cut into
+whole months, read from the monthly roll-ups, and the part months at either edge, read from the daily ones (or,
+where the range holds most of such a month, the month's roll-up less its days outside the range),
+then summed per person, so different people are counted once and the consent filter for reporting (`people`)
+applies as it stands when the report runs. The figures are exactly those a count of the sessions gives.
+
+`SessionDay` holds the same counts per person per day, for the part months at a range's edges. `recount_sql()`
+counts either table afresh from the sessions; `differences()` compares them and `rebuild()` replaces the stored
+rows with the recount (`manage.py rebuild_report_rollups`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from sessions.rollup_triggers import (
+    AREA_CODES,
+    AREA_TABLE,
+    COUNTS,
+    DAY_TABLE,
+    MONTH_TABLE,
+    ROLLUPS,
+    SESSION_TABLE,
+    SIGNPOST_TABLE,
+    rolled_up,
+    session_rows,
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to count [start, end]: monthly roll-ups for months [lo, hi), and daily ones for days [lo, hi), added
+    (+1) or taken away (-1). A part month is counted from its days in the range, or, when those are the
+    greater part of the month, as the whole month less its days outside the range: never more than half a month
+    at either edge is read from the sessions."""
+
+    months: tuple[tuple[dt.date, dt.date], ...]
+    days: tuple[tuple[dt.date, dt.date, int], ...]
+
+
+def plan(start: dt.date, end: dt.date) -> Plan:
+    after = end + dt.timedelta(days=1)
+    months: list[tuple[dt.date, dt.date]] = []
+    days: list[tuple[dt.date, dt.date, int]] = []
+    month = dt.date(start.year, start.month, 1)
+    while month < after:
+        following = _next_month(month)
+        lo, hi = max(start, month), min(after, following)
+        inside = (hi - lo).days
+        if 2 * inside <= (following - month).days:
+            days.append((lo, hi, 1))
+        else:
+            if months and months[-1][1] == month:
+                months[-1] = (months[-1][0], following)
+            else:
+                months.append((month, following))
+            days += [(a, b, -1) for a, b in ((month, lo), (hi, following)) if a < b]
+        month = following
+    return Plan(tuple(months), tuple(days))
+
+
+def session_figures(
+    start: dt.date, end: dt.date, people: QuerySet
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The report's session totals and its coverage per CHIME area for [start, end] inclusive, in one query:
+
+    totals: sessions, people, minutes, signposted, people_signposted;
+    by area (only the areas some session touched): {code: {"sessions": n, "people": n}}."""
+    counting = plan(start, end)
+    try:
+        counted, counted_params = _counted_people(people)
+    except EmptyResultSet:  # nobody may be counted
+        return {"sessions": 0, "people": 0, "minutes": 0, "signposted": 0, "people_signposted": 0}, {}
+    columns = ", ".join(COUNTS)
+    parts, params = [], []
+    for first, last in counting.months:
+        parts.append(
+            f"SELECT person_id, {columns} FROM {MONTH_TABLE}"  # noqa: S608 - names from the models, no values
+            f" WHERE month >= %s AND month < %s{counted.format('person_id')}"
+        )
+        params += [first, last, *counted_params]
+    for since, until, sign in counting.days:
+        signed = ", ".join(f"{sign} * {c} AS {c}" for c in COUNTS)
+        parts.append(
+            f"SELECT person_id, {signed} FROM {DAY_TABLE}"  # noqa: S608 - names from the models, no values
+            f" WHERE day >= %s AND day < %s{counted.format('person_id')}"
+        )
+        params += [since, until, *counted_params]
+    area_figures = ", ".join(f"SUM({code}), COUNT(*) FILTER (WHERE {code} > 0)" for code in AREA_CODES)
+    sql = f"""
+        SELECT COUNT(*) FILTER (WHERE sessions > 0), COALESCE(SUM(sessions), 0), COALESCE(SUM(minutes), 0),
+               COALESCE(SUM(signposted), 0), COUNT(*) FILTER (WHERE signposted > 0), {area_figures}
+        FROM (
+            SELECT person_id, {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
+            FROM ({" UNION ALL ".join(parts)}) AS counted
+            GROUP BY person_id
+        ) AS per_person
+    """  # noqa: S608 - table and column names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        people_count, sessions, minutes, signposted, people_signposted, *areas = cursor.fetchone()
+    totals = {
+        "sessions": int(sessions),
+        "people": people_count,
+        "minutes": int(minutes),
+        "signposted": int(signposted),
+        "people_signposted": people_signposted,
+    }
+    by_area = {
+        code: {"sessions": int(areas[2 * i]), "people": areas[2 * i + 1]}
+        for i, code in enumerate(AREA_CODES)
+        if areas[2 * i]
+    }
+    return totals, by_area
+
+
+def _counted_people(people: QuerySet) -> tuple[str, list]:
+    """SQL to add to a WHERE clause keeping the people the report may count (`{}` is the person column), and its
+    parameters: nothing when `people` is everyone (no consent rule), so the planner has no join to make."""
+    if not people.query.where:
+        return "", []
+    sql, params = people.order_by().values("pk").query.sql_with_params()
+    return f" AND {{}} IN ({sql.replace('{', '{{').replace('}', '}}')})", list(params)
+
+
+# ---- Recount, compare, rebuild ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str
+    person_id: int
+    period: dt.date  # the month's first day, or the day
+    stored: tuple[int, ...] | None  # None: no stored row
+    counted: tuple[int, ...] | None  # None: the sessions give no row
+
+    def __str__(self) -> str:
+        def show(values: tuple[int, ...] | None) -> str:
+            return (
+                "no row"
+                if values is None
+                else ", ".join(f"{c} {v}" for c, v in zip(COUNTS, values, strict=True))
+            )
+
+        when = f"{self.period:%Y-%m}" if self.table == MONTH_TABLE else self.period.isoformat()
+        return f"person {self.person_id}, {when}: stored {show(self.stored)}; recount {show(self.counted)}"
+
+
+def recount_sql(table: str) -> str:
+    """SQL: the rows of roll-up `table` (person_id, key, counts…) counted afresh from every session and area note."""
+    return rolled_up(session_rows(SESSION_TABLE, 1), table)
+
+
+def differences(limit: int | None = None) -> tuple[int, list[Difference]]:
+    """How many rows differ between the stored roll-ups (both tables) and a recount, and the first `limit`."""
+    found: list[Difference] = []
+    for table, (key, _) in ROLLUPS.items():
+        found += _differences_in(table, key)
+    return len(found), found[:limit] if limit is not None else found
+
+
+def _differences_in(table: str, key: str) -> list[Difference]:
+    stored = ", ".join(f"r.{c}" for c in COUNTS)
+    counted = ", ".join(f"c.{c}" for c in COUNTS)
+    sql = f"""
+        SELECT COALESCE(r.person_id, c.person_id), COALESCE(r.{key}, c.{key}),
+               r.id IS NULL, c.person_id IS NULL, {stored}, {counted}
+        FROM {table} r
+        FULL OUTER JOIN ({recount_sql(table)}) AS c (person_id, {key}, {", ".join(COUNTS)})
+            ON c.person_id = r.person_id AND c.{key} = r.{key}
+        WHERE ({stored}) IS DISTINCT FROM ({counted})
+        ORDER BY 1, 2
+    """  # noqa: S608 - names from the models
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    width = len(COUNTS)
+    return [
+        Difference(
+            table=table,
+            person_id=row[0],
+            period=row[1],
+            stored=None if row[2] else tuple(row[4 : 4 + width]),
+            counted=None if row[3] else tuple(row[4 + width :]),
+        )
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def rebuild() -> tuple[int, list[Difference]]:
+    """Replace the roll-ups with a recount, with writes to sessions and area notes held off meanwhile, then
+    compare again. Returns how many rows differed before, and the first 20 of them; raises if any still differ."""
+    with connection.cursor() as cursor:
+        # SHARE ROW EXCLUSIVE: reads go on; no session, area note or roll-up changes until this commits.
+        tables = ", ".join([SESSION_TABLE, AREA_TABLE, SIGNPOST_TABLE, *ROLLUPS])
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        before, shown = differences(limit=20)
+        if before:
+            columns = ", ".join(COUNTS)
+            for table, (key, _) in ROLLUPS.items():
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+                cursor.execute(f"INSERT INTO {table} (person_id, {key}, {columns}) {recount_sql(table)}")  # noqa: S608
+    after, _ = differences(limit=0)
+    if after:
+        raise RuntimeError(f"{after} roll-up rows still differ from the recount after rebuilding.")
+    return before, shown
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -1,0 +1,367 @@
+"""The commissioners' report's monthly roll-ups: kept equal to a recount by the database, whatever is saved, and
+giving exactly the figures a count of the sessions gives, for any date range."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pgtrigger
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chime import personal_data
+from chime.framework import AREAS
+from sessions import demo, rollups
+from sessions.models import (
+    DirectoryService,
+    Person,
+    SessionArea,
+    SessionDay,
+    SessionMonth,
+    SessionSignpost,
+    SupportSession,
+)
+from sessions.rollup_triggers import AREA_CODES, COUNTS
+from tests.factories import PersonFactory, SupportSessionFactory
+
+LONDON = ZoneInfo("Europe/London")
+CODES = [area.code for area in AREAS]
+PROTECTED = "support.SupportSession:sessions_are_never_hard_deleted"
+
+
+def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
+
+
+def counted_from_sessions(start: dt.date, end: dt.date, people) -> tuple[dict, dict]:
+    """The report's session figures as they were computed before the roll-ups: straight from the sessions."""
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=LONDON)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
+    sessions = SupportSession.objects.filter(occurred_at__gte=since, occurred_at__lt=until, person__in=people)
+    signposted = ~Q(signposted_to="") | Exists(SessionSignpost.objects.filter(session=OuterRef("pk")))
+    totals = sessions.aggregate(
+        sessions=Count("pk"),
+        people=Count("person", distinct=True),
+        minutes=Sum("duration_minutes", default=0),
+        signposted=Count("pk", filter=signposted),
+        people_signposted=Count("person", distinct=True, filter=signposted),
+    )
+    by_area = {
+        row["area"]: {"sessions": row["sessions"], "people": row["people"]}
+        for row in SessionArea.objects.filter(session__in=sessions)
+        .values("area")
+        .annotate(sessions=Count("pk"), people=Count("session__person", distinct=True))
+    }
+    return totals, by_area
+
+
+def stored_rows() -> list[tuple]:
+    return sorted(SessionMonth.objects.values_list("person_id", "month", *COUNTS))
+
+
+def stored_days() -> list[tuple]:
+    return sorted(SessionDay.objects.values_list("person_id", "day", *COUNTS))
+
+
+# ---- Kept current by the database -----------------------------------------------------------------------------
+
+
+def test_the_rollup_columns_are_the_chime_areas_of_the_framework():
+    for model in (SessionMonth, SessionDay):
+        assert [f.name for f in model._meta.concrete_fields if f.name in COUNTS] == list(COUNTS)
+    assert list(AREA_CODES) == CODES
+
+
+def test_a_saved_session_is_counted_in_its_persons_month_in_local_time(db):
+    person = PersonFactory()
+    # 00:30 on 1 April in London is 23:30 on 31 March in UTC: the session belongs to April.
+    SupportSessionFactory(
+        person=person, occurred_at=at(2027, 4, 1, 0, 30), areas=["hope", "meaning"], signposted_to="Library"
+    )
+    SupportSessionFactory(
+        person=person, occurred_at=at(2027, 4, 30, 23, 59), areas=["hope"], duration_minutes=30
+    )
+    assert stored_rows() == [(person.pk, dt.date(2027, 4, 1), 2, 90, 1, 0, 2, 0, 1, 0)]
+    assert stored_days() == [
+        (person.pk, dt.date(2027, 4, 1), 1, 60, 1, 0, 1, 0, 1, 0),
+        (person.pk, dt.date(2027, 4, 30), 1, 30, 0, 0, 1, 0, 0, 0),
+    ]
+
+
+def test_moving_a_session_to_another_month_and_person_moves_its_counts(db):
+    first, second = PersonFactory(), PersonFactory()
+    session = SupportSessionFactory(person=first, occurred_at=at(2028, 2, 29, 23, 30), areas=["identity"])
+    SupportSession.objects.filter(pk=session.pk).update(person=second, occurred_at=at(2028, 3, 1, 0, 0))
+    assert stored_rows() == [(second.pk, dt.date(2028, 3, 1), 1, 60, 0, 0, 0, 1, 0, 0)]
+    assert stored_days() == [(second.pk, dt.date(2028, 3, 1), 1, 60, 0, 0, 0, 1, 0, 0)]
+    assert rollups.differences() == (0, [])
+
+
+def test_editing_area_notes_and_signposting_changes_only_the_counts_concerned(db):
+    session = SupportSessionFactory(occurred_at=at(2027, 6, 10), areas=["hope", "identity"])
+    session.areas.filter(area="hope").update(area="empowerment", note="Changed.")
+    session.areas.filter(area="identity").delete()
+    SupportSession.objects.filter(pk=session.pk).update(
+        signposted_to="Citizens Advice", next_steps="Call them."
+    )
+    assert stored_rows() == [(session.person_id, dt.date(2027, 6, 1), 1, 60, 1, 0, 0, 0, 0, 1)]
+
+
+def test_a_session_signposted_only_to_the_directory_counts_as_signposted_until_its_last_service_goes(db):
+    session = SupportSessionFactory(occurred_at=at(2027, 6, 10), signposted_to="")
+    month = SessionMonth.objects.get(person=session.person)
+    assert month.signposted == 0
+    session.signposted_services.set([_service(1), _service(2)])
+    month.refresh_from_db()
+    assert month.signposted == 1
+    session.signposted_services.remove(_service(1))
+    month.refresh_from_db()
+    assert month.signposted == 1
+    session.signposted_to = "A food bank"
+    session.save()
+    session.signposted_services.clear()
+    month.refresh_from_db()
+    assert month.signposted == 1  # still signposted: somewhere typed in
+    session.signposted_to = ""
+    session.save()
+    month.refresh_from_db()
+    assert month.signposted == 0
+    assert rollups.differences() == (0, [])
+
+
+def test_a_month_left_with_no_sessions_leaves_no_row(db):
+    session = SupportSessionFactory(occurred_at=at(2027, 6, 10), areas=["hope"])
+    with pgtrigger.ignore(PROTECTED):
+        session.delete()
+    assert stored_rows() == stored_days() == []
+
+
+def test_erasure_keeps_the_rollups_equal_to_a_recount(db):
+    session = SupportSessionFactory(occurred_at=at(2027, 6, 10), areas=["hope"], signposted_to="A food bank")
+    personal_data.erase(session.person_id)
+    assert SupportSession.objects.get().signposted_to == ""
+    assert stored_rows() == [(session.person_id, dt.date(2027, 6, 1), 1, 60, 0, 0, 1, 0, 0, 0)]
+    assert rollups.differences() == (0, [])
+
+
+def test_bulk_data_copied_in_by_seed_scale_is_rolled_up(db):
+    demo.seed_scale(2, people_per_practitioner=3, sessions_per_person=4, log=lambda *_: None)
+    assert SessionMonth.objects.aggregate(n=Sum("sessions"))["n"] == 24
+    assert rollups.differences() == (0, [])
+
+
+MOMENTS = st.builds(
+    at,
+    st.just(2028),
+    st.integers(1, 3),
+    st.sampled_from([1, 2, 28, 29]),
+    st.sampled_from([0, 12, 23]),
+    st.sampled_from([0, 59]),
+)
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("add"),
+            st.integers(0, 2),
+            MOMENTS,
+            st.integers(1, 120),
+            st.booleans(),
+            st.sets(st.sampled_from(CODES)),
+        ),
+        st.tuples(st.just("move"), st.integers(0, 20), st.integers(0, 2), MOMENTS),
+        st.tuples(st.just("edit"), st.integers(0, 20), st.integers(1, 120), st.booleans()),
+        st.tuples(st.just("areas"), st.integers(0, 20), st.sets(st.sampled_from(CODES))),
+        st.tuples(st.just("delete"), st.integers(0, 20)),
+        st.tuples(st.just("signposts"), st.integers(0, 20), st.sets(st.integers(0, 2))),
+        st.tuples(st.just("bulk_move"), MOMENTS),
+    ),
+    max_size=12,
+)
+
+
+def _apply(operation: tuple, people: list[Person]) -> None:
+    kind, *args = operation
+    sessions = list(SupportSession.objects.order_by("pk"))
+    if kind == "add":
+        who, when, minutes, signposted, areas = args
+        SupportSessionFactory(
+            person=people[who],
+            occurred_at=when,
+            duration_minutes=minutes,
+            signposted_to="Library" if signposted else "",
+            areas=sorted(areas),
+        )
+        return
+    if kind == "bulk_move":
+        SupportSession.objects.all().update(occurred_at=args[0])
+        return
+    if not sessions:
+        return
+    session = sessions[args[0] % len(sessions)]
+    if kind == "move":
+        session.person, session.occurred_at = people[args[1]], args[2]
+        session.save()
+    elif kind == "edit":
+        session.duration_minutes, session.signposted_to = args[1], "Library" if args[2] else ""
+        session.save()
+    elif kind == "areas":
+        session.areas.exclude(area__in=args[1]).delete()
+        for code in sorted(args[1] - set(session.areas.values_list("area", flat=True))):
+            SessionArea.objects.create(session=session, area=code, note="A note.")
+    elif kind == "delete":
+        with pgtrigger.ignore(PROTECTED):
+            session.delete()
+    elif kind == "signposts":  # the services from the directory it names, as the form sets them
+        session.signposted_services.set([_service(n) for n in sorted(args[1])])
+
+
+def _service(n: int) -> DirectoryService:
+    return DirectoryService.objects.get_or_create(name=f"Service {n}", defaults={"kind": "housing"})[0]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=OPERATIONS)
+def test_whatever_is_saved_edited_moved_or_deleted_the_rollups_equal_a_recount(db, operations):
+    with transaction.atomic():
+        people = [PersonFactory() for _ in range(3)]
+        for operation in operations:
+            _apply(operation, people)
+        assert rollups.differences() == (0, [])
+        transaction.set_rollback(True)
+
+
+# ---- The report's figures ------------------------------------------------------------------------------------
+
+
+def test_a_range_is_counted_from_whole_months_and_at_most_half_a_month_of_days_at_each_edge():
+    d = dt.date
+    assert rollups.plan(d(2028, 1, 1), d(2028, 3, 31)) == rollups.Plan(((d(2028, 1, 1), d(2028, 4, 1)),), ())
+    assert rollups.plan(d(2028, 1, 20), d(2028, 3, 31)) == rollups.Plan(
+        ((d(2028, 2, 1), d(2028, 4, 1)),), ((d(2028, 1, 20), d(2028, 2, 1), 1),)
+    )
+    # 2 to 28 February 2028: the whole (29-day) month less its first and last days.
+    assert rollups.plan(d(2028, 2, 2), d(2028, 2, 28)) == rollups.Plan(
+        ((d(2028, 2, 1), d(2028, 3, 1)),),
+        ((d(2028, 2, 1), d(2028, 2, 2), -1), (d(2028, 2, 29), d(2028, 3, 1), -1)),
+    )
+    assert rollups.plan(d(2027, 12, 30), d(2028, 1, 2)) == rollups.Plan(
+        (), ((d(2027, 12, 30), d(2028, 1, 1), 1), (d(2028, 1, 1), d(2028, 1, 3), 1))
+    )
+    assert rollups.plan(d(2027, 11, 2), d(2028, 1, 15)) == rollups.Plan(
+        ((d(2027, 11, 1), d(2028, 1, 1)),),
+        ((d(2027, 11, 1), d(2027, 11, 2), -1), (d(2028, 1, 1), d(2028, 1, 16), 1)),
+    )
+    assert rollups.plan(d(2027, 11, 2), d(2028, 1, 16)) == rollups.Plan(
+        ((d(2027, 11, 1), d(2028, 2, 1)),),
+        ((d(2027, 11, 1), d(2027, 11, 2), -1), (d(2028, 1, 17), d(2028, 2, 1), -1)),
+    )
+
+
+@pytest.fixture
+def history(db):
+    """Sessions for four people over the turn of 2027-28 and February 2028's 29th, at the edges of months."""
+    people = [PersonFactory() for _ in range(4)]
+    moments = [
+        at(2027, 12, 31, 23, 59),
+        at(2028, 1, 1, 0, 0),
+        at(2028, 1, 15),
+        at(2028, 1, 31, 23, 30),
+        at(2028, 2, 1, 0, 30),
+        at(2028, 2, 28, 23, 0),
+        at(2028, 2, 29, 0, 0),
+        at(2028, 2, 29, 23, 59),
+        at(2028, 3, 1, 0, 0),
+        at(2028, 3, 26, 0, 30),  # the night the clocks go forward
+        at(2028, 3, 31, 23, 30),
+        at(2028, 4, 1, 0, 30),
+    ]
+    for i, moment in enumerate(moments):
+        for j, person in enumerate(people):
+            if (i + j) % 3:
+                SupportSessionFactory(
+                    person=person,
+                    occurred_at=moment,
+                    duration_minutes=15 * (j + 1),
+                    signposted_to="Library" if (i * j) % 4 == 1 else "",
+                    areas=CODES[(i + j) % 5 : (i + j) % 5 + 1 + j % 3],
+                )
+    return people
+
+
+DATES = st.dates(min_value=dt.date(2027, 12, 25), max_value=dt.date(2028, 4, 5))
+
+
+@pytest.mark.dates
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=DATES, end=DATES, counted=st.sets(st.integers(0, 3)))
+def test_the_report_figures_equal_a_count_of_the_sessions_for_any_range(history, start, end, counted):
+    start, end = min(start, end), max(start, end)
+    people = Person.objects.filter(
+        pk__in=[history[i].pk for i in counted]
+    )  # as the consent filter narrows it
+    with time_machine.travel(at(2028, 4, 20), tick=False):
+        assert rollups.session_figures(start, end, people) == counted_from_sessions(start, end, people)
+
+
+@pytest.mark.dates
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (dt.date(2028, 2, 29), dt.date(2028, 2, 29)),
+        (dt.date(2028, 2, 1), dt.date(2028, 2, 29)),
+        (dt.date(2028, 1, 31), dt.date(2028, 3, 1)),
+        (dt.date(2027, 12, 31), dt.date(2028, 3, 31)),
+        (dt.date(2028, 1, 1), dt.date(2028, 4, 1)),
+        (dt.date(2028, 3, 26), dt.date(2028, 3, 26)),
+    ],
+)
+def test_the_report_figures_at_month_edges_and_29_february_equal_a_count_of_the_sessions(history, start, end):
+    people = Person.objects.all()
+    with time_machine.travel(at(2028, 4, 20), tick=False):
+        figures = rollups.session_figures(start, end, people)
+    assert figures == counted_from_sessions(start, end, people)
+    assert figures[0]["sessions"] > 0
+
+
+def test_the_report_reads_its_session_figures_in_one_query(history, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rollups.session_figures(dt.date(2028, 1, 10), dt.date(2028, 3, 20), Person.objects.all())
+
+
+# ---- Rebuilding --------------------------------------------------------------------------------------------
+
+
+def test_the_rebuild_command_says_the_rollups_equal_a_recount(history, capsys):
+    call_command("rebuild_report_rollups", "--check")
+    call_command("rebuild_report_rollups")
+    assert "The roll-ups equal a full recount" in capsys.readouterr().out
+
+
+def test_the_rebuild_command_finds_shows_and_mends_rollups_that_differ(history, capsys):
+    expected = stored_rows()
+    with pgtrigger.ignore(*(f"support.SupportSession:{t}" for t in ("rollup_sessions_added",))):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        SupportSessionFactory.create(person=history[0], occurred_at=at(2027, 5, 5), areas=[])
+    SessionMonth.objects.filter(month=dt.date(2028, 2, 1), person=history[1]).update(minutes=1)
+    with pytest.raises(CommandError) as checked:
+        call_command("rebuild_report_rollups", "--check")
+    assert str(checked.value).startswith("3 roll-up rows differ from a full recount (")
+    output = capsys.readouterr().out
+    assert f"person {history[0].pk}, 2027-05: stored no row; recount sessions 1, minutes 60" in output
+    assert f"person {history[0].pk}, 2027-05-05: stored no row; recount sessions 1, minutes 60" in output
+    assert f"person {history[1].pk}, 2028-02: stored sessions" in output
+    with pytest.raises(CommandError) as rebuilt:
+        call_command("rebuild_report_rollups")
+    assert str(rebuilt.value).startswith(
+        "3 roll-up rows differed from a full recount; rebuilt, and now equal to it"
+    )
+    assert rollups.differences() == (0, [])
+    assert len(stored_rows()) == len(expected) + 1
+    call_command("rebuild_report_rollups", "--check")
