@@ -101,6 +101,16 @@ def pytest_collection_modifyitems(items):
     transactional_tests_last(items)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a browser test never skips: a skipped one is reported as failed, with the reason it gave."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("browser") and os.environ.get("CI", "").lower() == "true":
+        report.outcome = "failed"
+        report.longrepr = f"In CI a browser test must run, not skip: {report.longrepr}"
+
+
 # ---- Any day of the year -----------------------------------------------------------------------------------------
 # CHIME_TEST_TODAY=YYYY-MM-DD runs the whole suite as if today were that day. CHIME_TEST_DAYS="D1 D2 …" runs each
 # test marked `dates` once per day listed, as if today were that day (`make test-dates`, part of `make test`).

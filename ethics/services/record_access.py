@@ -55,6 +55,8 @@ LISTS = {
     "group register choices": "Saw their name among the people to tick on a group meeting's register",
     "brief contacts": "Saw their name in a list of brief contacts",
     "brief contact link choices": "Saw their name among the people a brief contact could be linked to",
+    "team dashboard": "Saw on a supervisor's dashboard that they had flagged a note",
+    "correction and deletion requests": "Saw their name in the list of requests to correct or delete records",
 }
 
 VERBS = {

@@ -32,6 +32,7 @@ def _invite(page: Page, base: str) -> str:
     log_in(page, base, "practitioner")
     page.get_by_role("link", name="Dee", exact=True).click()
     page.get_by_role("link", name="Online access").click()
+    expect(page.get_by_label("Said yes in a session")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Said yes in a session").check()
     page.get_by_label("They have read or heard the words above, and said yes.").check()
@@ -72,8 +73,10 @@ def test_a_person_asks_for_a_copy_and_a_correction_and_the_data_protection_lead_
 
         dee.get_by_role("link", name="Back to my record").click()
         dee.get_by_role("link", name="My choices about sharing").click()
+        expect(dee.get_by_role("link", name="Riverside Housing")).to_be_visible()
         _fits(dee)
         dee.get_by_role("link", name="Riverside Housing").click()
+        expect(dee.get_by_role("button", name="Stop sharing")).to_be_visible()
         _fits(dee)
         dee.get_by_role("button", name="Stop sharing").click()
         expect(dee.get_by_text("Done. We will not share this any more.")).to_be_visible()
@@ -81,6 +84,7 @@ def test_a_person_asks_for_a_copy_and_a_correction_and_the_data_protection_lead_
 
         dee.get_by_role("link", name="Back to my record").click()
         dee.get_by_role("link", name="Ask for a copy of my record").click()
+        expect(dee.get_by_role("button", name="Ask for a copy")).to_be_visible()
         _fits(dee)
         dee.get_by_role("button", name="Ask for a copy").click()
         expect(dee.get_by_text("Done. We will send you a copy by 28 February 2027.")).to_be_visible()

@@ -73,11 +73,10 @@ def test_the_report_fits_the_screen_with_a_chart_and_table_per_section(
     assert_fits(page, width)
 
 
+@pytest.mark.parametrize("screen", [SCREENS["desktop"]], ids=["desktop"])  # printing does not depend on the width
 def test_the_printed_report_has_the_period_the_date_and_page_numbers_on_every_page(
     page: Page, live_server, screen, admin_user, activity
 ):
-    if screen["viewport"]["width"] != 1280:
-        pytest.skip("printing does not depend on the screen's width: once is enough")
     log_in(page, live_server.url, "admin")
     page.goto(f"{live_server.url}/reports/?start={_range()['start']}&end={_range()['end']}")
     expect(page.get_by_role("heading", name="Summary", exact=True)).to_be_visible()

@@ -43,6 +43,7 @@ def test_dee_adds_her_words_and_flags_a_note_which_her_practitioner_answers_and_
     expect(dee.get_by_text("Dee seemed low and withdrawn.")).to_be_visible()
     _fits(dee)
     dee.get_by_role("link", name="Add my words").click()
+    expect(dee.get_by_role("button", name="Save my words")).to_be_visible()
     _fits(dee)
     dee.get_by_role("button", name="Save my words").click()  # empty: told beside the box, nothing kept
     expect(dee.get_by_text("Please write something, or go back.").first).to_be_visible()
@@ -53,6 +54,7 @@ def test_dee_adds_her_words_and_flags_a_note_which_her_practitioner_answers_and_
     expect(dee.get_by_text("Talking about my dad helped.")).to_be_visible()
     _fits(dee)
     dee.get_by_role("link", name="This does not sound like me").click()
+    expect(dee.get_by_label("What does not sound like you?")).to_be_visible()
     _fits(dee)
     dee.get_by_label("What does not sound like you?").fill("I was not low. I was tired after a long week.")
     dee.get_by_role("button", name="Send").click()
@@ -74,6 +76,7 @@ def test_dee_adds_her_words_and_flags_a_note_which_her_practitioner_answers_and_
     expect(page.get_by_text("I was not low. I was tired after a long week.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Reply or add a correction").click()
+    expect(page.get_by_label("A reply to them")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("A reply to them").check()
     page.get_by_label("Your words").fill("Thank you for telling me. I have added a correction.")

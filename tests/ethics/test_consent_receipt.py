@@ -89,7 +89,9 @@ def test_printed_pages_keep_a_margin():
     assert "@page { margin: 2cm 1.8cm; }" in css
 
 
-def test_the_reports_section_headings_head_their_row_groups(client, admin_user):
+def test_each_section_of_the_report_is_a_headed_region_with_its_own_captioned_table(client, admin_user):
     client.force_login(admin_user)
     html = client.get("/reports/").content.decode()
-    assert '<th scope="rowgroup" colspan="2">' in html and 'scope="colgroup"' not in html
+    regions = html.count('<section class="report-section" aria-labelledby="report-section-')
+    assert regions == html.count('<table class="table table-sm report-table">') == html.count("<caption")
+    assert regions >= 10 and 'scope="rowgroup"' not in html

@@ -24,7 +24,7 @@ from ethics.models import (
     Referral,
 )
 from ethics.services import consent as consent_services
-from ethics.services import emergency, record_requests, rights, subject_access
+from ethics.services import emergency, online_access, record_requests, rights, subject_access
 from ethics.services import safeguarding as safeguarding_services
 from sessions import groups
 from sessions import services as plan_services
@@ -36,7 +36,6 @@ from sessions.models import (
     SessionReview,
     SupervisionRecord,
 )
-from tests.ethics.online import give_access
 from tests.ethics.safeguarding import details, make_lead
 from tests.factories import (
     AdminFactory,
@@ -244,8 +243,9 @@ def _seed_concern(person, m: Seeder, cited, purpose, staff) -> dict[str, object]
 
 
 def _seed_change_requests(person, m: Seeder, practitioner, lead, session) -> None:
-    """From their own record, they asked for a correction (answered in part) and a deletion (still open)."""
-    account = give_access(person, practitioner).account
+    """From their own record, they asked for a correction (answered in part) and a deletion (still open). Their
+    online access was offered when their own words were seeded (`_seed_their_voice`)."""
+    account = online_access.current_access(person).account
     correction = record_requests.ask_for_correction(
         person=person,
         asked_by=account,

@@ -77,6 +77,7 @@ def test_the_session_page_query_count_is_the_same_held_back_or_not(
         withholding.withhold_session(session=session, by=practitioner, reason="serious_harm")
     client.force_login(practitioner)
     # session, user, the session with person, practitioner and review, audit (lock, last hash, insert), the hold
-    # with who held it back, areas, goals it worked on, unread notifications
-    with django_assert_num_queries(10):
+    # with who held it back, areas, goals it worked on, unread notifications, the person's own words and flags on
+    # the note, the services it signposted to
+    with django_assert_num_queries(13):
         client.get(f"/sessions/{session.pk}/")
