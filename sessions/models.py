@@ -257,9 +257,9 @@ class SupportSessionQuerySet(models.QuerySet):
         )
 
     def with_their_voice(self) -> SupportSessionQuerySet:
-        """Whether the person added their own words to each session, and whether they flagged its note and the
-        flag is still open (sessions.own_words), as annotations of the same query."""
-        return self.annotate(
+        """The person's own words on each session (joined, so they can sit beside the note), whether they added
+        any, and whether they flagged its note and the flag is still open (sessions.own_words), in the same query."""
+        return self.select_related("own_words").annotate(
             has_own_words=Exists(OwnWords.objects.filter(session=OuterRef("pk"))),
             open_note_flag=Exists(NoteFlag.objects.open().filter(session=OuterRef("pk"))),
         )

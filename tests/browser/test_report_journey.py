@@ -73,7 +73,8 @@ def test_the_report_fits_the_screen_with_a_chart_and_table_per_section(
     assert_fits(page, width)
 
 
-@pytest.mark.parametrize("screen", [SCREENS["desktop"]], ids=["desktop"])  # printing does not depend on the width
+# Printing does not depend on the screen's width: once, at desktop width.
+@pytest.mark.parametrize("screen", [SCREENS["desktop"]], ids=["desktop"])
 def test_the_printed_report_has_the_period_the_date_and_page_numbers_on_every_page(
     page: Page, live_server, screen, admin_user, activity
 ):

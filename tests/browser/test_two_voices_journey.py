@@ -67,7 +67,7 @@ def test_dee_adds_her_words_and_flags_a_note_which_her_practitioner_answers_and_
     expect(page.get_by_text("Open flag on a note")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Dee", exact=True).click()
-    expect(page.get_by_text("Dee added their words")).to_be_visible()
+    expect(page.get_by_text(HER_WORDS)).to_be_visible()  # beside the session, marked as hers
     expect(page.get_by_text("Dee flagged this note: open")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=day, exact=True).click()

@@ -94,14 +94,14 @@ def test_their_words_show_on_the_staff_session_page_marked_as_theirs(client, pra
     assert area.note == "Dee seemed low and quiet."  # never merged into the note
 
 
-def test_the_person_page_marks_sessions_with_their_words_and_an_open_flag(
+def test_the_person_page_shows_their_words_beside_each_session_and_marks_an_open_flag(
     client, practitioner, account, session
 ):
     services.write_own_words(session=session, by=account, words=WORDS)
     services.flag_note(session=session, by=account, words="I was not low, I was tired.")
     client.force_login(practitioner)
     page = client.get(f"/people/{session.person_id}/").content.decode()
-    assert "Dee added their words" in page
+    assert f"<strong>In Dee’s words:</strong> {WORDS}</p>" in page
     assert "Dee flagged this note: open" in page
 
 
