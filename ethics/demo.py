@@ -29,7 +29,7 @@ from ethics.services import safeguarding as safeguarding_services
 from ethics.services.consent import ConsentTerms, record_consent, withdraw_consent
 from ethics.services.subject_access import record_subject_access_request
 from sessions import demo as sessions_demo
-from sessions.models import Person
+from sessions.models import OwnWords, Person
 from sessions.services import AreaRating, record_check_in
 
 # (practitioner, person, purpose, recipient, what, given days ago, ends in days, withdrawn by)
@@ -103,6 +103,7 @@ def ensure_demo_online_access(users: dict[str, User]) -> str:
         person=person, offered_by=users["sam"], how_given=OnlineAccess.HowGiven.SPOKEN
     )
     _ensure_demo_check_in(person, access.account)
+    _ensure_demo_voice(person, access.account)
     _, code = online_access.invite(access=access, by=users["sam"], email=False)
     return online_access.invitation_url(code)
 
@@ -116,6 +117,27 @@ def _ensure_demo_check_in(person: Person, account: User) -> None:
         actor=account,
         ratings=[AreaRating("hope", 4, "Booked onto the cooking course."), AreaRating("connectedness", 3)],
     )
+
+
+def _ensure_demo_voice(person: Person, account: User) -> None:
+    """Dee has added her own words to her latest session and flagged the note of the one before ("This doesn't sound
+    like me"), still open: so Sam's pages show her words beside his notes and a flag to answer."""
+    from ethics.services import own_words
+
+    sessions = list(person.sessions.order_by("-occurred_at", "-pk")[:2])
+    if not sessions or OwnWords.objects.filter(session__person=person).exists():
+        return
+    own_words.write_own_words(
+        session=sessions[0],
+        by=account,
+        words="The walk by the river mattered most. Talking it through helped. Next I want to try the choir.",
+    )
+    if len(sessions) == 2:
+        own_words.flag_note(
+            session=sessions[1],
+            by=account,
+            words="I was not low that day. I was tired after a long week at work.",
+        )
 
 
 def ensure_demo_access_requests(users: dict[str, User]) -> int:

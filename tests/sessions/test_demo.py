@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from chime.models import Notification
 from ethics.models import Concern, SubjectAccessRequest
-from sessions.models import CheckIn, SupportSession
+from sessions.models import CheckIn, NoteFlag, OwnWords, SupportSession
 
 
 def test_loading_the_demo_notifies_in_the_app_and_emails_nobody(db, django_capture_on_commit_callbacks):
@@ -34,6 +34,11 @@ def test_loading_the_demo_notifies_in_the_app_and_emails_nobody(db, django_captu
         ("Dee", "connectedness", 3),
         ("Dee", "hope", 4),
     ]  # Dee has checked in once on her own, and only once however often the demo loads
+    # Her own words on her latest session and an open flag on the note of the one before, once however often it loads
+    dee = CheckIn.objects.first().person
+    latest, before = dee.sessions.order_by("-occurred_at", "-pk")[:2]
+    assert OwnWords.objects.get().session == latest
+    assert NoteFlag.objects.open().get().session == before
 
 
 def test_in_app_only_holds_back_emails_inside_its_block_only(
