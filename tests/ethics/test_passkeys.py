@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from axes.utils import reset
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django_otp_webauthn.models import WebAuthnAttestation
@@ -209,12 +210,13 @@ def test_a_person_whose_online_access_is_off_cannot_sign_in_with_a_passkey(perso
     )
 )
 def test_hostile_answers_to_the_passkey_endpoints_are_refused_never_a_server_error(db, body):
+    reset()  # each example starts with no refusals counted, so the answer is the refusal, never the pause
     client = Client()
     client.post(f"{SIGN_IN}begin/", REMOTE_ADDR="203.0.113.5")
     response = client.post(
         f"{SIGN_IN}complete/", body, content_type="application/json", REMOTE_ADDR="203.0.113.5"
     )
-    assert response.status_code in (403, 429)  # refused, or paused after five
+    assert response.status_code == 403
     assert SESSION_KEY not in client.session
 
 
