@@ -29,6 +29,7 @@ from chime.personal_data import (
     TECHNICAL,
 )
 from sessions import hooks, rollup_triggers
+from sessions.service_kinds import ServiceKind
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -315,6 +316,7 @@ class SupportSession(models.Model):
         triggers = [
             pgtrigger.Protect(name="sessions_are_never_hard_deleted", operation=pgtrigger.Delete),
             *rollup_triggers.on_sessions(),
+            *rollup_triggers.history_on_sessions(),
         ]
 
     def __str__(self) -> str:
@@ -379,7 +381,7 @@ class SessionArea(models.Model):
             ),
             models.CheckConstraint(condition=~Q(note=""), name="area_note_not_blank"),
         ]
-        triggers = rollup_triggers.on_areas()
+        triggers = [*rollup_triggers.on_areas(), *rollup_triggers.history_on_areas()]
 
     def __str__(self) -> str:
         return self.get_area_display()
@@ -418,6 +420,18 @@ class SessionCounts(models.Model):
     identity = models.IntegerField("sessions touching identity", default=0)
     meaning = models.IntegerField("sessions touching meaning", default=0)
     empowerment = models.IntegerField("sessions touching empowerment", default=0)
+    # Sessions signposted to each kind of service (rollup_triggers.KIND_COLUMNS), and to somewhere typed in.
+    to_housing = models.IntegerField("sessions signposted to housing", default=0)
+    to_money = models.IntegerField("sessions signposted to money and debt", default=0)
+    to_mental_health = models.IntegerField("sessions signposted to mental health", default=0)
+    to_drug_and_alcohol = models.IntegerField("sessions signposted to drug and alcohol", default=0)
+    to_employment = models.IntegerField("sessions signposted to employment and learning", default=0)
+    to_peer_and_community = models.IntegerField("sessions signposted to peer and community groups", default=0)
+    to_physical_health = models.IntegerField("sessions signposted to physical health", default=0)
+    to_legal = models.IntegerField("sessions signposted to legal", default=0)
+    to_crisis = models.IntegerField("sessions signposted to crisis", default=0)
+    to_other = models.IntegerField("sessions signposted to other services", default=0)
+    to_typed = models.IntegerField("sessions signposted somewhere typed in", default=0)
 
     class Meta:
         abstract = True
@@ -456,14 +470,7 @@ class SessionDay(SessionCounts):
 ROLLUP_FIELDS = {
     "id": TECHNICAL,
     "person": REFERENCE,
-    "sessions": CONTENT_FREE,
-    "minutes": CONTENT_FREE,
-    "signposted": CONTENT_FREE,
-    "connectedness": CONTENT_FREE,
-    "hope": CONTENT_FREE,
-    "identity": CONTENT_FREE,
-    "meaning": CONTENT_FREE,
-    "empowerment": CONTENT_FREE,
+    **dict.fromkeys(rollup_triggers.COUNTS, CONTENT_FREE),
 }
 personal_data.declare(
     SessionMonth,
@@ -478,6 +485,45 @@ personal_data.declare(
     title="Daily counts for the commissioners' report",
     note="Counts of their sessions per day (no words); anonymised and suppressed below 5 in any report.",
     fields={**ROLLUP_FIELDS, "day": CONTENT_FREE},
+)
+
+
+class RatingHistory(models.Model):
+    """A person's CHIME ratings of one area in one view, in the order they were given, with each one's day (the
+    organisation's time zone): the report's "CHIME rating change", a first and last rating in any period, is read
+    from these rows without sorting the ratings themselves.
+
+    Kept by database triggers on sessions and area notes (sessions/rollup_triggers.py), never written by the app;
+    `manage.py rebuild_report_rollups` rebuilds them and proves them equal to the ratings."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    rating_view = models.CharField("whose view", max_length=20, choices=View.choices)
+    area = models.CharField(max_length=20, choices=AreaChoices.choices)
+    days = ArrayField(models.DateField(), help_text="The day of each rating, earliest first.")
+    ratings = ArrayField(models.PositiveSmallIntegerField(), help_text="The ratings, in the same order.")
+
+    class Meta:
+        db_table = rollup_triggers.HISTORY_TABLE
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "rating_view", "area"], name="one_rating_history_per_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} ratings ({self.get_rating_view_display()})"
+
+
+personal_data.declare(
+    RatingHistory,
+    person="person",
+    title="Ratings in order, for the commissioners' report",
+    note="Their CHIME ratings and the day of each (no words); counted anonymously in any report.",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        **dict.fromkeys(["rating_view", "area", "days", "ratings"], CONTENT_FREE),
+    },
 )
 
 
@@ -1479,17 +1525,7 @@ class DirectoryService(models.Model):
     """A service the organisation signposts people to. Retired services stay on the records that name them but are
     no longer offered. Organisation data: nothing here is about a person."""
 
-    class Kind(models.TextChoices):
-        HOUSING = "housing", "Housing"
-        MONEY = "money", "Money and debt"
-        MENTAL_HEALTH = "mental_health", "Mental health"
-        DRUG_AND_ALCOHOL = "drug_and_alcohol", "Drug and alcohol"
-        EMPLOYMENT = "employment", "Employment and learning"
-        PEER_AND_COMMUNITY = "peer_and_community", "Peer and community groups"
-        PHYSICAL_HEALTH = "physical_health", "Physical health"
-        LEGAL = "legal", "Legal"
-        CRISIS = "crisis", "Crisis"
-        OTHER = "other", "Other"
+    Kind = ServiceKind
 
     name = models.CharField("name", max_length=150)
     kind = models.CharField("kind of service", max_length=30, choices=Kind.choices)
@@ -1510,6 +1546,9 @@ class DirectoryService(models.Model):
 
     class Meta:
         ordering = ["kind", "name", "pk"]
+        triggers = (
+            rollup_triggers.on_directory()
+        )  # a service moved to another kind moves its sessions' counts
         verbose_name = "service in the directory"
         verbose_name_plural = "services in the directory"
         constraints = [

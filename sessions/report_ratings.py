@@ -1,17 +1,22 @@
-"""CHIME rating change per area for the commissioners' report: one grouped query over the period's ratings.
+"""CHIME rating change per area for the commissioners' report, read from each person's ratings in order.
 
-Kept apart from sessions/reports.py, whose session figures come from monthly roll-ups: a person's first and last
-rating in a period cannot be rolled up by month, so this reads the ratings themselves (one sort, no Python loop).
+A person's first and last rating in a period cannot be summed by month, so each person's ratings of an area in a view
+are kept in order, with their days, in one `RatingHistory` row (kept current by database triggers,
+sessions/rollup_triggers.py). A period's first and last are found in each row by two binary searches
+(PostgreSQL's `width_bucket` over the sorted days): one row per person, area and view is read, however many
+ratings the period holds, and nothing is sorted or looped over in Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from sessions.models import SessionArea, SupportSession, View
+from sessions.models import RatingHistory, View
+from sessions.rollups import counted_people
 
 # A section per view, in this order: the views answer different questions, so they are never mixed.
 VIEW_SECTIONS = [
@@ -19,34 +24,33 @@ VIEW_SECTIONS = [
 ]
 
 
-def rating_changes(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[tuple[str, str], tuple]:
-    """(view, area) -> (people, average change, went up, same, went down), in one grouped query.
-
-    One window per (view, area, person), ordered by when the session happened, gives each person's first and last
-    rating and how many they gave in a single sort; the outer query keeps one row per person with two or more
-    and groups them. Nothing is looped over in Python."""
-    people_sql, people_params = people.values("pk").query.sql_with_params()
+def rating_changes(start: dt.date, end: dt.date, people: QuerySet) -> dict[tuple[str, str], tuple]:
+    """(view, area) -> (people, average change, went up, same, went down) for [start, end] inclusive, in one
+    grouped query: for each person, view and area, `before` is how many of their ratings came before `start` and
+    `through` how many by `end`, so the period's ratings are numbers before+1 to through of the row."""
+    try:
+        counted, counted_params = counted_people(people)
+    except EmptyResultSet:  # nobody may be counted
+        return {}
     sql = f"""
-        SELECT view, area, COUNT(*), AVG(last_rating - first_rating),
-               COUNT(*) FILTER (WHERE last_rating > first_rating),
-               COUNT(*) FILTER (WHERE last_rating = first_rating),
-               COUNT(*) FILTER (WHERE last_rating < first_rating)
+        SELECT rating_view, area, COUNT(*), SUM(change),
+               COUNT(*) FILTER (WHERE change > 0), COUNT(*) FILTER (WHERE change = 0),
+               COUNT(*) FILTER (WHERE change < 0)
         FROM (
-            SELECT a.rating_view AS view, a.area,
-                   FIRST_VALUE(a.rating) OVER w AS first_rating, LAST_VALUE(a.rating) OVER w AS last_rating,
-                   COUNT(*) OVER w AS ratings, ROW_NUMBER() OVER w AS n
-            FROM {SessionArea._meta.db_table} a
-            JOIN {SupportSession._meta.db_table} s ON s.id = a.session_id
-            WHERE a.rating IS NOT NULL AND s.occurred_at >= %s AND s.occurred_at < %s
-              AND s.person_id IN ({people_sql})
-            WINDOW w AS (
-                PARTITION BY a.rating_view, a.area, s.person_id ORDER BY s.occurred_at, s.id
-                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-            )
-        ) per_person
-        WHERE n = 1 AND ratings >= 2
-        GROUP BY view, area
+            SELECT rating_view, area, ratings[through] - ratings[before + 1] AS change
+            FROM (
+                SELECT rating_view, area, ratings,
+                       width_bucket(%s::date, days) AS before, width_bucket(%s::date, days) AS through
+                FROM {RatingHistory._meta.db_table}
+                WHERE TRUE{counted.format("person_id")}
+            ) AS counted
+            WHERE through - before >= 2
+        ) AS changes
+        GROUP BY rating_view, area
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, until, *people_params])
-        return {(view, area): tuple(rest) for view, area, *rest in cursor.fetchall()}
+        cursor.execute(sql, [start - dt.timedelta(days=1), end, *counted_params])
+        return {
+            (view, area): (count, total / count, up, same, down)
+            for view, area, count, total, up, same, down in cursor.fetchall()
+        }

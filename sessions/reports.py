@@ -10,8 +10,10 @@ shows the previous period beside each figure: the same function run over the per
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -23,16 +25,17 @@ from sessions.models import (
     BriefContact,
     BriefContactSignpost,
     DirectoryService,
+    GoalStep,
     GroupMeeting,
     Measure,
     MeasureResponse,
     Person,
     RecoveryGoal,
-    SessionSignpost,
-    SupportSession,
+    RecoveryPlan,
 )
 from sessions.report_definitions import DEFINITIONS, Definition
 from sessions.report_ratings import VIEW_SECTIONS, rating_changes
+from sessions.service_kinds import REPORTED_KINDS, TYPED
 
 SMALL_NUMBER = 5
 SUPPRESSED = "fewer than 5"
@@ -169,7 +172,8 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
     """The figures for [start, end] inclusive: a fixed number of queries, whatever the history."""
     since, until = _bounds(start, end)
     people = hooks.reportable_people(Person.objects.all())
-    totals, by_area = rollups.session_figures(start, end, people)
+    figures = rollups.session_figures(start, end, people)
+    totals, by_area = figures.totals, figures.by_area
     rows = [
         _count("Summary", "People supported", totals["people"], "people"),
         _count("Summary", "Sessions", totals["sessions"], "sessions"),
@@ -191,101 +195,115 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
         _count("Signposting", "Sessions with signposting", totals["signposted"], "signposted_sessions"),
         _count("Signposting", "People signposted", totals["people_signposted"], "people_signposted"),
     ]
-    rows += _signposting_by_kind_rows(since, until, people)
+    rows += _signposting_by_kind_rows(figures.by_kind, since, until)
     rows += _distance_rows(start, end, people)
-    rows += _rating_change_rows(since, until, people)
+    rows += _rating_change_rows(start, end, people)
     rows += _group_rows(since, until, people)
     rows += _concern_rows(since, until)
     return Report(start=start, end=end, rows=rows)
 
 
-TYPED = "typed"  # signposting typed in as "somewhere else", counted as its own line
-
-
-def _signposting_by_kind_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> list[ReportRow]:
+def _signposting_by_kind_rows(
+    by_kind: dict[str, dict[str, int]], since: dt.datetime, until: dt.datetime
+) -> list[ReportRow]:
     """Signposted, by kind of service: for each kind in the directory, the sessions and the different people
-    signposted to a service of that kind, and the brief contacts; "somewhere else (typed)" is its own line. A
-    session that names two services of one kind counts once for it. One grouped query."""
-    people_sql, people_params = people.values("pk").query.sql_with_params()
-    sessions, contacts = SupportSession._meta.db_table, BriefContact._meta.db_table
-    # The period's sessions are read once (a materialised CTE) and used by both session branches.
-    sql = f"""
-        WITH period AS MATERIALIZED (
-            SELECT s.id, s.person_id, s.signposted_to <> '' AS typed FROM {sessions} s
-            WHERE s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id IN ({people_sql})
-        )
-        SELECT kind, COUNT(DISTINCT session_id), COUNT(DISTINCT person_id), COUNT(DISTINCT contact_id)
-        FROM (
-            SELECT d.kind, p.id AS session_id, p.person_id, NULL::bigint AS contact_id
-            FROM {SessionSignpost._meta.db_table} l
-            JOIN period p ON p.id = l.session_id
-            JOIN {DirectoryService._meta.db_table} d ON d.id = l.service_id
-          UNION ALL
-            SELECT %s, p.id, p.person_id, NULL FROM period p WHERE p.typed
-          UNION ALL
-            SELECT d.kind, NULL, NULL, b.id
-            FROM {BriefContactSignpost._meta.db_table} l
-            JOIN {DirectoryService._meta.db_table} d ON d.id = l.service_id
-            JOIN {contacts} b ON b.id = l.contact_id
-            WHERE b.occurred_at >= %s AND b.occurred_at < %s
-          UNION ALL
-            SELECT %s, NULL, NULL, b.id FROM {contacts} b
-            WHERE b.signposted_to <> '' AND b.occurred_at >= %s AND b.occurred_at < %s
-        ) signposts
-        GROUP BY kind
-    """  # noqa: S608 - table names from the models, values as parameters
-    params = [since, until, *people_params, TYPED, since, until, TYPED, since, until]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = {kind: counts for kind, *counts in cursor.fetchall()}
+    signposted to a service of that kind (from the roll-ups, `by_kind`), and the brief contacts; "somewhere else
+    (typed)" is its own line. A session or contact that names two services of one kind counts once for it."""
+    contacts = _brief_contacts_by_kind(since, until)
     section = "Signposted, by kind of service"
     rows: list[ReportRow] = []
-    kinds = [*DirectoryService.Kind.choices, (TYPED, "Somewhere else (typed)")]
-    for kind, label in kinds:
-        sessions_count, people_count, contacts_count = found.get(kind, (0, 0, 0))
+    for kind, label in REPORTED_KINDS:
+        found = by_kind.get(kind, {"sessions": 0, "people": 0})
         rows += [
-            _count(section, f"{label}: sessions", sessions_count, "kind_sessions"),
-            _count(section, f"{label}: people", people_count, "kind_people"),
-            _count(section, f"{label}: brief contacts", contacts_count, "kind_contacts"),
+            _count(section, f"{label}: sessions", found["sessions"], "kind_sessions"),
+            _count(section, f"{label}: people", found["people"], "kind_people"),
+            _count(section, f"{label}: brief contacts", contacts.get(kind, 0), "kind_contacts"),
         ]
     return rows
+
+
+def _brief_contacts_by_kind(since: dt.datetime, until: dt.datetime) -> dict[str, int]:
+    """Brief contacts in [since, until) per kind of service they were signposted to, "typed" for somewhere typed
+    in (one grouped query)."""
+    sql = f"""
+        SELECT kind, COUNT(DISTINCT contact_id) FROM (
+            SELECT d.kind, b.id AS contact_id
+            FROM {BriefContactSignpost._meta.db_table} l
+            JOIN {DirectoryService._meta.db_table} d ON d.id = l.service_id
+            JOIN {BriefContact._meta.db_table} b ON b.id = l.contact_id
+            WHERE b.occurred_at >= %s AND b.occurred_at < %s
+          UNION ALL
+            SELECT %s, b.id FROM {BriefContact._meta.db_table} b
+            WHERE b.signposted_to <> '' AND b.occurred_at >= %s AND b.occurred_at < %s
+        ) AS signposts
+        GROUP BY kind
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since, until, TYPED, since, until])
+        return dict(cursor.fetchall())
 
 
 def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[ReportRow]:
     """Distance travelled: for each measure, the people with at least two completed in the period, their average
     first-to-last change, and how many changed by the published threshold; then goals set and steps done.
-    Three queries (the measures, their results in the period, the plan counts)."""
+    Three queries: how many people changed by how much, per measure (each person's first and last result in the
+    period, counted by their change, so a year of results comes back as a few dozen rows); the measures; the plan
+    counts."""
     rows: list[ReportRow] = []
-    results = (
-        MeasureResponse.objects.filter(
-            taken_on__gte=start, taken_on__lte=end, declined=False, total__isnull=False, person__in=people
-        )
-        .order_by("measure_id", "person_id", "taken_on", "pk")
-        .values_list("measure_id", "person_id", "total")
-    )
-    firsts_and_lasts: dict[tuple[int, int], list] = {}
-    for measure_id, person_id, total in results:
-        pair = firsts_and_lasts.setdefault((measure_id, person_id), [total, total, 0])
-        pair[1], pair[2] = total, pair[2] + 1
+    changes: dict[int, list[tuple]] = {}
+    try:
+        counted, counted_params = rollups.counted_people(people)
+    except EmptyResultSet:  # nobody may be counted
+        counted, counted_params = " AND FALSE", []
+    sql = f"""
+        SELECT measure_id, last - first AS change, COUNT(*)
+        FROM (
+            SELECT measure_id, (array_agg(total ORDER BY taken_on, id))[1] AS first,
+                   (array_agg(total ORDER BY taken_on DESC, id DESC))[1] AS last
+            FROM {MeasureResponse._meta.db_table}
+            WHERE taken_on >= %s AND taken_on <= %s AND NOT declined AND total IS NOT NULL{counted.format("person_id")}
+            GROUP BY measure_id, person_id
+            HAVING COUNT(*) >= 2
+        ) AS per_person
+        GROUP BY measure_id, change
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start, end, *counted_params])
+        for measure_id, change, people_count in cursor.fetchall():
+            changes.setdefault(measure_id, []).append((change, people_count))
     for measure in Measure.objects.filter(is_active=True):
-        pairs = [(f, last) for (m, _), (f, last, n) in firsts_and_lasts.items() if m == measure.pk and n >= 2]
-        rows += _measure_rows(measure, pairs)
-    plans = RecoveryGoal.objects.filter(plan__person__in=people).aggregate(
-        goals=Count("pk", filter=Q(created_at__date__gte=start, created_at__date__lte=end)),
-        steps=Count("steps", filter=Q(steps__done_on__gte=start, steps__done_on__lte=end)),
-    )
+        rows += _measure_rows(measure, changes.get(measure.pk, []))
+    goals, steps = _plan_counts(start, end, counted, counted_params)
     rows += [
-        _count("Recovery plans", "Goals set", plans["goals"], "goals"),
-        _count("Recovery plans", "Steps completed", plans["steps"], "steps"),
+        _count("Recovery plans", "Goals set", goals, "goals"),
+        _count("Recovery plans", "Steps completed", steps, "steps"),
     ]
     return rows
 
 
-def _measure_rows(measure: Measure, pairs: list[tuple]) -> list[ReportRow]:
+def _plan_counts(start: dt.date, end: dt.date, counted: str, params: list) -> tuple[int, int]:
+    """Goals set and steps completed in [start, end] by the people counted (one query)."""
+    since, until = _bounds(start, end)
+    goals, plans, steps = (m._meta.db_table for m in (RecoveryGoal, RecoveryPlan, GoalStep))
+    sql = f"""
+        SELECT (SELECT COUNT(*) FROM {goals} g JOIN {plans} p ON p.id = g.plan_id
+                WHERE g.created_at >= %s AND g.created_at < %s{counted.format("p.person_id")}),
+               (SELECT COUNT(*) FROM {steps} s JOIN {goals} g ON g.id = s.goal_id JOIN {plans} p ON p.id = g.plan_id
+                WHERE s.done_on >= %s AND s.done_on <= %s{counted.format("p.person_id")})
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since, until, *params, start, end, *params])
+        return cursor.fetchone()
+
+
+def _measure_rows(measure: Measure, changes: list[tuple]) -> list[ReportRow]:
+    """The measure's rows from (first-to-last change, how many people changed by it)."""
     section = f"Distance travelled: {measure.short_name}"
-    people = len(pairs)
-    changes = [measure.change_between(first, last) for first, last in pairs]
-    average = sum(last - first for first, last in pairs) / people if people else 0
+    people = sum(count for _, count in changes)
+    average = sum(change * count for change, count in changes) / people if people else 0
+    outcomes = Counter()
+    for change, count in changes:
+        outcomes[measure.change_between(0, change)] += count
     rows = [
         _count(section, "People with at least two in the period", people, "measure_people"),
         ReportRow(
@@ -313,8 +331,7 @@ def _measure_rows(measure: Measure, pairs: list[tuple]) -> list[ReportRow]:
         "worse": f"Harder by at least {threshold}",
     }
     rows += [
-        _count(section, label, changes.count(outcome), f"measure_{outcome}")
-        for outcome, label in labels.items()
+        _count(section, label, outcomes[outcome], f"measure_{outcome}") for outcome, label in labels.items()
     ]
     return rows
 
@@ -335,9 +352,7 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
         minutes=Sum("duration_minutes", default=0),
         unnamed=Sum("anonymous_count", default=0),
     )
-    attended = Attendance.objects.filter(meeting__in=meetings).aggregate(
-        rows=Count("pk"), people=Count("person", distinct=True, filter=Q(person__in=people))
-    )
+    attended = _attendances(since, until, people)
     contacts = BriefContact.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
         contacts=Count("pk"),
         signposted=Count(
@@ -383,6 +398,28 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
     return rows
 
 
+def _attendances(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[str, int]:
+    """Register rows at meetings in [since, until) ("rows": everyone named, erased or not) and the different named
+    people among them the report may count ("people"): one grouped query, a row per person before counting."""
+    try:
+        counted, params = rollups.counted_people(people)
+    except EmptyResultSet:  # nobody may be counted
+        counted, params = " AND FALSE", []
+    sql = f"""
+        SELECT COALESCE(SUM(rows), 0), COUNT(*) FILTER (WHERE person_id IS NOT NULL{counted.format("person_id")})
+        FROM (
+            SELECT a.person_id, COUNT(*) AS rows
+            FROM {Attendance._meta.db_table} a JOIN {GroupMeeting._meta.db_table} m ON m.id = a.meeting_id
+            WHERE m.occurred_at >= %s AND m.occurred_at < %s
+            GROUP BY a.person_id
+        ) AS per_person
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, since, until])
+        rows, named = cursor.fetchone()
+    return {"rows": int(rows), "people": named}
+
+
 def _meeting_area_coverage(meetings: QuerySet) -> dict[str, int]:
     """How many meetings touched each CHIME area (one grouped query over the unnested area lists)."""
     meetings_sql, params = meetings.values("areas").query.sql_with_params()
@@ -412,11 +449,11 @@ def _concern_rows(since: dt.datetime, until: dt.datetime) -> list[ReportRow]:
     ]
 
 
-def _rating_change_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> list[ReportRow]:
+def _rating_change_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[ReportRow]:
     """CHIME rating change per area, a section for each view (their own, agreed together, the practitioner's):
     a person's first and last rating of an area are compared only within one view, as the views answer
     different questions."""
-    changes = rating_changes(since, until, people)
+    changes = rating_changes(start, end, people)
     rows: list[ReportRow] = []
     for view, section in VIEW_SECTIONS:
         for area in AREAS:

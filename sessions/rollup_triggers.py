@@ -1,4 +1,5 @@
-"""The database triggers that keep the report's monthly roll-ups (`SessionMonth`) current.
+"""The database triggers that keep the report's roll-ups current: the monthly and daily counts (`SessionMonth`,
+`SessionDay`) and each person's ratings in order (`RatingHistory`).
 
 Every INSERT, UPDATE and DELETE on sessions and on their area notes, however it is made (a form, a bulk update,
 a COPY in `seed_demo --scale`, erasure), adds its change to the (person, month) rows it touches, in the same
@@ -7,6 +8,12 @@ grouped upsert, not 25,000. A row left all zero (its last session moved away) is
 equals a recount (`sessions.rollups.differences()`) row for row. There are two tables: one row per person per
 month (`SessionMonth`, for the whole months of a report's range) and per person per day (`SessionDay`, for the
 days at its edges), in the organisation's time zone (settings.TIME_ZONE), as the report's date range is.
+Signposting is counted per session as well as in total: a column per kind of service in the directory, and one for
+somewhere typed in (`KIND_COLUMNS`), so the report's "Signposted, by kind of service" is read from the roll-ups too.
+
+`RatingHistory` cannot be kept by adding and taking away: a person's first and last rating in a period are not sums.
+So its triggers rewrite the rows of each person a statement touched (their ratings, a handful to a few hundred, read
+through the session timeline index), in the same transaction.
 This module imports no model (sessions/models.py builds its triggers from it); the table names are the models'.
 """
 
@@ -16,14 +23,19 @@ import pgtrigger
 from django.conf import settings
 
 from chime.framework import AREAS
+from sessions.service_kinds import REPORTED_KINDS, TYPED, ServiceKind
 
 MONTH_TABLE = "support_sessionmonth"
 DAY_TABLE = "support_sessionday"
 SESSION_TABLE = "support_supportsession"
 AREA_TABLE = "support_sessionarea"
 SIGNPOST_TABLE = "support_sessionsignpost"
+DIRECTORY_TABLE = "support_directoryservice"
+HISTORY_TABLE = "support_ratinghistory"
 AREA_CODES = tuple(area.code for area in AREAS)
-COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES)
+# Sessions signposted to a service of each kind, and to somewhere typed in: "to_housing", …, "to_typed".
+KIND_COLUMNS = tuple(f"to_{kind}" for kind, _ in REPORTED_KINDS)
+COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES, *KIND_COLUMNS)
 # Each roll-up table, its key column, and that key from a session's local date (`day`).
 ROLLUPS = {MONTH_TABLE: ("month", "date_trunc('month', day)::date"), DAY_TABLE: ("day", "day")}
 
@@ -33,24 +45,36 @@ def day_of(column: str) -> str:
     return f"({column} AT TIME ZONE '{settings.TIME_ZONE}')::date"
 
 
-def signposted(session: str) -> str:
-    """SQL: 1 if the session was signposted (somewhere typed in, or a service from the directory), else 0: the one
-    definition the report's "Sessions with signposting" and "People signposted" count by."""
+def linked_kinds(session: str, links: str = SIGNPOST_TABLE, directory: str = DIRECTORY_TABLE) -> str:
+    """SQL: a subquery giving `kinds`, the array of the directory kinds the session names (NULL for none), reading its
+    links and the directory from `links` and `directory` (the tables, or how they stood before a change)."""
     return (
-        f"({session}.signposted_to <> '' OR EXISTS"  # noqa: S608 - names from the models, no values
-        f" (SELECT 1 FROM {SIGNPOST_TABLE} l WHERE l.session_id = {session}.id))::int"
+        f"SELECT array_agg(DISTINCT d.kind) AS kinds FROM {links} l"  # noqa: S608 - names from the models, no values
+        f" JOIN {directory} d ON d.id = l.service_id WHERE l.session_id = {session}.id"
     )
+
+
+def signposting(session: str, kinds: str) -> tuple[str, list[str]]:
+    """SQL: the session's "signposted" (1 if it names somewhere typed in or a directory service, else 0: the one
+    definition the report's "Sessions with signposting" and "People signposted" count by), and its 0/1 per kind
+    (`KIND_COLUMNS`), given `kinds`, the directory kinds it names (see `linked_kinds`)."""
+    typed = f"({session}.signposted_to <> '')"
+    per_kind = {kind: f"COALESCE('{kind}' = ANY({kinds}), FALSE)::int" for kind in ServiceKind.values}
+    per_kind[TYPED] = f"{typed}::int"
+    return f"({typed} OR {kinds} IS NOT NULL)::int", [per_kind[kind] for kind, _ in REPORTED_KINDS]
 
 
 def session_rows(table: str, sign: int, where: str = "TRUE") -> str:
     """SQL: one row per session in `table` (those matching `where`): (person_id, day, counts…), its counts
     including its area notes and directory signposts as stored now, times `sign`."""
     areas = ", ".join(f"{sign} * COUNT(a.id) FILTER (WHERE a.area = '{code}')" for code in AREA_CODES)
+    signposted, kinds = signposting("s", "k.kinds")
     return (
         f"SELECT s.person_id, {day_of('s.occurred_at')}, {sign}, {sign} * s.duration_minutes,"  # noqa: S608 - names from the models, no values
-        f" {sign} * {signposted('s')}, {areas}"
-        f" FROM {table} s LEFT JOIN {AREA_TABLE} a ON a.session_id = s.id WHERE {where}"
-        " GROUP BY s.id, s.person_id, s.occurred_at, s.duration_minutes, s.signposted_to"
+        f" {sign} * {signposted}, {areas}, {', '.join(f'{sign} * {kind}' for kind in kinds)}"
+        f" FROM {table} s LEFT JOIN {AREA_TABLE} a ON a.session_id = s.id"
+        f" LEFT JOIN LATERAL ({linked_kinds('s')}) k ON TRUE WHERE {where}"
+        " GROUP BY s.id, s.person_id, s.occurred_at, s.duration_minutes, s.signposted_to, k.kinds"
     )
 
 
@@ -58,22 +82,34 @@ def area_rows(table: str, sign: int) -> str:
     """SQL: one row per area note in `table`, counted in its session's (person, day), times `sign`."""
     areas = ", ".join(f"{sign} * (a.area = '{code}')::int" for code in AREA_CODES)
     return (
-        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, 0, {areas}"  # noqa: S608 - names from the models, no values
+        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, 0, {areas}, {', '.join('0' for _ in KIND_COLUMNS)}"  # noqa: S608 - names from the models, no values
         f" FROM {table} a JOIN {SESSION_TABLE} s ON s.id = a.session_id"
     )
 
 
-def signpost_rows(table: str, sign: int) -> str:
-    """SQL: a session whose first directory signpost was added (sign 1), or whose last was removed (sign -1), in
-    `table`, and which names nowhere typed in, starts or stops counting as signposted in its (person, day)."""
-    zeros = ", ".join("0" for _ in AREA_CODES)
-    now = f"(SELECT COUNT(*) FROM {SIGNPOST_TABLE} l WHERE l.session_id = t.session_id)"  # noqa: S608
-    became = f"{now} = t.changed" if sign > 0 else f"{now} = 0"
+def signposting_changes(sessions: str, before: tuple[str, str]) -> str:
+    """SQL: for each session in `sessions` (SQL giving session ids), its signposting counts now less those it had
+    `before` (its links and the directory as they stood before the change: two table expressions) in its
+    (person, day). Adding a session's first housing service adds 1 to its "to_housing"; removing its last directory
+    service, when nothing is typed in, takes 1 from its "signposted"; so does moving a service to another kind."""
+    now_signposted, now_kinds = signposting("s", "now.kinds")
+    was_signposted, was_kinds = signposting("s", "was.kinds")
+    changes = ", ".join(f"{now} - {was}" for now, was in zip(now_kinds, was_kinds, strict=True))
     return (
-        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, {sign}, {zeros}"  # noqa: S608 - names, no values
-        f" FROM (SELECT session_id, COUNT(*) AS changed FROM {table} GROUP BY session_id) t"
-        f" JOIN {SESSION_TABLE} s ON s.id = t.session_id WHERE s.signposted_to = '' AND {became}"
+        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, {now_signposted} - {was_signposted},"  # noqa: S608 - names from the models, no values
+        f" {', '.join('0' for _ in AREA_CODES)}, {changes}"
+        f" FROM {SESSION_TABLE} s"
+        f" LEFT JOIN LATERAL ({linked_kinds('s')}) now ON TRUE"
+        f" LEFT JOIN LATERAL ({linked_kinds('s', *before)}) was ON TRUE"
+        f" WHERE s.id IN ({sessions})"
     )
+
+
+def _links_before(rows: str, change: str) -> tuple[str, str]:
+    """The links and directory as they stood before `rows` (a transition table of links) were added ("EXCEPT
+    ALL") or removed ("UNION ALL"), for the sessions they belong to."""
+    links = f"SELECT session_id, service_id FROM {SIGNPOST_TABLE} WHERE session_id IN (SELECT session_id FROM {rows})"  # noqa: S608
+    return f"({links} {change} SELECT session_id, service_id FROM {rows})", DIRECTORY_TABLE  # noqa: S608
 
 
 def rolled_up(rows: str, table: str) -> str:
@@ -164,20 +200,131 @@ def on_areas() -> list[pgtrigger.Trigger]:
 
 
 def on_signposts() -> list[pgtrigger.Trigger]:
-    """A session's first directory signpost makes it signposted, and removing its last one undoes that. Links are
-    added and removed, never changed in place (a changed link would move a signpost without these triggers)."""
+    """Adding or removing directory services on a session changes whether, and to which kinds, it was signposted.
+    Links are added and removed, never changed in place (a changed link would move a signpost without these
+    triggers)."""
+    added, removed = "SELECT session_id FROM new_rows", "SELECT session_id FROM old_rows"
     return [
         RollupTrigger(
             name="rollup_signposts_added",
             operation=pgtrigger.Insert,
             referencing=pgtrigger.Referencing(new="new_rows"),
-            func=_apply(signpost_rows("new_rows", 1)),
+            func=_apply(signposting_changes(added, before=_links_before("new_rows", "EXCEPT ALL"))),
         ),
         RollupTrigger(
             name="rollup_signposts_removed",
             operation=pgtrigger.Delete,
             referencing=pgtrigger.Referencing(old="old_rows"),
-            func=_apply(signpost_rows("old_rows", -1)),
+            func=_apply(signposting_changes(removed, before=_links_before("old_rows", "UNION ALL"))),
         ),
         pgtrigger.Protect(name="signposts_are_added_or_removed_never_changed", operation=pgtrigger.Update),
+    ]
+
+
+def on_directory() -> list[pgtrigger.Trigger]:
+    """A service moved to another kind moves the sessions that name it to that kind's count."""
+    moved = (
+        f"SELECT l.session_id FROM {SIGNPOST_TABLE} l JOIN new_rows n ON n.id = l.service_id"  # noqa: S608 - names
+        " JOIN old_rows o ON o.id = n.id WHERE o.kind <> n.kind"
+    )
+    before = (
+        f"(SELECT id, kind FROM {DIRECTORY_TABLE} WHERE id NOT IN (SELECT id FROM new_rows)"  # noqa: S608 - names
+        " UNION ALL SELECT id, kind FROM old_rows)"
+    )
+    return [
+        RollupTrigger(
+            name="rollup_service_kind_changed",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_apply(signposting_changes(moved, before=(SIGNPOST_TABLE, before))),
+        )
+    ]
+
+
+# ---- Each person's ratings in order ---------------------------------------------------------------------------
+
+
+def history_rows(where: str) -> str:
+    """SQL: the `RatingHistory` rows (person_id, rating_view, area, days, ratings) of the sessions matching
+    `where`, from the ratings as stored now: per person, view and area, each rating and its local day, in the
+    order the sessions happened (by time, then by id)."""
+    order = "ORDER BY s.occurred_at, s.id"
+    return (
+        f"SELECT s.person_id, a.rating_view, a.area, array_agg({day_of('s.occurred_at')} {order}),"  # noqa: S608 - names from the models, no values
+        f" array_agg(a.rating {order})"
+        f" FROM {SESSION_TABLE} s JOIN {AREA_TABLE} a ON a.session_id = s.id"
+        f" WHERE a.rating IS NOT NULL AND {where} GROUP BY 1, 2, 3"
+    )
+
+
+HISTORY_COLUMNS = "person_id, rating_view, area, days, ratings"
+
+
+def _rewrite_histories(people: str) -> str:
+    """PL/pgSQL: rewrite the rating histories of the people in `people` (SQL giving person ids) from their ratings."""
+    return (
+        f"SELECT array_agg(DISTINCT p) INTO touched FROM ({people}) AS t (p);"  # noqa: S608 - names, no values
+        f" IF touched IS NOT NULL THEN DELETE FROM {HISTORY_TABLE} WHERE person_id = ANY(touched);"
+        f" INSERT INTO {HISTORY_TABLE} ({HISTORY_COLUMNS}) {history_rows('s.person_id = ANY(touched)')};"
+        " END IF; RETURN NULL;"
+    )
+
+
+class HistoryTrigger(RollupTrigger):
+    declare = [("touched", "bigint[]")]
+
+
+def _area_people(rows: str) -> str:
+    return f"SELECT s.person_id FROM {rows} a JOIN {SESSION_TABLE} s ON s.id = a.session_id"  # noqa: S608
+
+
+def history_on_sessions() -> list[pgtrigger.Trigger]:
+    """A session moved to another time or person, or deleted, reorders or moves its ratings. (A new session has no
+    ratings yet: its area notes come after it.)"""
+    moved = (
+        "SELECT unnest(ARRAY[o.person_id, n.person_id]) FROM old_rows o JOIN new_rows n ON n.id = o.id"
+        " WHERE (o.person_id, o.occurred_at) IS DISTINCT FROM (n.person_id, n.occurred_at)"
+    )
+    return [
+        HistoryTrigger(
+            name="rating_history_sessions_moved",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_rewrite_histories(moved),
+        ),
+        HistoryTrigger(
+            name="rating_history_sessions_removed",
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_rows"),
+            func=_rewrite_histories("SELECT person_id FROM old_rows"),
+        ),
+    ]
+
+
+def history_on_areas() -> list[pgtrigger.Trigger]:
+    changed = (
+        f"SELECT s.person_id FROM old_rows o JOIN new_rows n ON n.id = o.id"  # noqa: S608 - names, no values
+        f" JOIN {SESSION_TABLE} s ON s.id IN (o.session_id, n.session_id)"
+        " WHERE (o.session_id, o.area, o.rating, o.rating_view)"
+        " IS DISTINCT FROM (n.session_id, n.area, n.rating, n.rating_view)"
+    )
+    return [
+        HistoryTrigger(
+            name="rating_history_areas_added",
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_rows"),
+            func=_rewrite_histories(f"{_area_people('new_rows')} WHERE a.rating IS NOT NULL"),
+        ),
+        HistoryTrigger(
+            name="rating_history_areas_changed",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_rewrite_histories(changed),
+        ),
+        HistoryTrigger(
+            name="rating_history_areas_removed",
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_rows"),
+            func=_rewrite_histories(f"{_area_people('old_rows')} WHERE a.rating IS NOT NULL"),
+        ),
     ]

@@ -26,13 +26,19 @@ from sessions.rollup_triggers import (
     AREA_TABLE,
     COUNTS,
     DAY_TABLE,
+    DIRECTORY_TABLE,
+    HISTORY_COLUMNS,
+    HISTORY_TABLE,
+    KIND_COLUMNS,
     MONTH_TABLE,
     ROLLUPS,
     SESSION_TABLE,
     SIGNPOST_TABLE,
+    history_rows,
     rolled_up,
     session_rows,
 )
+from sessions.service_kinds import REPORTED_KINDS
 
 
 @dataclass(frozen=True)
@@ -67,18 +73,32 @@ def plan(start: dt.date, end: dt.date) -> Plan:
     return Plan(tuple(months), tuple(days))
 
 
-def session_figures(
-    start: dt.date, end: dt.date, people: QuerySet
-) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    """The report's session totals and its coverage per CHIME area for [start, end] inclusive, in one query:
+@dataclass(frozen=True)
+class SessionFigures:
+    """The report's session figures for a range.
 
     totals: sessions, people, minutes, signposted, people_signposted;
-    by area (only the areas some session touched): {code: {"sessions": n, "people": n}}."""
+    by_area (only the areas some session touched): {code: {"sessions": n, "people": n}};
+    by_kind (only the kinds some session was signposted to, "typed" among them): the same."""
+
+    totals: dict[str, int]
+    by_area: dict[str, dict[str, int]]
+    by_kind: dict[str, dict[str, int]]
+
+
+NOTHING = SessionFigures(
+    {"sessions": 0, "people": 0, "minutes": 0, "signposted": 0, "people_signposted": 0}, {}, {}
+)
+
+
+def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFigures:
+    """The report's session totals, its coverage per CHIME area and its signposting per kind of service for
+    [start, end] inclusive, in one query."""
     counting = plan(start, end)
     try:
-        counted, counted_params = _counted_people(people)
+        counted, counted_params = counted_people(people)
     except EmptyResultSet:  # nobody may be counted
-        return {"sessions": 0, "people": 0, "minutes": 0, "signposted": 0, "people_signposted": 0}, {}
+        return NOTHING
     columns = ", ".join(COUNTS)
     parts, params = [], []
     for first, last in counting.months:
@@ -94,10 +114,10 @@ def session_figures(
             f" WHERE day >= %s AND day < %s{counted.format('person_id')}"
         )
         params += [since, until, *counted_params]
-    area_figures = ", ".join(f"SUM({code}), COUNT(*) FILTER (WHERE {code} > 0)" for code in AREA_CODES)
+    split = ", ".join(f"SUM({c}), COUNT(*) FILTER (WHERE {c} > 0)" for c in (*AREA_CODES, *KIND_COLUMNS))
     sql = f"""
         SELECT COUNT(*) FILTER (WHERE sessions > 0), COALESCE(SUM(sessions), 0), COALESCE(SUM(minutes), 0),
-               COALESCE(SUM(signposted), 0), COUNT(*) FILTER (WHERE signposted > 0), {area_figures}
+               COALESCE(SUM(signposted), 0), COUNT(*) FILTER (WHERE signposted > 0), {split}
         FROM (
             SELECT person_id, {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
             FROM ({" UNION ALL ".join(parts)}) AS counted
@@ -106,7 +126,7 @@ def session_figures(
     """  # noqa: S608 - table and column names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        people_count, sessions, minutes, signposted, people_signposted, *areas = cursor.fetchone()
+        people_count, sessions, minutes, signposted, people_signposted, *split = cursor.fetchone()
     totals = {
         "sessions": int(sessions),
         "people": people_count,
@@ -114,15 +134,19 @@ def session_figures(
         "signposted": int(signposted),
         "people_signposted": people_signposted,
     }
-    by_area = {
-        code: {"sessions": int(areas[2 * i]), "people": areas[2 * i + 1]}
-        for i, code in enumerate(AREA_CODES)
-        if areas[2 * i]
+    figures = {
+        code: {"sessions": int(split[2 * i]), "people": split[2 * i + 1]}
+        for i, code in enumerate([*AREA_CODES, *(kind for kind, _ in REPORTED_KINDS)])
+        if split[2 * i]
     }
-    return totals, by_area
+    return SessionFigures(
+        totals,
+        by_area={code: found for code, found in figures.items() if code in AREA_CODES},
+        by_kind={code: found for code, found in figures.items() if code not in AREA_CODES},
+    )
 
 
-def _counted_people(people: QuerySet) -> tuple[str, list]:
+def counted_people(people: QuerySet) -> tuple[str, list]:
     """SQL to add to a WHERE clause keeping the people the report may count (`{}` is the person column), and its
     parameters: nothing when `people` is everyone (no consent rule), so the planner has no join to make."""
     if not people.query.where:
@@ -154,17 +178,66 @@ class Difference:
         return f"person {self.person_id}, {when}: stored {show(self.stored)}; recount {show(self.counted)}"
 
 
+@dataclass(frozen=True)
+class HistoryDifference:
+    person_id: int
+    view: str
+    area: str
+    stored: tuple[list, list] | None  # (days, ratings); None: no stored row
+    counted: tuple[list, list] | None  # None: the ratings give no row
+
+    def __str__(self) -> str:
+        def show(values: tuple[list, list] | None) -> str:
+            return (
+                "no row"
+                if values is None
+                else ", ".join(f"{d.isoformat()} {r}" for d, r in zip(*values, strict=True))
+            )
+
+        return (
+            f"person {self.person_id}, {self.area} ratings ({self.view} view):"
+            f" stored {show(self.stored)}; recount {show(self.counted)}"
+        )
+
+
 def recount_sql(table: str) -> str:
     """SQL: the rows of roll-up `table` (person_id, key, counts…) counted afresh from every session and area note."""
     return rolled_up(session_rows(SESSION_TABLE, 1), table)
 
 
-def differences(limit: int | None = None) -> tuple[int, list[Difference]]:
-    """How many rows differ between the stored roll-ups (both tables) and a recount, and the first `limit`."""
-    found: list[Difference] = []
+def differences(limit: int | None = None) -> tuple[int, list[Difference | HistoryDifference]]:
+    """How many rows differ between the stored roll-ups (the counts and the rating histories) and a recount, and
+    the first `limit`."""
+    found: list[Difference | HistoryDifference] = []
     for table, (key, _) in ROLLUPS.items():
         found += _differences_in(table, key)
+    found += _history_differences()
     return len(found), found[:limit] if limit is not None else found
+
+
+def _history_differences() -> list[HistoryDifference]:
+    sql = f"""
+        SELECT COALESCE(r.person_id, c.person_id), COALESCE(r.rating_view, c.rating_view),
+               COALESCE(r.area, c.area), r.id IS NULL, c.person_id IS NULL, r.days, r.ratings, c.days, c.ratings
+        FROM {HISTORY_TABLE} r
+        FULL OUTER JOIN ({history_rows("TRUE")}) AS c ({HISTORY_COLUMNS})
+            ON c.person_id = r.person_id AND c.rating_view = r.rating_view AND c.area = r.area
+        WHERE (r.days, r.ratings) IS DISTINCT FROM (c.days, c.ratings)
+        ORDER BY 1, 2, 3
+    """  # noqa: S608 - names from the models
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    return [
+        HistoryDifference(
+            person_id=person_id,
+            view=view,
+            area=area,
+            stored=None if no_stored else (stored_days, stored_ratings),
+            counted=None if no_counted else (days, ratings),
+        )
+        for person_id, view, area, no_stored, no_counted, stored_days, stored_ratings, days, ratings in rows
+    ]
 
 
 def _differences_in(table: str, key: str) -> list[Difference]:
@@ -196,12 +269,14 @@ def _differences_in(table: str, key: str) -> list[Difference]:
 
 
 @transaction.atomic
-def rebuild() -> tuple[int, list[Difference]]:
+def rebuild() -> tuple[int, list[Difference | HistoryDifference]]:
     """Replace the roll-ups with a recount, with writes to sessions and area notes held off meanwhile, then
     compare again. Returns how many rows differed before, and the first 20 of them; raises if any still differ."""
     with connection.cursor() as cursor:
         # SHARE ROW EXCLUSIVE: reads go on; no session, area note or roll-up changes until this commits.
-        tables = ", ".join([SESSION_TABLE, AREA_TABLE, SIGNPOST_TABLE, *ROLLUPS])
+        tables = ", ".join(
+            [SESSION_TABLE, AREA_TABLE, SIGNPOST_TABLE, DIRECTORY_TABLE, *ROLLUPS, HISTORY_TABLE]
+        )
         cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         before, shown = differences(limit=20)
         if before:
@@ -209,6 +284,8 @@ def rebuild() -> tuple[int, list[Difference]]:
             for table, (key, _) in ROLLUPS.items():
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
                 cursor.execute(f"INSERT INTO {table} (person_id, {key}, {columns}) {recount_sql(table)}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {HISTORY_TABLE}")  # noqa: S608
+            cursor.execute(f"INSERT INTO {HISTORY_TABLE} ({HISTORY_COLUMNS}) {history_rows('TRUE')}")  # noqa: S608
     after, _ = differences(limit=0)
     if after:
         raise RuntimeError(f"{after} roll-up rows still differ from the recount after rebuilding.")

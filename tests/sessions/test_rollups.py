@@ -1,5 +1,6 @@
-"""The commissioners' report's monthly roll-ups: kept equal to a recount by the database, whatever is saved, and
-giving exactly the figures a count of the sessions gives, for any date range."""
+"""The commissioners' report's roll-ups (monthly and daily counts, and each person's ratings in order): kept equal
+to a recount by the database, whatever is saved, and giving exactly the figures a count of the sessions gives, for
+any date range."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,13 +22,17 @@ from sessions import demo, rollups
 from sessions.models import (
     DirectoryService,
     Person,
+    RatingHistory,
     SessionArea,
     SessionDay,
     SessionMonth,
     SessionSignpost,
     SupportSession,
+    View,
 )
-from sessions.rollup_triggers import AREA_CODES, COUNTS
+from sessions.report_ratings import rating_changes
+from sessions.rollup_triggers import AREA_CODES, COUNTS, KIND_COLUMNS
+from sessions.service_kinds import REPORTED_KINDS, TYPED
 from tests.factories import PersonFactory, SupportSessionFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -39,7 +44,7 @@ def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> dt.d
     return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
-def counted_from_sessions(start: dt.date, end: dt.date, people) -> tuple[dict, dict]:
+def counted_from_sessions(start: dt.date, end: dt.date, people) -> rollups.SessionFigures:
     """The report's session figures as they were computed before the roll-ups: straight from the sessions."""
     since = dt.datetime.combine(start, dt.time.min, tzinfo=LONDON)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
@@ -58,24 +63,83 @@ def counted_from_sessions(start: dt.date, end: dt.date, people) -> tuple[dict, d
         .values("area")
         .annotate(sessions=Count("pk"), people=Count("session__person", distinct=True))
     }
-    return totals, by_area
+    by_kind = {
+        row["kind"]: {"sessions": row["sessions"], "people": row["people"]}
+        for row in SessionSignpost.objects.filter(session__in=sessions)
+        .values(kind=F("service__kind"))
+        .annotate(sessions=Count("session", distinct=True), people=Count("session__person", distinct=True))
+    }
+    typed = sessions.exclude(signposted_to="").aggregate(
+        sessions=Count("pk"), people=Count("person", distinct=True)
+    )
+    if typed["sessions"]:
+        by_kind[TYPED] = typed
+    return rollups.SessionFigures(totals, by_area, by_kind)
+
+
+def rating_changes_from_sessions(start: dt.date, end: dt.date, people) -> dict:
+    """CHIME rating change per area as it was computed before the rating histories: a window over the ratings."""
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=LONDON)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=LONDON)
+    ids = list(people.values_list("pk", flat=True)) or [0]
+    sql = """
+        SELECT view, area, COUNT(*), AVG(last_rating - first_rating),
+               COUNT(*) FILTER (WHERE last_rating > first_rating), COUNT(*) FILTER (WHERE last_rating = first_rating),
+               COUNT(*) FILTER (WHERE last_rating < first_rating)
+        FROM (
+            SELECT a.rating_view AS view, a.area,
+                   FIRST_VALUE(a.rating) OVER w AS first_rating, LAST_VALUE(a.rating) OVER w AS last_rating,
+                   COUNT(*) OVER w AS ratings, ROW_NUMBER() OVER w AS n
+            FROM support_sessionarea a JOIN support_supportsession s ON s.id = a.session_id
+            WHERE a.rating IS NOT NULL AND s.occurred_at >= %s AND s.occurred_at < %s AND s.person_id = ANY(%s)
+            WINDOW w AS (
+                PARTITION BY a.rating_view, a.area, s.person_id ORDER BY s.occurred_at, s.id
+                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+            )
+        ) per_person
+        WHERE n = 1 AND ratings >= 2
+        GROUP BY view, area
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since, until, ids])
+        return {
+            (view, area): (n, round(avg, 9), up, same, down) for view, area, n, avg, up, same, down in cursor
+        }
+
+
+SESSION_COUNTS = [c for c in COUNTS if c not in KIND_COLUMNS]  # sessions, minutes, signposted, the five areas
 
 
 def stored_rows() -> list[tuple]:
-    return sorted(SessionMonth.objects.values_list("person_id", "month", *COUNTS))
+    return sorted(SessionMonth.objects.values_list("person_id", "month", *SESSION_COUNTS))
 
 
 def stored_days() -> list[tuple]:
-    return sorted(SessionDay.objects.values_list("person_id", "day", *COUNTS))
+    return sorted(SessionDay.objects.values_list("person_id", "day", *SESSION_COUNTS))
+
+
+def stored_kinds(person: Person) -> dict[str, int]:
+    """The person's signposting per kind in their months' roll-ups, leaving out the kinds at 0."""
+    totals = SessionMonth.objects.filter(person=person).aggregate(**{c: Sum(c) for c in KIND_COLUMNS})
+    return {column.removeprefix("to_"): n for column, n in totals.items() if n}
+
+
+def stored_history(person: Person) -> dict[tuple[str, str], list[tuple]]:
+    return {
+        (row.rating_view, row.area): list(zip(row.days, row.ratings, strict=True))
+        for row in RatingHistory.objects.filter(person=person)
+    }
 
 
 # ---- Kept current by the database -----------------------------------------------------------------------------
 
 
-def test_the_rollup_columns_are_the_chime_areas_of_the_framework():
+def test_the_rollup_columns_are_the_chime_areas_of_the_framework_and_the_kinds_of_service():
     for model in (SessionMonth, SessionDay):
         assert [f.name for f in model._meta.concrete_fields if f.name in COUNTS] == list(COUNTS)
     assert list(AREA_CODES) == CODES
+    assert list(KIND_COLUMNS) == [f"to_{kind}" for kind in DirectoryService.Kind.values] + ["to_typed"]
+    assert [kind for kind, _ in REPORTED_KINDS] == [*DirectoryService.Kind.values, TYPED]
 
 
 def test_a_saved_session_is_counted_in_its_persons_month_in_local_time(db):
@@ -135,6 +199,58 @@ def test_a_session_signposted_only_to_the_directory_counts_as_signposted_until_i
     assert rollups.differences() == (0, [])
 
 
+def test_signposting_is_counted_once_per_kind_of_service_and_follows_a_service_moved_to_another_kind(db):
+    session = SupportSessionFactory(occurred_at=at(2027, 6, 10), signposted_to="")
+    shelter, council = _service(1, "housing"), _service(2, "housing")
+    advice = _service(3, "money")
+    session.signposted_services.set([shelter, council, advice])
+    assert stored_kinds(session.person) == {"housing": 1, "money": 1}
+    session.signposted_services.remove(shelter)
+    assert stored_kinds(session.person) == {
+        "housing": 1,
+        "money": 1,
+    }  # still signposted to housing: the council
+    advice.kind = "legal"
+    advice.save()
+    assert stored_kinds(session.person) == {"housing": 1, "legal": 1}
+    DirectoryService.objects.filter(pk=council.pk).update(kind="money")
+    assert stored_kinds(session.person) == {"money": 1, "legal": 1}
+    session.signposted_to = "A food bank"
+    session.save()
+    session.signposted_services.clear()
+    assert stored_kinds(session.person) == {"typed": 1}
+    assert SessionMonth.objects.get(person=session.person).signposted == 1
+    assert rollups.differences() == (0, [])
+
+
+def test_each_persons_ratings_are_kept_in_the_order_the_sessions_happened_by_area_and_view(db):
+    person = PersonFactory()
+    later = SupportSessionFactory(person=person, occurred_at=at(2028, 3, 1, 0, 30), areas=["hope"])
+    earlier = SupportSessionFactory(
+        person=person, occurred_at=at(2028, 2, 29, 23, 30), areas=["hope", "meaning"]
+    )
+    SessionArea.objects.filter(session=later).update(rating=4)
+    SessionArea.objects.filter(session=earlier, area="hope").update(rating=2)
+    SessionArea.objects.filter(session=earlier, area="meaning").update(rating=3, rating_view=View.AGREED)
+    assert stored_history(person) == {
+        ("own", "hope"): [(dt.date(2028, 2, 29), 2), (dt.date(2028, 3, 1), 4)],
+        ("agreed", "meaning"): [(dt.date(2028, 2, 29), 3)],
+    }
+    SupportSession.objects.filter(pk=earlier.pk).update(occurred_at=at(2028, 3, 2))
+    assert stored_history(person)[("own", "hope")] == [(dt.date(2028, 3, 1), 4), (dt.date(2028, 3, 2), 2)]
+    SessionArea.objects.filter(session=later).update(rating=None)
+    later.areas.create(area="identity", note="A note.", rating=5)
+    earlier.areas.filter(area="meaning").delete()
+    assert stored_history(person) == {
+        ("own", "hope"): [(dt.date(2028, 3, 2), 2)],
+        ("own", "identity"): [(dt.date(2028, 3, 1), 5)],
+    }
+    other = PersonFactory()
+    SupportSession.objects.filter(pk=later.pk).update(person=other)
+    assert set(stored_history(other)) == {("own", "identity")}
+    assert rollups.differences() == (0, [])
+
+
 def test_a_month_left_with_no_sessions_leaves_no_row(db):
     session = SupportSessionFactory(occurred_at=at(2027, 6, 10), areas=["hope"])
     with pgtrigger.ignore(PROTECTED):
@@ -180,6 +296,13 @@ OPERATIONS = st.lists(
         st.tuples(st.just("delete"), st.integers(0, 20)),
         st.tuples(st.just("signposts"), st.integers(0, 20), st.sets(st.integers(0, 2))),
         st.tuples(st.just("bulk_move"), MOMENTS),
+        st.tuples(
+            st.just("rate"),
+            st.integers(0, 20),
+            st.one_of(st.none(), st.integers(1, 5)),
+            st.sampled_from(View.values),
+        ),
+        st.tuples(st.just("rekind"), st.integers(0, 2), st.sampled_from(["housing", "money", "legal"])),
     ),
     max_size=12,
 )
@@ -201,6 +324,9 @@ def _apply(operation: tuple, people: list[Person]) -> None:
     if kind == "bulk_move":
         SupportSession.objects.all().update(occurred_at=args[0])
         return
+    if kind == "rekind":  # an admin moves a service to another kind
+        DirectoryService.objects.filter(pk=_service(args[0]).pk).update(kind=args[1])
+        return
     if not sessions:
         return
     session = sessions[args[0] % len(sessions)]
@@ -219,10 +345,12 @@ def _apply(operation: tuple, people: list[Person]) -> None:
             session.delete()
     elif kind == "signposts":  # the services from the directory it names, as the form sets them
         session.signposted_services.set([_service(n) for n in sorted(args[1])])
+    elif kind == "rate":  # every area note of the session gets the rating (or loses it), in one view
+        session.areas.update(rating=args[1], rating_view=args[2])
 
 
-def _service(n: int) -> DirectoryService:
-    return DirectoryService.objects.get_or_create(name=f"Service {n}", defaults={"kind": "housing"})[0]
+def _service(n: int, kind: str = "housing") -> DirectoryService:
+    return DirectoryService.objects.get_or_create(name=f"Service {n}", defaults={"kind": kind})[0]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -284,13 +412,19 @@ def history(db):
     for i, moment in enumerate(moments):
         for j, person in enumerate(people):
             if (i + j) % 3:
-                SupportSessionFactory(
+                session = SupportSessionFactory(
                     person=person,
                     occurred_at=moment,
                     duration_minutes=15 * (j + 1),
                     signposted_to="Library" if (i * j) % 4 == 1 else "",
                     areas=CODES[(i + j) % 5 : (i + j) % 5 + 1 + j % 3],
                 )
+                if i % 4:  # most sessions rated, in one of the three views
+                    session.areas.update(
+                        rating=1 + (i * (j + 1)) % 5, rating_view=View.values[(i + j) % 3 // 2]
+                    )
+                if i % 5 == 2:
+                    session.signposted_services.set([_service(j % 3, ["housing", "money", "legal"][j % 3])])
     return people
 
 
@@ -310,6 +444,28 @@ def test_the_report_figures_equal_a_count_of_the_sessions_for_any_range(history,
 
 
 @pytest.mark.dates
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=DATES, end=DATES, counted=st.sets(st.integers(0, 3)))
+def test_the_rating_change_per_area_equals_a_window_over_the_ratings_for_any_range(
+    history, start, end, counted
+):
+    start, end = min(start, end), max(start, end)
+    people = Person.objects.filter(pk__in=[history[i].pk for i in counted])
+    with time_machine.travel(at(2028, 4, 20), tick=False):
+        changes = {
+            key: (n, round(avg, 9), *rest)
+            for key, (n, avg, *rest) in rating_changes(start, end, people).items()
+        }
+    assert changes == rating_changes_from_sessions(start, end, people)
+
+
+def test_the_history_fixture_has_ratings_changing_in_more_than_one_view(history):
+    changes = rating_changes(dt.date(2027, 12, 1), dt.date(2028, 4, 30), Person.objects.all())
+    assert {view for view, _ in changes} == {"own", "agreed"}
+    assert sum(n for n, *_ in changes.values()) == 7
+
+
+@pytest.mark.dates
 @pytest.mark.parametrize(
     ("start", "end"),
     [
@@ -326,7 +482,7 @@ def test_the_report_figures_at_month_edges_and_29_february_equal_a_count_of_the_
     with time_machine.travel(at(2028, 4, 20), tick=False):
         figures = rollups.session_figures(start, end, people)
     assert figures == counted_from_sessions(start, end, people)
-    assert figures[0]["sessions"] > 0
+    assert figures.totals["sessions"] > 0
 
 
 def test_the_report_reads_its_session_figures_in_one_query(history, django_assert_num_queries):
