@@ -437,6 +437,22 @@ class SessionCounts(models.Model):
         abstract = True
 
 
+class SessionQuarter(SessionCounts):
+    """A person's sessions in one calendar quarter (the organisation's time zone): the report's whole quarters."""
+
+    quarter = models.DateField("quarter (its first day)")
+
+    class Meta:
+        db_table = rollup_triggers.QUARTER_TABLE
+        constraints = [
+            models.UniqueConstraint(fields=["person", "quarter"], name="one_rollup_per_person_quarter")
+        ]
+        indexes = [models.Index(fields=["quarter", "person"], name="rollup_quarter_idx")]
+
+    def __str__(self) -> str:
+        return f"Sessions in the quarter from {formats.date_format(self.quarter, 'F Y')}"
+
+
 class SessionMonth(SessionCounts):
     """A person's sessions in one calendar month (the organisation's time zone): the report's whole months."""
 
@@ -472,6 +488,13 @@ ROLLUP_FIELDS = {
     "person": REFERENCE,
     **dict.fromkeys(rollup_triggers.COUNTS, CONTENT_FREE),
 }
+personal_data.declare(
+    SessionQuarter,
+    person="person",
+    title="Quarterly counts for the commissioners' report",
+    note="Counts of their sessions per quarter (no words); anonymised and suppressed below 5 in any report.",
+    fields={**ROLLUP_FIELDS, "quarter": CONTENT_FREE},
+)
 personal_data.declare(
     SessionMonth,
     person="person",

@@ -1,10 +1,11 @@
 """The commissioners' report's session figures, from monthly roll-ups so the report does not grow with history.
 
-`SessionMonth` holds one row per person per calendar month with their sessions, minutes, signposted sessions and
-area notes, kept current by database triggers (sessions/rollup_triggers.py). A report's date range is cut into
-whole months, read from the monthly roll-ups, and the part months at either edge, read from the daily ones (or,
-where the range holds most of such a month, the month's roll-up less its days outside the range),
-then summed per person, so different people are counted once and the consent filter for reporting (`people`)
+`SessionMonth` holds one row per person per calendar month with their sessions, minutes, signposted sessions (in all
+and per kind of service) and area notes, kept current by database triggers (sessions/rollup_triggers.py), and
+`SessionQuarter` the same per calendar quarter. A report's date range is cut into whole quarters, read from the
+quarterly roll-ups, the other whole months, read from the monthly ones, and the part months at either edge, read
+from the daily ones (or, where the range holds most of such a month, the month's roll-up less its days outside the
+range), then summed per person, so different people are counted once and the consent filter for reporting (`people`)
 applies as it stands when the report runs. The figures are exactly those a count of the sessions gives.
 
 `SessionDay` holds the same counts per person per day, for the part months at a range's edges. `recount_sql()`
@@ -31,6 +32,7 @@ from sessions.rollup_triggers import (
     HISTORY_TABLE,
     KIND_COLUMNS,
     MONTH_TABLE,
+    QUARTER_TABLE,
     ROLLUPS,
     SESSION_TABLE,
     SIGNPOST_TABLE,
@@ -43,13 +45,14 @@ from sessions.service_kinds import REPORTED_KINDS
 
 @dataclass(frozen=True)
 class Plan:
-    """How to count [start, end]: monthly roll-ups for months [lo, hi), and daily ones for days [lo, hi), added
-    (+1) or taken away (-1). A part month is counted from its days in the range, or, when those are the
-    greater part of the month, as the whole month less its days outside the range: never more than half a month
-    at either edge is read from the sessions."""
+    """How to count [start, end]: quarterly roll-ups for the whole quarters [lo, hi) it holds, monthly ones for the
+    other whole months [lo, hi), and daily ones for days [lo, hi), added (+1) or taken away (-1). A part month is
+    counted from its days in the range, or, when those are the greater part of the month, as the whole month less
+    its days outside the range: never more than half a month at either edge is read day by day."""
 
     months: tuple[tuple[dt.date, dt.date], ...]
     days: tuple[tuple[dt.date, dt.date, int], ...]
+    quarters: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
 def plan(start: dt.date, end: dt.date) -> Plan:
@@ -70,7 +73,22 @@ def plan(start: dt.date, end: dt.date) -> Plan:
                 months.append((month, following))
             days += [(a, b, -1) for a, b in ((month, lo), (hi, following)) if a < b]
         month = following
-    return Plan(tuple(months), tuple(days))
+    quarters: list[tuple[dt.date, dt.date]] = []
+    for lo, hi in list(months):  # each run of whole months: its whole quarters from the quarterly roll-ups
+        first, last = _quarter_on_or_after(lo), _quarter_on_or_after(hi, before=True)
+        if first < last:
+            months.remove((lo, hi))
+            months += [(a, b) for a, b in ((lo, first), (last, hi)) if a < b]
+            quarters.append((first, last))
+    return Plan(tuple(sorted(months)), tuple(days), tuple(quarters))
+
+
+def _quarter_on_or_after(day: dt.date, before: bool = False) -> dt.date:
+    """The first day of the quarter starting on or after `day` (a month's first day), or with `before`, on or
+    before it."""
+    index = day.year * 12 + day.month - 1
+    index = index - index % 3 if before else index + (-index) % 3
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
@@ -101,12 +119,14 @@ def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFi
         return NOTHING
     columns = ", ".join(COUNTS)
     parts, params = [], []
-    for first, last in counting.months:
-        parts.append(
-            f"SELECT person_id, {columns} FROM {MONTH_TABLE}"  # noqa: S608 - names from the models, no values
-            f" WHERE month >= %s AND month < %s{counted.format('person_id')}"
-        )
-        params += [first, last, *counted_params]
+    for table, spans in ((QUARTER_TABLE, counting.quarters), (MONTH_TABLE, counting.months)):
+        key, _ = ROLLUPS[table]
+        for first, last in spans:
+            parts.append(
+                f"SELECT person_id, {columns} FROM {table}"  # noqa: S608 - names from the models, no values
+                f" WHERE {key} >= %s AND {key} < %s{counted.format('person_id')}"
+            )
+            params += [first, last, *counted_params]
     for since, until, sign in counting.days:
         signed = ", ".join(f"{sign} * {c} AS {c}" for c in COUNTS)
         parts.append(
@@ -174,7 +194,10 @@ class Difference:
                 else ", ".join(f"{c} {v}" for c, v in zip(COUNTS, values, strict=True))
             )
 
-        when = f"{self.period:%Y-%m}" if self.table == MONTH_TABLE else self.period.isoformat()
+        when = {
+            QUARTER_TABLE: f"{self.period.year} Q{(self.period.month - 1) // 3 + 1}",
+            MONTH_TABLE: f"{self.period:%Y-%m}",
+        }.get(self.table, self.period.isoformat())
         return f"person {self.person_id}, {when}: stored {show(self.stored)}; recount {show(self.counted)}"
 
 

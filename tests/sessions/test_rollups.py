@@ -367,9 +367,23 @@ def test_whatever_is_saved_edited_moved_or_deleted_the_rollups_equal_a_recount(d
 # ---- The report's figures ------------------------------------------------------------------------------------
 
 
-def test_a_range_is_counted_from_whole_months_and_at_most_half_a_month_of_days_at_each_edge():
+def test_a_range_is_counted_from_whole_quarters_and_months_and_at_most_half_a_month_of_days_at_each_edge():
     d = dt.date
-    assert rollups.plan(d(2028, 1, 1), d(2028, 3, 31)) == rollups.Plan(((d(2028, 1, 1), d(2028, 4, 1)),), ())
+    assert rollups.plan(d(2028, 1, 1), d(2028, 3, 31)) == rollups.Plan(
+        (), (), ((d(2028, 1, 1), d(2028, 4, 1)),)
+    )
+    # A year from 1 December to 1 December: December and the autumn by months, the three quarters between.
+    assert rollups.plan(d(2027, 12, 1), d(2028, 12, 1)) == rollups.Plan(
+        ((d(2027, 12, 1), d(2028, 1, 1)), (d(2028, 10, 1), d(2028, 12, 1))),
+        ((d(2028, 12, 1), d(2028, 12, 2), 1),),
+        ((d(2028, 1, 1), d(2028, 10, 1)),),
+    )
+    # 15 November 2027 to 14 May 2028: the winter quarter whole, the months either side of it, and days.
+    assert rollups.plan(d(2027, 11, 15), d(2028, 5, 14)) == rollups.Plan(
+        ((d(2027, 11, 1), d(2028, 1, 1)), (d(2028, 4, 1), d(2028, 5, 1))),
+        ((d(2027, 11, 1), d(2027, 11, 15), -1), (d(2028, 5, 1), d(2028, 5, 15), 1)),
+        ((d(2028, 1, 1), d(2028, 4, 1)),),
+    )
     assert rollups.plan(d(2028, 1, 20), d(2028, 3, 31)) == rollups.Plan(
         ((d(2028, 2, 1), d(2028, 4, 1)),), ((d(2028, 1, 20), d(2028, 2, 1), 1),)
     )
@@ -508,15 +522,16 @@ def test_the_rebuild_command_finds_shows_and_mends_rollups_that_differ(history, 
     SessionMonth.objects.filter(month=dt.date(2028, 2, 1), person=history[1]).update(minutes=1)
     with pytest.raises(CommandError) as checked:
         call_command("rebuild_report_rollups", "--check")
-    assert str(checked.value).startswith("3 roll-up rows differ from a full recount (")
+    assert str(checked.value).startswith("4 roll-up rows differ from a full recount (")
     output = capsys.readouterr().out
+    assert f"person {history[0].pk}, 2027 Q2: stored no row; recount sessions 1, minutes 60" in output
     assert f"person {history[0].pk}, 2027-05: stored no row; recount sessions 1, minutes 60" in output
     assert f"person {history[0].pk}, 2027-05-05: stored no row; recount sessions 1, minutes 60" in output
     assert f"person {history[1].pk}, 2028-02: stored sessions" in output
     with pytest.raises(CommandError) as rebuilt:
         call_command("rebuild_report_rollups")
     assert str(rebuilt.value).startswith(
-        "3 roll-up rows differed from a full recount; rebuilt, and now equal to it"
+        "4 roll-up rows differed from a full recount; rebuilt, and now equal to it"
     )
     assert rollups.differences() == (0, [])
     assert len(stored_rows()) == len(expected) + 1
