@@ -1101,6 +1101,7 @@ class MeasureResponse(models.Model):
     class Meta:
         ordering = ["taken_on", "pk"]
         indexes = [models.Index(fields=["person", "measure", "taken_on"], name="measure_person_idx")]
+        triggers = rollup_triggers.history_on_measures()  # each person's results in order, for the report
         constraints = [
             models.CheckConstraint(
                 condition=Q(declined=False) | (Q(answers=[]) & Q(total__isnull=True)),
@@ -1129,6 +1130,41 @@ personal_data.declare(
         "total": CONTENT_FREE,
         "recorded_by": REFERENCE,
         "created_at": CONTENT_FREE,
+    },
+)
+
+
+class MeasureHistory(models.Model):
+    """A person's completed results of one measure in the order taken, with each one's date: the report's
+    "Distance travelled", a first and last result in any period, is read from these rows (see `RatingHistory`).
+    Kept by database triggers on the results (sessions/rollup_triggers.py), never written by the app."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    days = ArrayField(models.DateField(), help_text="The date of each result, earliest first.")
+    totals = ArrayField(
+        models.DecimalField(max_digits=6, decimal_places=1), help_text="The totals, in the same order."
+    )
+
+    class Meta:
+        db_table = rollup_triggers.MEASURE_HISTORY_TABLE
+        constraints = [models.UniqueConstraint(fields=["person", "measure"], name="one_history_per_measure")]
+
+    def __str__(self) -> str:
+        return f"Results of measure {self.measure_id} in order"
+
+
+personal_data.declare(
+    MeasureHistory,
+    person="person",
+    title="Measure results in order, for the commissioners' report",
+    note="Their measure totals and the date of each (no answers, no words); counted anonymously in any report.",
+    fields={
+        "id": TECHNICAL,
+        "person": REFERENCE,
+        "measure": REFERENCE,
+        "days": CONTENT_FREE,
+        "totals": CONTENT_FREE,
     },
 )
 

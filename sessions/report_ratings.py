@@ -27,7 +27,10 @@ VIEW_SECTIONS = [
 def rating_changes(start: dt.date, end: dt.date, people: QuerySet) -> dict[tuple[str, str], tuple]:
     """(view, area) -> (people, average change, went up, same, went down) for [start, end] inclusive, in one
     grouped query: for each person, view and area, `before` is how many of their ratings came before `start` and
-    `through` how many by `end`, so the period's ratings are numbers before+1 to through of the row."""
+    `through` how many by `end`, so the period's ratings are numbers before+1 to through of the row.
+
+    Each `OFFSET 0` keeps PostgreSQL from merging a subquery into the one above it, which would search the days
+    again for every use of `before`, `through` and `change` (2.6 times slower on the large benchmark set)."""
     try:
         counted, counted_params = counted_people(people)
     except EmptyResultSet:  # nobody may be counted
@@ -43,8 +46,10 @@ def rating_changes(start: dt.date, end: dt.date, people: QuerySet) -> dict[tuple
                        width_bucket(%s::date, days) AS before, width_bucket(%s::date, days) AS through
                 FROM {RatingHistory._meta.db_table}
                 WHERE TRUE{counted.format("person_id")}
+                OFFSET 0
             ) AS counted
             WHERE through - before >= 2
+            OFFSET 0
         ) AS changes
         GROUP BY rating_view, area
     """  # noqa: S608 - table names from the models, values as parameters

@@ -28,7 +28,7 @@ from sessions.models import (
     GoalStep,
     GroupMeeting,
     Measure,
-    MeasureResponse,
+    MeasureHistory,
     Person,
     RecoveryGoal,
     RecoveryPlan,
@@ -247,8 +247,9 @@ def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[Repor
     """Distance travelled: for each measure, the people with at least two completed in the period, their average
     first-to-last change, and how many changed by the published threshold; then goals set and steps done.
     Three queries: how many people changed by how much, per measure (each person's first and last result in the
-    period, counted by their change, so a year of results comes back as a few dozen rows); the measures; the plan
-    counts."""
+    period, found in their results kept in order, `MeasureHistory`, as CHIME rating change finds ratings: see
+    sessions/report_ratings.py; counted by their change, so a year comes back as a few dozen rows); the measures;
+    the plan counts."""
     rows: list[ReportRow] = []
     changes: dict[int, list[tuple]] = {}
     try:
@@ -256,19 +257,19 @@ def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[Repor
     except EmptyResultSet:  # nobody may be counted
         counted, counted_params = " AND FALSE", []
     sql = f"""
-        SELECT measure_id, last - first AS change, COUNT(*)
+        SELECT measure_id, totals[through] - totals[before + 1] AS change, COUNT(*)
         FROM (
-            SELECT measure_id, (array_agg(total ORDER BY taken_on, id))[1] AS first,
-                   (array_agg(total ORDER BY taken_on DESC, id DESC))[1] AS last
-            FROM {MeasureResponse._meta.db_table}
-            WHERE taken_on >= %s AND taken_on <= %s AND NOT declined AND total IS NOT NULL{counted.format("person_id")}
-            GROUP BY measure_id, person_id
-            HAVING COUNT(*) >= 2
-        ) AS per_person
+            SELECT measure_id, totals,
+                   width_bucket(%s::date, days) AS before, width_bucket(%s::date, days) AS through
+            FROM {MeasureHistory._meta.db_table}
+            WHERE TRUE{counted.format("person_id")}
+            OFFSET 0
+        ) AS counted
+        WHERE through - before >= 2
         GROUP BY measure_id, change
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [start, end, *counted_params])
+        cursor.execute(sql, [start - dt.timedelta(days=1), end, *counted_params])
         for measure_id, change, people_count in cursor.fetchall():
             changes.setdefault(measure_id, []).append((change, people_count))
     for measure in Measure.objects.filter(is_active=True):

@@ -19,6 +19,9 @@ This module imports no model (sessions/models.py builds its triggers from it); t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pgtrigger
 from django.conf import settings
 
@@ -33,6 +36,8 @@ AREA_TABLE = "support_sessionarea"
 SIGNPOST_TABLE = "support_sessionsignpost"
 DIRECTORY_TABLE = "support_directoryservice"
 HISTORY_TABLE = "support_ratinghistory"
+MEASURE_TABLE = "support_measureresponse"
+MEASURE_HISTORY_TABLE = "support_measurehistory"
 AREA_CODES = tuple(area.code for area in AREAS)
 # Sessions signposted to a service of each kind, and to somewhere typed in: "to_housing", …, "to_typed".
 KIND_COLUMNS = tuple(f"to_{kind}" for kind, _ in REPORTED_KINDS)
@@ -262,15 +267,46 @@ def history_rows(where: str) -> str:
     )
 
 
-HISTORY_COLUMNS = "person_id, rating_view, area, days, ratings"
+def measure_history_rows(where: str) -> str:
+    """SQL: the `MeasureHistory` rows (person_id, measure_id, days, totals) of the people matching `where` (on
+    `m`, the results), from their completed results as stored now, by date, then by id."""
+    order = "ORDER BY m.taken_on, m.id"
+    return (
+        f"SELECT m.person_id, m.measure_id, array_agg(m.taken_on {order}), array_agg(m.total {order})"  # noqa: S608 - names from the models, no values
+        f" FROM {MEASURE_TABLE} m WHERE NOT m.declined AND m.total IS NOT NULL AND {where} GROUP BY 1, 2"
+    )
 
 
-def _rewrite_histories(people: str) -> str:
-    """PL/pgSQL: rewrite the rating histories of the people in `people` (SQL giving person ids) from their ratings."""
+@dataclass(frozen=True)
+class History:
+    """A table of each person's results in order, one row per person and `keys`, with `days` and `values` arrays
+    in the same order; `rows(where)` gives its rows afresh, for people matched by `where` (on `person`)."""
+
+    table: str
+    keys: tuple[str, ...]
+    values: str
+    rows: Callable[[str], str]
+    person: str  # the person column in `rows`' SQL, to say whose rows to give
+
+    @property
+    def columns(self) -> str:
+        return ", ".join(("person_id", *self.keys, "days", self.values))
+
+    def recount(self) -> str:
+        return self.rows("TRUE")
+
+
+RATINGS = History(HISTORY_TABLE, ("rating_view", "area"), "ratings", history_rows, "s.person_id")
+MEASURES = History(MEASURE_HISTORY_TABLE, ("measure_id",), "totals", measure_history_rows, "m.person_id")
+HISTORIES = (RATINGS, MEASURES)
+
+
+def _rewrite_histories(people: str, history: History = RATINGS) -> str:
+    """PL/pgSQL: rewrite the `history` rows of the people in `people` (SQL giving person ids) from the records."""
     return (
         f"SELECT array_agg(DISTINCT p) INTO touched FROM ({people}) AS t (p);"  # noqa: S608 - names, no values
-        f" IF touched IS NOT NULL THEN DELETE FROM {HISTORY_TABLE} WHERE person_id = ANY(touched);"
-        f" INSERT INTO {HISTORY_TABLE} ({HISTORY_COLUMNS}) {history_rows('s.person_id = ANY(touched)')};"
+        f" IF touched IS NOT NULL THEN DELETE FROM {history.table} WHERE person_id = ANY(touched);"
+        f" INSERT INTO {history.table} ({history.columns}) {history.rows(f'{history.person} = ANY(touched)')};"
         " END IF; RETURN NULL;"
     )
 
@@ -331,5 +367,34 @@ def history_on_areas() -> list[pgtrigger.Trigger]:
             operation=pgtrigger.Delete,
             referencing=pgtrigger.Referencing(old="old_rows"),
             func=_rewrite_histories(f"{_area_people('old_rows')} WHERE a.rating IS NOT NULL"),
+        ),
+    ]
+
+
+def history_on_measures() -> list[pgtrigger.Trigger]:
+    """A measure completed, changed or removed rewrites its person's results in order (distance travelled)."""
+    changed = (
+        "SELECT unnest(ARRAY[o.person_id, n.person_id]) FROM old_rows o JOIN new_rows n ON n.id = o.id"
+        " WHERE (o.person_id, o.measure_id, o.taken_on, o.total, o.declined)"
+        " IS DISTINCT FROM (n.person_id, n.measure_id, n.taken_on, n.total, n.declined)"
+    )
+    return [
+        HistoryTrigger(
+            name="measure_history_added",
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_rows"),
+            func=_rewrite_histories("SELECT person_id FROM new_rows", MEASURES),
+        ),
+        HistoryTrigger(
+            name="measure_history_changed",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_rewrite_histories(changed, MEASURES),
+        ),
+        HistoryTrigger(
+            name="measure_history_removed",
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_rows"),
+            func=_rewrite_histories("SELECT person_id FROM old_rows", MEASURES),
         ),
     ]

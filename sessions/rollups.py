@@ -28,15 +28,16 @@ from sessions.rollup_triggers import (
     COUNTS,
     DAY_TABLE,
     DIRECTORY_TABLE,
-    HISTORY_COLUMNS,
-    HISTORY_TABLE,
+    HISTORIES,
     KIND_COLUMNS,
+    MEASURE_TABLE,
     MONTH_TABLE,
     QUARTER_TABLE,
+    RATINGS,
     ROLLUPS,
     SESSION_TABLE,
     SIGNPOST_TABLE,
-    history_rows,
+    History,
     rolled_up,
     session_rows,
 )
@@ -203,22 +204,23 @@ class Difference:
 
 @dataclass(frozen=True)
 class HistoryDifference:
+    table: str
     person_id: int
-    view: str
-    area: str
-    stored: tuple[list, list] | None  # (days, ratings); None: no stored row
-    counted: tuple[list, list] | None  # None: the ratings give no row
+    key: tuple  # the row's keys besides the person: (view, area) for ratings, (measure id,) for measures
+    stored: tuple[list, list] | None  # (days, values); None: no stored row
+    counted: tuple[list, list] | None  # None: the records give no row
 
     def __str__(self) -> str:
         def show(values: tuple[list, list] | None) -> str:
             return (
                 "no row"
                 if values is None
-                else ", ".join(f"{d.isoformat()} {r}" for d, r in zip(*values, strict=True))
+                else ", ".join(f"{d.isoformat()} {v}" for d, v in zip(*values, strict=True))
             )
 
+        what = "ratings" if self.table == RATINGS.table else "measure results"
         return (
-            f"person {self.person_id}, {self.area} ratings ({self.view} view):"
+            f"person {self.person_id}, {what} {' '.join(map(str, self.key))}:"
             f" stored {show(self.stored)}; recount {show(self.counted)}"
         )
 
@@ -234,32 +236,35 @@ def differences(limit: int | None = None) -> tuple[int, list[Difference | Histor
     found: list[Difference | HistoryDifference] = []
     for table, (key, _) in ROLLUPS.items():
         found += _differences_in(table, key)
-    found += _history_differences()
+    for history in HISTORIES:
+        found += _history_differences(history)
     return len(found), found[:limit] if limit is not None else found
 
 
-def _history_differences() -> list[HistoryDifference]:
+def _history_differences(history: History) -> list[HistoryDifference]:
+    keys = history.keys
+    joined = " AND ".join(f"c.{k} = r.{k}" for k in ("person_id", *keys))
     sql = f"""
-        SELECT COALESCE(r.person_id, c.person_id), COALESCE(r.rating_view, c.rating_view),
-               COALESCE(r.area, c.area), r.id IS NULL, c.person_id IS NULL, r.days, r.ratings, c.days, c.ratings
-        FROM {HISTORY_TABLE} r
-        FULL OUTER JOIN ({history_rows("TRUE")}) AS c ({HISTORY_COLUMNS})
-            ON c.person_id = r.person_id AND c.rating_view = r.rating_view AND c.area = r.area
-        WHERE (r.days, r.ratings) IS DISTINCT FROM (c.days, c.ratings)
-        ORDER BY 1, 2, 3
+        SELECT COALESCE(r.person_id, c.person_id), {", ".join(f"COALESCE(r.{k}, c.{k})" for k in keys)},
+               r.id IS NULL, c.person_id IS NULL, r.days, r.{history.values}, c.days, c.{history.values}
+        FROM {history.table} r
+        FULL OUTER JOIN ({history.recount()}) AS c ({history.columns}) ON {joined}
+        WHERE (r.days, r.{history.values}) IS DISTINCT FROM (c.days, c.{history.values})
+        ORDER BY {", ".join(str(n) for n in range(1, len(keys) + 2))}
     """  # noqa: S608 - names from the models
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
+    width = len(keys)
     return [
         HistoryDifference(
-            person_id=person_id,
-            view=view,
-            area=area,
-            stored=None if no_stored else (stored_days, stored_ratings),
-            counted=None if no_counted else (days, ratings),
+            table=history.table,
+            person_id=row[0],
+            key=tuple(row[1 : 1 + width]),
+            stored=None if row[1 + width] else (row[3 + width], row[4 + width]),
+            counted=None if row[2 + width] else (row[5 + width], row[6 + width]),
         )
-        for person_id, view, area, no_stored, no_counted, stored_days, stored_ratings, days, ratings in rows
+        for row in rows
     ]
 
 
@@ -297,9 +302,8 @@ def rebuild() -> tuple[int, list[Difference | HistoryDifference]]:
     compare again. Returns how many rows differed before, and the first 20 of them; raises if any still differ."""
     with connection.cursor() as cursor:
         # SHARE ROW EXCLUSIVE: reads go on; no session, area note or roll-up changes until this commits.
-        tables = ", ".join(
-            [SESSION_TABLE, AREA_TABLE, SIGNPOST_TABLE, DIRECTORY_TABLE, *ROLLUPS, HISTORY_TABLE]
-        )
+        sources = [SESSION_TABLE, AREA_TABLE, SIGNPOST_TABLE, DIRECTORY_TABLE, MEASURE_TABLE]
+        tables = ", ".join([*sources, *ROLLUPS, *(history.table for history in HISTORIES)])
         cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
         before, shown = differences(limit=20)
         if before:
@@ -307,8 +311,9 @@ def rebuild() -> tuple[int, list[Difference | HistoryDifference]]:
             for table, (key, _) in ROLLUPS.items():
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
                 cursor.execute(f"INSERT INTO {table} (person_id, {key}, {columns}) {recount_sql(table)}")  # noqa: S608
-            cursor.execute(f"DELETE FROM {HISTORY_TABLE}")  # noqa: S608
-            cursor.execute(f"INSERT INTO {HISTORY_TABLE} ({HISTORY_COLUMNS}) {history_rows('TRUE')}")  # noqa: S608
+            for history in HISTORIES:
+                cursor.execute(f"DELETE FROM {history.table}")  # noqa: S608
+                cursor.execute(f"INSERT INTO {history.table} ({history.columns}) {history.recount()}")  # noqa: S608
     after, _ = differences(limit=0)
     if after:
         raise RuntimeError(f"{after} roll-up rows still differ from the recount after rebuilding.")

@@ -21,6 +21,8 @@ from chime.framework import AREAS
 from sessions import demo, rollups
 from sessions.models import (
     DirectoryService,
+    MeasureHistory,
+    MeasureResponse,
     Person,
     RatingHistory,
     SessionArea,
@@ -33,7 +35,7 @@ from sessions.models import (
 from sessions.report_ratings import rating_changes
 from sessions.rollup_triggers import AREA_CODES, COUNTS, KIND_COLUMNS
 from sessions.service_kinds import REPORTED_KINDS, TYPED
-from tests.factories import PersonFactory, SupportSessionFactory
+from tests.factories import PersonFactory, PractitionerFactory, SupportSessionFactory, qpr15_measure
 
 LONDON = ZoneInfo("Europe/London")
 CODES = [area.code for area in AREAS]
@@ -251,6 +253,34 @@ def test_each_persons_ratings_are_kept_in_the_order_the_sessions_happened_by_are
     assert rollups.differences() == (0, [])
 
 
+def _result(person: Person, day: dt.date, total: int | None) -> MeasureResponse:
+    """A QPR-15 result (None: they chose not to do it), as stored; the form's scoring is tested elsewhere."""
+    return MeasureResponse.objects.create(
+        person=person,
+        measure=qpr15_measure(),
+        occasion="review",
+        taken_on=day,
+        declined=total is None,
+        total=total,
+        recorded_by=PractitionerFactory(),
+    )
+
+
+def test_each_persons_completed_measure_results_are_kept_in_the_order_taken(db):
+    person = PersonFactory()
+    later = _result(person, dt.date(2028, 3, 1), 40)
+    _result(person, dt.date(2028, 2, 29), 31)
+    _result(person, dt.date(2028, 2, 1), None)  # declined: not a result
+    history = MeasureHistory.objects.get(person=person)
+    assert (history.days, history.totals) == ([dt.date(2028, 2, 29), dt.date(2028, 3, 1)], [31, 40])
+    MeasureResponse.objects.filter(pk=later.pk).update(taken_on=dt.date(2028, 2, 28), total=29)
+    history = MeasureHistory.objects.get(person=person)  # rewritten: a new row
+    assert (history.days, history.totals) == ([dt.date(2028, 2, 28), dt.date(2028, 2, 29)], [29, 31])
+    MeasureResponse.objects.filter(person=person, declined=False).delete()
+    assert not MeasureHistory.objects.filter(person=person).exists()
+    assert rollups.differences() == (0, [])
+
+
 def test_a_month_left_with_no_sessions_leaves_no_row(db):
     session = SupportSessionFactory(occurred_at=at(2027, 6, 10), areas=["hope"])
     with pgtrigger.ignore(PROTECTED):
@@ -303,6 +333,8 @@ OPERATIONS = st.lists(
             st.sampled_from(View.values),
         ),
         st.tuples(st.just("rekind"), st.integers(0, 2), st.sampled_from(["housing", "money", "legal"])),
+        st.tuples(st.just("measure"), st.integers(0, 2), MOMENTS, st.one_of(st.none(), st.integers(0, 60))),
+        st.tuples(st.just("unmeasure"), st.integers(0, 20)),
     ),
     max_size=12,
 )
@@ -326,6 +358,14 @@ def _apply(operation: tuple, people: list[Person]) -> None:
         return
     if kind == "rekind":  # an admin moves a service to another kind
         DirectoryService.objects.filter(pk=_service(args[0]).pk).update(kind=args[1])
+        return
+    if kind == "measure":
+        _result(people[args[0]], args[1].date(), args[2])
+        return
+    if kind == "unmeasure":
+        results = list(MeasureResponse.objects.order_by("pk"))
+        if results:
+            results[args[0] % len(results)].delete()
         return
     if not sessions:
         return
