@@ -437,6 +437,20 @@ class SessionCounts(models.Model):
         abstract = True
 
 
+class SessionYear(SessionCounts):
+    """A person's sessions in one calendar year (the organisation's time zone): the report's whole years."""
+
+    year = models.DateField("year (its first day)")
+
+    class Meta:
+        db_table = rollup_triggers.YEAR_TABLE
+        constraints = [models.UniqueConstraint(fields=["person", "year"], name="one_rollup_per_person_year")]
+        indexes = [models.Index(fields=["year", "person"], name="rollup_year_idx")]
+
+    def __str__(self) -> str:
+        return f"Sessions in {self.year.year}"
+
+
 class SessionQuarter(SessionCounts):
     """A person's sessions in one calendar quarter (the organisation's time zone): the report's whole quarters."""
 
@@ -488,6 +502,13 @@ ROLLUP_FIELDS = {
     "person": REFERENCE,
     **dict.fromkeys(rollup_triggers.COUNTS, CONTENT_FREE),
 }
+personal_data.declare(
+    SessionYear,
+    person="person",
+    title="Yearly counts for the commissioners' report",
+    note="Counts of their sessions per year (no words); anonymised and suppressed below 5 in any report.",
+    fields={**ROLLUP_FIELDS, "year": CONTENT_FREE},
+)
 personal_data.declare(
     SessionQuarter,
     person="person",

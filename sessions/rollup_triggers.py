@@ -5,9 +5,9 @@ Every INSERT, UPDATE and DELETE on sessions and on their area notes, however it 
 a COPY in `seed_demo --scale`, erasure), adds its change to the (person, month) rows it touches, in the same
 transaction. The triggers are statement-level with transition tables, so a COPY of 25,000 sessions is one
 grouped upsert, not 25,000. A row left all zero (its last session moved away) is deleted, so each table always
-equals a recount (`sessions.rollups.differences()`) row for row. There are three tables: one row per person per
-quarter (`SessionQuarter`, for the whole quarters of a report's range), per month (`SessionMonth`, for its other
-whole months) and per day (`SessionDay`, for the days at its edges), in the organisation's time zone (settings.TIME_ZONE), as the report's date range is.
+equals a recount (`sessions.rollups.differences()`) row for row. There are four tables: one row per person per
+calendar year (`SessionYear`), quarter (`SessionQuarter`), month (`SessionMonth`) and day (`SessionDay`), so a
+report's range is read from as few rows as it can (`sessions.rollups.plan`), in the organisation's time zone (settings.TIME_ZONE), as the report's date range is.
 Signposting is counted per session as well as in total: a column per kind of service in the directory, and one for
 somewhere typed in (`KIND_COLUMNS`), so the report's "Signposted, by kind of service" is read from the roll-ups too.
 
@@ -28,6 +28,7 @@ from django.conf import settings
 from chime.framework import AREAS
 from sessions.service_kinds import REPORTED_KINDS, TYPED, ServiceKind
 
+YEAR_TABLE = "support_sessionyear"
 QUARTER_TABLE = "support_sessionquarter"
 MONTH_TABLE = "support_sessionmonth"
 DAY_TABLE = "support_sessionday"
@@ -44,6 +45,7 @@ KIND_COLUMNS = tuple(f"to_{kind}" for kind, _ in REPORTED_KINDS)
 COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES, *KIND_COLUMNS)
 # Each roll-up table, its key column, and that key from a session's local date (`day`).
 ROLLUPS = {
+    YEAR_TABLE: ("year", "date_trunc('year', day)::date"),
     QUARTER_TABLE: ("quarter", "date_trunc('quarter', day)::date"),
     MONTH_TABLE: ("month", "date_trunc('month', day)::date"),
     DAY_TABLE: ("day", "day"),

@@ -26,7 +26,6 @@ from sessions.rollup_triggers import (
     AREA_CODES,
     AREA_TABLE,
     COUNTS,
-    DAY_TABLE,
     DIRECTORY_TABLE,
     HISTORIES,
     KIND_COLUMNS,
@@ -37,58 +36,71 @@ from sessions.rollup_triggers import (
     ROLLUPS,
     SESSION_TABLE,
     SIGNPOST_TABLE,
+    YEAR_TABLE,
     History,
     rolled_up,
     session_rows,
 )
 from sessions.service_kinds import REPORTED_KINDS
 
-
-@dataclass(frozen=True)
-class Plan:
-    """How to count [start, end]: quarterly roll-ups for the whole quarters [lo, hi) it holds, monthly ones for the
-    other whole months [lo, hi), and daily ones for days [lo, hi), added (+1) or taken away (-1). A part month is
-    counted from its days in the range, or, when those are the greater part of the month, as the whole month less
-    its days outside the range: never more than half a month at either edge is read day by day."""
-
-    months: tuple[tuple[dt.date, dt.date], ...]
-    days: tuple[tuple[dt.date, dt.date, int], ...]
-    quarters: tuple[tuple[dt.date, dt.date], ...] = ()
+# The roll-up tables from the longest period to the shortest, by the name of their key column.
+LEVELS = ("year", "quarter", "month", "day")
+TABLE_OF = {key: table for table, (key, _) in ROLLUPS.items()}
 
 
-def plan(start: dt.date, end: dt.date) -> Plan:
-    after = end + dt.timedelta(days=1)
-    months: list[tuple[dt.date, dt.date]] = []
-    days: list[tuple[dt.date, dt.date, int]] = []
-    month = dt.date(start.year, start.month, 1)
-    while month < after:
-        following = _next_month(month)
-        lo, hi = max(start, month), min(after, following)
-        inside = (hi - lo).days
-        if 2 * inside <= (following - month).days:
-            days.append((lo, hi, 1))
+@dataclass(frozen=True, order=True)
+class Piece:
+    """Rows of one roll-up table, `level` (its key column), for the periods starting in [first, after), added
+    (sign 1) or taken away (sign -1)."""
+
+    level: str
+    first: dt.date
+    after: dt.date
+    sign: int = 1
+
+
+def plan(start: dt.date, end: dt.date) -> tuple[Piece, ...]:
+    """How to count [start, end] from the roll-ups, reading as few rows as it can: whole years, quarters and months
+    where the range holds them; a year, quarter or month the range holds more than half of is read whole, less
+    what lies outside the range (counted the same way, and taken away); what is left, never more than half a month
+    at either edge, is read day by day."""
+    pieces: list[Piece] = []
+    _cover(start, end + dt.timedelta(days=1), 0, 1, pieces)
+    merged: list[Piece] = []
+    for piece in sorted(pieces, key=lambda p: (LEVELS.index(p.level), -p.sign, p.first)):
+        last = merged[-1] if merged else None
+        if last and (last.level, last.sign, last.after) == (piece.level, piece.sign, piece.first):
+            merged[-1] = Piece(piece.level, last.first, piece.after, piece.sign)
         else:
-            if months and months[-1][1] == month:
-                months[-1] = (months[-1][0], following)
-            else:
-                months.append((month, following))
-            days += [(a, b, -1) for a, b in ((month, lo), (hi, following)) if a < b]
-        month = following
-    quarters: list[tuple[dt.date, dt.date]] = []
-    for lo, hi in list(months):  # each run of whole months: its whole quarters from the quarterly roll-ups
-        first, last = _quarter_on_or_after(lo), _quarter_on_or_after(hi, before=True)
-        if first < last:
-            months.remove((lo, hi))
-            months += [(a, b) for a, b in ((lo, first), (last, hi)) if a < b]
-            quarters.append((first, last))
-    return Plan(tuple(sorted(months)), tuple(days), tuple(quarters))
+            merged.append(piece)
+    return tuple(merged)
 
 
-def _quarter_on_or_after(day: dt.date, before: bool = False) -> dt.date:
-    """The first day of the quarter starting on or after `day` (a month's first day), or with `before`, on or
-    before it."""
+def _cover(lo: dt.date, hi: dt.date, level: int, sign: int, pieces: list[Piece]) -> None:
+    """Add to `pieces` the signed pieces that count [lo, hi), from LEVELS[level] down."""
+    if lo >= hi:
+        return
+    if LEVELS[level] == "day":
+        pieces.append(Piece("day", lo, hi, sign))
+        return
+    block = _start_of(LEVELS[level], lo)
+    while block < hi:
+        after = _start_of(LEVELS[level], block, step=1)
+        inside_lo, inside_hi = max(lo, block), min(hi, after)
+        if 2 * (inside_hi - inside_lo).days > (after - block).days:  # more than half of it: read it whole
+            pieces.append(Piece(LEVELS[level], block, after, sign))
+            _cover(block, inside_lo, level + 1, -sign, pieces)
+            _cover(inside_hi, after, level + 1, -sign, pieces)
+        else:
+            _cover(inside_lo, inside_hi, level + 1, sign, pieces)
+        block = after
+
+
+def _start_of(level: str, day: dt.date, step: int = 0) -> dt.date:
+    """The first day of the year, quarter or month holding `day`, or of the `step`th one after it."""
+    months = {"year": 12, "quarter": 3, "month": 1}[level]
     index = day.year * 12 + day.month - 1
-    index = index - index % 3 if before else index + (-index) % 3
+    index = index - index % months + step * months
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
@@ -118,23 +130,14 @@ def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFi
         counted, counted_params = counted_people(people)
     except EmptyResultSet:  # nobody may be counted
         return NOTHING
-    columns = ", ".join(COUNTS)
     parts, params = [], []
-    for table, spans in ((QUARTER_TABLE, counting.quarters), (MONTH_TABLE, counting.months)):
-        key, _ = ROLLUPS[table]
-        for first, last in spans:
-            parts.append(
-                f"SELECT person_id, {columns} FROM {table}"  # noqa: S608 - names from the models, no values
-                f" WHERE {key} >= %s AND {key} < %s{counted.format('person_id')}"
-            )
-            params += [first, last, *counted_params]
-    for since, until, sign in counting.days:
-        signed = ", ".join(f"{sign} * {c} AS {c}" for c in COUNTS)
+    for piece in counting:
+        signed = ", ".join(c if piece.sign > 0 else f"-{c} AS {c}" for c in COUNTS)
         parts.append(
-            f"SELECT person_id, {signed} FROM {DAY_TABLE}"  # noqa: S608 - names from the models, no values
-            f" WHERE day >= %s AND day < %s{counted.format('person_id')}"
+            f"SELECT person_id, {signed} FROM {TABLE_OF[piece.level]}"  # noqa: S608 - names from the models, no values
+            f" WHERE {piece.level} >= %s AND {piece.level} < %s{counted.format('person_id')}"
         )
-        params += [since, until, *counted_params]
+        params += [piece.first, piece.after, *counted_params]
     split = ", ".join(f"SUM({c}), COUNT(*) FILTER (WHERE {c} > 0)" for c in (*AREA_CODES, *KIND_COLUMNS))
     sql = f"""
         SELECT COUNT(*) FILTER (WHERE sessions > 0), COALESCE(SUM(sessions), 0), COALESCE(SUM(minutes), 0),
@@ -196,6 +199,7 @@ class Difference:
             )
 
         when = {
+            YEAR_TABLE: str(self.period.year),
             QUARTER_TABLE: f"{self.period.year} Q{(self.period.month - 1) // 3 + 1}",
             MONTH_TABLE: f"{self.period:%Y-%m}",
         }.get(self.table, self.period.isoformat())
@@ -318,7 +322,3 @@ def rebuild() -> tuple[int, list[Difference | HistoryDifference]]:
     if after:
         raise RuntimeError(f"{after} roll-up rows still differ from the recount after rebuilding.")
     return before, shown
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
