@@ -18,7 +18,7 @@ from chime.models import AuditEvent
 from sessions import access, charts
 from sessions.forms import ReportForm
 from sessions.insights import area_shares
-from sessions.report_charts import section_chart
+from sessions.report_charts import section_chart, table_rows
 from sessions.reports import CSV_HEADER, Report, default_range, report_for
 
 
@@ -80,7 +80,8 @@ def report(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "report": found}
     if found is not None:
         audit.record(AuditEvent.Action.VIEW, object_type="commissioners report", object_id=found.period)
-        context |= {"sections": [(s, section_chart(s)) for s in found.sections()], **_print_head(found)}
+        sections = [(s, section_chart(s), table_rows(s)) for s in found.sections()]
+        context |= {"sections": sections, **_print_head(found)}
     return render(request, "insights/report.html", context)
 
 
