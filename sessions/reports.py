@@ -28,13 +28,13 @@ from sessions.models import (
     GoalStep,
     GroupMeeting,
     Measure,
-    MeasureHistory,
     Person,
     RecoveryGoal,
     RecoveryPlan,
 )
 from sessions.report_definitions import DEFINITIONS, Definition
 from sessions.report_ratings import VIEW_SECTIONS, rating_changes
+from sessions.rollup_triggers import MEASURES
 from sessions.service_kinds import REPORTED_KINDS, TYPED
 
 SMALL_NUMBER = 5
@@ -247,33 +247,27 @@ def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[Repor
     """Distance travelled: for each measure, the people with at least two completed in the period, their average
     first-to-last change, and how many changed by the published threshold; then goals set and steps done.
     Three queries: how many people changed by how much, per measure (each person's first and last result in the
-    period, found in their results kept in order, `MeasureHistory`, as CHIME rating change finds ratings: see
-    sessions/report_ratings.py; counted by their change, so a year comes back as a few dozen rows); the measures;
+    period, found in their results kept in order, `MeasureHistory`, as CHIME rating change finds ratings:
+    `rollups.changes_in`; counted by their change, so a year comes back as a few dozen rows); the measures;
     the plan counts."""
     rows: list[ReportRow] = []
     changes: dict[int, list[tuple]] = {}
+    found = rollups.changes_in(MEASURES, start, end, people)
+    if found is not None:
+        per_person, params = found
+        sql = (
+            f"SELECT measure_id, change, COUNT(*) FROM ({per_person}) AS changes GROUP BY measure_id, change"  # noqa: S608
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for measure_id, change, people_count in cursor.fetchall():
+                changes.setdefault(measure_id, []).append((change, people_count))
+    for measure in Measure.objects.filter(is_active=True):
+        rows += _measure_rows(measure, changes.get(measure.pk, []))
     try:
         counted, counted_params = rollups.counted_people(people)
     except EmptyResultSet:  # nobody may be counted
         counted, counted_params = " AND FALSE", []
-    sql = f"""
-        SELECT measure_id, totals[through] - totals[before + 1] AS change, COUNT(*)
-        FROM (
-            SELECT measure_id, totals,
-                   width_bucket(%s::date, days) AS before, width_bucket(%s::date, days) AS through
-            FROM {MeasureHistory._meta.db_table}
-            WHERE TRUE{counted.format("person_id")}
-            OFFSET 0
-        ) AS counted
-        WHERE through - before >= 2
-        GROUP BY measure_id, change
-    """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [start - dt.timedelta(days=1), end, *counted_params])
-        for measure_id, change, people_count in cursor.fetchall():
-            changes.setdefault(measure_id, []).append((change, people_count))
-    for measure in Measure.objects.filter(is_active=True):
-        rows += _measure_rows(measure, changes.get(measure.pk, []))
     goals, steps = _plan_counts(start, end, counted, counted_params)
     rows += [
         _count("Recovery plans", "Goals set", goals, "goals"),

@@ -170,6 +170,33 @@ def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFi
     )
 
 
+def changes_in(history: History, start: dt.date, end: dt.date, people: QuerySet) -> tuple[str, list] | None:
+    """SQL and its parameters: a row per person and key of `history` (a view and area of ratings, a measure) with
+    two or more results in [start, end], giving the keys and `change`, the last result less the first; None when
+    nobody may be counted. In each row, `before` is how many results came before `start` and `through` how many
+    by `end` (binary searches of its sorted days), so the period's are numbers before+1 to through.
+
+    Each `OFFSET 0` keeps PostgreSQL from merging a subquery into the one above it, which would search the days
+    again for every use of `before`, `through` and `change` (2.6 times slower on the large benchmark set)."""
+    try:
+        counted, params = counted_people(people)
+    except EmptyResultSet:
+        return None
+    keys, values = ", ".join(history.keys), history.values
+    sql = f"""
+        SELECT {keys}, {values}[through] - {values}[before + 1] AS change
+        FROM (
+            SELECT {keys}, {values}, width_bucket(%s::date, days) AS before, width_bucket(%s::date, days) AS through
+            FROM {history.table}
+            WHERE TRUE{counted.format("person_id")}
+            OFFSET 0
+        ) AS counted
+        WHERE through - before >= 2
+        OFFSET 0
+    """  # noqa: S608 - names from the models, values as parameters
+    return sql, [start - dt.timedelta(days=1), end, *params]
+
+
 def counted_people(people: QuerySet) -> tuple[str, list]:
     """SQL to add to a WHERE clause keeping the people the report may count (`{}` is the person column), and its
     parameters: nothing when `people` is everyone (no consent rule), so the planner has no join to make."""
