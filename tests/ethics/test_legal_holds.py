@@ -159,5 +159,6 @@ def test_subject_access_and_erasure_take_one_query_per_table_however_many_record
     # (read first), then goals, steps, plan reviews, attendances and brief contacts. Gathering also reads the
     # report's monthly and daily roll-ups (counts only, which erasure keeps: triggers update them as sessions change).
     # Issues 12 and 14 added their own words and its versions, flags on a note and their steps, check-ins,
-    # correction and deletion requests, passkeys, and signposts to the directory and their versions.
-    assert few == many == (52, 62)
+    # correction and deletion requests, passkeys, and signposts to the directory and their versions; then the
+    # report's yearly and quarterly roll-ups and their ratings and measure results in order (read, and kept).
+    assert few == many == (56, 62)

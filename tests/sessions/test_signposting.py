@@ -320,15 +320,21 @@ def test_the_signposting_figures_count_only_people_who_consented_when_required(s
 
 
 @pytest.mark.dates
-def test_the_report_counts_signposting_by_kind_in_one_query(signposting, django_assert_num_queries):
-    from sessions import hooks
+def test_the_report_counts_signposting_by_kind_with_the_session_figures_and_brief_contacts_in_one_more_query(
+    signposting, django_assert_num_queries
+):
+    from sessions import hooks, rollups
     from sessions.models import Person
     from sessions.reports import _bounds, _signposting_by_kind_rows
 
-    since, until = _bounds(*_window())
+    start, end = _window()
     people = hooks.reportable_people(Person.objects.all())
-    with django_assert_num_queries(1):
-        _signposting_by_kind_rows(since, until, people)
+    with django_assert_num_queries(
+        2
+    ):  # the session figures (sessions and people per kind among them); contacts
+        figures = rollups.session_figures(start, end, people)
+        rows = _signposting_by_kind_rows(figures.by_kind, *_bounds(start, end))
+    assert ("Housing: sessions", "6") in [(row.label, row.value) for row in rows]
 
 
 @pytest.mark.dates
