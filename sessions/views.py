@@ -17,7 +17,7 @@ from sessions.filters import paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm, kept_services
 from sessions.history import session_history
 from sessions.insights import area_months, ratings_by_view
-from sessions.measures import due_for, scores_over_time
+from sessions.measures import due_for, responses_of, scores_over_time
 from sessions.models import CaseloadAssignment, RecoveryGoal, RecoveryPlan, SessionReview, SupportSession
 from sessions.own_words import may_answer, voices_on
 from sessions.plans import plan_of
@@ -77,13 +77,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     months = area_months(person)
     check_ins = checkins.for_person_page(person)
+    responses = responses_of(person)
     context = {
         "person": person,
-        "plan": plan_of(person),
-        "due_measures": due_for(person),
+        "plan": plan_of(person, with_reviews=False),
+        "due_measures": due_for(person, responses=responses),
         "measure_series": [
             (measure, points, charts.measure_chart(measure, points))
-            for measure, points in scores_over_time(person).items()
+            for measure, points in scores_over_time(person, responses=responses).items()
         ],
         "sessions": sessions,
         "area_months": months,
