@@ -75,8 +75,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         SupportSession.objects.filter(person=person).for_timeline().with_their_voice(),
         TIMELINE_PAGE_SIZE,
     )
-    months = area_months(person)
-    check_ins = checkins.for_person_page(person)
+    attendances = access.attendances_on_record(person)
+    months = area_months(person, attendances=attendances)
+    check_ins = checkins.for_person_page(person, **_latest_session(sessions))
     responses = responses_of(person)
     context = {
         "person": person,
@@ -98,9 +99,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_move": access.supervises(request.user, person),
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
         "open_concerns": hooks.open_concerns_about(request.user, person),
-        "attendances": access.attendances_on_record(person),
+        "attendances": attendances,
     }
     return render(request, "sessions/person_detail.html", context)
+
+
+def _latest_session(sessions) -> dict[str, object]:
+    """When the person's latest session was, if the page of the timeline shows it (the first page, newest first:
+    `for_timeline`), so the check-ins need not ask; otherwise nothing, and they ask."""
+    if sessions.number != 1:
+        return {}
+    return {"last_session": sessions[0].occurred_at if sessions.paginator.count else None}
 
 
 @require_http_methods(["GET", "POST"])
