@@ -124,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chime.context_processors.chime",
             ],
+            # Django's `date` filter with a fast path for Chime's own formats (the same text, see the module).
+            "builtins": ["chime.templatetags.fast_dates"],
         },
     },
 ]

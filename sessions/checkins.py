@@ -71,10 +71,15 @@ def latest_check_ins(person: Person, limit: int = LATEST_SHOWN) -> list[CheckIn]
     return list(CheckIn.objects.filter(person=person).order_by("-checked_in_at", "pk")[:limit])
 
 
-def for_person_page(person: Person) -> CheckInSummary:
+_ASK = object()
+
+
+def for_person_page(person: Person, *, last_session: dt.datetime | None | object = _ASK) -> CheckInSummary:
     """Check-ins for the practitioner's person page, each marked new when it came after the last session (three
-    queries: the months, the latest, the last session)."""
-    last_session = person.sessions.aggregate(last=Max("occurred_at"))["last"]
+    queries: the months, the latest, the last session; two when the page knows `last_session`, when their latest
+    session was, None for none)."""
+    if last_session is _ASK:
+        last_session = person.sessions.aggregate(last=Max("occurred_at"))["last"]
     latest = latest_check_ins(person)
     for check_in in latest:
         check_in.is_new = last_session is None or check_in.checked_in_at > last_session

@@ -92,21 +92,31 @@ def _month_starts(last: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
-def _group_months(person: Person, since: dt.datetime) -> tuple[Counter, Counter]:
-    """Group meetings the person came to since `since`: per (month, area) and per month (one query)."""
+def _group_months(
+    person: Person, since: dt.datetime, attendances: list[Attendance] | None = None
+) -> tuple[Counter, Counter]:
+    """Group meetings the person came to since `since`: per (month, area) and per month (one query, or none when
+    the page already has every meeting they came to in `attendances`, with its meeting)."""
     by_area: Counter = Counter()
     by_month: Counter = Counter()
-    attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
-    for occurred_at, areas in attended.values_list("meeting__occurred_at", "meeting__areas"):
+    if attendances is None:
+        attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
+        meetings = attended.values_list("meeting__occurred_at", "meeting__areas")
+    else:
+        meetings = [
+            (a.meeting.occurred_at, a.meeting.areas) for a in attendances if a.meeting.occurred_at >= since
+        ]
+    for occurred_at, areas in meetings:
         month = timezone.localdate(occurred_at).replace(day=1)
         by_month[month] += 1
         by_area.update((month, area) for area in areas)
     return by_area, by_month
 
 
-def area_months(person: Person) -> AreaMonths:
+def area_months(person: Person, *, attendances: list[Attendance] | None = None) -> AreaMonths:
     """Counts of sessions and group meetings touching each area per month for the last twelve months (three
-    queries). Ratings come from one-to-one sessions only."""
+    queries; two given `attendances`, every meeting the person came to with its meeting, as
+    `sessions.access.attendances_on_record` reads them). Ratings come from one-to-one sessions only."""
     months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
     since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
     areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
@@ -126,7 +136,7 @@ def area_months(person: Person) -> AreaMonths:
         .annotate(n=Count("pk"))
     )
     totals = {row["month"].date(): row["n"] for row in per_month}
-    group_areas, group_totals = _group_months(person, since)
+    group_areas, group_totals = _group_months(person, since, attendances)
     rows = []
     for area in AREAS:
         row_cells = [

@@ -43,11 +43,23 @@ def next_due(person: Person, measure: Measure, offered: list[MeasureResponse], t
     return Due(measure, Occasion.REVIEW, due_on, today >= due_on)
 
 
-def due_for(person: Person, today: dt.date | None = None) -> list[Due]:
-    """Each offered measure's next occasion for this person (two queries)."""
+def responses_of(person: Person) -> list[MeasureResponse]:
+    """Every measure offered to the person (completed or declined) with its measure, oldest first: one query, for
+    a page that shows both `due_for` and `scores_over_time`."""
+    return list(
+        MeasureResponse.objects.filter(person=person).select_related("measure").order_by("taken_on", "pk")
+    )
+
+
+def due_for(
+    person: Person, today: dt.date | None = None, *, responses: list[MeasureResponse] | None = None
+) -> list[Due]:
+    """Each offered measure's next occasion for this person (two queries; one given `responses_of(person)`)."""
     today = today or timezone.localdate()
+    if responses is None:
+        responses = MeasureResponse.objects.filter(person=person).order_by("taken_on", "pk")
     offered: dict[int, list[MeasureResponse]] = {}
-    for response in MeasureResponse.objects.filter(person=person).order_by("taken_on", "pk"):
+    for response in responses:
         offered.setdefault(response.measure_id, []).append(response)
     found = (
         next_due(person, m, offered.get(m.pk, []), today) for m in Measure.objects.filter(is_active=True)
@@ -75,13 +87,19 @@ class ScorePoint:
         return CHANGE_WORDS[self.change]
 
 
-def scores_over_time(person: Person) -> dict[Measure, list[ScorePoint]]:
-    """Each measure's completed totals, oldest first, with the change from the first and what it means."""
-    completed = (
-        MeasureResponse.objects.filter(person=person, declined=False, total__isnull=False)
-        .select_related("measure")
-        .order_by("taken_on", "pk")
-    )
+def scores_over_time(
+    person: Person, *, responses: list[MeasureResponse] | None = None
+) -> dict[Measure, list[ScorePoint]]:
+    """Each measure's completed totals, oldest first, with the change from the first and what it means (one query,
+    or none given `responses_of(person)`)."""
+    if responses is None:
+        completed = (
+            MeasureResponse.objects.filter(person=person, declined=False, total__isnull=False)
+            .select_related("measure")
+            .order_by("taken_on", "pk")
+        )
+    else:
+        completed = [r for r in responses if not r.declined and r.total is not None]
     series: dict[Measure, list[ScorePoint]] = {}
     for response in completed:
         points = series.setdefault(response.measure, [])

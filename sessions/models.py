@@ -17,7 +17,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import formats, timezone
 
 from chime import access, personal_data
-from chime.framework import RATING_CHOICES, AreaChoices
+from chime.framework import AREAS_BY_CODE, RATING_CHOICES, AreaChoices
 from chime.personal_data import (
     CONTENT_FREE,
     ERASED,
@@ -33,6 +33,12 @@ from sessions.service_kinds import ServiceKind
 
 if TYPE_CHECKING:
     from chime.models import User
+
+
+def _area_name(code: str) -> str:
+    """An area's name from its code (a code no longer in the framework is shown as it is)."""
+    area = AREAS_BY_CODE.get(code)
+    return area.name if area else code
 
 
 class PersonQuerySet(models.QuerySet):
@@ -1363,8 +1369,7 @@ class GroupMeeting(models.Model):
         return self.named_count + self.unnamed_count
 
     def get_areas_display(self) -> list[str]:
-        labels = dict(AreaChoices.choices)
-        return [str(labels.get(code, code)) for code in self.areas]
+        return [_area_name(code) for code in self.areas]
 
 
 # A meeting is the organisation's record of its group work. The group note is about the group as a whole: the form
@@ -1516,8 +1521,7 @@ class BriefContact(models.Model):
         return f"Brief contact on {timezone.localtime(self.occurred_at):%d %b %Y}"
 
     def get_areas_display(self) -> list[str]:
-        labels = dict(AreaChoices.choices)
-        return [str(labels.get(code, code)) for code in self.areas]
+        return [_area_name(code) for code in self.areas]
 
 
 personal_data.declare(

@@ -7,18 +7,18 @@ from django.db.models import Prefetch
 from sessions.models import GoalStep, Person, RecoveryGoal, RecoveryPlan, SupportSession
 
 
-def plan_of(person: Person) -> RecoveryPlan | None:
-    """The person's plan with its goals, their steps and the sessions that worked on each, in four queries."""
+def plan_of(person: Person, *, with_reviews: bool = True) -> RecoveryPlan | None:
+    """The person's plan with its goals, their steps and the sessions that worked on each, in four queries, and
+    its reviews in a fifth (`with_reviews`: the person page shows the goals only)."""
     sessions = SupportSession.objects.order_by("-occurred_at", "-pk").only("pk", "occurred_at", "person_id")
     goals = RecoveryGoal.objects.order_by("achieved_on", "pk").prefetch_related(
         Prefetch("steps", queryset=GoalStep.objects.order_by("done_on", "by_when", "pk")),
         Prefetch("sessions", queryset=sessions),
     )
-    return (
-        RecoveryPlan.objects.filter(person=person)
-        .prefetch_related(Prefetch("goals", queryset=goals), "reviews__reviewed_by")
-        .first()
-    )
+    plans = RecoveryPlan.objects.filter(person=person).prefetch_related(Prefetch("goals", queryset=goals))
+    if with_reviews:
+        plans = plans.prefetch_related("reviews__reviewed_by")
+    return plans.first()
 
 
 def goals_of(person: Person) -> list[RecoveryGoal]:

@@ -17,7 +17,7 @@ from sessions.filters import paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm, kept_services
 from sessions.history import session_history
 from sessions.insights import area_months, ratings_by_view
-from sessions.measures import due_for, scores_over_time
+from sessions.measures import due_for, responses_of, scores_over_time
 from sessions.models import CaseloadAssignment, RecoveryGoal, RecoveryPlan, SessionReview, SupportSession
 from sessions.own_words import may_answer, voices_on
 from sessions.plans import plan_of
@@ -75,15 +75,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         SupportSession.objects.filter(person=person).for_timeline().with_their_voice(),
         TIMELINE_PAGE_SIZE,
     )
-    months = area_months(person)
-    check_ins = checkins.for_person_page(person)
+    attendances = access.attendances_on_record(person)
+    months = area_months(person, attendances=attendances)
+    check_ins = checkins.for_person_page(person, **_latest_session(sessions))
+    responses = responses_of(person)
     context = {
         "person": person,
-        "plan": plan_of(person),
-        "due_measures": due_for(person),
+        "plan": plan_of(person, with_reviews=False),
+        "due_measures": due_for(person, responses=responses),
         "measure_series": [
             (measure, points, charts.measure_chart(measure, points))
-            for measure, points in scores_over_time(person).items()
+            for measure, points in scores_over_time(person, responses=responses).items()
         ],
         "sessions": sessions,
         "area_months": months,
@@ -97,9 +99,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_move": access.supervises(request.user, person),
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
         "open_concerns": hooks.open_concerns_about(request.user, person),
-        "attendances": access.attendances_on_record(person),
+        "attendances": attendances,
     }
     return render(request, "sessions/person_detail.html", context)
+
+
+def _latest_session(sessions) -> dict[str, object]:
+    """When the person's latest session was, if the page of the timeline shows it (the first page, newest first:
+    `for_timeline`), so the check-ins need not ask; otherwise nothing, and they ask."""
+    if sessions.number != 1:
+        return {}
+    return {"last_session": sessions[0].occurred_at if sessions.paginator.count else None}
 
 
 @require_http_methods(["GET", "POST"])

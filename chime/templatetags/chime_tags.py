@@ -22,3 +22,9 @@ def tel_href(number: str) -> str:
     """A phone number as a tap-to-call address: `0800 123 4567` -> `tel:08001234567` (a leading + is kept)."""
     digits = re.sub(r"[^0-9+]", "", number or "")
     return f"tel:{digits[:1]}{digits[1:].replace('+', '')}" if digits else ""
+
+
+@register.simple_tag
+def chart(chart, id: str):  # noqa: A002 - the element id
+    """An inline SVG chart from sessions.charts: `{% chart areas_chart "areas-chart" %}` (see `Chart.svg`)."""
+    return chart.svg(id)

@@ -201,6 +201,24 @@ def test_a_check_in_before_the_last_session_is_not_new_to_the_practitioner(clien
     assert 'text-bg-warning">New' not in page
 
 
+@pytest.mark.dates
+def test_check_ins_are_new_against_the_latest_session_on_every_page_of_the_timeline(
+    client, practitioner, person
+):
+    _, access = signed_in_person(person, practitioner)
+    with time_machine.travel(FROZEN - dt.timedelta(days=5), tick=False):
+        services.record_check_in(person=person, actor=access.account, ratings=[AreaRating("hope", 3)])
+    with time_machine.travel(FROZEN, tick=False):
+        for days in range(1, 22):  # 21 sessions: the timeline's second page shows only the oldest
+            SupportSessionFactory(person=person, occurred_at=FROZEN - dt.timedelta(days=days, hours=1))
+        services.record_check_in(person=person, actor=access.account, ratings=[AreaRating("meaning", 4)])
+        client.force_login(practitioner)
+        pages = [client.get(f"/people/{person.pk}/{query}").content.decode() for query in ("", "?page=2")]
+    for page in pages:
+        assert page.count('text-bg-warning">New') == 1
+        assert '<span class="badge text-bg-warning">New</span> 15 Jun 2026: Meaning in life' in page
+
+
 @pytest.mark.parametrize("check_ins", [1, 8])
 def test_the_persons_home_page_takes_the_same_queries_however_many_check_ins(
     practitioner, person, check_ins, django_assert_num_queries
