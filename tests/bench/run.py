@@ -203,16 +203,15 @@ def main(run: str = "default") -> int:
     results["targets_met"] = not problems
     results["problems"] = problems
     (ROOT / ".bench").mkdir(exist_ok=True)
-    (ROOT / ".bench" / ("results.json" if run == "default" else f"results-{run}.json")).write_text(
-        json.dumps(results, indent=2)
-    )
+    written = ROOT / ".bench" / ("results.json" if run == "default" else f"results-{run}.json")
+    written.write_text(json.dumps(results, indent=2))
     print(table(results, sets))
     for name, built in results["built"].items():
         print(
             f"Built the {name} set in {built['seconds']} s (peak RSS of the seeding process {built['peak_rss_mb']} MB)."
         )
     print("All targets met." if not problems else "Targets missed:\n  " + "\n  ".join(problems))
-    print("Results written to .bench/results.json")
+    print(f"Results written to {written.relative_to(ROOT)}")
     return 0 if not problems else 1
 
 
