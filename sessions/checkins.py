@@ -11,43 +11,26 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Max, QuerySet
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
-from chime.framework import AREAS
-from sessions.insights import MONTHS_SHOWN, AreaMonth, AreaMonths, AreaRow, _month_starts
+from sessions.insights import AreaMonths, area_rows, shown_months
 from sessions.models import CheckIn, Person
 
 LATEST_SHOWN = 10
-
-
-def _since() -> tuple[list[dt.date], dt.datetime]:
-    months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
-    return months, timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
 
 
 def rating_months(ratings: QuerySet, when: str) -> AreaMonths:
     """The last twelve months of `ratings` (rows with an `area` and a `rating`, dated by the field `when`): per
     month and area, how many and their average (one query). Each cell's `sessions` counts ratings here, so the
     shared month-table and chart code reads it."""
-    months, since = _since()
+    months, since = shown_months()
     grouped = (
         ratings.filter(**{f"{when}__gte": since})
         .annotate(month=TruncMonth(when))
         .values("month", "area")
-        .annotate(n=Count("pk"), average=Avg("rating"))
+        .annotate(sessions=Count("pk"), average_rating=Avg("rating"))
         .order_by()
     )
-    cells = {(row["month"].date(), row["area"]): row for row in grouped}
-    rows = []
-    for area in AREAS:
-        row_cells = [
-            AreaMonth(
-                sessions=cells.get((m, area.code), {}).get("n", 0),
-                average_rating=cells.get((m, area.code), {}).get("average"),
-            )
-            for m in months
-        ]
-        rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
+    rows = area_rows(months, {(row["month"].date(), row["area"]): row for row in grouped})
     per_month = [sum(row.cells[i].sessions for row in rows) for i in range(len(months))]
     return AreaMonths(months=months, rows=rows, sessions_per_month=per_month)
 

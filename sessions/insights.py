@@ -113,12 +113,35 @@ def _group_months(
     return by_area, by_month
 
 
+def shown_months() -> tuple[list[dt.date], dt.datetime]:
+    """The twelve months a person's month tables and charts show (the month in progress last), and the moment the
+    first of them began: the one window for sessions and check-ins alike."""
+    months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
+    return months, timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
+
+
+def area_rows(months: list[dt.date], cells: dict[tuple[dt.date, str], dict], added=None) -> list[AreaRow]:
+    """A row per CHIME area with a cell per month, from `cells` ((month, area code) -> {"sessions": n,
+    "average_rating": x}), plus `added[(month, code)]` (group meetings) where given."""
+    rows = []
+    for area in AREAS:
+        row_cells = [
+            AreaMonth(
+                sessions=cells.get((m, area.code), {}).get("sessions", 0)
+                + (added[(m, area.code)] if added else 0),
+                average_rating=cells.get((m, area.code), {}).get("average_rating"),
+            )
+            for m in months
+        ]
+        rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
+    return rows
+
+
 def area_months(person: Person, *, attendances: list[Attendance] | None = None) -> AreaMonths:
     """Counts of sessions and group meetings touching each area per month for the last twelve months (three
     queries; two given `attendances`, every meeting the person came to with its meeting, as
     `sessions.access.attendances_on_record` reads them). Ratings come from one-to-one sessions only."""
-    months = _month_starts(timezone.localdate(), MONTHS_SHOWN)
-    since = timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
+    months, since = shown_months()
     areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
     grouped = (
         areas.annotate(month=TruncMonth("session__occurred_at"))
@@ -137,19 +160,9 @@ def area_months(person: Person, *, attendances: list[Attendance] | None = None) 
     )
     totals = {row["month"].date(): row["n"] for row in per_month}
     group_areas, group_totals = _group_months(person, since, attendances)
-    rows = []
-    for area in AREAS:
-        row_cells = [
-            AreaMonth(
-                sessions=cells.get((m, area.code), {}).get("sessions", 0) + group_areas[(m, area.code)],
-                average_rating=cells.get((m, area.code), {}).get("average_rating"),
-            )
-            for m in months
-        ]
-        rows.append(AreaRow(area=area, cells=row_cells, total=sum(c.sessions for c in row_cells)))
     return AreaMonths(
         months=months,
-        rows=rows,
+        rows=area_rows(months, cells, added=group_areas),
         sessions_per_month=[totals.get(m, 0) + group_totals[m] for m in months],
         group_meetings_per_month=[group_totals[m] for m in months],
     )
