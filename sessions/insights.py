@@ -120,7 +120,9 @@ def shown_months() -> tuple[list[dt.date], dt.datetime]:
     return months, timezone.make_aware(dt.datetime.combine(months[0], dt.time.min))
 
 
-def area_rows(months: list[dt.date], cells: dict[tuple[dt.date, str], dict], added=None) -> list[AreaRow]:
+def area_rows(
+    months: list[dt.date], cells: dict[tuple[dt.date, str], dict], added: Counter | None = None
+) -> list[AreaRow]:
     """A row per CHIME area with a cell per month, from `cells` ((month, area code) -> {"sessions": n,
     "average_rating": x}), plus `added[(month, code)]` (group meetings) where given."""
     rows = []

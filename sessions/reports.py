@@ -13,7 +13,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -264,11 +263,7 @@ def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[Repor
                 changes.setdefault(measure_id, []).append((change, people_count))
     for measure in Measure.objects.filter(is_active=True):
         rows += _measure_rows(measure, changes.get(measure.pk, []))
-    try:
-        counted, counted_params = rollups.counted_people(people)
-    except EmptyResultSet:  # nobody may be counted
-        counted, counted_params = " AND FALSE", []
-    goals, steps = _plan_counts(start, end, counted, counted_params)
+    goals, steps = _plan_counts(start, end, people)
     rows += [
         _count("Recovery plans", "Goals set", goals, "goals"),
         _count("Recovery plans", "Steps completed", steps, "steps"),
@@ -276,8 +271,9 @@ def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[Repor
     return rows
 
 
-def _plan_counts(start: dt.date, end: dt.date, counted: str, params: list) -> tuple[int, int]:
+def _plan_counts(start: dt.date, end: dt.date, people: QuerySet) -> tuple[int, int]:
     """Goals set and steps completed in [start, end] by the people counted (one query)."""
+    counted, params = rollups.counted_or_nobody(people)
     since, until = _bounds(start, end)
     goals, plans, steps = (m._meta.db_table for m in (RecoveryGoal, RecoveryPlan, GoalStep))
     sql = f"""
@@ -396,10 +392,7 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
 def _attendances(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[str, int]:
     """Register rows at meetings in [since, until) ("rows": everyone named, erased or not) and the different named
     people among them the report may count ("people"): one grouped query, a row per person before counting."""
-    try:
-        counted, params = rollups.counted_people(people)
-    except EmptyResultSet:  # nobody may be counted
-        counted, params = " AND FALSE", []
+    counted, params = rollups.counted_or_nobody(people)
     sql = f"""
         SELECT COALESCE(SUM(rows), 0), COUNT(*) FILTER (WHERE person_id IS NOT NULL{counted.format("person_id")})
         FROM (

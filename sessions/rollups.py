@@ -197,6 +197,14 @@ def changes_in(history: History, start: dt.date, end: dt.date, people: QuerySet)
     return sql, [start - dt.timedelta(days=1), end, *params]
 
 
+def counted_or_nobody(people: QuerySet) -> tuple[str, list]:
+    """As `counted_people`, for a query that still runs when nobody may be counted: then a clause never true."""
+    try:
+        return counted_people(people)
+    except EmptyResultSet:
+        return " AND FALSE", []
+
+
 def counted_people(people: QuerySet) -> tuple[str, list]:
     """SQL to add to a WHERE clause keeping the people the report may count (`{}` is the person column), and its
     parameters: nothing when `people` is everyone (no consent rule), so the planner has no join to make."""
