@@ -89,7 +89,9 @@ def test_practitioner_edits_a_session_and_the_earlier_version_is_kept(page: Page
     expect(changes.filter(has_text="A note about hope.")).to_contain_text(
         "Talked about the allotment in spring."
     )
-    expect(changes.filter(has_text="45")).to_contain_text("50")
+    duration_row = changes.filter(has=page.get_by_role("rowheader", name="How long (minutes)"))
+    expect(duration_row.locator(".history-before")).to_have_text("45")
+    expect(duration_row.locator(".history-after")).to_have_text("50")
 
 
 def test_a_session_form_with_problems_ties_each_message_to_its_field(page: Page, live_server, practitioner):
