@@ -10,6 +10,7 @@ ratings the period holds, and nothing is sorted or looped over in Python.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import batched
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -24,23 +25,26 @@ VIEW_SECTIONS = [
 ]
 
 
-def rating_changes(start: dt.date, end: dt.date, people: QuerySet) -> dict[tuple[str, str], tuple]:
-    """(view, area) -> (people, average change, went up, same, went down) for [start, end] inclusive, in one
-    grouped query over each person's ratings in order (`rollups.changes_in`)."""
-    found = rollups.changes_in(RATINGS, start, end, people)
+def rating_changes(
+    periods: list[tuple[dt.date, dt.date]], people: QuerySet
+) -> list[dict[tuple[str, str], tuple]]:
+    """For each period [start, end] inclusive: (view, area) -> (people, average change, went up, same, went down),
+    in one grouped query over each person's ratings in order, read once for all the periods (`rollups.changes_in`)."""
+    found = rollups.changes_in(RATINGS, periods, people)
+    changes: list[dict[tuple[str, str], tuple]] = [{} for _ in periods]
     if found is None:
-        return {}
-    changes, params = found
-    sql = f"""
-        SELECT rating_view, area, COUNT(*), SUM(change),
-               COUNT(*) FILTER (WHERE change > 0), COUNT(*) FILTER (WHERE change = 0),
-               COUNT(*) FILTER (WHERE change < 0)
-        FROM ({changes}) AS changes
-        GROUP BY rating_view, area
-    """  # noqa: S608 - built from the models' names, values as parameters
+        return changes
+    per_person, params = found
+    figures = ", ".join(
+        f"COUNT(change{i}), SUM(change{i}), COUNT(*) FILTER (WHERE change{i} > 0),"
+        f" COUNT(*) FILTER (WHERE change{i} = 0), COUNT(*) FILTER (WHERE change{i} < 0)"
+        for i in range(len(periods))
+    )
+    sql = f"SELECT rating_view, area, {figures} FROM ({per_person}) AS changes GROUP BY rating_view, area"  # noqa: S608 - names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {
-            (view, area): (count, total / count, up, same, down)
-            for view, area, count, total, up, same, down in cursor.fetchall()
-        }
+        for view, area, *found_in in cursor.fetchall():
+            for period, (count, total, up, same, down) in enumerate(batched(found_in, 5)):
+                if count:
+                    changes[period][(view, area)] = (count, total / count, up, same, down)
+    return changes

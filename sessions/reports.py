@@ -13,7 +13,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -134,12 +134,17 @@ def _none_like(row: ReportRow) -> ReportRow:
 
 
 def report_for(start: dt.date, end: dt.date) -> Report:
-    """The report for [start, end] with the previous period beside it: the same function run twice, so the
-    report page makes twice the queries of one period (and no more as data grows)."""
-    report = commissioners_report(start, end)
-    report.previous = commissioners_report(*previous_range(start, end))
+    """The report for [start, end] with the previous period beside it: the same figures for both, reckoned
+    together (`_reports`), so the report page makes a fixed number of queries, however large the data."""
+    report, previous = _reports([(start, end), previous_range(start, end)])
+    report.previous = previous
     report.produced_at = timezone.now()
     return report
+
+
+def commissioners_report(start: dt.date, end: dt.date) -> Report:
+    """The figures for [start, end] inclusive, on their own."""
+    return _reports([(start, end)])[0]
 
 
 def previous_range(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -167,10 +172,30 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
-def commissioners_report(start: dt.date, end: dt.date) -> Report:
-    """The figures for [start, end] inclusive: a fixed number of queries, whatever the history."""
+def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
+    """The figures for each period, in a fixed number of queries whatever the history. Each person's ratings and
+    measure results in order are read once for all the periods (`rollups.changes_in`).
+
+    PostgreSQL's parallel workers are off for these queries: each reads tens of thousands of roll-up rows, which
+    one process does faster than several that must pass their rows on to be merged (the previous year's session
+    figures took 99 ms in parallel and 47 ms without, on the large benchmark set), and on a small server the
+    workers would take the cores other requests are waiting for."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        people = hooks.reportable_people(Person.objects.all())
+        ratings = rating_changes(periods, people)
+        measures = _measure_changes(periods, people)
+        return [
+            Report(start=start, end=end, rows=_figures(start, end, people, ratings[i], measures[i]))
+            for i, (start, end) in enumerate(periods)
+        ]
+
+
+def _figures(
+    start: dt.date, end: dt.date, people: QuerySet, ratings: dict[tuple[str, str], tuple], measures: dict
+) -> list[ReportRow]:
+    """The report's rows for [start, end], given its rating changes and measure changes."""
     since, until = _bounds(start, end)
-    people = hooks.reportable_people(Person.objects.all())
     figures = rollups.session_figures(start, end, people)
     totals, by_area = figures.totals, figures.by_area
     rows = [
@@ -195,11 +220,11 @@ def commissioners_report(start: dt.date, end: dt.date) -> Report:
         _count("Signposting", "People signposted", totals["people_signposted"], "people_signposted"),
     ]
     rows += _signposting_by_kind_rows(figures.by_kind, since, until)
-    rows += _distance_rows(start, end, people)
-    rows += _rating_change_rows(start, end, people)
+    rows += _distance_rows(start, end, people, measures)
+    rows += _rating_change_rows(ratings)
     rows += _group_rows(since, until, people)
     rows += _concern_rows(since, until)
-    return Report(start=start, end=end, rows=rows)
+    return rows
 
 
 def _signposting_by_kind_rows(
@@ -242,25 +267,41 @@ def _brief_contacts_by_kind(since: dt.datetime, until: dt.datetime) -> dict[str,
         return dict(cursor.fetchall())
 
 
-def _distance_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[ReportRow]:
-    """Distance travelled: for each measure, the people with at least two completed in the period, their average
-    first-to-last change, and how many changed by the published threshold; then goals set and steps done.
-    Three queries: how many people changed by how much, per measure (each person's first and last result in the
-    period, found in their results kept in order, `MeasureHistory`, as CHIME rating change finds ratings:
-    `rollups.changes_in`; counted by their change, so a year comes back as a few dozen rows); the measures;
-    the plan counts."""
-    rows: list[ReportRow] = []
-    changes: dict[int, list[tuple]] = {}
-    found = rollups.changes_in(MEASURES, start, end, people)
+def _measure_changes(
+    periods: list[tuple[dt.date, dt.date]], people: QuerySet
+) -> list[dict[int, list[tuple]]]:
+    """For each period, measure id -> [(first-to-last change, how many people changed by it)], over the people with
+    at least two results in the period: one query, each person's results in order (`MeasureHistory`) read once for
+    all the periods, as CHIME rating change reads ratings (`rollups.changes_in`), and counted by their changes, so a
+    year comes back as at most a few thousand rows."""
+    changes: list[Counter] = [Counter() for _ in periods]
+    found = rollups.changes_in(MEASURES, periods, people)
     if found is not None:
         per_person, params = found
+        each = ", ".join(f"change{i}" for i in range(len(periods)))
         sql = (
-            f"SELECT measure_id, change, COUNT(*) FROM ({per_person}) AS changes GROUP BY measure_id, change"  # noqa: S608
+            f"SELECT measure_id, {each}, COUNT(*) FROM ({per_person}) AS changes GROUP BY measure_id, {each}"  # noqa: S608 - names from the models, values as parameters
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for measure_id, change, people_count in cursor.fetchall():
-                changes.setdefault(measure_id, []).append((change, people_count))
+            for measure_id, *found_in, people_count in cursor.fetchall():
+                for period, change in enumerate(found_in):
+                    if change is not None:
+                        changes[period][(measure_id, change)] += people_count
+    by_measure: list[dict[int, list[tuple]]] = [{} for _ in periods]
+    for period, counted in enumerate(changes):
+        for (measure_id, change), people_count in counted.items():
+            by_measure[period].setdefault(measure_id, []).append((change, people_count))
+    return by_measure
+
+
+def _distance_rows(
+    start: dt.date, end: dt.date, people: QuerySet, changes: dict[int, list[tuple]]
+) -> list[ReportRow]:
+    """Distance travelled: for each measure, the people with at least two completed in the period, their average
+    first-to-last change, and how many changed by the published threshold (from `changes`, `_measure_changes`);
+    then goals set and steps done. Two queries: the measures; the plan counts."""
+    rows: list[ReportRow] = []
     for measure in Measure.objects.filter(is_active=True):
         rows += _measure_rows(measure, changes.get(measure.pk, []))
     goals, steps = _plan_counts(start, end, people)
@@ -336,7 +377,7 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
 
     Attendances count everyone who came (named, unnamed, and anyone named who was later erased); distinct people
     count only named people the report may count (`reportable_people`)."""
-    meetings = GroupMeeting.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+    meetings = GroupMeeting.objects.filter(occurred_at__gte=since, occurred_at__lt=until).order_by()
     totals = meetings.aggregate(
         meetings=Count("pk"),
         groups=Count("group", distinct=True),
@@ -437,11 +478,10 @@ def _concern_rows(since: dt.datetime, until: dt.datetime) -> list[ReportRow]:
     ]
 
 
-def _rating_change_rows(start: dt.date, end: dt.date, people: QuerySet) -> list[ReportRow]:
-    """CHIME rating change per area, a section for each view (their own, agreed together, the practitioner's):
-    a person's first and last rating of an area are compared only within one view, as the views answer
-    different questions."""
-    changes = rating_changes(start, end, people)
+def _rating_change_rows(changes: dict[tuple[str, str], tuple]) -> list[ReportRow]:
+    """CHIME rating change per area from `changes` (`rating_changes`), a section for each view (their own, agreed
+    together, the practitioner's): a person's first and last rating of an area are compared only within one view,
+    as the views answer different questions."""
     rows: list[ReportRow] = []
     for view, section in VIEW_SECTIONS:
         for area in AREAS:

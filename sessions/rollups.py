@@ -170,31 +170,43 @@ def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFi
     )
 
 
-def changes_in(history: History, start: dt.date, end: dt.date, people: QuerySet) -> tuple[str, list] | None:
-    """SQL and its parameters: a row per person and key of `history` (a view and area of ratings, a measure) with
-    two or more results in [start, end], giving the keys and `change`, the last result less the first; None when
-    nobody may be counted. In each row, `before` is how many results came before `start` and `through` how many
-    by `end` (binary searches of its sorted days), so the period's are numbers before+1 to through.
+def changes_in(
+    history: History, periods: list[tuple[dt.date, dt.date]], people: QuerySet
+) -> tuple[str, list] | None:
+    """SQL and its parameters: a row per person and key of `history` (a view and area of ratings, a measure), giving
+    the keys and, for each of the `periods` in order, `change0`, `change1`, …: the last result in that period less
+    the first, or NULL when the period holds fewer than two; None when nobody may be counted.
 
-    Each `OFFSET 0` keeps PostgreSQL from merging a subquery into the one above it, which would search the days
-    again for every use of `before`, `through` and `change` (2.6 times slower on the large benchmark set)."""
+    Each row is read once for all the periods. Each edge of a period is a binary search of the row's sorted days
+    (`width_bucket`: how many results came by that day), made once however many periods it bounds, so a period's
+    results are numbers before+1 to through, where `before` is the search for the day before it starts and `through`
+    for its last day. Each `OFFSET 0` keeps PostgreSQL from merging a subquery into the one above it, which would
+    make the searches, or work out the changes, again for every use (on the large benchmark set, 2.6 times slower
+    for the searches, and 155 ms against 60 ms for the changes of two periods)."""
     try:
         counted, params = counted_people(people)
     except EmptyResultSet:
         return None
+    edges = sorted({day for start, end in periods for day in (start - dt.timedelta(days=1), end)})
+    searched = ", ".join(f"width_bucket(%s::date, days) AS edge{i}" for i in range(len(edges)))
     keys, values = ", ".join(history.keys), history.values
+    changes = []
+    for i, (start, end) in enumerate(periods):
+        before, through = f"edge{edges.index(start - dt.timedelta(days=1))}", f"edge{edges.index(end)}"
+        changes.append(
+            f"CASE WHEN {through} - {before} >= 2 THEN {values}[{through}] - {values}[{before} + 1] END AS change{i}"
+        )
     sql = f"""
-        SELECT {keys}, {values}[through] - {values}[before + 1] AS change
+        SELECT {keys}, {", ".join(changes)}
         FROM (
-            SELECT {keys}, {values}, width_bucket(%s::date, days) AS before, width_bucket(%s::date, days) AS through
+            SELECT {keys}, {values}, {searched}
             FROM {history.table}
             WHERE TRUE{counted.format("person_id")}
             OFFSET 0
-        ) AS counted
-        WHERE through - before >= 2
+        ) AS searched
         OFFSET 0
     """  # noqa: S608 - names from the models, values as parameters
-    return sql, [start - dt.timedelta(days=1), end, *params]
+    return sql, [*edges, *params]
 
 
 def counted_or_nobody(people: QuerySet) -> tuple[str, list]:

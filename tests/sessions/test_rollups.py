@@ -506,22 +506,21 @@ def test_the_report_figures_equal_a_count_of_the_sessions_for_any_range(history,
 
 @pytest.mark.dates
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(start=DATES, end=DATES, counted=st.sets(st.integers(0, 3)))
-def test_the_rating_change_per_area_equals_a_window_over_the_ratings_for_any_range(
-    history, start, end, counted
+@given(ranges=st.lists(st.tuples(DATES, DATES), min_size=1, max_size=3), counted=st.sets(st.integers(0, 3)))
+def test_the_rating_change_per_area_equals_a_window_over_the_ratings_for_any_ranges_reckoned_together(
+    history, ranges, counted
 ):
-    start, end = min(start, end), max(start, end)
+    periods = [(min(a, b), max(a, b)) for a, b in ranges]  # apart, touching, overlapping or the same
     people = Person.objects.filter(pk__in=[history[i].pk for i in counted])
     with time_machine.travel(at(2028, 4, 20), tick=False):
-        changes = {
-            key: (n, round(avg, 9), *rest)
-            for key, (n, avg, *rest) in rating_changes(start, end, people).items()
-        }
-    assert changes == rating_changes_from_sessions(start, end, people)
+        together = rating_changes(periods, people)
+    assert [
+        {key: (n, round(avg, 9), *rest) for key, (n, avg, *rest) in changes.items()} for changes in together
+    ] == [rating_changes_from_sessions(start, end, people) for start, end in periods]
 
 
 def test_the_history_fixture_has_ratings_changing_in_more_than_one_view(history):
-    changes = rating_changes(dt.date(2027, 12, 1), dt.date(2028, 4, 30), Person.objects.all())
+    [changes] = rating_changes([(dt.date(2027, 12, 1), dt.date(2028, 4, 30))], Person.objects.all())
     assert {view for view, _ in changes} == {"own", "agreed"}
     assert sum(n for n, *_ in changes.values()) == 7
 
