@@ -411,7 +411,7 @@ personal_data.declare(
 
 class SessionCounts(models.Model):
     """One person's sessions in one period, counted for the commissioners' report: how many, their minutes, how
-    many signposted, and how many touched each CHIME area.
+    many signposted, and how many touched each CHIME area; and the group meetings they were named on the register of.
 
     Kept by database triggers on sessions and their area notes (sessions/rollup_triggers.py), never written by
     the app; `manage.py rebuild_report_rollups` recounts them and proves them equal. Keyed by person, so the
@@ -438,6 +438,7 @@ class SessionCounts(models.Model):
     to_crisis = models.IntegerField("sessions signposted to crisis", default=0)
     to_other = models.IntegerField("sessions signposted to other services", default=0)
     to_typed = models.IntegerField("sessions signposted somewhere typed in", default=0)
+    attended = models.IntegerField("group meetings named on the register of", default=0)
 
     class Meta:
         abstract = True
@@ -1354,7 +1355,10 @@ class GroupMeeting(models.Model):
             models.CheckConstraint(condition=~Q(areas=[]), name="meeting_touched_an_area"),
         ]
         indexes = [models.Index(fields=["group", "-occurred_at"], name="meeting_group_timeline_idx")]
-        triggers = [pgtrigger.Protect(name="meetings_are_never_hard_deleted", operation=pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="meetings_are_never_hard_deleted", operation=pgtrigger.Delete),
+            *rollup_triggers.on_meetings(),  # a meeting moved to another day moves its register in the roll-ups
+        ]
 
     def __str__(self) -> str:
         return f"{self.group.name}, {timezone.localtime(self.occurred_at):%d %b %Y}"
@@ -1441,7 +1445,10 @@ class Attendance(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["person", "meeting"], name="attendance_person_idx")]
-        triggers = [pgtrigger.Protect(name="attendances_are_never_deleted", operation=pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="attendances_are_never_deleted", operation=pgtrigger.Delete),
+            *rollup_triggers.on_attendances(),  # "attended" in the report's roll-ups
+        ]
 
     def __str__(self) -> str:
         return f"Came to {self.meeting}"

@@ -20,7 +20,6 @@ from django.utils import timezone
 from chime.framework import AREAS
 from sessions import hooks, rollups
 from sessions.models import (
-    Attendance,
     BriefContact,
     BriefContactSignpost,
     DirectoryService,
@@ -165,13 +164,6 @@ def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(end.year, end.month - 2, 1), end
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return (
-        timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
-        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
-    )
-
-
 def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
     """The figures for each period, in a fixed number of queries whatever the history. Each person's ratings and
     measure results in order are read once for all the periods (`rollups.changes_in`).
@@ -195,7 +187,7 @@ def _figures(
     start: dt.date, end: dt.date, people: QuerySet, ratings: dict[tuple[str, str], tuple], measures: dict
 ) -> list[ReportRow]:
     """The report's rows for [start, end], given its rating changes and measure changes."""
-    since, until = _bounds(start, end)
+    since, until = rollups.bounds(start, end)
     figures = rollups.session_figures(start, end, people)
     totals, by_area = figures.totals, figures.by_area
     rows = [
@@ -222,7 +214,7 @@ def _figures(
     rows += _signposting_by_kind_rows(figures.by_kind, since, until)
     rows += _distance_rows(start, end, people, measures)
     rows += _rating_change_rows(ratings)
-    rows += _group_rows(since, until, people)
+    rows += _group_rows(since, until, totals["people_on_registers"], totals["register_entries"])
     rows += _concern_rows(since, until)
     return rows
 
@@ -272,27 +264,27 @@ def _measure_changes(
 ) -> list[dict[int, list[tuple]]]:
     """For each period, measure id -> [(first-to-last change, how many people changed by it)], over the people with
     at least two results in the period: one query, each person's results in order (`MeasureHistory`) read once for
-    all the periods, as CHIME rating change reads ratings (`rollups.changes_in`), and counted by their changes, so a
-    year comes back as at most a few thousand rows."""
-    changes: list[Counter] = [Counter() for _ in periods]
+    all the periods, as CHIME rating change reads ratings (`rollups.changes_in`), and counted by their change in
+    each period (a grouping set per period), so a year comes back as a few dozen rows."""
+    changes: list[dict[int, list[tuple]]] = [{} for _ in periods]
     found = rollups.changes_in(MEASURES, periods, people)
-    if found is not None:
-        per_person, params = found
-        each = ", ".join(f"change{i}" for i in range(len(periods)))
-        sql = (
-            f"SELECT measure_id, {each}, COUNT(*) FROM ({per_person}) AS changes GROUP BY measure_id, {each}"  # noqa: S608 - names from the models, values as parameters
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for measure_id, *found_in, people_count in cursor.fetchall():
-                for period, change in enumerate(found_in):
-                    if change is not None:
-                        changes[period][(measure_id, change)] += people_count
-    by_measure: list[dict[int, list[tuple]]] = [{} for _ in periods]
-    for period, counted in enumerate(changes):
-        for (measure_id, change), people_count in counted.items():
-            by_measure[period].setdefault(measure_id, []).append((change, people_count))
-    return by_measure
+    if found is None:
+        return changes
+    per_person, params = found
+    each = [f"change{i}" for i in range(len(periods))]
+    sql = f"""
+        SELECT measure_id, {", ".join(f"GROUPING({c})" for c in each)}, {", ".join(each)}, COUNT(*)
+        FROM ({per_person}) AS changes
+        GROUP BY GROUPING SETS ({", ".join(f"(measure_id, {c})" for c in each)})
+    """  # noqa: S608 - names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for measure_id, *found_in, people_count in cursor.fetchall():
+            period = found_in.index(0)  # the grouping set this row belongs to: its change is not grouped away
+            change = found_in[len(periods) + period]
+            if change is not None:  # those with fewer than two results in the period
+                changes[period].setdefault(measure_id, []).append((change, people_count))
+    return changes
 
 
 def _distance_rows(
@@ -315,7 +307,7 @@ def _distance_rows(
 def _plan_counts(start: dt.date, end: dt.date, people: QuerySet) -> tuple[int, int]:
     """Goals set and steps completed in [start, end] by the people counted (one query)."""
     counted, params = rollups.counted_or_nobody(people)
-    since, until = _bounds(start, end)
+    since, until = rollups.bounds(start, end)
     goals, plans, steps = (m._meta.db_table for m in (RecoveryGoal, RecoveryPlan, GoalStep))
     sql = f"""
         SELECT (SELECT COUNT(*) FROM {goals} g JOIN {plans} p ON p.id = g.plan_id
@@ -372,11 +364,15 @@ def _hours(minutes: int, sessions: int, what: str = "sessions") -> str:
     return f"{SUPPRESSED} {what}" if sessions < SMALL_NUMBER else f"{minutes / 60:,.1f}"
 
 
-def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> list[ReportRow]:
-    """Group work and brief contacts, with the same small-number rules, in four queries.
+def _group_rows(
+    since: dt.datetime, until: dt.datetime, people_on_registers: int, register_entries: int
+) -> list[ReportRow]:
+    """Group work and brief contacts, with the same small-number rules, in three queries (and two figures from the
+    session figures' query: `rollups.session_figures`).
 
-    Attendances count everyone who came (named, unnamed, and anyone named who was later erased); distinct people
-    count only named people the report may count (`reportable_people`)."""
+    Attendances count everyone who came (named, unnamed, and anyone named who was later erased:
+    `register_entries`); different people (`people_on_registers`) count only named people the report may count
+    (`reportable_people`)."""
     meetings = GroupMeeting.objects.filter(occurred_at__gte=since, occurred_at__lt=until).order_by()
     totals = meetings.aggregate(
         meetings=Count("pk"),
@@ -384,7 +380,6 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
         minutes=Sum("duration_minutes", default=0),
         unnamed=Sum("anonymous_count", default=0),
     )
-    attended = _attendances(since, until, people)
     contacts = BriefContact.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
         contacts=Count("pk"),
         signposted=Count(
@@ -398,9 +393,9 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
         _count(section, "Groups run", totals["groups"], "groups"),
         _count(section, "Group meetings", totals["meetings"], "meetings"),
         _count(
-            section, "Attendances (named and unnamed)", attended["rows"] + totals["unnamed"], "attendances"
+            section, "Attendances (named and unnamed)", register_entries + totals["unnamed"], "attendances"
         ),
-        _count(section, "Different people named on registers", attended["people"], "group_people"),
+        _count(section, "Different people named on registers", people_on_registers, "group_people"),
         ReportRow(
             section,
             "Hours of group support",
@@ -428,25 +423,6 @@ def _group_rows(since: dt.datetime, until: dt.datetime, people: QuerySet) -> lis
         ),
     ]
     return rows
-
-
-def _attendances(since: dt.datetime, until: dt.datetime, people: QuerySet) -> dict[str, int]:
-    """Register rows at meetings in [since, until) ("rows": everyone named, erased or not) and the different named
-    people among them the report may count ("people"): one grouped query, a row per person before counting."""
-    counted, params = rollups.counted_or_nobody(people)
-    sql = f"""
-        SELECT COALESCE(SUM(rows), 0), COUNT(*) FILTER (WHERE person_id IS NOT NULL{counted.format("person_id")})
-        FROM (
-            SELECT a.person_id, COUNT(*) AS rows
-            FROM {Attendance._meta.db_table} a JOIN {GroupMeeting._meta.db_table} m ON m.id = a.meeting_id
-            WHERE m.occurred_at >= %s AND m.occurred_at < %s
-            GROUP BY a.person_id
-        ) AS per_person
-    """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, since, until])
-        rows, named = cursor.fetchone()
-    return {"rows": int(rows), "people": named}
 
 
 def _meeting_area_coverage(meetings: QuerySet) -> dict[str, int]:

@@ -8,6 +8,8 @@ grouped upsert, not 25,000. A row left all zero (its last session moved away) is
 equals a recount (`sessions.rollups.differences()`) row for row. There are four tables: one row per person per
 calendar year (`SessionYear`), quarter (`SessionQuarter`), month (`SessionMonth`) and day (`SessionDay`), so a
 report's range is read from as few rows as it can (`sessions.rollups.plan`), in the organisation's time zone (settings.TIME_ZONE), as the report's date range is.
+Each row also counts the group meetings the person was named on the register of ("attended", kept by triggers on
+registers and meetings), so the report's group work reads the roll-ups too.
 Signposting is counted per session as well as in total: a column per kind of service in the directory, and one for
 somewhere typed in (`KIND_COLUMNS`), so the report's "Signposted, by kind of service" is read from the roll-ups too.
 
@@ -39,10 +41,15 @@ DIRECTORY_TABLE = "support_directoryservice"
 HISTORY_TABLE = "support_ratinghistory"
 MEASURE_TABLE = "support_measureresponse"
 MEASURE_HISTORY_TABLE = "support_measurehistory"
+MEETING_TABLE = "support_groupmeeting"
+ATTENDANCE_TABLE = "support_attendance"
 AREA_CODES = tuple(area.code for area in AREAS)
 # Sessions signposted to a service of each kind, and to somewhere typed in: "to_housing", …, "to_typed".
 KIND_COLUMNS = tuple(f"to_{kind}" for kind, _ in REPORTED_KINDS)
-COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES, *KIND_COLUMNS)
+# The last, "attended", counts group meetings the person was named on the register of, not sessions.
+COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES, *KIND_COLUMNS, "attended")
+# A row's zeros for every column between "minutes" and "attended", for rows that change only one of them.
+_NO_SESSION_COUNTS = ", ".join("0" for _ in (*AREA_CODES, *KIND_COLUMNS))
 # Each roll-up table, its key column, and that key from a session's local date (`day`).
 ROLLUPS = {
     YEAR_TABLE: ("year", "date_trunc('year', day)::date"),
@@ -83,7 +90,7 @@ def session_rows(table: str, sign: int, where: str = "TRUE") -> str:
     signposted, kinds = signposting("s", "k.kinds")
     return (
         f"SELECT s.person_id, {day_of('s.occurred_at')}, {sign}, {sign} * s.duration_minutes,"  # noqa: S608 - names from the models, no values
-        f" {sign} * {signposted}, {areas}, {', '.join(f'{sign} * {kind}' for kind in kinds)}"
+        f" {sign} * {signposted}, {areas}, {', '.join(f'{sign} * {kind}' for kind in kinds)}, 0"
         f" FROM {table} s LEFT JOIN {AREA_TABLE} a ON a.session_id = s.id"
         f" LEFT JOIN LATERAL ({linked_kinds('s')}) k ON TRUE WHERE {where}"
         " GROUP BY s.id, s.person_id, s.occurred_at, s.duration_minutes, s.signposted_to, k.kinds"
@@ -94,8 +101,18 @@ def area_rows(table: str, sign: int) -> str:
     """SQL: one row per area note in `table`, counted in its session's (person, day), times `sign`."""
     areas = ", ".join(f"{sign} * (a.area = '{code}')::int" for code in AREA_CODES)
     return (
-        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, 0, {areas}, {', '.join('0' for _ in KIND_COLUMNS)}"  # noqa: S608 - names from the models, no values
+        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, 0, {areas}, {', '.join('0' for _ in KIND_COLUMNS)}, 0"  # noqa: S608 - names from the models, no values
         f" FROM {table} a JOIN {SESSION_TABLE} s ON s.id = a.session_id"
+    )
+
+
+def attendance_rows(table: str, sign: int, meetings: str = MEETING_TABLE) -> str:
+    """SQL: one row per named attendance in `table`, counted as one meeting "attended" in the (person, day) of its
+    meeting as `meetings` has it (the table, or how it stood before a change), times `sign`. An attendance whose
+    person was erased counts for nobody here: the report adds those from the register itself."""
+    return (
+        f"SELECT a.person_id, {day_of('m.occurred_at')}, 0, 0, 0, {_NO_SESSION_COUNTS}, {sign}"  # noqa: S608 - names from the models, no values
+        f" FROM {table} a JOIN {meetings} m ON m.id = a.meeting_id WHERE a.person_id IS NOT NULL"
     )
 
 
@@ -109,7 +126,7 @@ def signposting_changes(sessions: str, before: tuple[str, str]) -> str:
     changes = ", ".join(f"{now} - {was}" for now, was in zip(now_kinds, was_kinds, strict=True))
     return (
         f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, {now_signposted} - {was_signposted},"  # noqa: S608 - names from the models, no values
-        f" {', '.join('0' for _ in AREA_CODES)}, {changes}"
+        f" {', '.join('0' for _ in AREA_CODES)}, {changes}, 0"
         f" FROM {SESSION_TABLE} s"
         f" LEFT JOIN LATERAL ({linked_kinds('s')}) now ON TRUE"
         f" LEFT JOIN LATERAL ({linked_kinds('s', *before)}) was ON TRUE"
@@ -249,6 +266,46 @@ def on_directory() -> list[pgtrigger.Trigger]:
             operation=pgtrigger.Update,
             referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
             func=_apply(signposting_changes(moved, before=(SIGNPOST_TABLE, before))),
+        )
+    ]
+
+
+def on_attendances() -> list[pgtrigger.Trigger]:
+    """A name added to a register, or taken off it when the person is erased (the row stays, for nobody)."""
+    return [
+        RollupTrigger(
+            name="rollup_attendances_added",
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_rows"),
+            func=_apply(attendance_rows("new_rows", 1)),
+        ),
+        RollupTrigger(
+            name="rollup_attendances_changed",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_apply(attendance_rows("old_rows", -1), attendance_rows("new_rows", 1)),
+        ),
+        RollupTrigger(
+            name="rollup_attendances_removed",
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_rows"),
+            func=_apply(attendance_rows("old_rows", -1)),
+        ),
+    ]
+
+
+def on_meetings() -> list[pgtrigger.Trigger]:
+    """A meeting moved to another day moves its register's attendances with it."""
+    moved = (
+        "(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.occurred_at <> o.occurred_at)"
+    )
+    register = f"(SELECT * FROM {ATTENDANCE_TABLE} WHERE meeting_id IN {moved})"  # noqa: S608 - names, no values
+    return [
+        RollupTrigger(
+            name="rollup_meetings_moved",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=_apply(attendance_rows(register, -1, "old_rows"), attendance_rows(register, 1, "new_rows")),
         )
     ]
 

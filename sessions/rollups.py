@@ -21,15 +21,18 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sessions.rollup_triggers import (
     AREA_CODES,
     AREA_TABLE,
+    ATTENDANCE_TABLE,
     COUNTS,
     DIRECTORY_TABLE,
     HISTORIES,
     KIND_COLUMNS,
     MEASURE_TABLE,
+    MEETING_TABLE,
     MONTH_TABLE,
     QUARTER_TABLE,
     RATINGS,
@@ -38,6 +41,7 @@ from sessions.rollup_triggers import (
     SIGNPOST_TABLE,
     YEAR_TABLE,
     History,
+    attendance_rows,
     rolled_up,
     session_rows,
 )
@@ -108,7 +112,9 @@ def _start_of(level: str, day: dt.date, step: int = 0) -> dt.date:
 class SessionFigures:
     """The report's session figures for a range.
 
-    totals: sessions, people, minutes, signposted, people_signposted;
+    totals: sessions, people, minutes, signposted, people_signposted; people_on_registers (the different people
+    named on the register of a group meeting in the range), and register_entries (how many names those registers
+    hold, everyone's: see `session_figures`);
     by_area (only the areas some session touched): {code: {"sessions": n, "people": n}};
     by_kind (only the kinds some session was signposted to, "typed" among them): the same."""
 
@@ -117,46 +123,49 @@ class SessionFigures:
     by_kind: dict[str, dict[str, int]]
 
 
-NOTHING = SessionFigures(
-    {"sessions": 0, "people": 0, "minutes": 0, "signposted": 0, "people_signposted": 0}, {}, {}
-)
-
-
 def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFigures:
     """The report's session totals, its coverage per CHIME area and its signposting per kind of service for
-    [start, end] inclusive, in one query."""
-    counting = plan(start, end)
-    try:
-        counted, counted_params = counted_people(people)
-    except EmptyResultSet:  # nobody may be counted
-        return NOTHING
-    parts, params = [], []
-    for piece in counting:
-        signed = ", ".join(c if piece.sign > 0 else f"-{c} AS {c}" for c in COUNTS)
-        parts.append(
-            f"SELECT person_id, {signed} FROM {TABLE_OF[piece.level]}"  # noqa: S608 - names from the models, no values
-            f" WHERE {piece.level} >= %s AND {piece.level} < %s{counted.format('person_id')}"
-        )
-        params += [piece.first, piece.after, *counted_params]
-    split = ", ".join(f"SUM({c}), COUNT(*) FILTER (WHERE {c} > 0)" for c in (*AREA_CODES, *KIND_COLUMNS))
+    [start, end] inclusive, in one query.
+
+    Everyone's roll-ups in the range are summed per person, and the consent filter for reporting (`people`) then
+    decides whose sums count, for every figure but `register_entries`: that counts places at group meetings, not
+    people, so it counts every name on their registers, with the entries of people erased since, which stay on the
+    register for nobody."""
+    counted, counted_params = counted_or_nobody(people)
+    since, until = bounds(start, end)
+    pieces, params = _pieces(start, end, COUNTS)
+    split = ", ".join(
+        f"COALESCE(SUM({c}) FILTER (WHERE counted), 0), COUNT(*) FILTER (WHERE counted AND {c} > 0)"
+        for c in (*AREA_CODES, *KIND_COLUMNS)
+    )
     sql = f"""
-        SELECT COUNT(*) FILTER (WHERE sessions > 0), COALESCE(SUM(sessions), 0), COALESCE(SUM(minutes), 0),
-               COALESCE(SUM(signposted), 0), COUNT(*) FILTER (WHERE signposted > 0), {split}
+        SELECT COUNT(*) FILTER (WHERE counted AND sessions > 0), COALESCE(SUM(sessions) FILTER (WHERE counted), 0),
+               COALESCE(SUM(minutes) FILTER (WHERE counted), 0), COALESCE(SUM(signposted) FILTER (WHERE counted), 0),
+               COUNT(*) FILTER (WHERE counted AND signposted > 0), COUNT(*) FILTER (WHERE counted AND attended > 0),
+               {split},
+               COALESCE(SUM(attended), 0) + (
+                   SELECT COUNT(*) FROM {ATTENDANCE_TABLE} a JOIN {MEETING_TABLE} m ON m.id = a.meeting_id
+                   WHERE a.person_id IS NULL AND m.occurred_at >= %s AND m.occurred_at < %s
+               )
         FROM (
-            SELECT person_id, {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
-            FROM ({" UNION ALL ".join(parts)}) AS counted
+            SELECT person_id, TRUE{counted.format("person_id")} AS counted,
+                   {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
+            FROM ({pieces}) AS pieces
             GROUP BY person_id
         ) AS per_person
     """  # noqa: S608 - table and column names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        people_count, sessions, minutes, signposted, people_signposted, *split = cursor.fetchone()
+        cursor.execute(sql, [since, until, *counted_params, *params])
+        found = cursor.fetchone()
+    people_count, sessions, minutes, signposted, people_signposted, on_registers, *split, entries = found
     totals = {
         "sessions": int(sessions),
         "people": people_count,
         "minutes": int(minutes),
         "signposted": int(signposted),
         "people_signposted": people_signposted,
+        "people_on_registers": on_registers,
+        "register_entries": int(entries),
     }
     figures = {
         code: {"sessions": int(split[2 * i]), "people": split[2 * i + 1]}
@@ -168,6 +177,28 @@ def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFi
         by_area={code: found for code, found in figures.items() if code in AREA_CODES},
         by_kind={code: found for code, found in figures.items() if code not in AREA_CODES},
     )
+
+
+def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end] inclusive as moments [since, until): local midnight at its start, and after its last day."""
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
+    )
+
+
+def _pieces(start: dt.date, end: dt.date, columns: tuple[str, ...]) -> tuple[str, list]:
+    """SQL and its parameters: the roll-up rows that count [start, end] (`plan`), a row per person and piece with
+    `columns`, negated in the pieces taken away."""
+    parts, params = [], []
+    for piece in plan(start, end):
+        signed = ", ".join(c if piece.sign > 0 else f"-{c} AS {c}" for c in columns)
+        parts.append(
+            f"SELECT person_id, {signed} FROM {TABLE_OF[piece.level]}"  # noqa: S608 - names from the models, no values
+            f" WHERE {piece.level} >= %s AND {piece.level} < %s"
+        )
+        params += [piece.first, piece.after]
+    return " UNION ALL ".join(parts), params
 
 
 def changes_in(
@@ -277,8 +308,11 @@ class HistoryDifference:
 
 
 def recount_sql(table: str) -> str:
-    """SQL: the rows of roll-up `table` (person_id, key, counts…) counted afresh from every session and area note."""
-    return rolled_up(session_rows(SESSION_TABLE, 1), table)
+    """SQL: the rows of roll-up `table` (person_id, key, counts…) counted afresh from every session, area note and
+    register."""
+    return rolled_up(
+        f"{session_rows(SESSION_TABLE, 1)} UNION ALL {attendance_rows(ATTENDANCE_TABLE, 1)}", table
+    )
 
 
 def differences(limit: int | None = None) -> tuple[int, list[Difference | HistoryDifference]]:

@@ -12,7 +12,14 @@ import pytest
 from django.utils import timezone
 
 from chime.models import AuditEvent
-from sessions.reports import SUPPRESSED, commissioners_report, default_range, shown
+from sessions.reports import (
+    SUPPRESSED,
+    commissioners_report,
+    default_range,
+    previous_range,
+    report_for,
+    shown,
+)
 from tests.factories import PersonFactory, SupportSessionFactory
 
 
@@ -144,12 +151,12 @@ def test_report_query_count_is_flat(client, admin_user, practitioner, people, dj
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["hope", "meaning"])
     client.force_login(admin_user)
     # session, user; then, for both periods together: a savepoint (the test's transaction holds the report's), parallel
-    # workers off, rating change per area, measure results; for each period (9 each, so the page makes a fixed
-    # number, whatever the data): session totals and areas (one query, from the roll-ups), measures offered, goals
-    # set and steps done, signposting by kind of service, group meetings, their attendances, brief contacts, group
-    # areas, safeguarding concerns by type and outcome; the savepoint's release; then audit (lock, last hash,
+    # workers off, rating change per area, measure results; for each period (8 each, so the page makes a fixed
+    # number, whatever the data): session totals, areas and register counts (one query, from the roll-ups),
+    # measures offered, goals set and steps done, signposting by kind of service, group meetings, brief contacts,
+    # group areas, safeguarding concerns by type and outcome; the savepoint's release; then audit (lock, last hash,
     # insert), unread notifications
-    with django_assert_num_queries(2 + 4 + 2 * 9 + 1 + 4):
+    with django_assert_num_queries(2 + 4 + 2 * 8 + 1 + 4):
         client.get("/reports/", _last_60_days())
 
 
@@ -194,3 +201,39 @@ def test_distance_travelled_counts_people_with_two_measures_and_change_by_the_th
     assert figures["Within 5 either way"] == SUPPRESSED
     assert figures["Harder by at least 5"] == SUPPRESSED
     assert figures["Goals set"] == "6"
+
+
+@pytest.mark.dates
+def test_distance_travelled_is_reckoned_for_each_period_apart_when_both_are_read_together(activity):
+    """Each person's results are read once for the report and the period before it, and each period still compares
+    only its own first and last: five people better by 6 the month before, then harder by 6 this month; one person
+    with a single result in each period is in neither."""
+    from sessions import services
+    from tests.factories import qpr15_measure
+
+    measure = qpr15_measure()
+    totals = {55: 30, 35: 36, 25: 36, 5: 30}  # days ago: total
+    for i, person in enumerate(activity):
+        for days_ago, total in totals.items() if i < 5 else ((35, 30), (25, 40)):
+            services.record_measure(
+                person=person,
+                measure=measure,
+                actor=person.practitioner,
+                answers=[total // 15 + (1 if n < total % 15 else 0) for n in range(15)],
+                view="own",
+                occasion="review",
+                taken_on=_today() - dt.timedelta(days=days_ago),
+            )
+    start = _today() - dt.timedelta(days=29)
+    report = report_for(start, _today())
+    lines = {line.row.label: (line.row.value, line.previous.value) for line in report.lines()}
+    assert lines["People with at least two in the period"] == ("5", "5")
+    assert lines["Average change, first to last"] == ("-6.0", "+6.0")
+    assert lines["Harder by at least 5"] == ("5", SUPPRESSED)
+    assert lines["Better by at least 5 (the published minimum important difference (within a person))"] == (
+        SUPPRESSED,
+        "5",
+    )
+    assert [line.previous for line in report.lines()] == commissioners_report(
+        *previous_range(start, _today())
+    ).rows

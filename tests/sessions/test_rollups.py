@@ -5,6 +5,7 @@ any date range."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 import pgtrigger
@@ -20,7 +21,9 @@ from chime import personal_data
 from chime.framework import AREAS
 from sessions import demo, rollups
 from sessions.models import (
+    Attendance,
     DirectoryService,
+    GroupMeeting,
     MeasureHistory,
     MeasureResponse,
     Person,
@@ -36,6 +39,7 @@ from sessions.report_ratings import rating_changes
 from sessions.rollup_triggers import AREA_CODES, COUNTS, KIND_COLUMNS
 from sessions.service_kinds import REPORTED_KINDS, TYPED
 from tests.factories import PersonFactory, PractitionerFactory, SupportSessionFactory, qpr15_measure
+from tests.groups import group_of
 
 LONDON = ZoneInfo("Europe/London")
 CODES = [area.code for area in AREAS]
@@ -76,6 +80,9 @@ def counted_from_sessions(start: dt.date, end: dt.date, people) -> rollups.Sessi
     )
     if typed["sessions"]:
         by_kind[TYPED] = typed
+    entries = Attendance.objects.filter(meeting__occurred_at__gte=since, meeting__occurred_at__lt=until)
+    totals["people_on_registers"] = entries.filter(person__in=people).values("person").distinct().count()
+    totals["register_entries"] = entries.count()  # everyone's, and those of people erased since
     return rollups.SessionFigures(totals, by_area, by_kind)
 
 
@@ -109,7 +116,9 @@ def rating_changes_from_sessions(start: dt.date, end: dt.date, people) -> dict:
         }
 
 
-SESSION_COUNTS = [c for c in COUNTS if c not in KIND_COLUMNS]  # sessions, minutes, signposted, the five areas
+SESSION_COUNTS = [
+    c for c in COUNTS if c not in (*KIND_COLUMNS, "attended")
+]  # sessions, minutes, signposted, areas
 
 
 def stored_rows() -> list[tuple]:
@@ -118,6 +127,10 @@ def stored_rows() -> list[tuple]:
 
 def stored_days() -> list[tuple]:
     return sorted(SessionDay.objects.values_list("person_id", "day", *SESSION_COUNTS))
+
+
+def stored_attendance() -> list[tuple]:
+    return sorted(SessionMonth.objects.values_list("person_id", "month", "attended"))
 
 
 def stored_kinds(person: Person) -> dict[str, int]:
@@ -296,6 +309,24 @@ def test_erasure_keeps_the_rollups_equal_to_a_recount(db):
     assert rollups.differences() == (0, [])
 
 
+def _register_entries(start: dt.date, end: dt.date) -> int:
+    return rollups.session_figures(start, end, Person.objects.all()).totals["register_entries"]
+
+
+def test_group_meetings_are_counted_in_the_month_of_each_person_on_the_register_and_move_with_the_meeting(db):
+    people = [PersonFactory() for _ in range(2)]
+    _apply_to_registers("meet", [at(2028, 1, 31, 23, 30), {0, 1}], people)
+    assert stored_attendance() == [(p.pk, dt.date(2028, 1, 1), 1) for p in people]
+    _apply_to_registers("move_meeting", [0, at(2028, 2, 1, 0, 30)], people)
+    assert stored_attendance() == [(p.pk, dt.date(2028, 2, 1), 1) for p in people]
+    assert _register_entries(dt.date(2028, 2, 1), dt.date(2028, 2, 1)) == 2
+    _apply_to_registers("unname", [0], people)  # as erasure does: the entry stays, for nobody
+    assert stored_attendance() == [(people[1].pk, dt.date(2028, 2, 1), 1)]
+    assert _register_entries(dt.date(2028, 2, 1), dt.date(2028, 2, 1)) == 2
+    assert _register_entries(dt.date(2028, 1, 1), dt.date(2028, 1, 31)) == 0
+    assert rollups.differences() == (0, [])
+
+
 def test_bulk_data_copied_in_by_seed_scale_is_rolled_up(db):
     demo.seed_scale(2, people_per_practitioner=3, sessions_per_person=4, log=lambda *_: None)
     assert SessionMonth.objects.aggregate(n=Sum("sessions"))["n"] == 24
@@ -335,6 +366,9 @@ OPERATIONS = st.lists(
         st.tuples(st.just("rekind"), st.integers(0, 2), st.sampled_from(["housing", "money", "legal"])),
         st.tuples(st.just("measure"), st.integers(0, 2), MOMENTS, st.one_of(st.none(), st.integers(0, 60))),
         st.tuples(st.just("unmeasure"), st.integers(0, 20)),
+        st.tuples(st.just("meet"), MOMENTS, st.sets(st.integers(0, 2))),
+        st.tuples(st.just("move_meeting"), st.integers(0, 20), MOMENTS),
+        st.tuples(st.just("unname"), st.integers(0, 20)),
     ),
     max_size=12,
 )
@@ -367,6 +401,9 @@ def _apply(operation: tuple, people: list[Person]) -> None:
         if results:
             results[args[0] % len(results)].delete()
         return
+    if kind in ("meet", "move_meeting", "unname"):
+        _apply_to_registers(kind, args, people)
+        return
     if not sessions:
         return
     session = sessions[args[0] % len(sessions)]
@@ -387,6 +424,32 @@ def _apply(operation: tuple, people: list[Person]) -> None:
         session.signposted_services.set([_service(n) for n in sorted(args[1])])
     elif kind == "rate":  # every area note of the session gets the rating (or loses it), in one view
         session.areas.update(rating=args[1], rating_view=args[2])
+
+
+def _apply_to_registers(kind: str, args: list, people: list[Person]) -> None:
+    """A group meeting with its register, a meeting moved to another day, or a name taken off a register as
+    erasure takes it (the entry stays, for nobody)."""
+    if kind == "meet":
+        when, who = args
+        facilitator = PractitionerFactory()
+        meeting = GroupMeeting.objects.create(
+            group=group_of(facilitator),
+            recorded_by=facilitator,
+            occurred_at=when,
+            duration_minutes=90,
+            areas=["hope"],
+            submission_key=uuid.uuid4(),
+        )
+        Attendance.objects.bulk_create(Attendance(meeting=meeting, person=people[n]) for n in sorted(who))
+        return
+    if kind == "move_meeting":
+        meetings = list(GroupMeeting.objects.order_by("pk"))
+        if meetings:
+            GroupMeeting.objects.filter(pk=meetings[args[0] % len(meetings)].pk).update(occurred_at=args[1])
+        return
+    entries = list(Attendance.objects.order_by("pk"))
+    if entries:
+        Attendance.objects.filter(pk=entries[args[0] % len(entries)].pk).update(person=None, addendum="")
 
 
 def _service(n: int, kind: str = "housing") -> DirectoryService:
