@@ -182,50 +182,37 @@ class RollupTrigger(pgtrigger.Trigger):
     declare = [("emptied", "bigint[]")]
 
 
-def on_sessions() -> list[pgtrigger.Trigger]:
+def _kept_by(name: str, rows: Callable[[str, int], str]) -> list[pgtrigger.Trigger]:
+    """The three triggers that keep the roll-ups current as rows of a table whose rows `rows(table, sign)` counts
+    are added, changed (the old rows taken away, the new added) and removed."""
     return [
         RollupTrigger(
-            name="rollup_sessions_added",
+            name=f"rollup_{name}_added",
             operation=pgtrigger.Insert,
             referencing=pgtrigger.Referencing(new="new_rows"),
-            func=_apply(session_rows("new_rows", 1)),
+            func=_apply(rows("new_rows", 1)),
         ),
         RollupTrigger(
-            name="rollup_sessions_changed",
+            name=f"rollup_{name}_changed",
             operation=pgtrigger.Update,
             referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-            func=_apply(session_rows("old_rows", -1), session_rows("new_rows", 1)),
+            func=_apply(rows("old_rows", -1), rows("new_rows", 1)),
         ),
         RollupTrigger(
-            name="rollup_sessions_removed",
+            name=f"rollup_{name}_removed",
             operation=pgtrigger.Delete,
             referencing=pgtrigger.Referencing(old="old_rows"),
-            func=_apply(session_rows("old_rows", -1)),
+            func=_apply(rows("old_rows", -1)),
         ),
     ]
+
+
+def on_sessions() -> list[pgtrigger.Trigger]:
+    return _kept_by("sessions", session_rows)
 
 
 def on_areas() -> list[pgtrigger.Trigger]:
-    return [
-        RollupTrigger(
-            name="rollup_areas_added",
-            operation=pgtrigger.Insert,
-            referencing=pgtrigger.Referencing(new="new_rows"),
-            func=_apply(area_rows("new_rows", 1)),
-        ),
-        RollupTrigger(
-            name="rollup_areas_changed",
-            operation=pgtrigger.Update,
-            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-            func=_apply(area_rows("old_rows", -1), area_rows("new_rows", 1)),
-        ),
-        RollupTrigger(
-            name="rollup_areas_removed",
-            operation=pgtrigger.Delete,
-            referencing=pgtrigger.Referencing(old="old_rows"),
-            func=_apply(area_rows("old_rows", -1)),
-        ),
-    ]
+    return _kept_by("areas", area_rows)
 
 
 def on_signposts() -> list[pgtrigger.Trigger]:
@@ -272,26 +259,7 @@ def on_directory() -> list[pgtrigger.Trigger]:
 
 def on_attendances() -> list[pgtrigger.Trigger]:
     """A name added to a register, or taken off it when the person is erased (the row stays, for nobody)."""
-    return [
-        RollupTrigger(
-            name="rollup_attendances_added",
-            operation=pgtrigger.Insert,
-            referencing=pgtrigger.Referencing(new="new_rows"),
-            func=_apply(attendance_rows("new_rows", 1)),
-        ),
-        RollupTrigger(
-            name="rollup_attendances_changed",
-            operation=pgtrigger.Update,
-            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-            func=_apply(attendance_rows("old_rows", -1), attendance_rows("new_rows", 1)),
-        ),
-        RollupTrigger(
-            name="rollup_attendances_removed",
-            operation=pgtrigger.Delete,
-            referencing=pgtrigger.Referencing(old="old_rows"),
-            func=_apply(attendance_rows("old_rows", -1)),
-        ),
-    ]
+    return _kept_by("attendances", attendance_rows)
 
 
 def on_meetings() -> list[pgtrigger.Trigger]:
