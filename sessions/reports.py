@@ -367,8 +367,9 @@ def _hours(minutes: int, sessions: int, what: str = "sessions") -> str:
 def _group_rows(
     since: dt.datetime, until: dt.datetime, people_on_registers: int, register_entries: int
 ) -> list[ReportRow]:
-    """Group work and brief contacts, with the same small-number rules, in three queries (and two figures from the
-    session figures' query: `rollups.session_figures`).
+    """Group work and brief contacts, with the same small-number rules, in two queries (the meetings, with how many
+    touched each CHIME area; the brief contacts), and two figures from the session figures' query
+    (`rollups.session_figures`).
 
     Attendances count everyone who came (named, unnamed, and anyone named who was later erased:
     `register_entries`); different people (`people_on_registers`) count only named people the report may count
@@ -379,6 +380,7 @@ def _group_rows(
         groups=Count("group", distinct=True),
         minutes=Sum("duration_minutes", default=0),
         unnamed=Sum("anonymous_count", default=0),
+        **{f"area_{area.code}": Count("pk", filter=Q(areas__contains=[area.code])) for area in AREAS},
     )
     contacts = BriefContact.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
         contacts=Count("pk"),
@@ -387,7 +389,6 @@ def _group_rows(
             filter=~Q(signposted_to="") | Exists(BriefContactSignpost.objects.filter(contact=OuterRef("pk"))),
         ),
     )
-    by_area = _meeting_area_coverage(meetings)
     section = "Group work"
     rows = [
         _count(section, "Groups run", totals["groups"], "groups"),
@@ -404,7 +405,7 @@ def _group_rows(
         ),
     ]
     for area in AREAS:
-        count = by_area.get(area.code, 0)
+        count = totals[f"area_{area.code}"]
         rows += [
             _count(
                 "CHIME area coverage of group work", f"{area.name}: meetings", count, "group_area_meetings"
@@ -423,15 +424,6 @@ def _group_rows(
         ),
     ]
     return rows
-
-
-def _meeting_area_coverage(meetings: QuerySet) -> dict[str, int]:
-    """How many meetings touched each CHIME area (one grouped query over the unnested area lists)."""
-    meetings_sql, params = meetings.values("areas").query.sql_with_params()
-    sql = f"SELECT area, COUNT(*) FROM ({meetings_sql}) m, unnest(m.areas) AS area GROUP BY area"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
 
 
 def _share(count: int, total: int) -> str:
