@@ -305,15 +305,17 @@ def _distance_rows(
 
 
 def _plan_counts(start: dt.date, end: dt.date, people: QuerySet) -> tuple[int, int]:
-    """Goals set and steps completed in [start, end] by the people counted (one query)."""
+    """Goals set and steps completed in [start, end] by the people counted (one query). A goal's person is its
+    plan's, read only when the consent filter for reporting leaves someone out."""
     counted, params = rollups.counted_or_nobody(people)
     since, until = rollups.bounds(start, end)
     goals, plans, steps = (m._meta.db_table for m in (RecoveryGoal, RecoveryPlan, GoalStep))
+    if counted:
+        counted = f" AND g.plan_id IN (SELECT p.id FROM {plans} p WHERE TRUE{counted.format('p.person_id')})"  # noqa: S608 - names from the models
     sql = f"""
-        SELECT (SELECT COUNT(*) FROM {goals} g JOIN {plans} p ON p.id = g.plan_id
-                WHERE g.created_at >= %s AND g.created_at < %s{counted.format("p.person_id")}),
-               (SELECT COUNT(*) FROM {steps} s JOIN {goals} g ON g.id = s.goal_id JOIN {plans} p ON p.id = g.plan_id
-                WHERE s.done_on >= %s AND s.done_on <= %s{counted.format("p.person_id")})
+        SELECT (SELECT COUNT(*) FROM {goals} g WHERE g.created_at >= %s AND g.created_at < %s{counted}),
+               (SELECT COUNT(*) FROM {steps} s JOIN {goals} g ON g.id = s.goal_id
+                WHERE s.done_on >= %s AND s.done_on <= %s{counted})
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [since, until, *params, start, end, *params])

@@ -77,8 +77,10 @@ def test_a_small_range_suppresses_everything_derived_from_small_numbers(activity
     assert figures["Hours of support"] == "fewer than 5 sessions"
 
 
+@pytest.mark.dates
 def test_only_people_who_consented_to_anonymised_reporting_are_counted_when_required(activity, settings):
     from ethics.models import SharingPurpose
+    from sessions import services
     from tests.factories import ConsentFactory, ConsentWordingFactory
 
     wording = ConsentWordingFactory(purpose=SharingPurpose.objects.get(name="Anonymised reporting"))
@@ -86,10 +88,18 @@ def test_only_people_who_consented_to_anonymised_reporting_are_counted_when_requ
         ConsentFactory(person=person, wording=wording, recipient="Commissioners")
     ConsentFactory(person=activity[5], recipient="Commissioners")  # another purpose: does not count
     window = (_today() - dt.timedelta(days=60), _today())
-    assert _figures(commissioners_report(*window))["People supported"] == "6"
+    for person in activity:  # a goal each, and a step done this week
+        goal = services.add_goal(
+            person=person, actor=person.practitioner, in_their_words="Swim.", areas=["hope"]
+        )
+        done = services.StepDetails(what="Buy goggles", done_on=_today() - dt.timedelta(days=3))
+        services.add_step(goal=goal, actor=person.practitioner, step=done)
+    figures = _figures(commissioners_report(*window))
+    assert (figures["People supported"], figures["Goals set"], figures["Steps completed"]) == ("6", "6", "6")
     settings.CHIME_REPORTS_REQUIRE_CONSENT = True
     figures = _figures(commissioners_report(*window))
     assert figures["People supported"] == "5" and figures["Identity: people"] == "5"
+    assert (figures["Goals set"], figures["Steps completed"]) == ("5", "5")
 
 
 def test_the_report_page_names_nobody(client, admin_user, activity):
