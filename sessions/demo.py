@@ -18,7 +18,7 @@ from django.utils import timezone
 from chime import audit, dbroles
 from chime.framework import AREAS
 from chime.models import ROLE_FIELDS, AuditEvent, StaffChange, User
-from sessions import groups, services
+from sessions import groups, rollups, services
 from sessions.models import (
     Attendance,
     CaseloadAssignment,
@@ -609,11 +609,13 @@ def seed_scale(
 
 
 def _analyse() -> None:
-    """Fresh planner statistics for the bulk data. Only a table's owner may analyse it, so this runs as the owner;
+    """Fresh planner statistics for the bulk data, and the report's roll-ups rewritten in period order (the load
+    wrote them person by person: `rollups.cluster`). Only a table's owner may do either, so this runs as the owner;
     not inside a transaction (a test's), whose rows the owner's connection could not see anyway."""
     if connection.in_atomic_block:
         return
     with dbroles.as_owner(), connection.cursor() as cursor:
+        rollups.cluster()
         cursor.execute("ANALYZE")
 
 
