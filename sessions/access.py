@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 from django.http import HttpRequest
 
 from chime import access as core
@@ -336,9 +336,29 @@ def dashboard_note_flags(user: User) -> list[NoteFlag]:
 
 
 def attendances_on_record(person: Person) -> list[Attendance]:
-    """The meetings a person came to, with their addenda, for their own record's page (already audited as a view
-    of the person by `get_person_for`)."""
+    """The meetings a person came to, with their addenda, for their own view of their record (already audited as a
+    view of the person)."""
     return list(Attendance.objects.filter(person=person).for_person_record())
+
+
+GROUP_MEETINGS_SHOWN = 10  # on the person page; the rest are a link away (group_meetings_page)
+
+
+def latest_attendances(person: Person, limit: int = GROUP_MEETINGS_SHOWN) -> tuple[list[Attendance], int]:
+    """The latest `limit` meetings a person came to, newest first, with their addenda, and how many they came to in
+    all, for their record's page (already audited as a view of the person by `get_person_for`). One query: the
+    count is a window over every row, taken before the limit."""
+    latest = list(
+        Attendance.objects.filter(person=person).for_person_record().annotate(of_all=Window(Count("pk")))[:limit]
+    )
+    return latest, latest[0].of_all if latest else 0
+
+
+def group_meetings_page(request: HttpRequest, person: Person) -> Page:
+    """Every meeting a person came to, newest first, a page at a time (two queries: the count and the page). The
+    caller fetched the person with `get_person_for`, which audited the view of their record; the page shows no one
+    else."""
+    return paginate(request, Attendance.objects.filter(person=person).for_person_record())
 
 
 # ---- Brief contacts ------------------------------------------------------------------------------------------------

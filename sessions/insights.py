@@ -92,24 +92,23 @@ def _month_starts(last: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
-def _group_months(
-    person: Person, since: dt.datetime, attendances: list[Attendance] | None = None
-) -> tuple[Counter, Counter]:
-    """Group meetings the person came to since `since`: per (month, area) and per month (one query, or none when
-    the page already has every meeting they came to in `attendances`, with its meeting)."""
+def _group_months(person: Person, since: dt.datetime) -> tuple[Counter, Counter]:
+    """Group meetings the person came to since `since`: per (month, area) and per month (one query, a row per
+    month: counted by the database, so the page need not read every meeting)."""
+    attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
+    per_area = {area.code: Count("pk", filter=Q(meeting__areas__contains=[area.code])) for area in AREAS}
+    grouped = (
+        attended.annotate(month=TruncMonth("meeting__occurred_at"))
+        .values("month")
+        .annotate(meetings=Count("pk"), **per_area)
+        .order_by()
+    )
     by_area: Counter = Counter()
     by_month: Counter = Counter()
-    if attendances is None:
-        attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
-        meetings = attended.values_list("meeting__occurred_at", "meeting__areas")
-    else:
-        meetings = [
-            (a.meeting.occurred_at, a.meeting.areas) for a in attendances if a.meeting.occurred_at >= since
-        ]
-    for occurred_at, areas in meetings:
-        month = timezone.localdate(occurred_at).replace(day=1)
-        by_month[month] += 1
-        by_area.update((month, area) for area in areas)
+    for row in grouped:
+        month = row["month"].date()
+        by_month[month] = row["meetings"]
+        by_area.update({(month, code): row[code] for code in per_area if row[code]})
     return by_area, by_month
 
 
@@ -139,10 +138,9 @@ def area_rows(
     return rows
 
 
-def area_months(person: Person, *, attendances: list[Attendance] | None = None) -> AreaMonths:
+def area_months(person: Person) -> AreaMonths:
     """Counts of sessions and group meetings touching each area per month for the last twelve months (three
-    queries; two given `attendances`, every meeting the person came to with its meeting, as
-    `sessions.access.attendances_on_record` reads them). Ratings come from one-to-one sessions only."""
+    queries). Ratings come from one-to-one sessions only."""
     months, since = shown_months()
     areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
     grouped = (
@@ -161,7 +159,7 @@ def area_months(person: Person, *, attendances: list[Attendance] | None = None) 
         .annotate(n=Count("pk"))
     )
     totals = {row["month"].date(): row["n"] for row in per_month}
-    group_areas, group_totals = _group_months(person, since, attendances)
+    group_areas, group_totals = _group_months(person, since)
     return AreaMonths(
         months=months,
         rows=area_rows(months, cells, added=group_areas),

@@ -75,8 +75,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         SupportSession.objects.filter(person=person).for_timeline().with_their_voice(),
         TIMELINE_PAGE_SIZE,
     )
-    attendances = access.attendances_on_record(person)
-    months = area_months(person, attendances=attendances)
+    attendances, group_meetings = access.latest_attendances(person)
+    months = area_months(person)
     check_ins = checkins.for_person_page(person, **_latest_session(sessions))
     responses = responses_of(person)
     context = {
@@ -100,8 +100,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
         "open_concerns": hooks.open_concerns_about(request.user, person),
         "attendances": attendances,
+        "group_meetings": group_meetings,  # how many they came to in all: the latest few are shown
     }
     return render(request, "sessions/person_detail.html", context)
+
+
+def person_group_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every group meeting the person came to, newest first: the person page shows the latest few."""
+    person = access.get_person_for(request.user, pk)
+    context = {"person": person, "attendances": access.group_meetings_page(request, person)}
+    return render(request, "sessions/person_group_meetings.html", context)
 
 
 def _latest_session(sessions) -> dict[str, object]:

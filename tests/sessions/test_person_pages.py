@@ -43,10 +43,10 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
     # assignments, open safeguarding concerns,
     # unread notifications, the recovery plan (one query: none yet), measures offered with their measures (one
     # query for both what is due and scores over time) and the measures on offer (when one is due), ratings by whose
-    # view, group meetings they came to (also the chart's group meetings by month); their own check-ins: the latest
-    # check-ins and check-ins by month (sessions.checkins.for_person_page; their last session is the timeline's
-    # first, so it is not asked for on the first page)
-    with django_assert_num_queries(22):
+    # view, the latest group meetings they came to (with how many in all), group meetings by month; their own
+    # check-ins: the latest check-ins and check-ins by month (sessions.checkins.for_person_page; their last session
+    # is the timeline's first, so it is not asked for on the first page)
+    with django_assert_num_queries(23):
         client.get(f"/people/{person.pk}/")
 
 
