@@ -349,7 +349,9 @@ def latest_attendances(person: Person, limit: int = GROUP_MEETINGS_SHOWN) -> tup
     all, for their record's page (already audited as a view of the person by `get_person_for`). One query: the
     count is a window over every row, taken before the limit."""
     latest = list(
-        Attendance.objects.filter(person=person).for_person_record().annotate(of_all=Window(Count("pk")))[:limit]
+        Attendance.objects.filter(person=person)
+        .for_person_record()
+        .annotate(of_all=Window(Count("pk")))[:limit]
     )
     return latest, latest[0].of_all if latest else 0
 

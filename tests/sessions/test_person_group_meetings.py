@@ -79,7 +79,9 @@ def test_the_group_meetings_page_shows_the_persons_own_addendum(client, practiti
     assert "1 group meeting, newest first" in html
 
 
-def test_the_group_meetings_page_is_audited_as_a_view_of_the_persons_record(client, practitioner, person, cafe):
+def test_the_group_meetings_page_is_audited_as_a_view_of_the_persons_record(
+    client, practitioner, person, cafe
+):
     _meetings(cafe, practitioner, person, 2)
     client.force_login(practitioner)
     before = AuditEvent.objects.count()
