@@ -326,11 +326,6 @@ class ViewRatings:
     cells: list[tuple[float | None, int]]  # per view, in View order: (average, how many ratings)
 
 
-def ratings_by_view(person: Person) -> tuple[list[str], list[ViewRatings]]:
-    """The last twelve months' CHIME ratings, per area and per whose view they are (one query)."""
-    return person_months(person).rating_views
-
-
 def _by_view(found: dict[tuple[str, str], tuple[float, int]]) -> tuple[list[str], list[ViewRatings]]:
     """The table of ratings by whose view, from `found[(area code, view)] = (average, how many)`."""
     if not found:

@@ -1,5 +1,6 @@
 """The person page's month table, charts and ratings by whose view, read in one query (sessions.insights
-.person_months), give exactly the figures of the four grouped queries they replace, kept here as the reference."""
+.person_months), give exactly the figures of the four grouped queries they replace, kept here as the reference; and
+the check-ins' months and latest, read in one query, equal the two queries that still serve the person's own view."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 
 from chime.framework import AREAS
+from sessions import checkins
 from sessions.insights import AreaMonths, ViewRatings, area_rows, person_months, shown_months
-from sessions.models import Attendance, SessionArea, View
+from sessions.models import Attendance, CheckIn, SessionArea, View
 from tests.factories import PersonFactory, SupportSessionFactory
 from tests.groups import group_of, meeting_of
 
@@ -138,3 +140,42 @@ def test_sessions_and_meetings_just_after_midnight_local_time_count_in_the_new_m
     months = person_months(person).areas
     assert months == reference_area_months(person)
     assert (months.sessions_per_month[-2:], months.group_meetings_per_month[-2:]) == ([0, 2], [0, 1])
+
+
+# ---- Their own check-ins: the months and the latest, in one query --------------------------------------------------
+
+
+@pytest.mark.dates
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_check_ins_months_and_latest_in_one_query_equal_the_two_queries_they_replace(
+    practitioner, seed, django_assert_num_queries
+):
+    rng = random.Random(seed)
+    person = PersonFactory(practitioner=practitioner)
+    for _ in range(40):  # fourteen months of check-ins, several areas at one go sharing their moment
+        at = NOW - dt.timedelta(days=rng.randint(0, 420), minutes=rng.randint(0, 1440))
+        for code in rng.sample([area.code for area in AREAS], rng.randint(1, 3)):
+            CheckIn.objects.create(
+                person=person,
+                area=code,
+                rating=rng.randint(1, 5),
+                words=rng.choice(["", "Better."]),
+                checked_in_at=at,
+            )
+    CheckIn.objects.create(
+        person=PersonFactory(practitioner=practitioner), area="hope", rating=2
+    )  # not theirs
+    with django_assert_num_queries(1):
+        summary = checkins.for_person_page(person, last_session=None)
+    assert summary.months == checkins.check_in_months(person)
+    fields = ("pk", "person_id", "area", "rating", "words", "checked_in_at")
+    expected = [tuple(getattr(c, f) for f in fields) for c in checkins.latest_check_ins(person)]
+    assert [tuple(getattr(c, f) for f in fields) for c in summary.latest] == expected
+    assert len(expected) == checkins.LATEST_SHOWN
+
+
+def test_a_person_with_no_check_ins_has_empty_months_and_no_latest(practitioner):
+    person = PersonFactory(practitioner=practitioner)
+    summary = checkins.for_person_page(person, last_session=None)
+    assert (summary.months, summary.latest) == (checkins.check_in_months(person), [])

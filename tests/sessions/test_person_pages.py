@@ -43,10 +43,10 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
     # and sessions by month, ratings by whose view, group meetings by month: sessions.insights.person_months),
     # assignments, open safeguarding concerns, unread notifications, the recovery plan (one query: none yet),
     # measures offered with their measures (one query for both what is due and scores over time) and the measures on
-    # offer (when one is due), the latest group meetings they came to (with how many in all); their own check-ins:
-    # the latest check-ins and check-ins by month (sessions.checkins.for_person_page; their last session is the
-    # timeline's first, so it is not asked for on the first page)
-    with django_assert_num_queries(20):
+    # offer (when one is due), the latest group meetings they came to (with how many in all); their own check-ins,
+    # the latest and by month in one query (sessions.checkins.for_person_page; their last session is the timeline's
+    # first, so it is not asked for on the first page)
+    with django_assert_num_queries(19):
         client.get(f"/people/{person.pk}/")
 
 
