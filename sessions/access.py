@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from chime import access as core
@@ -347,11 +347,13 @@ GROUP_MEETINGS_SHOWN = 10  # on the person page; the rest are a link away (group
 def latest_attendances(person: Person, limit: int = GROUP_MEETINGS_SHOWN) -> tuple[list[Attendance], int]:
     """The latest `limit` meetings a person came to, newest first, with their addenda, and how many they came to in
     all, for their record's page (already audited as a view of the person by `get_person_for`). One query: the
-    count is a window over every row, taken before the limit."""
+    latest are chosen among the person's rows alone (`with_meeting`), then joined to their meetings; the count is a
+    sub-query run once."""
+    theirs = Attendance.objects.filter(person=person)
+    chosen = theirs.with_meeting("occurred_at").order_by("-meeting_occurred_at", "-pk").values("pk")[:limit]
+    of_all = theirs.order_by().values("person").annotate(n=Count("pk")).values("n")
     latest = list(
-        Attendance.objects.filter(person=person)
-        .for_person_record()
-        .annotate(of_all=Window(Count("pk")))[:limit]
+        Attendance.objects.filter(pk__in=chosen).for_person_record().annotate(of_all=Subquery(of_all))
     )
     return latest, latest[0].of_all if latest else 0
 

@@ -137,8 +137,7 @@ def _person_figures(person: Person, since: dt.datetime) -> list[tuple]:
     - "area": sessions per (month, area), with the average of the person's own ratings;
     - "sessions": sessions per month;
     - "view": ratings per (area, whose view) over the whole twelve months, with their average;
-    - "group": group meetings they came to per month;
-    - "group area": those meetings per (month, area)."""
+    - "group": group meetings they came to per month and set of areas (the areas joined by commas)."""
     blank = {
         "month": Value(None, output_field=DateTimeField()),
         "code": Value(None, output_field=CharField()),
@@ -151,8 +150,12 @@ def _person_figures(person: Person, since: dt.datetime) -> list[tuple]:
         return grouped.annotate(n=n, average=average or Value(None, output_field=FloatField())).order_by()
 
     areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
-    attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
-    meeting_month = TruncMonth("meeting__occurred_at")
+    attended = (
+        Attendance.objects.filter(person=person)
+        .with_meeting("occurred_at", "areas")
+        .filter(meeting_occurred_at__gte=since)
+    )
+    meeting_month = TruncMonth("meeting_occurred_at")
     rated = areas.filter(rating__isnull=False)
     own = Avg("rating", filter=Q(rating_view=View.OWN))  # the chart is of their own view
     first, *rest = (
@@ -166,17 +169,17 @@ def _person_figures(person: Person, since: dt.datetime) -> list[tuple]:
             month=TruncMonth("occurred_at"),
         ),
         part(rated, "view", Count("pk"), Avg("rating"), code=F("area"), whose=F("rating_view")),
-        part(attended, "group", Count("pk"), month=meeting_month),
-        part(attended, "group area", Count("pk"), month=meeting_month, code=Unnest("meeting__areas")),
+        part(attended, "group", Count("pk"), month=meeting_month, code=AreasText("meeting_areas")),
     )
     # Ordered by a column of the union, so that no model's default ordering is asked of it.
     return list(first.union(*rest, all=True).order_by("kind").values_list(*columns, "n", "average"))
 
 
-class Unnest(Func):
-    """Each element of an array column, a row each (PostgreSQL's unnest)."""
+class AreasText(Func):
+    """A meeting's areas as one text, joined by commas (area codes have none), so a union's text column holds them."""
 
-    function = "unnest"
+    function = "array_to_string"
+    template = "%(function)s(%(expressions)s, ',')"
     output_field = CharField()
 
 
@@ -203,10 +206,10 @@ def person_months(person: Person) -> PersonMonths:
             sessions[month] = n
         elif kind == "view":
             views[(code, whose)] = (average, n)
-        elif kind == "group":
-            meetings[month] = n
-        else:
-            meeting_areas[(month, code)] += n
+        else:  # "group": meetings in a month with the same areas
+            meetings[month] += n
+            for area in filter(None, code.split(",")):
+                meeting_areas[(month, area)] += n
     areas = AreaMonths(
         months=months,
         rows=area_rows(months, cells, added=meeting_areas),

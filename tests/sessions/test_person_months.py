@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 from chime.framework import AREAS
 from sessions import checkins
 from sessions.insights import AreaMonths, ViewRatings, area_rows, person_months, shown_months
-from sessions.models import Attendance, CheckIn, SessionArea, View
+from sessions.models import Attendance, CheckIn, GroupMeeting, SessionArea, View
 from tests.factories import PersonFactory, SupportSessionFactory
 from tests.groups import group_of, meeting_of
 
@@ -98,8 +98,9 @@ def _varied_record(practitioner, seed: int):
             area.rating_view = rng.choice(View.values)
             area.save(update_fields=["rating", "rating_view"])
     cafe = group_of(practitioner)
-    for days in rng.sample(range(400), 25):
-        meeting_of(cafe, practitioner, [person], days_ago=days)
+    for days in rng.sample(range(400), 25):  # each with its own areas (at least one: a database rule)
+        meeting = meeting_of(cafe, practitioner, [person], days_ago=days)
+        GroupMeeting.objects.filter(pk=meeting.pk).update(areas=rng.sample(codes, rng.randint(1, 3)))
     SupportSessionFactory(person=PersonFactory(practitioner=practitioner), areas=["hope"])  # not theirs
     return person
 
