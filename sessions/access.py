@@ -362,7 +362,11 @@ def group_meetings_page(request: HttpRequest, person: Person) -> Page:
     """Every meeting a person came to, newest first, a page at a time (two queries: the count and the page). The
     caller fetched the person with `get_person_for`, which audited the view of their record; the page shows no one
     else."""
-    return paginate(request, Attendance.objects.filter(person=person).for_person_record())
+    theirs = Attendance.objects.filter(person=person).with_meeting("occurred_at")
+    page = paginate(request, theirs.order_by("-meeting_occurred_at", "-pk").values("pk"))
+    # The page's rows chosen among the person's own (as latest_attendances does), then joined to their meetings.
+    page.object_list = list(Attendance.objects.filter(pk__in=page.object_list).for_person_record())
+    return page
 
 
 # ---- Brief contacts ------------------------------------------------------------------------------------------------
