@@ -131,8 +131,8 @@ def area_rows(
 
 
 def _person_figures(person: Person, since: dt.datetime) -> list[tuple]:
-    """Five grouped counts of the person's record since `since`, in one query (UNION ALL), each row `(kind, month,
-    area, view, n, average)`. Each part is the grouped query the page once sent on its own, so every figure is the
+    """Four grouped counts of the person's record since `since`, in one query (UNION ALL), each row `(kind, month,
+    area, view, n, average)`. Each part is a grouped query the page once sent on its own, so every figure is the
     database's own count and average, exactly as before:
     - "area": sessions per (month, area), with the average of the person's own ratings;
     - "sessions": sessions per month;
