@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from chime import access as core
@@ -336,9 +336,37 @@ def dashboard_note_flags(user: User) -> list[NoteFlag]:
 
 
 def attendances_on_record(person: Person) -> list[Attendance]:
-    """The meetings a person came to, with their addenda, for their own record's page (already audited as a view
-    of the person by `get_person_for`)."""
+    """The meetings a person came to, with their addenda, for their own view of their record (already audited as a
+    view of the person)."""
     return list(Attendance.objects.filter(person=person).for_person_record())
+
+
+GROUP_MEETINGS_SHOWN = 10  # on the person page; the rest are a link away (group_meetings_page)
+
+
+def latest_attendances(person: Person, limit: int = GROUP_MEETINGS_SHOWN) -> tuple[list[Attendance], int]:
+    """The latest `limit` meetings a person came to, newest first, with their addenda, and how many they came to in
+    all, for their record's page (already audited as a view of the person by `get_person_for`). One query: the
+    latest are chosen among the person's rows alone (`with_meeting`), then joined to their meetings; the count is a
+    sub-query run once."""
+    theirs = Attendance.objects.filter(person=person)
+    chosen = theirs.with_meeting("occurred_at").order_by("-meeting_occurred_at", "-pk").values("pk")[:limit]
+    of_all = theirs.order_by().values("person").annotate(n=Count("pk")).values("n")
+    latest = list(
+        Attendance.objects.filter(pk__in=chosen).for_person_record().annotate(of_all=Subquery(of_all))
+    )
+    return latest, latest[0].of_all if latest else 0
+
+
+def group_meetings_page(request: HttpRequest, person: Person) -> Page:
+    """Every meeting a person came to, newest first, a page at a time (two queries: the count and the page). The
+    caller fetched the person with `get_person_for`, which audited the view of their record; the page shows no one
+    else."""
+    theirs = Attendance.objects.filter(person=person).with_meeting("occurred_at")
+    page = paginate(request, theirs.order_by("-meeting_occurred_at", "-pk").values("pk"))
+    # The page's rows chosen among the person's own (as latest_attendances does), then joined to their meetings.
+    page.object_list = list(Attendance.objects.filter(pk__in=page.object_list).for_person_record())
+    return page
 
 
 # ---- Brief contacts ------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Max, QuerySet
+from django.db.models import Avg, CharField, Count, FloatField, IntegerField, Max, QuerySet, Value
 from django.db.models.functions import TruncMonth
 
 from sessions.insights import AreaMonths, area_rows, shown_months
@@ -54,16 +54,48 @@ def latest_check_ins(person: Person, limit: int = LATEST_SHOWN) -> list[CheckIn]
     return list(CheckIn.objects.filter(person=person).order_by("-checked_in_at", "pk")[:limit])
 
 
+def _months_and_latest(person: Person, limit: int = LATEST_SHOWN) -> tuple[AreaMonths, list[CheckIn]]:
+    """`check_in_months` and `latest_check_ins` in one query (UNION ALL of the two, each the query it was alone, so
+    the figures are the database's own exactly as before). A row with an id is one of the latest; a row without is a
+    (month, area) count and average."""
+    months, since = shown_months()
+    mine = CheckIn.objects.filter(person=person)
+    nothing = Value(None, output_field=IntegerField())
+    latest = mine.order_by("-checked_in_at", "pk").values_list(
+        "pk", "area", "rating", "words", "checked_in_at", nothing, Value(None, output_field=FloatField())
+    )[:limit]
+    grouped = (
+        mine.filter(checked_in_at__gte=since)
+        .annotate(month=TruncMonth("checked_in_at"))
+        .values("month", "area")
+        .annotate(n=Count("pk"), average=Avg("rating"))
+        .order_by()
+        .values_list(nothing, "area", nothing, Value(None, output_field=CharField()), "month", "n", "average")
+    )
+    cells, check_ins = {}, []
+    for pk, area, rating, words, moment, n, average in latest.union(grouped, all=True):
+        if pk is None:  # the month: DATE_TRUNC of their local time, so the date is the month's first day
+            cells[(moment.date(), area)] = {"sessions": n, "average_rating": average}
+        else:
+            check_ins.append(
+                CheckIn(pk=pk, person=person, area=area, rating=rating, words=words, checked_in_at=moment)
+            )
+    check_ins.sort(key=lambda c: (-c.checked_in_at.timestamp(), c.pk))  # a union keeps no order of its own
+    rows = area_rows(months, cells)
+    per_month = [sum(row.cells[i].sessions for row in rows) for i in range(len(months))]
+    return AreaMonths(months=months, rows=rows, sessions_per_month=per_month), check_ins
+
+
 _ASK = object()
 
 
 def for_person_page(person: Person, *, last_session: dt.datetime | None | object = _ASK) -> CheckInSummary:
-    """Check-ins for the practitioner's person page, each marked new when it came after the last session (three
-    queries: the months, the latest, the last session; two when the page knows `last_session`, when their latest
-    session was, None for none)."""
+    """Check-ins for the practitioner's person page, each marked new when it came after the last session (two
+    queries: the months with the latest, and the last session; one when the page knows `last_session`, when their
+    latest session was, None for none)."""
     if last_session is _ASK:
         last_session = person.sessions.aggregate(last=Max("occurred_at"))["last"]
-    latest = latest_check_ins(person)
+    months, latest = _months_and_latest(person)
     for check_in in latest:
         check_in.is_new = last_session is None or check_in.checked_in_at > last_session
-    return CheckInSummary(check_in_months(person), latest, last_session)
+    return CheckInSummary(months, latest, last_session)

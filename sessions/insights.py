@@ -6,7 +6,19 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -92,27 +104,6 @@ def _month_starts(last: dt.date, count: int) -> list[dt.date]:
     return months[::-1]
 
 
-def _group_months(
-    person: Person, since: dt.datetime, attendances: list[Attendance] | None = None
-) -> tuple[Counter, Counter]:
-    """Group meetings the person came to since `since`: per (month, area) and per month (one query, or none when
-    the page already has every meeting they came to in `attendances`, with its meeting)."""
-    by_area: Counter = Counter()
-    by_month: Counter = Counter()
-    if attendances is None:
-        attended = Attendance.objects.filter(person=person, meeting__occurred_at__gte=since)
-        meetings = attended.values_list("meeting__occurred_at", "meeting__areas")
-    else:
-        meetings = [
-            (a.meeting.occurred_at, a.meeting.areas) for a in attendances if a.meeting.occurred_at >= since
-        ]
-    for occurred_at, areas in meetings:
-        month = timezone.localdate(occurred_at).replace(day=1)
-        by_month[month] += 1
-        by_area.update((month, area) for area in areas)
-    return by_area, by_month
-
-
 def shown_months() -> tuple[list[dt.date], dt.datetime]:
     """The twelve months a person's month tables and charts show (the month in progress last), and the moment the
     first of them began: the one window for sessions and check-ins alike."""
@@ -139,35 +130,98 @@ def area_rows(
     return rows
 
 
-def area_months(person: Person, *, attendances: list[Attendance] | None = None) -> AreaMonths:
-    """Counts of sessions and group meetings touching each area per month for the last twelve months (three
-    queries; two given `attendances`, every meeting the person came to with its meeting, as
-    `sessions.access.attendances_on_record` reads them). Ratings come from one-to-one sessions only."""
-    months, since = shown_months()
+def _person_figures(person: Person, since: dt.datetime) -> list[tuple]:
+    """Four grouped counts of the person's record since `since`, in one query (UNION ALL), each row `(kind, month,
+    area, view, n, average)`. Each part is a grouped query the page once sent on its own, so every figure is the
+    database's own count and average, exactly as before:
+    - "area": sessions per (month, area), with the average of the person's own ratings;
+    - "sessions": sessions per month;
+    - "view": ratings per (area, whose view) over the whole twelve months, with their average;
+    - "group": group meetings they came to per month and set of areas (the areas joined by commas)."""
+    blank = {
+        "month": Value(None, output_field=DateTimeField()),
+        "code": Value(None, output_field=CharField()),
+        "whose": Value(None, output_field=CharField()),
+    }
+    columns = ("kind", "month", "code", "whose")
+
+    def part(rows: QuerySet, kind: str, n: Count, average: Avg | None = None, **keys: object) -> QuerySet:
+        grouped = rows.annotate(kind=Value(kind), **(blank | keys)).values(*columns)
+        return grouped.annotate(n=n, average=average or Value(None, output_field=FloatField())).order_by()
+
     areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
-    grouped = (
-        areas.annotate(month=TruncMonth("session__occurred_at"))
-        .values("month", "area")
-        .annotate(
-            sessions=Count("session_id"),
-            average_rating=Avg("rating", filter=Q(rating_view=View.OWN)),  # the chart is of their own view
-        )
+    attended = (
+        Attendance.objects.filter(person=person)
+        .with_meeting("occurred_at", "areas")
+        .filter(meeting_occurred_at__gte=since)
     )
-    cells = {(row["month"].date(), row["area"]): row for row in grouped}
-    per_month = (
-        person.sessions.filter(occurred_at__gte=since)
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
+    meeting_month = TruncMonth("meeting_occurred_at")
+    rated = areas.filter(rating__isnull=False)
+    own = Avg("rating", filter=Q(rating_view=View.OWN))  # the chart is of their own view
+    first, *rest = (
+        part(
+            areas, "area", Count("session_id"), own, month=TruncMonth("session__occurred_at"), code=F("area")
+        ),
+        part(
+            person.sessions.filter(occurred_at__gte=since),
+            "sessions",
+            Count("pk"),
+            month=TruncMonth("occurred_at"),
+        ),
+        part(rated, "view", Count("pk"), Avg("rating"), code=F("area"), whose=F("rating_view")),
+        part(attended, "group", Count("pk"), month=meeting_month, code=AreasText("meeting_areas")),
     )
-    totals = {row["month"].date(): row["n"] for row in per_month}
-    group_areas, group_totals = _group_months(person, since, attendances)
-    return AreaMonths(
+    # Ordered by a column of the union, so that no model's default ordering is asked of it.
+    return list(first.union(*rest, all=True).order_by("kind").values_list(*columns, "n", "average"))
+
+
+class AreasText(Func):
+    """A meeting's areas as one text, joined by commas (area codes have none), so a union's text column holds them."""
+
+    function = "array_to_string"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+
+@dataclass(frozen=True)
+class PersonMonths:
+    """The last twelve months of a person's record as their page shows them: the month table and its charts, and
+    their CHIME ratings by whose view they are."""
+
+    areas: AreaMonths
+    rating_views: tuple[list[str], list[ViewRatings]]
+
+
+def person_months(person: Person) -> PersonMonths:
+    """Counts of sessions and group meetings touching each area per month for the last twelve months, and the
+    ratings by whose view they are (one query: `_person_figures`). Ratings come from one-to-one sessions only."""
+    months, since = shown_months()
+    cells: dict[tuple[dt.date, str], dict] = {}
+    sessions, meetings, meeting_areas, views = Counter(), Counter(), Counter(), {}
+    for kind, moment, code, whose, n, average in _person_figures(person, since):
+        month = moment.date() if moment else None
+        if kind == "area":
+            cells[(month, code)] = {"sessions": n, "average_rating": average}
+        elif kind == "sessions":
+            sessions[month] = n
+        elif kind == "view":
+            views[(code, whose)] = (average, n)
+        else:  # "group": meetings in a month with the same areas
+            meetings[month] += n
+            for area in filter(None, code.split(",")):
+                meeting_areas[(month, area)] += n
+    areas = AreaMonths(
         months=months,
-        rows=area_rows(months, cells, added=group_areas),
-        sessions_per_month=[totals.get(m, 0) + group_totals[m] for m in months],
-        group_meetings_per_month=[group_totals[m] for m in months],
+        rows=area_rows(months, cells, added=meeting_areas),
+        sessions_per_month=[sessions[m] + meetings[m] for m in months],
+        group_meetings_per_month=[meetings[m] for m in months],
     )
+    return PersonMonths(areas, _by_view(views))
+
+
+def area_months(person: Person) -> AreaMonths:
+    """Counts of sessions and group meetings touching each area per month for the last twelve months (one query)."""
+    return person_months(person).areas
 
 
 # ---- For a practitioner and for the organisation: the share of sessions touching each area, month by month ----
@@ -275,20 +329,8 @@ class ViewRatings:
     cells: list[tuple[float | None, int]]  # per view, in View order: (average, how many ratings)
 
 
-def ratings_by_view(person: Person) -> tuple[list[str], list[ViewRatings]]:
-    """The last twelve months' CHIME ratings, per area and per whose view they are (one query)."""
-    since = timezone.make_aware(
-        dt.datetime.combine(_month_starts(timezone.localdate(), MONTHS_SHOWN)[0], dt.time.min)
-    )
-    grouped = (
-        SessionArea.objects.filter(
-            session__person=person, session__occurred_at__gte=since, rating__isnull=False
-        )
-        .values("area", "rating_view")
-        .annotate(average=Avg("rating"), n=Count("pk"))
-        .order_by()
-    )
-    found = {(row["area"], row["rating_view"]): (row["average"], row["n"]) for row in grouped}
+def _by_view(found: dict[tuple[str, str], tuple[float, int]]) -> tuple[list[str], list[ViewRatings]]:
+    """The table of ratings by whose view, from `found[(area code, view)] = (average, how many)`."""
     if not found:
         return [], []
     rows = [

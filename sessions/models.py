@@ -1417,6 +1417,13 @@ class AttendanceQuerySet(models.QuerySet):
     def for_person_record(self) -> AttendanceQuerySet:
         return self.select_related("meeting", "meeting__group").order_by("-meeting__occurred_at", "-pk")
 
+    def with_meeting(self, *fields: str) -> AttendanceQuerySet:
+        """Each row with these fields of its meeting (as `meeting_<field>`), looked up by the meeting's key row by
+        row. For one person's few hundred rows PostgreSQL would otherwise read and hash the whole meetings table to
+        join them (4 ms on the large set, where the lookups take a fraction of a millisecond)."""
+        meeting = GroupMeeting.objects.filter(pk=OuterRef("meeting_id")).order_by()
+        return self.annotate(**{f"meeting_{field}": Subquery(meeting.values(field)) for field in fields})
+
 
 class Attendance(models.Model):
     """A named person came to a meeting, with an optional personal addendum that belongs to their record only.

@@ -38,6 +38,7 @@ urlpatterns = [
     path("people/import/template.csv", import_views.people_import_template, name="people-import-template"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<int:pk>/group-meetings/", views.person_group_meetings, name="person-group-meetings"),
     path("people/<int:pk>/move/", views.person_move, name="person-move"),
     path("people/<int:pk>/plan/", plan_views.plan_detail, name="plan-detail"),
     path("people/<int:pk>/plan/goals/new/", plan_views.goal_create, name="goal-create"),

@@ -16,7 +16,7 @@ from sessions import access, charts, checkins, hooks, services
 from sessions.filters import paginate
 from sessions.forms import MovePersonForm, PersonForm, ReviewForm, SessionForm, kept_services
 from sessions.history import session_history
-from sessions.insights import area_months, ratings_by_view
+from sessions.insights import person_months
 from sessions.measures import due_for, responses_of, scores_over_time
 from sessions.models import CaseloadAssignment, RecoveryGoal, RecoveryPlan, SessionReview, SupportSession
 from sessions.own_words import may_answer, voices_on
@@ -75,8 +75,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         SupportSession.objects.filter(person=person).for_timeline().with_their_voice(),
         TIMELINE_PAGE_SIZE,
     )
-    attendances = access.attendances_on_record(person)
-    months = area_months(person, attendances=attendances)
+    attendances, group_meetings = access.latest_attendances(person)
+    months = person_months(person)
     check_ins = checkins.for_person_page(person, **_latest_session(sessions))
     responses = responses_of(person)
     context = {
@@ -88,10 +88,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for measure, points in scores_over_time(person, responses=responses).items()
         ],
         "sessions": sessions,
-        "area_months": months,
-        "areas_chart": charts.areas_touched_chart(months),
-        "ratings_chart": charts.ratings_chart(months),
-        "rating_views": ratings_by_view(person),
+        "area_months": months.areas,
+        "areas_chart": charts.areas_touched_chart(months.areas),
+        "ratings_chart": charts.ratings_chart(months.areas),
+        "rating_views": months.rating_views,
         "check_ins": check_ins,
         "check_ins_chart": charts.check_ins_chart(check_ins.months),
         "can_write": access.can_write_person(request.user, person),
@@ -100,8 +100,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": CaseloadAssignment.objects.filter(person=person).select_related("practitioner"),
         "open_concerns": hooks.open_concerns_about(request.user, person),
         "attendances": attendances,
+        "group_meetings": group_meetings,  # how many they came to in all: the latest few are shown
     }
     return render(request, "sessions/person_detail.html", context)
+
+
+def person_group_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every group meeting the person came to, newest first: the person page shows the latest few."""
+    person = access.get_person_for(request.user, pk)
+    context = {"person": person, "attendances": access.group_meetings_page(request, person)}
+    return render(request, "sessions/person_group_meetings.html", context)
 
 
 def _latest_session(sessions) -> dict[str, object]:

@@ -174,6 +174,7 @@ MATRIX: dict[str, Row] = {
     "people-import-template": Row(get=ADMINS_ONLY, post=everyone(405)),
     "person-detail": Row(args=PERSON, get=OWNER_READS, post=OWNER_READS),
     "person-edit": Row(args=PERSON, get=OWNER_WRITES, post=OWNER_WRITES),
+    "person-group-meetings": Row(args=PERSON, get=OWNER_READS, post=OWNER_READS),
     "person-move": Row(
         args=PERSON,
         get=roles(practitioner=403, other=404, supervisor=200, admin=404, outsider=404, dpl=404),

@@ -39,14 +39,14 @@ def test_person_page_query_count_is_flat(client, practitioner, person, sessions,
         SupportSessionFactory(person=person, areas=["hope", "meaning"])
     client.force_login(practitioner)
     # session, user, person, audit (lock, last hash, insert), sessions count (pagination), a page of sessions,
-    # their areas and the services they signposted to (two prefetches), area-by-month, sessions-by-month,
-    # assignments, open safeguarding concerns,
-    # unread notifications, the recovery plan (one query: none yet), measures offered with their measures (one
-    # query for both what is due and scores over time) and the measures on offer (when one is due), ratings by whose
-    # view, group meetings they came to (also the chart's group meetings by month); their own check-ins: the latest
-    # check-ins and check-ins by month (sessions.checkins.for_person_page; their last session is the timeline's
+    # their areas and the services they signposted to (two prefetches), the last twelve months in one query (areas
+    # and sessions by month, ratings by whose view, group meetings by month: sessions.insights.person_months),
+    # assignments, open safeguarding concerns, unread notifications, the recovery plan (one query: none yet),
+    # measures offered with their measures (one query for both what is due and scores over time) and the measures on
+    # offer (when one is due), the latest group meetings they came to (with how many in all); their own check-ins,
+    # the latest and by month in one query (sessions.checkins.for_person_page; their last session is the timeline's
     # first, so it is not asked for on the first page)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(19):
         client.get(f"/people/{person.pk}/")
 
 

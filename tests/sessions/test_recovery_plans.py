@@ -248,9 +248,9 @@ def test_the_person_page_with_a_plan_pins_its_queries(
         goal = _goal(person, practitioner, words=f"Goal {n}")
         goal.sessions.add(SupportSessionFactory(person=person))
     client.force_login(practitioner)
-    # the 22 of the page without a plan, then the plan's goals, their steps, their sessions (not its reviews: the
+    # the 19 of the page without a plan, then the plan's goals, their steps, their sessions (not its reviews: the
     # person page shows the goals only)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(22):
         client.get(f"/people/{person.pk}/")
 
 
