@@ -171,9 +171,11 @@ def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
     PostgreSQL's parallel workers are off for these queries: each reads tens of thousands of roll-up rows, which
     one process does faster than several that must pass their rows on to be merged (the previous year's session
     figures took 99 ms in parallel and 47 ms without, on the large benchmark set), and on a small server the
-    workers would take the cores other requests are waiting for."""
+    workers would take the cores other requests are waiting for. So is its JIT compiler, which the largest
+    organisations' reports would set off: compiling cost more than it saved (CHIME rating change on the ten-times
+    set: 780 ms with it, 564 ms without)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
         people = hooks.reportable_people(Person.objects.all())
         ratings = rating_changes(periods, people)
         measures = _measure_changes(periods, people)
