@@ -30,7 +30,12 @@ def rating_months(ratings: QuerySet, when: str) -> AreaMonths:
         .annotate(sessions=Count("pk"), average_rating=Avg("rating"))
         .order_by()
     )
-    rows = area_rows(months, {(row["month"].date(), row["area"]): row for row in grouped})
+    return _month_table(months, {(row["month"].date(), row["area"]): row for row in grouped})
+
+
+def _month_table(months: list[dt.date], cells: dict[tuple[dt.date, str], dict]) -> AreaMonths:
+    """The month table from `cells` ((month, area code) -> {"sessions": how many, "average_rating": x})."""
+    rows = area_rows(months, cells)
     per_month = [sum(row.cells[i].sessions for row in rows) for i in range(len(months))]
     return AreaMonths(months=months, rows=rows, sessions_per_month=per_month)
 
@@ -81,9 +86,7 @@ def _months_and_latest(person: Person, limit: int = LATEST_SHOWN) -> tuple[AreaM
                 CheckIn(pk=pk, person=person, area=area, rating=rating, words=words, checked_in_at=moment)
             )
     check_ins.sort(key=lambda c: (-c.checked_in_at.timestamp(), c.pk))  # a union keeps no order of its own
-    rows = area_rows(months, cells)
-    per_month = [sum(row.cells[i].sessions for row in rows) for i in range(len(months))]
-    return AreaMonths(months=months, rows=rows, sessions_per_month=per_month), check_ins
+    return _month_table(months, cells), check_ins
 
 
 _ASK = object()

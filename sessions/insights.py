@@ -219,11 +219,6 @@ def person_months(person: Person) -> PersonMonths:
     return PersonMonths(areas, _by_view(views))
 
 
-def area_months(person: Person) -> AreaMonths:
-    """Counts of sessions and group meetings touching each area per month for the last twelve months (one query)."""
-    return person_months(person).areas
-
-
 # ---- For a practitioner and for the organisation: the share of sessions touching each area, month by month ----
 
 

@@ -413,9 +413,10 @@ class SessionCounts(models.Model):
     """One person's sessions in one period, counted for the commissioners' report: how many, their minutes, how
     many signposted, and how many touched each CHIME area; and the group meetings they were named on the register of.
 
-    Kept by database triggers on sessions and their area notes (sessions/rollup_triggers.py), never written by
-    the app; `manage.py rebuild_report_rollups` recounts them and proves them equal. Keyed by person, so the
-    report can still count different people and apply the consent filter for reporting at the time it runs."""
+    Kept by database triggers on sessions, their area notes and signposts, and group registers and meetings
+    (sessions/rollup_triggers.py), never written by the app; `manage.py rebuild_report_rollups` recounts them and
+    proves them equal. Keyed by person, so the report can still count different people and apply the consent filter
+    for reporting at the time it runs."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     sessions = models.IntegerField(default=0)

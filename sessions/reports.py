@@ -179,16 +179,22 @@ def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
         people = hooks.reportable_people(Person.objects.all())
         ratings = rating_changes(periods, people)
         measures = _measure_changes(periods, people)
+        offered = list(Measure.objects.filter(is_active=True))
         return [
-            Report(start=start, end=end, rows=_figures(start, end, people, ratings[i], measures[i]))
+            Report(start=start, end=end, rows=_figures(start, end, people, ratings[i], measures[i], offered))
             for i, (start, end) in enumerate(periods)
         ]
 
 
 def _figures(
-    start: dt.date, end: dt.date, people: QuerySet, ratings: dict[tuple[str, str], tuple], measures: dict
+    start: dt.date,
+    end: dt.date,
+    people: QuerySet,
+    ratings: dict[tuple[str, str], tuple],
+    measures: dict[int, list[tuple]],
+    offered: list[Measure],
 ) -> list[ReportRow]:
-    """The report's rows for [start, end], given its rating changes and measure changes."""
+    """The report's rows for [start, end], given its rating changes, its measure changes and the measures offered."""
     since, until = rollups.bounds(start, end)
     figures = rollups.session_figures(start, end, people)
     totals, by_area = figures.totals, figures.by_area
@@ -214,7 +220,7 @@ def _figures(
         _count("Signposting", "People signposted", totals["people_signposted"], "people_signposted"),
     ]
     rows += _signposting_by_kind_rows(figures.by_kind, since, until)
-    rows += _distance_rows(start, end, people, measures)
+    rows += _distance_rows(start, end, people, measures, offered)
     rows += _rating_change_rows(ratings)
     rows += _group_rows(since, until, totals["people_on_registers"], totals["register_entries"])
     rows += _concern_rows(since, until)
@@ -290,13 +296,13 @@ def _measure_changes(
 
 
 def _distance_rows(
-    start: dt.date, end: dt.date, people: QuerySet, changes: dict[int, list[tuple]]
+    start: dt.date, end: dt.date, people: QuerySet, changes: dict[int, list[tuple]], offered: list[Measure]
 ) -> list[ReportRow]:
-    """Distance travelled: for each measure, the people with at least two completed in the period, their average
-    first-to-last change, and how many changed by the published threshold (from `changes`, `_measure_changes`);
-    then goals set and steps done. Two queries: the measures; the plan counts."""
+    """Distance travelled: for each measure `offered`, the people with at least two completed in the period, their
+    average first-to-last change, and how many changed by the published threshold (from `changes`,
+    `_measure_changes`); then goals set and steps done (one query: the plan counts)."""
     rows: list[ReportRow] = []
-    for measure in Measure.objects.filter(is_active=True):
+    for measure in offered:
         rows += _measure_rows(measure, changes.get(measure.pk, []))
     goals, steps = _plan_counts(start, end, people)
     rows += [

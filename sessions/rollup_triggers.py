@@ -48,8 +48,6 @@ AREA_CODES = tuple(area.code for area in AREAS)
 KIND_COLUMNS = tuple(f"to_{kind}" for kind, _ in REPORTED_KINDS)
 # The last, "attended", counts group meetings the person was named on the register of, not sessions.
 COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES, *KIND_COLUMNS, "attended")
-# A row's zeros for every column between "minutes" and "attended", for rows that change only one of them.
-_NO_SESSION_COUNTS = ", ".join("0" for _ in (*AREA_CODES, *KIND_COLUMNS))
 # Each roll-up table, its key column, and that key from a session's local date (`day`).
 ROLLUPS = {
     YEAR_TABLE: ("year", "date_trunc('year', day)::date"),
@@ -57,6 +55,11 @@ ROLLUPS = {
     MONTH_TABLE: ("month", "date_trunc('month', day)::date"),
     DAY_TABLE: ("day", "day"),
 }
+
+
+def _zeros(columns: tuple[str, ...]) -> str:
+    """SQL: a 0 for each of `columns`, in a row that leaves them unchanged."""
+    return ", ".join("0" for _ in columns)
 
 
 def day_of(column: str) -> str:
@@ -101,7 +104,7 @@ def area_rows(table: str, sign: int) -> str:
     """SQL: one row per area note in `table`, counted in its session's (person, day), times `sign`."""
     areas = ", ".join(f"{sign} * (a.area = '{code}')::int" for code in AREA_CODES)
     return (
-        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, 0, {areas}, {', '.join('0' for _ in KIND_COLUMNS)}, 0"  # noqa: S608 - names from the models, no values
+        f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, 0, {areas}, {_zeros(KIND_COLUMNS)}, 0"  # noqa: S608 - names from the models, no values
         f" FROM {table} a JOIN {SESSION_TABLE} s ON s.id = a.session_id"
     )
 
@@ -111,7 +114,7 @@ def attendance_rows(table: str, sign: int, meetings: str = MEETING_TABLE) -> str
     meeting as `meetings` has it (the table, or how it stood before a change), times `sign`. An attendance whose
     person was erased counts for nobody here: the report adds those from the register itself."""
     return (
-        f"SELECT a.person_id, {day_of('m.occurred_at')}, 0, 0, 0, {_NO_SESSION_COUNTS}, {sign}"  # noqa: S608 - names from the models, no values
+        f"SELECT a.person_id, {day_of('m.occurred_at')}, 0, 0, 0, {_zeros((*AREA_CODES, *KIND_COLUMNS))}, {sign}"  # noqa: S608 - names from the models, no values
         f" FROM {table} a JOIN {meetings} m ON m.id = a.meeting_id WHERE a.person_id IS NOT NULL"
     )
 
@@ -126,7 +129,7 @@ def signposting_changes(sessions: str, before: tuple[str, str]) -> str:
     changes = ", ".join(f"{now} - {was}" for now, was in zip(now_kinds, was_kinds, strict=True))
     return (
         f"SELECT s.person_id, {day_of('s.occurred_at')}, 0, 0, {now_signposted} - {was_signposted},"  # noqa: S608 - names from the models, no values
-        f" {', '.join('0' for _ in AREA_CODES)}, {changes}, 0"
+        f" {_zeros(AREA_CODES)}, {changes}, 0"
         f" FROM {SESSION_TABLE} s"
         f" LEFT JOIN LATERAL ({linked_kinds('s')}) now ON TRUE"
         f" LEFT JOIN LATERAL ({linked_kinds('s', *before)}) was ON TRUE"

@@ -397,10 +397,10 @@ def cluster() -> None:
 
 @transaction.atomic
 def rebuild() -> tuple[int, list[Difference | HistoryDifference]]:
-    """Replace the roll-ups with a recount, with writes to sessions and area notes held off meanwhile, then
+    """Replace the roll-ups with a recount, with writes to the records they count held off meanwhile, then
     compare again. Returns how many rows differed before, and the first 20 of them; raises if any still differ."""
     with connection.cursor() as cursor:
-        # SHARE ROW EXCLUSIVE: reads go on; no session, area note or roll-up changes until this commits.
+        # SHARE ROW EXCLUSIVE: reads go on; none of the records counted, nor the roll-ups, change until this commits.
         sources = [
             SESSION_TABLE,
             AREA_TABLE,

@@ -363,14 +363,14 @@ def test_a_group_needs_a_facilitator(client):
 
 @pytest.mark.dates
 def test_the_persons_chime_table_counts_group_meetings_beside_sessions(practitioner, cafe, person):
-    from sessions.insights import area_months
+    from sessions.insights import person_months
     from tests.factories import SupportSessionFactory
 
     SupportSessionFactory(
         person=person, areas=["hope"], occurred_at=timezone.now() - timezone.timedelta(hours=1)
     )
     meeting_of(cafe, practitioner, [person], days_ago=0)
-    months = area_months(person)
+    months = person_months(person).areas
     hope = next(row for row in months.rows if row.area.code == "hope")
     connectedness = next(row for row in months.rows if row.area.code == "connectedness")
     assert (hope.cells[-1].sessions, connectedness.cells[-1].sessions) == (2, 1)

@@ -10,7 +10,7 @@ import time_machine
 
 from chime.models import AuditEvent
 from sessions.access import GROUP_MEETINGS_SHOWN
-from sessions.insights import area_months
+from sessions.insights import person_months
 from tests.groups import group_of, meeting_of
 
 pytestmark = pytest.mark.django_db
@@ -131,5 +131,5 @@ def test_a_group_meeting_is_counted_in_the_month_it_was_in_local_time(practition
     meeting = meeting_of(cafe, practitioner, [person])
     meeting.occurred_at = dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 June in London
     meeting.save(update_fields=["occurred_at"])
-    months = area_months(person)
+    months = person_months(person).areas
     assert (months.months[-1], months.group_meetings_per_month[-2:]) == (dt.date(2026, 6, 1), [0, 1])
