@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from chime.framework import AREAS
@@ -180,9 +180,16 @@ def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
         ratings = rating_changes(periods, people)
         measures = _measure_changes(periods, people)
         offered = list(Measure.objects.filter(is_active=True))
+        activity = zip(
+            _group_work(periods), _brief_contacts(periods), _plan_counts(periods, people), strict=True
+        )
         return [
-            Report(start=start, end=end, rows=_figures(start, end, people, ratings[i], measures[i], offered))
-            for i, (start, end) in enumerate(periods)
+            Report(
+                start=start,
+                end=end,
+                rows=_figures(start, end, people, ratings[i], measures[i], offered, *found),
+            )
+            for i, ((start, end), found) in enumerate(zip(periods, activity, strict=True))
         ]
 
 
@@ -193,8 +200,13 @@ def _figures(
     ratings: dict[tuple[str, str], tuple],
     measures: dict[int, list[tuple]],
     offered: list[Measure],
+    meetings: dict[str, int],
+    contacts: dict[str, int],
+    plan_counts: tuple[int, int],
 ) -> list[ReportRow]:
-    """The report's rows for [start, end], given its rating changes, its measure changes and the measures offered."""
+    """The report's rows for [start, end], given what `_reports` read for all the periods at once: its rating
+    changes, its measure changes, the measures offered, its group meetings (`_group_work`), its brief contacts
+    (`_brief_contacts`) and its goals set and steps done (`_plan_counts`)."""
     since, until = rollups.bounds(start, end)
     figures = rollups.session_figures(start, end, people)
     totals, by_area = figures.totals, figures.by_area
@@ -219,21 +231,21 @@ def _figures(
         _count("Signposting", "Sessions with signposting", totals["signposted"], "signposted_sessions"),
         _count("Signposting", "People signposted", totals["people_signposted"], "people_signposted"),
     ]
-    rows += _signposting_by_kind_rows(figures.by_kind, since, until)
-    rows += _distance_rows(start, end, people, measures, offered)
+    rows += _signposting_by_kind_rows(figures.by_kind, contacts)
+    rows += _distance_rows(measures, offered, plan_counts)
     rows += _rating_change_rows(ratings)
-    rows += _group_rows(since, until, totals["people_on_registers"], totals["register_entries"])
+    rows += _group_rows(meetings, contacts, totals["people_on_registers"], totals["register_entries"])
     rows += _concern_rows(since, until)
     return rows
 
 
 def _signposting_by_kind_rows(
-    by_kind: dict[str, dict[str, int]], since: dt.datetime, until: dt.datetime
+    by_kind: dict[str, dict[str, int]], contacts: dict[str, int]
 ) -> list[ReportRow]:
     """Signposted, by kind of service: for each kind in the directory, the sessions and the different people
-    signposted to a service of that kind (from the roll-ups, `by_kind`), and the brief contacts; "somewhere else
-    (typed)" is its own line. A session or contact that names two services of one kind counts once for it."""
-    contacts = _brief_contacts_by_kind(since, until)
+    signposted to a service of that kind (from the roll-ups, `by_kind`), and the brief contacts (`_brief_contacts`);
+    "somewhere else (typed)" is its own line. A session or contact that names two services of one kind counts once
+    for it."""
     section = "Signposted, by kind of service"
     rows: list[ReportRow] = []
     for kind, label in REPORTED_KINDS:
@@ -241,30 +253,79 @@ def _signposting_by_kind_rows(
         rows += [
             _count(section, f"{label}: sessions", found["sessions"], "kind_sessions"),
             _count(section, f"{label}: people", found["people"], "kind_people"),
-            _count(section, f"{label}: brief contacts", contacts.get(kind, 0), "kind_contacts"),
+            _count(section, f"{label}: brief contacts", contacts.get(f"to_{kind}", 0), "kind_contacts"),
         ]
     return rows
 
 
-def _brief_contacts_by_kind(since: dt.datetime, until: dt.datetime) -> dict[str, int]:
-    """Brief contacts in [since, until) per kind of service they were signposted to, "typed" for somewhere typed
-    in (one grouped query)."""
+def _in_periods(periods: list[tuple[dt.date, dt.date]]) -> tuple[str, list]:
+    """SQL for a FROM clause, and its parameters: a row per period, `period (i, since, until, first, last)`, its
+    index in `periods`, its moments [since, until) (`rollups.bounds`) and its first and last days."""
+    rows = ", ".join("(%s, %s::timestamptz, %s::timestamptz, %s::date, %s::date)" for _ in periods)
+    params = [
+        value
+        for i, (start, end) in enumerate(periods)
+        for value in (i, *rollups.bounds(start, end), start, end)
+    ]
+    return f"(VALUES {rows}) AS period (i, since, until, first, last)", params
+
+
+def _group_work(periods: list[tuple[dt.date, dt.date]]) -> list[dict[str, int]]:
+    """For each period: its group meetings, the groups that met, their minutes, the people who came unnamed, and
+    the meetings that touched each CHIME area (`area_<code>`), in one query for all the periods (each period's
+    meetings counted on their own: counted together, grouped by period, they took half as long again)."""
+    in_periods, params = _in_periods(periods)
+    areas = ", ".join("COUNT(*) FILTER (WHERE m.areas @> ARRAY[%s]::varchar[])" for _ in AREAS)
     sql = f"""
-        SELECT kind, COUNT(DISTINCT contact_id) FROM (
-            SELECT d.kind, b.id AS contact_id
-            FROM {BriefContactSignpost._meta.db_table} l
-            JOIN {DirectoryService._meta.db_table} d ON d.id = l.service_id
-            JOIN {BriefContact._meta.db_table} b ON b.id = l.contact_id
-            WHERE b.occurred_at >= %s AND b.occurred_at < %s
-          UNION ALL
-            SELECT %s, b.id FROM {BriefContact._meta.db_table} b
-            WHERE b.signposted_to <> '' AND b.occurred_at >= %s AND b.occurred_at < %s
-        ) AS signposts
-        GROUP BY kind
+        SELECT period.i, meetings.*
+        FROM {in_periods}, LATERAL (
+            SELECT COUNT(*), COUNT(DISTINCT m.group_id), COALESCE(SUM(m.duration_minutes), 0),
+                   COALESCE(SUM(m.anonymous_count), 0), {areas}
+            FROM {GroupMeeting._meta.db_table} m
+            WHERE m.occurred_at >= period.since AND m.occurred_at < period.until
+        ) AS meetings
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, until, TYPED, since, until])
-        return dict(cursor.fetchall())
+        cursor.execute(sql, [*params, *(area.code for area in AREAS)])
+        found = {i: rest for i, *rest in cursor.fetchall()}
+    names = ["meetings", "groups", "minutes", "unnamed", *(f"area_{area.code}" for area in AREAS)]
+    return [dict(zip(names, map(int, found[i]), strict=True)) for i in range(len(periods))]
+
+
+def _brief_contacts(periods: list[tuple[dt.date, dt.date]]) -> list[dict[str, int]]:
+    """For each period: its brief contacts (`contacts`), those with any signposting (`signposted`), and those
+    signposted to each kind of service (`to_<kind>`, `to_typed` for somewhere typed in; a contact that names two
+    services of one kind counts once for it), in one query for all the periods."""
+    in_periods, params = _in_periods(periods)
+    contact, link, service = (
+        m._meta.db_table for m in (BriefContact, BriefContactSignpost, DirectoryService)
+    )
+    sql = f"""
+        WITH contacts AS MATERIALIZED (
+            SELECT period.i, b.id, b.signposted_to
+            FROM {in_periods}
+            JOIN {contact} b ON b.occurred_at >= period.since AND b.occurred_at < period.until
+        )
+        SELECT i, 'contacts', COUNT(*) FROM contacts GROUP BY i
+        UNION ALL
+        SELECT i, 'signposted', COUNT(*) FROM contacts c
+        WHERE c.signposted_to <> '' OR EXISTS (SELECT 1 FROM {link} l WHERE l.contact_id = c.id)
+        GROUP BY i
+        UNION ALL
+        SELECT i, 'to_' || kind, COUNT(DISTINCT id) FROM (
+            SELECT c.i, c.id, d.kind FROM contacts c
+            JOIN {link} l ON l.contact_id = c.id JOIN {service} d ON d.id = l.service_id
+          UNION ALL
+            SELECT c.i, c.id, %s FROM contacts c WHERE c.signposted_to <> ''
+        ) AS kinds
+        GROUP BY i, kind
+    """  # noqa: S608 - table names from the models, values as parameters
+    found: list[dict[str, int]] = [{} for _ in periods]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, TYPED])
+        for i, what, count in cursor.fetchall():
+            found[i][what] = count
+    return found
 
 
 def _measure_changes(
@@ -296,15 +357,15 @@ def _measure_changes(
 
 
 def _distance_rows(
-    start: dt.date, end: dt.date, people: QuerySet, changes: dict[int, list[tuple]], offered: list[Measure]
+    changes: dict[int, list[tuple]], offered: list[Measure], plan_counts: tuple[int, int]
 ) -> list[ReportRow]:
     """Distance travelled: for each measure `offered`, the people with at least two completed in the period, their
     average first-to-last change, and how many changed by the published threshold (from `changes`,
-    `_measure_changes`); then goals set and steps done (one query: the plan counts)."""
+    `_measure_changes`); then goals set and steps done (`_plan_counts`)."""
     rows: list[ReportRow] = []
     for measure in offered:
         rows += _measure_rows(measure, changes.get(measure.pk, []))
-    goals, steps = _plan_counts(start, end, people)
+    goals, steps = plan_counts
     rows += [
         _count("Recovery plans", "Goals set", goals, "goals"),
         _count("Recovery plans", "Steps completed", steps, "steps"),
@@ -312,22 +373,25 @@ def _distance_rows(
     return rows
 
 
-def _plan_counts(start: dt.date, end: dt.date, people: QuerySet) -> tuple[int, int]:
-    """Goals set and steps completed in [start, end] by the people counted (one query). A goal's person is its
-    plan's, read only when the consent filter for reporting leaves someone out."""
-    counted, params = rollups.counted_or_nobody(people)
-    since, until = rollups.bounds(start, end)
+def _plan_counts(periods: list[tuple[dt.date, dt.date]], people: QuerySet) -> list[tuple[int, int]]:
+    """For each period, goals set and steps completed in it by the people counted, in one query for all the
+    periods. A goal's person is its plan's, read only when the consent filter for reporting leaves someone out."""
+    counted, counted_params = rollups.counted_or_nobody(people)
+    in_periods, params = _in_periods(periods)
     goals, plans, steps = (m._meta.db_table for m in (RecoveryGoal, RecoveryPlan, GoalStep))
     if counted:
         counted = f" AND g.plan_id IN (SELECT p.id FROM {plans} p WHERE TRUE{counted.format('p.person_id')})"  # noqa: S608 - names from the models
     sql = f"""
-        SELECT (SELECT COUNT(*) FROM {goals} g WHERE g.created_at >= %s AND g.created_at < %s{counted}),
+        SELECT (SELECT COUNT(*) FROM {goals} g
+                WHERE g.created_at >= period.since AND g.created_at < period.until{counted}),
                (SELECT COUNT(*) FROM {steps} s JOIN {goals} g ON g.id = s.goal_id
-                WHERE s.done_on >= %s AND s.done_on <= %s{counted})
+                WHERE s.done_on >= period.first AND s.done_on <= period.last{counted})
+        FROM {in_periods}
+        ORDER BY period.i
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, until, *params, start, end, *params])
-        return cursor.fetchone()
+        cursor.execute(sql, [*counted_params, *counted_params, *params])
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def _measure_rows(measure: Measure, changes: list[tuple]) -> list[ReportRow]:
@@ -375,30 +439,15 @@ def _hours(minutes: int, sessions: int, what: str = "sessions") -> str:
 
 
 def _group_rows(
-    since: dt.datetime, until: dt.datetime, people_on_registers: int, register_entries: int
+    totals: dict[str, int], contacts: dict[str, int], people_on_registers: int, register_entries: int
 ) -> list[ReportRow]:
-    """Group work and brief contacts, with the same small-number rules, in two queries (the meetings, with how many
-    touched each CHIME area; the brief contacts), and two figures from the session figures' query
+    """Group work and brief contacts, with the same small-number rules, from the period's meetings
+    (`_group_work`), its brief contacts (`_brief_contacts`) and two figures from the session figures' query
     (`rollups.session_figures`).
 
     Attendances count everyone who came (named, unnamed, and anyone named who was later erased:
     `register_entries`); different people (`people_on_registers`) count only named people the report may count
     (`reportable_people`)."""
-    meetings = GroupMeeting.objects.filter(occurred_at__gte=since, occurred_at__lt=until).order_by()
-    totals = meetings.aggregate(
-        meetings=Count("pk"),
-        groups=Count("group", distinct=True),
-        minutes=Sum("duration_minutes", default=0),
-        unnamed=Sum("anonymous_count", default=0),
-        **{f"area_{area.code}": Count("pk", filter=Q(areas__contains=[area.code])) for area in AREAS},
-    )
-    contacts = BriefContact.objects.filter(occurred_at__gte=since, occurred_at__lt=until).aggregate(
-        contacts=Count("pk"),
-        signposted=Count(
-            "pk",
-            filter=~Q(signposted_to="") | Exists(BriefContactSignpost.objects.filter(contact=OuterRef("pk"))),
-        ),
-    )
     section = "Group work"
     rows = [
         _count(section, "Groups run", totals["groups"], "groups"),
@@ -428,9 +477,12 @@ def _group_rows(
             ),
         ]
     rows += [
-        _count("Brief contacts", "Brief contacts", contacts["contacts"], "brief_contacts"),
+        _count("Brief contacts", "Brief contacts", contacts.get("contacts", 0), "brief_contacts"),
         _count(
-            "Brief contacts", "Brief contacts with signposting", contacts["signposted"], "brief_signposted"
+            "Brief contacts",
+            "Brief contacts with signposting",
+            contacts.get("signposted", 0),
+            "brief_signposted",
         ),
     ]
     return rows

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import uuid
 
 import pytest
 from django.utils import timezone
 
 from ethics.services.rights import anonymise_person
+from sessions.models import Person
 from sessions.reports import SUPPRESSED, commissioners_report
+from sessions.rollup_triggers import AREA_CODES
 from tests.factories import PersonFactory
 from tests.groups import brief_contact, group_of, meeting_of
 
@@ -87,3 +90,82 @@ def test_the_csv_has_the_group_work_rows(client, admin_user, group_work):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert ["Group work", "Group meetings", "6"] in [row[:3] for row in rows]
     assert ["Brief contacts", "Brief contacts", "5"] in [row[:3] for row in rows]
+
+
+@pytest.mark.dates
+def test_group_work_contacts_and_plan_counts_read_for_several_periods_at_once_equal_each_period_read_alone(
+    practitioner,
+):
+    """The report reads its period and the one before in one query each (`_group_work`, `_brief_contacts`,
+    `_plan_counts`). Meetings, contacts and plans spread over 90 days; periods apart, touching, overlapping and the
+    same must each get exactly what they get alone."""
+    from sessions import groups, services
+    from sessions.reports import _brief_contacts, _group_work, _plan_counts
+    from sessions.service_kinds import TYPED
+    from tests.factories import DirectoryServiceFactory
+
+    people = [PersonFactory(practitioner=practitioner) for _ in range(3)]
+    cafe, walk = group_of(practitioner), group_of(practitioner, name="Walking group")
+    for days_ago in (2, 5, 20, 45, 80):
+        meeting_of(cafe, practitioner, people[:2], anonymous=1, days_ago=days_ago)
+    meeting_of(walk, practitioner, people[2:], anonymous=4, days_ago=20)
+    shelter, housing_line = (
+        DirectoryServiceFactory(name=n, kind="housing") for n in ("Shelter", "Housing line")
+    )
+    money = DirectoryServiceFactory(name="Debt advice", kind="money")
+    for n, (days_ago, linked, typed) in enumerate(
+        [
+            (1, [shelter, housing_line], ""),
+            (6, [money], "Food bank"),
+            (30, [], "Library"),
+            (70, [], ""),
+            (3, [shelter], ""),
+        ]
+    ):
+        groups.record_brief_contact(
+            recorded_by=practitioner,
+            details=groups.ContactDetails(
+                occurred_at=timezone.now() - dt.timedelta(days=days_ago),
+                duration_minutes=10,
+                areas=[],
+                signposted_to=typed,
+                location=f"Outreach {n}",
+            ),
+            submission_key=uuid.uuid4(),
+            signposted_services=linked,
+        )
+    for person in people:
+        goal = services.add_goal(
+            person=person, actor=practitioner, in_their_words="Walk more.", areas=["hope"]
+        )
+        for days_ago in (1, 40):
+            done = services.StepDetails(
+                what="Walk", done_on=timezone.localdate() - dt.timedelta(days=days_ago)
+            )
+            services.add_step(goal=goal, actor=practitioner, step=done)
+    today = timezone.localdate()
+
+    def days(first: int, last: int) -> tuple[dt.date, dt.date]:
+        return today - dt.timedelta(days=first), today - dt.timedelta(days=last)
+
+    periods = [days(10, 0), days(30, 11), days(60, 0), days(10, 0), days(100, 50)]
+    everyone = Person.objects.all()
+    together = (_group_work(periods), _brief_contacts(periods), _plan_counts(periods, everyone))
+    alone = [(_group_work([p])[0], _brief_contacts([p])[0], _plan_counts([p], everyone)[0]) for p in periods]
+    assert list(zip(*together, strict=True)) == alone
+    meetings, contacts, plans = alone[0]  # the last ten days
+    assert (meetings["meetings"], meetings["groups"], meetings["minutes"], meetings["unnamed"]) == (
+        2,
+        1,
+        180,
+        2,
+    )
+    assert (meetings["area_hope"], meetings["area_identity"]) == (2, 0)
+    assert contacts == {"contacts": 3, "signposted": 3, "to_housing": 2, "to_money": 1, f"to_{TYPED}": 1}
+    assert plans == (3, 3)  # three goals set today; a step done yesterday each
+    assert alone[4] == (
+        {"meetings": 1, "groups": 1, "minutes": 90, "unnamed": 1, **{f"area_{a}": 0 for a in AREA_CODES}}
+        | {"area_connectedness": 1, "area_hope": 1},
+        {"contacts": 1},
+        (0, 0),
+    )
