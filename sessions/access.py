@@ -308,18 +308,31 @@ def nameable_people(user: User, group: Group) -> QuerySet:
     return Person.objects.filter(erased_at__isnull=True).filter(Q(pk__in=visible) | Q(pk__in=on_registers))
 
 
+def _listed(user: User, group: Group, ticked: list[int]) -> QuerySet:
+    """Who the meeting form lists (`register_candidates`), before any search by name."""
+    wanted = Q(pk__in=regulars_of(group).values("pk")) | Q(practitioner=user, support_ended__isnull=True)
+    wanted |= Q(pk__in=[pk for pk in ticked if isinstance(pk, int)])
+    return nameable_people(user, group).filter(wanted).order_by("preferred_name", "pk")
+
+
 def register_candidates(user: User, group: Group, *, ticked: list[int] = (), name: str = "") -> list[Person]:
     """Who the meeting form lists, to tick: last meeting's regulars, the user's own caseload, anyone already ticked,
     and (when a name was searched for) the people they may see whose name matches. One audit row names them all."""
-    allowed = nameable_people(user, group)
-    wanted = Q(pk__in=regulars_of(group).values("pk")) | Q(practitioner=user, support_ended__isnull=True)
-    wanted |= Q(pk__in=[pk for pk in ticked if isinstance(pk, int)])
-    listed = list(allowed.filter(wanted).order_by("preferred_name", "pk"))
+    listed = list(_listed(user, group, ticked))
     if name:
         found = Person.objects.visible_to(user).filter(erased_at__isnull=True, preferred_name__icontains=name)
         seen = {p.pk for p in listed}
         listed += [p for p in found.order_by("preferred_name", "pk")[:NAME_SEARCH_LIMIT] if p.pk not in seen]
     return core.audit_list("group register choices", listed, person="pk", object_id=group.pk)
+
+
+def register_posted(user: User, group: Group, *, ticked: list[int], addenda: list[int]) -> list[Person]:
+    """Of the people a posted meeting form would list (`register_candidates`), those it ticks or gives an addendum:
+    all that checking and saving the register reads, so a register saved at once lists no one else. Nothing is shown
+    here, so nothing is audited; a form sent back with errors lists everyone again (`register_candidates`, audited),
+    and the saved meeting's register is audited when it is shown (`register_for`)."""
+    posted = [pk for pk in [*ticked, *addenda] if isinstance(pk, int)]
+    return list(_listed(user, group, ticked).filter(pk__in=posted))
 
 
 def groups_page(request: HttpRequest) -> list[Group]:

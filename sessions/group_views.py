@@ -76,17 +76,21 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     ticked = _ints(data.getlist("attendees")) if data is not None else []
     # The search words are typed about a person: posted, never in a URL, and cleaned like any field.
     name = data.get("find_name", "").replace("\x00", "").strip()[:120] if finding else ""
-    candidates = access.register_candidates(request.user, group, ticked=ticked, name=name)
-    form_kwargs = {
-        "group": group,
-        "candidates": candidates,
-        "nameable": access.nameable_people(request.user, group),
-    }
+    nameable = access.nameable_people(request.user, group)
+
+    def listing_everyone() -> dict[str, object]:
+        candidates = access.register_candidates(request.user, group, ticked=ticked, name=name)
+        return {"group": group, "candidates": candidates, "nameable": nameable}
+
     if data is None or finding:
         # A search re-lists the form as typed, with the people found added, and saves nothing.
-        form = MeetingForm(initial=_as_initial(data, group), **form_kwargs)
+        form = MeetingForm(initial=_as_initial(data, group), **listing_everyone())
         return _meeting_form(request, form, group, searched=name if finding else None)
-    form = MeetingForm(data, **form_kwargs)
+    # Checked first against only the people it ticks or gives an addendum: the form's other rows are empty, so the
+    # answer is the same, and a register saved at once needs no one else listed.
+    posted = access.register_posted(request.user, group, ticked=ticked, addenda=_addenda(data))
+    form = MeetingForm(data, group=group, candidates=posted, nameable=nameable)
+    problem = None
     if form.is_valid():
         try:
             meeting, created = groups.record_group_meeting(
@@ -98,13 +102,17 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
                 submission_key=form.cleaned_data["submission_key"],
             )
         except groups.GroupError as error:
-            form.add_error(None, str(error))
+            problem = str(error)
         else:
             if created:
                 messages.success(request, f"Meeting of {group} saved.")
             else:
                 messages.info(request, "This meeting was already saved, so nothing was added twice.")
             return redirect("meeting-detail", pk=meeting.pk)
+    form = MeetingForm(data, **listing_everyone())  # sent back: everyone listed again, with the same errors
+    form.is_valid()
+    if problem:
+        form.add_error(None, problem)
     return _meeting_form(request, form, group)
 
 
@@ -112,6 +120,15 @@ def _meeting_form(
     request: HttpRequest, form: MeetingForm, group: object, searched: str | None = None
 ) -> HttpResponse:
     return render(request, "groups/meeting_form.html", {"form": form, "group": group, "searched": searched})
+
+
+def _addenda(data: object) -> list[int]:
+    """Whose personal addendum fields a posted meeting form filled in (every one: an addendum for someone not ticked
+    must still be refused). Django caps a form at 1,000 fields (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+    keys = (key.removeprefix("addendum_") for key in data if key.startswith("addendum_"))
+    return sorted(
+        {int(key) for key in keys if key.isdigit() and len(key) < 18 and data[f"addendum_{key}"].strip()}
+    )
 
 
 def _ints(values: list[str]) -> list[int]:

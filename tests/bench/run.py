@@ -2,7 +2,10 @@
 
 The data sets live in databases `chime_bench_small` and `chime_bench` on the project's embedded PostgreSQL, so
 the demo database is never touched. Each is built once and reused while it is there; delete it with
-`DROP DATABASE` (or remove .pgdata/) to rebuild. Results: a table on stdout and .bench/results.json.
+`DROP DATABASE` (or remove .pgdata/) to rebuild. Each run times a fresh copy of each set (`<set>_run`, dropped after),
+because the benchmark writes: it logs sessions and group meetings, and timed on the set itself, every run would find
+more of them than the last (one group had gone from 26 meetings to 570, and the register's candidates with them).
+Results: a table on stdout and .bench/results.json.
 
 `make bench SCALE=10x` (`run.py --10x`) times the large set beside one ten times its size (5 million sessions, in
 `chime_bench_10x`; building it takes a long while and about 10 GB of disk). Only the report has a target there
@@ -21,10 +24,12 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.databases import database_url  # noqa: E402
+from tests.bench.databases import database_url, owner_url  # noqa: E402
 
 PYTHON = sys.executable
 ROUNDS = 4
@@ -54,8 +59,6 @@ ENV = {
 
 
 def _sessions_in(url: str) -> int:
-    import psycopg
-
     with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
         exists = db.execute("SELECT to_regclass('support_supportsession')").fetchone()[0]
         if exists is None:
@@ -80,6 +83,22 @@ def prepare(name: str) -> tuple[str, dict | None]:
     seconds = round(time.monotonic() - started, 1)
     peak_mb = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return url, {"seconds": seconds, "peak_rss_mb": peak_mb}
+
+
+def fresh_copy(name: str) -> str:
+    """DATABASE_URL for a fresh copy of data set `name` (its database as the template, copied file by file: about
+    5 s for the large set), replacing any copy a stopped run left behind."""
+    database = DATASETS[name][0]
+    copy = f"{database}_run"
+    with psycopg.connect(owner_url("postgres"), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{database}" STRATEGY FILE_COPY')
+    return database_url(copy)
+
+
+def drop_copy(name: str) -> None:
+    with psycopg.connect(owner_url("postgres"), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{DATASETS[name][0]}_run" WITH (FORCE)')
 
 
 def start_measuring(url: str) -> subprocess.Popen:
@@ -182,9 +201,10 @@ def main(run: str = "default") -> int:
     results: dict = {"built": {}}
     urls = {}
     for name in sets:
-        urls[name], built = prepare(name)
+        _, built = prepare(name)
         if built:
             results["built"][name] = built
+        urls[name] = fresh_copy(name)
     # Rounds alternate between the data sets, so both see the same background load on a shared machine.
     rounds: dict[str, list[dict]] = {name: [] for name in sets}
     workers = {name: start_measuring(urls[name]) for name in sets}
@@ -196,6 +216,8 @@ def main(run: str = "default") -> int:
     for worker in workers.values():
         worker.stdin.close()
         worker.wait()
+    for name in sets:
+        drop_copy(name)
     for name in sets:
         results[name] = merge(rounds[name])
     results["load_average"] = {"before": load_before, "after": os.getloadavg()[0], "cores": os.cpu_count()}

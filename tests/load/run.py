@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.run import prepare  # noqa: E402
+from tests.bench.run import drop_copy, fresh_copy, prepare  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PASSWORD = "load-test-password-2026"
@@ -372,7 +372,8 @@ def summary(results: dict) -> str:
 
 
 def main() -> int:
-    url, _ = prepare("large")
+    prepare("large")
+    url = fresh_copy("large")  # the run writes sessions and passwords: on a copy, the set stays as built
     users = give_passwords(url)
     port = spare_port()
     (ROOT / ".bench").mkdir(exist_ok=True)
@@ -388,6 +389,7 @@ def main() -> int:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)
     results["audit_chain_intact"] = verify_audit_chain(url)
+    drop_copy("large")
     problems = results["steady"]["problems"] + results["faults"]["problems"]
     if not results["audit_chain_intact"]:
         problems.append("the audit chain is broken")

@@ -331,6 +331,47 @@ def test_the_meeting_form_query_count_is_flat(client, practitioner, cafe, people
         client.get(f"/groups/{cafe.pk}/meetings/new/")
 
 
+@pytest.mark.parametrize("caseload", [3, 30])
+def test_a_register_saved_at_once_reads_only_the_people_it_names_in_a_fixed_number_of_queries(
+    client, practitioner, cafe, caseload, django_assert_num_queries
+):
+    """A valid form is checked against the people it ticks or gives an addendum, not the whole list the form showed:
+    the same queries for a caseload of 3 or 30, and no audit row for a list no one sees (it redirects)."""
+    people = [PersonFactory(practitioner=practitioner) for _ in range(caseload)]
+    client.force_login(practitioner)
+    data = _meeting_post(people[:2], facilitator=practitioner.pk, addenda={people[0].pk: "Brought a friend."})
+    # session, user, group, "do I facilitate", audit of the group (lock, last hash, insert), the people posted (one
+    # query, whatever the caseload: before, the form listed and audited everyone, 3 queries more), the facilitators
+    # and the people ticked (the form's checks); then saving the meeting, its facilitators, register and audit row
+    with django_assert_num_queries(25):
+        response = client.post(f"/groups/{cafe.pk}/meetings/new/", data)
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(object_type="group register choices").exists()
+    meeting = GroupMeeting.objects.get(group=cafe)
+    assert sorted(Attendance.objects.filter(meeting=meeting).values_list("person_id", "addendum")) == sorted(
+        [(people[0].pk, "Brought a friend."), (people[1].pk, "")]
+    )
+
+
+def test_a_register_sent_back_lists_everyone_again_with_its_errors_and_audits_them(
+    client, practitioner, cafe
+):
+    dee = PersonFactory(practitioner=practitioner, preferred_name="Dee")
+    others = [PersonFactory(practitioner=practitioner) for _ in range(3)]
+    client.force_login(practitioner)
+    data = _meeting_post(others[:1], facilitator=practitioner.pk, addenda={dee.pk: "Came late."})
+    response = client.post(f"/groups/{cafe.pk}/meetings/new/", data)
+    form = response.context["form"]
+    assert form.errors == {f"addendum_{dee.pk}": ["Tick Dee as having come, or clear their addendum."]}
+    assert [row["person"] for row in form.register_rows()] == sorted(
+        [dee, *others], key=lambda p: (p.preferred_name, p.pk)
+    )
+    assert form[f"addendum_{dee.pk}"].value() == "Came late."
+    listed = AuditEvent.objects.get(object_type="group register choices")
+    assert sorted(listed.people) == sorted(p.pk for p in [dee, *others])
+    assert GroupMeeting.objects.count() == 0
+
+
 # ---- Starting a group ------------------------------------------------------------------------------------------
 
 
