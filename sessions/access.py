@@ -363,7 +363,7 @@ def latest_attendances(person: Person, limit: int = GROUP_MEETINGS_SHOWN) -> tup
     latest are chosen among the person's rows alone (`with_meeting`), then joined to their meetings; the count is a
     sub-query run once."""
     theirs = Attendance.objects.filter(person=person)
-    chosen = theirs.with_meeting("occurred_at").order_by("-meeting_occurred_at", "-pk").values("pk")[:limit]
+    chosen = theirs.newest_first().values("pk")[:limit]
     of_all = theirs.order_by().values("person").annotate(n=Count("pk")).values("n")
     latest = list(
         Attendance.objects.filter(pk__in=chosen).for_person_record().annotate(of_all=Subquery(of_all))
@@ -375,8 +375,7 @@ def group_meetings_page(request: HttpRequest, person: Person) -> Page:
     """Every meeting a person came to, newest first, a page at a time (two queries: the count and the page). The
     caller fetched the person with `get_person_for`, which audited the view of their record; the page shows no one
     else."""
-    theirs = Attendance.objects.filter(person=person).with_meeting("occurred_at")
-    page = paginate(request, theirs.order_by("-meeting_occurred_at", "-pk").values("pk"))
+    page = paginate(request, Attendance.objects.filter(person=person).newest_first().values("pk"))
     # The page's rows chosen among the person's own (as latest_attendances does), then joined to their meetings.
     page.object_list = list(Attendance.objects.filter(pk__in=page.object_list).for_person_record())
     return page

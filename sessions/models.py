@@ -1418,6 +1418,10 @@ class AttendanceQuerySet(models.QuerySet):
     def for_person_record(self) -> AttendanceQuerySet:
         return self.select_related("meeting", "meeting__group").order_by("-meeting__occurred_at", "-pk")
 
+    def newest_first(self) -> AttendanceQuerySet:
+        """Newest meeting first, chosen among these rows alone (`with_meeting`): for a person's list of meetings."""
+        return self.with_meeting("occurred_at").order_by("-meeting_occurred_at", "-pk")
+
     def with_meeting(self, *fields: str) -> AttendanceQuerySet:
         """Each row with these fields of its meeting (as `meeting_<field>`), looked up by the meeting's key row by
         row. For one person's few hundred rows PostgreSQL would otherwise read and hash the whole meetings table to

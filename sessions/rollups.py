@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from sessions.models import start_of_day
 from sessions.rollup_triggers import (
     AREA_CODES,
     AREA_TABLE,
@@ -181,10 +181,7 @@ def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFi
 
 def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end] inclusive as moments [since, until): local midnight at its start, and after its last day."""
-    return (
-        timezone.make_aware(dt.datetime.combine(start, dt.time.min)),
-        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)),
-    )
+    return start_of_day(start), start_of_day(end + dt.timedelta(days=1))
 
 
 def _pieces(start: dt.date, end: dt.date, columns: tuple[str, ...]) -> tuple[str, list]:
