@@ -579,6 +579,61 @@ personal_data.declare(
 )
 
 
+class KeptFigures(models.Model):
+    """The report's costly figures for one period, kept once worked out: used again until a change to what they
+    count commits (`FigureChange`), or for 31 days (sessions/kept_figures.py). Totals only: no one is named."""
+
+    first = models.DateField("first day")
+    last = models.DateField("last day")
+    basis = models.CharField(max_length=64, help_text="Whom the figures count and how: a hash of the rule.")
+    snapshot = models.TextField(help_text="The PostgreSQL snapshot the figures were worked out in.")
+    figures = models.JSONField()
+    worked_out_at = models.DateTimeField()
+
+    class Meta:
+        db_table = rollup_triggers.KEPT_TABLE
+        constraints = [
+            models.UniqueConstraint(fields=["first", "last", "basis"], name="one_kept_figures_per_period")
+        ]
+        verbose_name_plural = "kept figures"
+
+    def __str__(self) -> str:
+        return f"Report figures for {self.first} to {self.last}"
+
+
+class FigureChange(models.Model):
+    """A transaction changed what the report counts in a month (or, on `-infinity`, in every period): written
+    only by database triggers (sessions/rollup_triggers.py `noted`), read by sessions/kept_figures.py."""
+
+    month = models.DateField()
+    xact = models.BigIntegerField("transaction id")
+    noted_at = models.DateTimeField()
+
+    class Meta:
+        db_table = rollup_triggers.CHANGE_TABLE
+        constraints = [
+            models.UniqueConstraint(fields=["xact", "month"], name="one_figure_change_per_transaction_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures changed in transaction {self.xact}"
+
+
+personal_data.declare(
+    KeptFigures,
+    person=None,
+    fields={"id": TECHNICAL, "basis": TECHNICAL, "snapshot": TECHNICAL}
+    | dict.fromkeys(["first", "last", "figures", "worked_out_at"], CONTENT_FREE),
+    note="Totals for the commissioners' report (no one named), kept until what they count changes.",
+)
+personal_data.declare(
+    FigureChange,
+    person=None,
+    fields={"id": TECHNICAL, "xact": TECHNICAL, "month": CONTENT_FREE, "noted_at": CONTENT_FREE},
+    note="Which months' report figures a transaction changed (no one named).",
+)
+
+
 # Every edit keeps the earlier version: the row as it was before each update (and each added or removed area),
 # with the request's user attached by pghistory's middleware. The version tables are append-only.
 SupportSessionVersion = pghistory.create_event_model(

@@ -18,7 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from chime.framework import AREAS
-from sessions import hooks, rollups
+from sessions import hooks, kept_figures, rollups
+from sessions.kept_figures import PeriodFigures
 from sessions.models import (
     BriefContact,
     BriefContactSignpost,
@@ -177,38 +178,44 @@ def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
         people = hooks.reportable_people(Person.objects.all())
-        ratings = rating_changes(periods, people)
-        measures = _measure_changes(periods, people)
+        costly = kept_figures.figures_for(periods, people, _costly_figures)
         offered = list(Measure.objects.filter(is_active=True))
         activity = zip(
             _group_work(periods), _brief_contacts(periods), _plan_counts(periods, people), strict=True
         )
         return [
-            Report(
-                start=start,
-                end=end,
-                rows=_figures(start, end, people, ratings[i], measures[i], offered, *found),
-            )
+            Report(start=start, end=end, rows=_figures(start, end, costly[i], offered, *found))
             for i, ((start, end), found) in enumerate(zip(periods, activity, strict=True))
         ]
+
+
+def _costly_figures(periods: list[tuple[dt.date, dt.date]], people: QuerySet) -> list[PeriodFigures]:
+    """The figures that read a row or more per person counted, for each period: its session figures
+    (`rollups.session_figures`), CHIME rating change and distance travelled. They are kept once worked out, and
+    used again until what they count changes (sessions/kept_figures.py)."""
+    ratings = rating_changes(periods, people)
+    measures = _measure_changes(periods, people)
+    return [
+        PeriodFigures(rollups.session_figures(start, end, people), ratings[i], measures[i])
+        for i, (start, end) in enumerate(periods)
+    ]
 
 
 def _figures(
     start: dt.date,
     end: dt.date,
-    people: QuerySet,
-    ratings: dict[tuple[str, str], tuple],
-    measures: dict[int, list[tuple]],
+    costly: PeriodFigures,
     offered: list[Measure],
     meetings: dict[str, int],
     contacts: dict[str, int],
     plan_counts: tuple[int, int],
 ) -> list[ReportRow]:
-    """The report's rows for [start, end], given what `_reports` read for all the periods at once: its rating
-    changes, its measure changes, the measures offered, its group meetings (`_group_work`), its brief contacts
-    (`_brief_contacts`) and its goals set and steps done (`_plan_counts`)."""
+    """The report's rows for [start, end], given what `_reports` read for all the periods at once: its costly
+    figures (`_costly_figures`: session figures, rating changes, measure changes), the measures offered, its group
+    meetings (`_group_work`), its brief contacts (`_brief_contacts`) and its goals set and steps done
+    (`_plan_counts`)."""
     since, until = rollups.bounds(start, end)
-    figures = rollups.session_figures(start, end, people)
+    figures, ratings, measures = costly.sessions, costly.ratings, costly.measures
     totals, by_area = figures.totals, figures.by_area
     rows = [
         _count("Summary", "People supported", totals["people"], "people"),

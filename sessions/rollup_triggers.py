@@ -42,6 +42,10 @@ HISTORY_TABLE = "support_ratinghistory"
 MEASURE_TABLE = "support_measureresponse"
 MEASURE_HISTORY_TABLE = "support_measurehistory"
 MEETING_TABLE = "support_groupmeeting"
+CHANGE_TABLE = "support_figurechange"
+KEPT_TABLE = "support_keptfigures"
+# The month a change to the reckoning of every period is noted against: consent for reporting given or withdrawn.
+EVERYTHING = "-infinity"
 ATTENDANCE_TABLE = "support_attendance"
 AREA_CODES = tuple(area.code for area in AREAS)
 # Sessions signposted to a service of each kind, and to somewhere typed in: "to_housing", …, "to_typed".
@@ -152,14 +156,27 @@ def rolled_up(rows: str, table: str) -> str:
     return f"SELECT person_id, {key}, {sums} FROM ({rows}) AS d (person_id, day, {columns}) GROUP BY 1, 2"  # noqa: S608
 
 
+def noted(days: str) -> str:
+    """PL/pgSQL: note that the report's figures for the months holding `days` (SQL giving a column of dates;
+    `EVERYTHING` for every period) have changed in this transaction, once per month and transaction. Figures
+    worked out before this transaction committed are no longer used (`sessions.kept_figures`)."""
+    return (
+        f"INSERT INTO {CHANGE_TABLE} (month, xact, noted_at)"  # noqa: S608 - names from the models, no values
+        " SELECT DISTINCT date_trunc('month', d)::date, pg_current_xact_id()::text::bigint, now()"
+        f" FROM ({days}) AS changed (d) ON CONFLICT DO NOTHING; "
+    )
+
+
 def _apply(*rows: str) -> str:
-    """PL/pgSQL: add the summed rows to each roll-up table, then delete the rows they left all zero."""
+    """PL/pgSQL: note the months the rows fall in as changed (`noted`: every row, even one whose counts cancel
+    out, since a rating changed in place changes no count), add the summed rows to each roll-up table, then
+    delete the rows they left all zero."""
     columns = ", ".join(COUNTS)
     added = ", ".join(f"{c} = m.{c} + EXCLUDED.{c}" for c in COUNTS)
     changed = " OR ".join(f"SUM({c}) <> 0" for c in COUNTS)
     zero = " AND ".join(f"up.{c} = 0" for c in COUNTS)
     union = " UNION ALL ".join(rows)
-    body = ""
+    body = noted(f"SELECT day FROM ({union}) AS d (person_id, day, {columns})")  # noqa: S608 - names, no values
     for table, (key, bucket) in ROLLUPS.items():
         body += (
             f"WITH up AS ("  # noqa: S608 - names from the models, no values
@@ -331,14 +348,16 @@ MEASURES = History(MEASURE_HISTORY_TABLE, ("measure_id",), "totals", measure_his
 HISTORIES = (RATINGS, MEASURES)
 
 
-def _rewrite_histories(people: str, history: History = RATINGS) -> str:
-    """PL/pgSQL: rewrite the `history` rows of the people in `people` (SQL giving person ids) from the records."""
-    return (
+def _rewrite_histories(people: str, history: History = RATINGS, days: str | None = None) -> str:
+    """PL/pgSQL: rewrite the `history` rows of the people in `people` (SQL giving person ids) from the records,
+    first noting the months of `days` as changed (`noted`) where no roll-up trigger on the same statement does."""
+    rewrite = (
         f"SELECT array_agg(DISTINCT p) INTO touched FROM ({people}) AS t (p);"  # noqa: S608 - names, no values
         f" IF touched IS NOT NULL THEN DELETE FROM {history.table} WHERE person_id = ANY(touched);"
         f" INSERT INTO {history.table} ({history.columns}) {history.rows(f'{history.person} = ANY(touched)')};"
         " END IF; RETURN NULL;"
     )
+    return (noted(days) if days else "") + rewrite
 
 
 class HistoryTrigger(RollupTrigger):
@@ -413,18 +432,36 @@ def history_on_measures() -> list[pgtrigger.Trigger]:
             name="measure_history_added",
             operation=pgtrigger.Insert,
             referencing=pgtrigger.Referencing(new="new_rows"),
-            func=_rewrite_histories("SELECT person_id FROM new_rows", MEASURES),
+            func=_rewrite_histories(
+                "SELECT person_id FROM new_rows", MEASURES, "SELECT taken_on FROM new_rows"
+            ),
         ),
         HistoryTrigger(
             name="measure_history_changed",
             operation=pgtrigger.Update,
             referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-            func=_rewrite_histories(changed, MEASURES),
+            func=_rewrite_histories(
+                changed, MEASURES, "SELECT taken_on FROM old_rows UNION SELECT taken_on FROM new_rows"
+            ),
         ),
         HistoryTrigger(
             name="measure_history_removed",
             operation=pgtrigger.Delete,
             referencing=pgtrigger.Referencing(old="old_rows"),
-            func=_rewrite_histories("SELECT person_id FROM old_rows", MEASURES),
+            func=_rewrite_histories(
+                "SELECT person_id FROM old_rows", MEASURES, "SELECT taken_on FROM old_rows"
+            ),
         ),
+    ]
+
+
+def noting_every_period(name: str) -> list[pgtrigger.Trigger]:
+    """Triggers noting every period's figures as changed on any INSERT, UPDATE or DELETE of a table: one the
+    consent filter for reporting reads (`sessions.hooks.reportable_people`)."""
+    return [
+        RollupTrigger(
+            name=f"{name}_changes_every_period",
+            operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+            func=noted(f"SELECT '{EVERYTHING}'::date") + "RETURN NULL;",
+        )
     ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from chime import personal_data
 from chime.personal_data import CONTENT_FREE, ERASED, FREE_TEXT, ORGANISATION, REFERENCE, TECHNICAL
+from sessions import rollup_triggers
 
 if TYPE_CHECKING:
     from chime.models import User
@@ -42,7 +43,10 @@ class SharingPurpose(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
-        triggers = [pgtrigger.Protect(name="purposes_are_never_deleted", operation=pgtrigger.Delete)]
+        triggers = [
+            pgtrigger.Protect(name="purposes_are_never_deleted", operation=pgtrigger.Delete),
+            *rollup_triggers.noting_every_period("purpose"),  # the reporting purpose is found by its name
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -268,7 +272,9 @@ class Consent(models.Model):
         triggers = [
             pgtrigger.Protect(
                 name="consent_records_are_never_changed", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
+            # Consent for reporting decides whom the report counts, in every period (sessions/kept_figures.py).
+            *rollup_triggers.noting_every_period("consent"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,164 @@
+"""The commissioners' report's costly figures, kept once worked out and used again until what they count changes.
+
+Working out a period's session figures, CHIME rating change and distance travelled reads a row or more per person
+counted (sessions/rollups.py), so it grows with the people supported. Those figures are kept per period
+(`KeptFigures`), with the PostgreSQL snapshot they were worked out in, and used again while no change to what
+they count has committed since.
+
+What counts as a change: the triggers that keep the roll-ups current (sessions/rollup_triggers.py, `noted`) also
+write a `FigureChange` row naming the month each change falls in and the transaction that made it; a change to
+consent for reporting names every period (`EVERYTHING`). Kept figures are used only when every change to a month
+they cover is visible in their snapshot, that is, was committed before they were worked out
+(`pg_visible_in_snapshot`). A change still being made while they were worked out, or committed after, is not
+visible in it, so it sets them aside once it commits; so does one made earlier in the same transaction. Ranges
+of months are compared, so an edit in March sets aside a year holding March and leaves last quarter's figures.
+
+Figures are kept per period, so the previous period beside a report is found again as the next report's. They are
+also kept per `basis`: the rule deciding whom the report counts (the consent filter's SQL, with the day it is
+applied on) and the version of how figures are worked out (`FIGURES_VERSION`: raise it with any change to that).
+Kept figures are deleted after 31 days. A change is deleted once every kept figure's snapshot holds it (it had
+committed), and it is over an hour old: a report still being worked out, whose snapshot is not kept yet, takes
+seconds, so only a change whose transaction stayed open for an hour and committed during those seconds could be
+deleted before that report keeps its figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from sessions.rollup_triggers import CHANGE_TABLE, EVERYTHING, KEPT_TABLE
+from sessions.rollups import SessionFigures
+
+# Raise with any change to how the kept figures are worked out, so figures worked out the old way are not used.
+FIGURES_VERSION = 1
+KEPT_FOR = dt.timedelta(days=31)
+CHANGES_KEPT_FOR = dt.timedelta(hours=1)
+Period = tuple[dt.date, dt.date]
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """A period's costly figures: its session figures (`rollups.session_figures`), its CHIME rating change
+    ((view, area) -> (people, average change, went up, same, went down)) and its distance travelled (measure id ->
+    [(first-to-last change, people)])."""
+
+    sessions: SessionFigures
+    ratings: dict[tuple[str, str], tuple]
+    measures: dict[int, list[tuple]]
+
+    def as_json(self) -> dict:
+        return {
+            "sessions": [self.sessions.totals, self.sessions.by_area, self.sessions.by_kind],
+            "ratings": [[*key, *found] for key, found in self.ratings.items()],
+            "measures": {
+                str(measure): [[str(change), count] for change, count in found]
+                for measure, found in self.measures.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, kept: dict) -> PeriodFigures:
+        return cls(
+            sessions=SessionFigures(*kept["sessions"]),
+            ratings={(view, area): tuple(found) for view, area, *found in kept["ratings"]},
+            measures={
+                int(measure): [(Decimal(change), count) for change, count in found]
+                for measure, found in kept["measures"].items()
+            },
+        )
+
+
+def figures_for(
+    periods: list[Period],
+    people: QuerySet,
+    work_out: Callable[[list[Period], QuerySet], list[PeriodFigures]],
+) -> list[PeriodFigures]:
+    """Each period's figures: those kept, where still true, and the rest from `work_out(periods, people)`, for the
+    periods missing only, then kept. Two queries more than working them out; one in all when all are kept."""
+    basis = _basis(people)
+    snapshot, found = _kept(periods, basis)
+    missing = [period for period in dict.fromkeys(periods) if period not in found]
+    if missing:
+        worked = dict(zip(missing, work_out(missing, people), strict=True))
+        _keep(snapshot, basis, worked)
+        found.update(worked)
+    return [found[period] for period in periods]
+
+
+def _basis(people: QuerySet) -> str:
+    """A hash of whom the report counts and how: the consent filter's SQL and parameters (among them the day it
+    is applied on, where consent is checked by date), the time zone days are counted in, and FIGURES_VERSION."""
+    sql, params = people.order_by().values("pk").query.sql_with_params()
+    rule = repr((FIGURES_VERSION, settings.TIME_ZONE, sql, [str(p) for p in params]))
+    return hashlib.sha256(rule.encode()).hexdigest()
+
+
+def _kept(periods: list[Period], basis: str) -> tuple[str, dict[Period, PeriodFigures]]:
+    """This statement's snapshot (taken before any figure is worked out, so anything committed after it sets the
+    figures worked out now aside), and the kept figures still true for any of `periods`."""
+    wanted = ", ".join("(%s::date, %s::date)" for _ in periods)
+    sql = f"""
+        SELECT pg_current_snapshot()::text, k.first, k.last, k.figures
+        FROM (SELECT 1) AS one
+        LEFT JOIN {KEPT_TABLE} k ON k.basis = %s AND (k.first, k.last) IN ({wanted}) AND NOT EXISTS (
+            SELECT 1 FROM {CHANGE_TABLE} c
+            WHERE c.xact >= pg_snapshot_xmin(k.snapshot::pg_snapshot)::text::bigint
+              AND (c.month = %s::date OR (c.month >= date_trunc('month', k.first) AND c.month <= k.last))
+              AND NOT pg_visible_in_snapshot(c.xact::text::xid8, k.snapshot::pg_snapshot)
+        )
+    """  # noqa: S608 - names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [basis, *(day for period in periods for day in period), EVERYTHING])
+        rows = cursor.fetchall()
+    found = {
+        (first, last): PeriodFigures.from_json(json.loads(kept))
+        for _, first, last, kept in rows
+        if first is not None
+    }
+    return rows[0][0], found
+
+
+def _keep(snapshot: str, basis: str, worked: dict[Period, PeriodFigures]) -> None:
+    """Keep the figures worked out in `snapshot` (replacing any set aside), delete those kept past KEPT_FOR, and
+    delete the changes over CHANGES_KEPT_FOR old that have committed and that every kept figure's snapshot, this
+    one's among them, holds, in one statement."""
+    now = timezone.now()
+    rows = ", ".join("(%s::date, %s::date, %s, %s, %s::jsonb, %s)" for _ in worked)
+    values = [
+        value
+        for (first, last), figures in worked.items()
+        for value in (first, last, basis, snapshot, _json(figures), now)
+    ]
+    sql = f"""
+        WITH kept AS (
+            INSERT INTO {KEPT_TABLE} (first, last, basis, snapshot, figures, worked_out_at) VALUES {rows}
+            ON CONFLICT (first, last, basis) DO UPDATE
+            SET snapshot = EXCLUDED.snapshot, figures = EXCLUDED.figures, worked_out_at = EXCLUDED.worked_out_at
+            RETURNING 1
+        ), expired AS (
+            DELETE FROM {KEPT_TABLE} WHERE worked_out_at < %s RETURNING 1
+        )
+        DELETE FROM {CHANGE_TABLE} c
+        WHERE c.noted_at < now() - %s AND pg_visible_in_snapshot(c.xact::text::xid8, pg_current_snapshot())
+          AND NOT EXISTS (
+              SELECT 1 FROM {KEPT_TABLE} k
+              WHERE NOT pg_visible_in_snapshot(c.xact::text::xid8, k.snapshot::pg_snapshot)
+          )
+          AND pg_visible_in_snapshot(c.xact::text::xid8, %s::pg_snapshot)
+    """  # noqa: S608 - names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, now - KEPT_FOR, CHANGES_KEPT_FOR, snapshot])
+
+
+def _json(figures: PeriodFigures) -> str:
+    return json.dumps(figures.as_json())

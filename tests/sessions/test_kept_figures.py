@@ -1,0 +1,232 @@
+"""The report's costly figures are kept once worked out, and used again only while nothing they count has changed
+(sessions/kept_figures.py).
+
+These tests commit (`transaction=True`): kept figures are never used in the transaction that changed what they
+count, so inside one test transaction every report would be worked out afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.db.models import F
+
+from sessions import rollups
+from sessions.models import FigureChange, KeptFigures, MeasureResponse, SessionArea
+from sessions.reports import commissioners_report, report_for
+from tests.factories import PersonFactory, SupportSessionFactory, qpr15_measure
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+QUARTER = (dt.date(2026, 4, 1), dt.date(2026, 6, 30))  # the previous period beside it: January to March
+IN_QUARTER = dt.datetime(2026, 5, 10, 10, 0, tzinfo=dt.UTC)
+BEFORE_BOTH = dt.datetime(2025, 11, 10, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def six_people(practitioner):
+    people = [PersonFactory(practitioner=practitioner) for _ in range(6)]
+    for person in people:
+        SupportSessionFactory(person=person, occurred_at=IN_QUARTER, areas=["hope"])
+    return people
+
+
+def _figures(report) -> dict[str, str]:
+    return {row.label: row.value for row in report.rows}
+
+
+def _worked_out_at() -> dict[tuple[dt.date, dt.date], dt.datetime]:
+    return dict(((kept.first, kept.last), kept.worked_out_at) for kept in KeptFigures.objects.all())
+
+
+def test_the_figures_are_kept_per_period_and_the_same_when_used_again(client, admin_user, six_people):
+    client.force_login(admin_user)
+    query = {"start": "2026-04-01", "end": "2026-06-30"}
+    first = _report_rows(client.get("/reports/", query).content.decode())
+    assert set(_worked_out_at()) == {QUARTER, (dt.date(2026, 1, 1), dt.date(2026, 3, 31))}
+    again = _report_rows(client.get("/reports/", query).content.decode())
+    assert again == first
+    assert '<tr data-section="Summary"><th scope="row">People supported</th><td>6</td>' in first[0]
+
+
+def _report_rows(html: str) -> list[str]:
+    """The rows of the report's tables: figure, value and previous period."""
+    return re.findall(r"<tr data-section=.*?</tr>", html, flags=re.S)
+
+
+@pytest.mark.parametrize("people", [2, 30])
+def test_a_report_already_worked_out_skips_its_four_costly_queries(
+    client, admin_user, practitioner, people, django_assert_num_queries
+):
+    for _ in range(people):
+        SupportSessionFactory(person=PersonFactory(practitioner=practitioner), occurred_at=IN_QUARTER)
+    client.force_login(admin_user)
+    query = {"start": "2026-04-01", "end": "2026-06-30"}
+    # 19 queries when worked out inside a test's transaction (test_reports.py), less the savepoint and its release,
+    # plus: the transaction's BEGIN (none in a test's transaction), the kept figures (none yet), keeping the figures
+    # worked out, pghistory's context before each of three statements that read or write with its triggers' tables,
+    # and a BEGIN for the audit row
+    with django_assert_num_queries(23):
+        client.get("/reports/", query)
+    # The same again, found kept: no rating change, no measure results, no session figures (2), nothing to keep.
+    with django_assert_num_queries(23 - 5):
+        client.get("/reports/", query)
+
+
+def test_a_session_saved_in_the_period_sets_its_figures_aside_and_the_next_report_counts_it(
+    practitioner, six_people
+):
+    assert _figures(commissioners_report(*QUARTER))["Sessions"] == "6"
+    SupportSessionFactory(person=six_people[0], occurred_at=IN_QUARTER, areas=["hope"])
+    assert _figures(commissioners_report(*QUARTER))["Sessions"] == "7"
+    assert FigureChange.objects.filter(month=dt.date(2026, 5, 1)).exists()
+
+
+def test_a_session_saved_outside_every_period_leaves_the_kept_figures_in_use(practitioner, six_people):
+    report_for(*QUARTER)
+    kept = _worked_out_at()
+    SupportSessionFactory(person=six_people[0], occurred_at=BEFORE_BOTH)
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        report_for(*QUARTER)
+    assert _worked_out_at() == kept  # neither period was worked out again
+
+
+def test_a_change_in_the_previous_period_sets_aside_only_that_period(practitioner, six_people):
+    report_for(*QUARTER)
+    kept = _worked_out_at()
+    SupportSessionFactory(person=six_people[0], occurred_at=dt.datetime(2026, 2, 3, 10, 0, tzinfo=dt.UTC))
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        report = report_for(*QUARTER)
+    now = _worked_out_at()
+    assert now[QUARTER] == kept[QUARTER]
+    assert now[(dt.date(2026, 1, 1), dt.date(2026, 3, 31))] == NOW + dt.timedelta(minutes=5)
+    assert _figures(report.previous)["Sessions"] == "fewer than 5"  # 1 session
+
+
+def test_a_rating_changed_in_place_sets_the_figures_aside(practitioner, six_people):
+    for person in six_people:
+        for day, rating in ((3, 2), (20, 3)):
+            session = SupportSessionFactory(person=person, occurred_at=IN_QUARTER.replace(day=day), areas=[])
+            SessionArea.objects.create(session=session, area="hope", note="Hopeful.", rating=rating)
+    label = "Hope and optimism about the future: average change, first to last"
+    section = "CHIME rating change (their own view)"
+    rows = {(row.section, row.label): row.value for row in commissioners_report(*QUARTER).rows}
+    assert rows[(section, label)] == "+1.0"
+    SessionArea.objects.filter(rating=3).update(rating=5)  # an edit: no count changes, only the ratings
+    rows = {(row.section, row.label): row.value for row in commissioners_report(*QUARTER).rows}
+    assert rows[(section, label)] == "+3.0"
+
+
+def test_a_measure_completed_in_the_period_sets_the_figures_aside(practitioner, six_people):
+    qpr = qpr15_measure()
+    section = "Distance travelled: QPR-15"
+
+    def people_with_two() -> str:
+        rows = {(row.section, row.label): row.value for row in commissioners_report(*QUARTER).rows}
+        return rows[(section, "People with at least two in the period")]
+
+    for person in six_people:
+        MeasureResponse.objects.create(
+            person=person,
+            measure=qpr,
+            taken_on=dt.date(2026, 4, 2),
+            total=20,
+            occasion="start",
+            recorded_by=practitioner,
+        )
+    assert people_with_two() == "fewer than 5"
+    for person in six_people:
+        MeasureResponse.objects.create(
+            person=person,
+            measure=qpr,
+            taken_on=dt.date(2026, 6, 2),
+            total=30,
+            occasion="review",
+            recorded_by=practitioner,
+        )
+    assert people_with_two() == "6"
+
+
+def test_consent_for_reporting_given_sets_every_period_aside(practitioner, six_people, settings):
+    from tests.factories import ConsentFactory, ConsentWordingFactory, SharingPurposeFactory
+
+    settings.CHIME_REPORTS_REQUIRE_CONSENT = True
+    assert _figures(commissioners_report(*QUARTER))["People supported"] == "fewer than 5"  # nobody yet
+    wording = ConsentWordingFactory(purpose=SharingPurposeFactory(name="Anonymised reporting"))
+    for person in six_people:
+        ConsentFactory(person=person, wording=wording, recipient="Commissioners")
+    with connection.cursor() as cursor:  # -infinity, every period: not a Python date
+        cursor.execute("SELECT count(*) FROM support_figurechange WHERE month = '-infinity'")
+        assert cursor.fetchone()[0] == 7  # the purpose, then each consent
+    assert _figures(commissioners_report(*QUARTER))["People supported"] == "6"
+
+
+def test_figures_kept_under_one_consent_rule_are_not_used_under_another(practitioner, six_people, settings):
+    settings.CHIME_REPORTS_REQUIRE_CONSENT = False
+    assert _figures(commissioners_report(*QUARTER))["People supported"] == "6"
+    settings.CHIME_REPORTS_REQUIRE_CONSENT = True  # nobody has consented
+    assert _figures(commissioners_report(*QUARTER))["People supported"] == "fewer than 5"
+    assert KeptFigures.objects.filter(first=QUARTER[0], last=QUARTER[1]).count() == 2
+
+
+def test_a_change_committed_while_the_figures_were_worked_out_sets_them_aside(practitioner, six_people):
+    """A session saved in another transaction that is still open while the report is worked out is not in the
+    figures kept; once it commits, they are set aside and the next report counts it."""
+    saved, go_on = threading.Event(), threading.Event()
+
+    def save_slowly() -> None:
+        try:
+            with transaction.atomic():
+                SupportSessionFactory(person=six_people[0], occurred_at=IN_QUARTER)
+                saved.set()
+                go_on.wait(timeout=30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=save_slowly)
+    other.start()
+    assert saved.wait(timeout=30)
+    assert _figures(commissioners_report(*QUARTER))["Sessions"] == "6"  # not committed yet
+    go_on.set()
+    other.join(timeout=30)
+    assert _figures(commissioners_report(*QUARTER))["Sessions"] == "7"
+
+
+def test_rebuilding_the_roll_ups_forgets_every_kept_figure(practitioner, six_people):
+    commissioners_report(*QUARTER)
+    assert KeptFigures.objects.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE support_sessionmonth SET sessions = sessions + 1")  # a roll-up gone wrong
+    rollups.rebuild()
+    assert KeptFigures.objects.count() == 0
+
+
+def test_old_kept_figures_and_the_changes_they_no_longer_need_are_deleted(practitioner, six_people):
+    commissioners_report(*QUARTER)
+    SupportSessionFactory(person=six_people[0], occurred_at=IN_QUARTER)
+    assert FigureChange.objects.count() == 14  # each session and each area note, saved in 14 transactions
+    # An hour and more later, by the database's clock (the triggers note the time by it)
+    FigureChange.objects.update(noted_at=F("noted_at") - dt.timedelta(hours=2))
+    with time_machine.travel(NOW + dt.timedelta(days=32), tick=False):
+        commissioners_report(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    # The quarter's figures, 32 days old, are gone, and the 12 changes its snapshot held: the last 2 came after it
+    # and are kept until no kept figure could have missed them.
+    assert list(KeptFigures.objects.values_list("first", "last")) == [
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    ]
+    assert FigureChange.objects.count() == 2
+    with time_machine.travel(NOW + dt.timedelta(days=33), tick=False):
+        commissioners_report(dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert FigureChange.objects.count() == 0
