@@ -6,24 +6,17 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
-    Avg,
-    CharField,
     Count,
-    DateTimeField,
-    F,
-    FloatField,
-    Func,
-    Q,
-    QuerySet,
     Sum,
-    Value,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from chime.framework import AREAS, Area
 from sessions.models import Attendance, GroupMeeting, Person, SessionArea, SupportSession, View
+from sessions.rollup_triggers import day_of
 
 MONTHS_SHOWN = 12
 
@@ -132,55 +125,39 @@ def area_rows(
 
 def _person_figures(person: Person, since: dt.datetime) -> list[tuple]:
     """Four grouped counts of the person's record since `since`, in one query (UNION ALL), each row `(kind, month,
-    area, view, n, average)`. Each part is a grouped query the page once sent on its own, so every figure is the
-    database's own count and average, exactly as before:
+    area, view, n, average)`, months as their first day in the organisation's time zone:
     - "area": sessions per (month, area), with the average of the person's own ratings;
     - "sessions": sessions per month;
     - "view": ratings per (area, whose view) over the whole twelve months, with their average;
-    - "group": group meetings they came to per month and set of areas (the areas joined by commas)."""
-    blank = {
-        "month": Value(None, output_field=DateTimeField()),
-        "code": Value(None, output_field=CharField()),
-        "whose": Value(None, output_field=CharField()),
-    }
-    columns = ("kind", "month", "code", "whose")
-
-    def part(rows: QuerySet, kind: str, n: Count, average: Avg | None = None, **keys: object) -> QuerySet:
-        grouped = rows.annotate(kind=Value(kind), **(blank | keys)).values(*columns)
-        return grouped.annotate(n=n, average=average or Value(None, output_field=FloatField())).order_by()
-
-    areas = SessionArea.objects.filter(session__person=person, session__occurred_at__gte=since)
-    attended = (
-        Attendance.objects.filter(person=person)
-        .with_meeting("occurred_at", "areas")
-        .filter(meeting_occurred_at__gte=since)
+    - "group": group meetings they came to per month and set of areas (the areas joined by commas; area codes have
+      none), each meeting looked up by its key (`AttendanceQuerySet.with_meeting` says why).
+    Written as SQL: the person page sends it on every view, and building it with the ORM took twice as long as
+    running it (7 ms against 3 on the large benchmark set)."""
+    month = "date_trunc('month', {})::date".format
+    session_month = month(day_of("s.occurred_at"))
+    areas = (
+        f"{SessionArea._meta.db_table} a JOIN {SupportSession._meta.db_table} s ON s.id = a.session_id"
+        " WHERE s.person_id = %s AND s.occurred_at >= %s"
     )
-    meeting_month = TruncMonth("meeting_occurred_at")
-    rated = areas.filter(rating__isnull=False)
-    own = Avg("rating", filter=Q(rating_view=View.OWN))  # the chart is of their own view
-    first, *rest = (
-        part(
-            areas, "area", Count("session_id"), own, month=TruncMonth("session__occurred_at"), code=F("area")
-        ),
-        part(
-            person.sessions.filter(occurred_at__gte=since),
-            "sessions",
-            Count("pk"),
-            month=TruncMonth("occurred_at"),
-        ),
-        part(rated, "view", Count("pk"), Avg("rating"), code=F("area"), whose=F("rating_view")),
-        part(attended, "group", Count("pk"), month=meeting_month, code=AreasText("meeting_areas")),
-    )
-    # Ordered by a column of the union, so that no model's default ordering is asked of it.
-    return list(first.union(*rest, all=True).order_by("kind").values_list(*columns, "n", "average"))
-
-
-class AreasText(Func):
-    """A meeting's areas as one text, joined by commas (area codes have none), so a union's text column holds them."""
-
-    function = "array_to_string"
-    template = "%(function)s(%(expressions)s, ',')"
-    output_field = CharField()
+    sql = f"""
+        SELECT 'area', {session_month}, a.area, NULL, COUNT(*), (AVG(a.rating) FILTER (WHERE a.rating_view = %s))::float
+        FROM {areas} GROUP BY 2, 3
+        UNION ALL
+        SELECT 'sessions', {session_month}, NULL, NULL, COUNT(*), NULL
+        FROM {SupportSession._meta.db_table} s WHERE s.person_id = %s AND s.occurred_at >= %s GROUP BY 2
+        UNION ALL
+        SELECT 'view', NULL, a.area, a.rating_view, COUNT(*), AVG(a.rating)::float
+        FROM {areas} AND a.rating IS NOT NULL GROUP BY 3, 4
+        UNION ALL
+        SELECT 'group', {month(day_of("m.occurred_at"))}, array_to_string(m.areas, ','), NULL, COUNT(*), NULL
+        FROM {Attendance._meta.db_table} t
+        JOIN LATERAL (SELECT occurred_at, areas FROM {GroupMeeting._meta.db_table} WHERE id = t.meeting_id) m ON TRUE
+        WHERE t.person_id = %s AND m.occurred_at >= %s GROUP BY 2, 3
+        ORDER BY 1
+    """  # noqa: S608 - names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [View.OWN, *([person.pk, since] * 4)])
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
@@ -198,8 +175,7 @@ def person_months(person: Person) -> PersonMonths:
     months, since = shown_months()
     cells: dict[tuple[dt.date, str], dict] = {}
     sessions, meetings, meeting_areas, views = Counter(), Counter(), Counter(), {}
-    for kind, moment, code, whose, n, average in _person_figures(person, since):
-        month = moment.date() if moment else None
+    for kind, month, code, whose, n, average in _person_figures(person, since):
         if kind == "area":
             cells[(month, code)] = {"sessions": n, "average_rating": average}
         elif kind == "sessions":
