@@ -8,6 +8,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -16,104 +17,35 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="AuditEvent",
+            name='AuditEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(db_index=True, verbose_name="when (UTC)")),
-                ("actor_username", models.CharField(blank=True, max_length=150)),
-                ("actor_roles", models.CharField(blank=True, max_length=100)),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("view", "Viewed"),
-                            ("create", "Created"),
-                            ("update", "Changed"),
-                            ("export", "Exported"),
-                            ("share", "Shared"),
-                            ("emergency_access", "Emergency access"),
-                            ("denied", "Refused by the access policy"),
-                            ("login", "Logged in"),
-                            ("logout", "Logged out"),
-                            ("login_failed", "Failed log in"),
-                            ("consent_given", "Consent recorded"),
-                            ("consent_withdrawn", "Consent withdrawn"),
-                            ("consent_changed", "Consent changed (new version)"),
-                            ("audit_read", "Read the audit trail"),
-                            ("review", "Reviewed"),
-                            ("erasure", "Erasure"),
-                            ("retention", "Retention"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("object_type", models.CharField(blank=True, max_length=60)),
-                ("object_id", models.CharField(blank=True, max_length=60)),
-                ("person_id", models.BigIntegerField(blank=True, null=True, verbose_name="person concerned")),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[("success", "Success"), ("denied", "Denied"), ("failed", "Failed")],
-                        default="success",
-                        max_length=10,
-                    ),
-                ),
-                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
-                ("request_id", models.CharField(blank=True, max_length=64)),
-                ("reason", models.TextField(blank=True)),
-                ("prev_hash", models.CharField(max_length=64)),
-                ("hash", models.CharField(max_length=64, unique=True)),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_index=True, verbose_name='when (UTC)')),
+                ('actor_username', models.CharField(blank=True, max_length=150)),
+                ('actor_roles', models.CharField(blank=True, max_length=100)),
+                ('action', models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('update', 'Changed'), ('export', 'Exported'), ('share', 'Shared'), ('emergency_access', 'Emergency access'), ('denied', 'Refused by the access policy'), ('login', 'Logged in'), ('logout', 'Logged out'), ('login_failed', 'Failed log in'), ('consent_given', 'Consent recorded'), ('consent_withdrawn', 'Consent withdrawn'), ('consent_changed', 'Consent changed (new version)'), ('audit_read', 'Read the audit trail'), ('review', 'Reviewed'), ('erasure', 'Erasure'), ('retention', 'Retention')], max_length=30)),
+                ('object_type', models.CharField(blank=True, max_length=60)),
+                ('object_id', models.CharField(blank=True, max_length=60)),
+                ('person_id', models.BigIntegerField(blank=True, null=True, verbose_name='person concerned')),
+                ('outcome', models.CharField(choices=[('success', 'Success'), ('denied', 'Denied'), ('failed', 'Failed')], default='success', max_length=10)),
+                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
+                ('request_id', models.CharField(blank=True, max_length=64)),
+                ('reason', models.TextField(blank=True)),
+                ('prev_hash', models.CharField(max_length=64)),
+                ('hash', models.CharField(max_length=64, unique=True)),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["pk"],
-                "indexes": [
-                    models.Index(fields=["person_id", "-at"], name="audit_person_idx"),
-                    models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
-                ],
+                'ordering': ['pk'],
+                'indexes': [models.Index(fields=['person_id', '-at'], name='audit_person_idx'), models.Index(fields=['actor', '-at'], name='audit_actor_idx')],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="auditevent",
-            trigger=pgtrigger.compiler.Trigger(
-                name="audit_rows_cannot_change",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="af5fa638d8752f27438cb8d651854a419e723d80",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_audit_rows_cannot_change_05d70",
-                    table="ethics_auditevent",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='auditevent',
+            trigger=pgtrigger.compiler.Trigger(name='audit_rows_cannot_change', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='af5fa638d8752f27438cb8d651854a419e723d80', operation='UPDATE OR DELETE', pgid='pgtrigger_audit_rows_cannot_change_05d70', table='ethics_auditevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="auditevent",
-            trigger=pgtrigger.compiler.Trigger(
-                name="audit_table_cannot_be_truncated",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot truncate the append-only audit table'; RETURN NULL;",
-                    hash="87369976b96f123efaf5592e9fcdbd29bf293a12",
-                    level="STATEMENT",
-                    operation="TRUNCATE",
-                    pgid="pgtrigger_audit_table_cannot_be_truncated_6d56d",
-                    table="ethics_auditevent",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='auditevent',
+            trigger=pgtrigger.compiler.Trigger(name='audit_table_cannot_be_truncated', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot truncate the append-only audit table'; RETURN NULL;", hash='87369976b96f123efaf5592e9fcdbd29bf293a12', level='STATEMENT', operation='TRUNCATE', pgid='pgtrigger_audit_table_cannot_be_truncated_6d56d', table='ethics_auditevent', when='BEFORE')),
         ),
     ]

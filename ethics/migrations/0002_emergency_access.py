@@ -9,124 +9,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0001_audit_trail"),
-        ("support", "0001_people_caseloads_and_sessions"),
+        ('ethics', '0001_audit_trail'),
+        ('support', '0001_people_caseloads_and_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="EmergencyAccess",
+            name='EmergencyAccess',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("risk_to_person", "Risk of harm to the person"),
-                            ("risk_to_others", "Risk of harm to others"),
-                            ("risk_from_others", "Risk of harm to the person from others"),
-                            ("safeguarding", "Urgent safeguarding concern"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "justification",
-                    models.TextField(help_text="What is the risk, and why you need this record now."),
-                ),
-                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("expires_at", models.DateTimeField()),
-                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "review_outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("justified", "Justified"),
-                            ("not_justified", "Not justified: follow up with the member of staff"),
-                            ("follow_up", "Justified, but follow-up needed"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("review_notes", models.TextField(blank=True)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="emergency_accesses",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="emergency_uses",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(choices=[('risk_to_person', 'Risk of harm to the person'), ('risk_to_others', 'Risk of harm to others'), ('risk_from_others', 'Risk of harm to the person from others'), ('safeguarding', 'Urgent safeguarding concern')], max_length=30)),
+                ('justification', models.TextField(help_text='What is the risk, and why you need this record now.')),
+                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('expires_at', models.DateTimeField()),
+                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
+                ('review_outcome', models.CharField(blank=True, choices=[('justified', 'Justified'), ('not_justified', 'Not justified: follow up with the member of staff'), ('follow_up', 'Justified, but follow-up needed')], max_length=20)),
+                ('review_notes', models.TextField(blank=True)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_accesses', to='support.person')),
+                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='emergency_uses', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "emergency accesses",
-                "ordering": ["-started_at", "-pk"],
-                "indexes": [models.Index(fields=["user", "expires_at"], name="emergency_active_idx")],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("reviewed_by", models.F("user")), _negated=True),
-                        name="emergency_reviewed_by_someone_else",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("expires_at__gt", models.F("started_at"))),
-                        name="emergency_expires",
-                    ),
-                ],
+                'verbose_name_plural': 'emergency accesses',
+                'ordering': ['-started_at', '-pk'],
+                'indexes': [models.Index(fields=['user', 'expires_at'], name='emergency_active_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('reviewed_by', models.F('user')), _negated=True), name='emergency_reviewed_by_someone_else'), models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('started_at'))), name='emergency_expires')],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="emergencyaccess",
-            trigger=pgtrigger.compiler.Trigger(
-                name="emergency_declaration_is_read_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."started_at" IS DISTINCT FROM (NEW."started_at") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at"))',
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="23ef4900b51967052bad665ccedeef806124727a",
-                    operation="UPDATE",
-                    pgid="pgtrigger_emergency_declaration_is_read_only_cb701",
-                    table="ethics_emergencyaccess",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='emergencyaccess',
+            trigger=pgtrigger.compiler.Trigger(name='emergency_declaration_is_read_only', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."started_at" IS DISTINCT FROM (NEW."started_at") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='23ef4900b51967052bad665ccedeef806124727a', operation='UPDATE', pgid='pgtrigger_emergency_declaration_is_read_only_cb701', table='ethics_emergencyaccess', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="emergencyaccess",
-            trigger=pgtrigger.compiler.Trigger(
-                name="emergency_access_is_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="25e0d03dcab7aa55a881a83e01db05ac82f6478c",
-                    operation="DELETE",
-                    pgid="pgtrigger_emergency_access_is_never_deleted_e6a36",
-                    table="ethics_emergencyaccess",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='emergencyaccess',
+            trigger=pgtrigger.compiler.Trigger(name='emergency_access_is_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='25e0d03dcab7aa55a881a83e01db05ac82f6478c', operation='DELETE', pgid='pgtrigger_emergency_access_is_never_deleted_e6a36', table='ethics_emergencyaccess', when='BEFORE')),
         ),
     ]

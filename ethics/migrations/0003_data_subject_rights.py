@@ -20,222 +20,77 @@ def default_retention_rules(apps, schema_editor):
     )
     RetentionRule.objects.get_or_create(
         kind="notification",
-        defaults={
-            "keep_for_days": 365,
-            "action": "remove",
-            "explanation": "Read notifications are kept for a year.",
-        },
+        defaults={"keep_for_days": 365, "action": "remove", "explanation": "Read notifications are kept for a year."},
     )
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0002_emergency_access"),
-        ("support", "0001_people_caseloads_and_sessions"),
+        ('ethics', '0002_emergency_access'),
+        ('support', '0001_people_caseloads_and_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RetentionRule",
+            name='RetentionRule',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("person", "People whose support has ended, with their sessions"),
-                            ("notification", "Notifications that have been read"),
-                        ],
-                        max_length=20,
-                        unique=True,
-                    ),
-                ),
-                ("keep_for_days", models.PositiveIntegerField()),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[("anonymise", "Anonymise"), ("remove", "Remove")], max_length=20
-                    ),
-                ),
-                ("explanation", models.CharField(blank=True, max_length=300)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('person', 'People whose support has ended, with their sessions'), ('notification', 'Notifications that have been read')], max_length=20, unique=True)),
+                ('keep_for_days', models.PositiveIntegerField()),
+                ('action', models.CharField(choices=[('anonymise', 'Anonymise'), ('remove', 'Remove')], max_length=20)),
+                ('explanation', models.CharField(blank=True, max_length=300)),
             ],
         ),
         migrations.CreateModel(
-            name="LegalHold",
+            name='LegalHold',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reason", models.CharField(max_length=300)),
-                ("placed_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("lifted_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="legal_holds",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "placed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(max_length=300)),
+                ('placed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('lifted_at', models.DateTimeField(blank=True, null=True)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='legal_holds', to='support.person')),
+                ('placed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
         ),
         migrations.CreateModel(
-            name="SubjectAccessRequest",
+            name='SubjectAccessRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("received_on", models.DateField(default=django.utils.timezone.localdate)),
-                ("due_on", models.DateField()),
-                ("completed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="access_requests",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('received_on', models.DateField(default=django.utils.timezone.localdate)),
+                ('due_on', models.DateField()),
+                ('completed_at', models.DateTimeField(blank=True, null=True)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_requests', to='support.person')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["due_on", "pk"],
+                'ordering': ['due_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ErasureRequest",
+            name='ErasureRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("received_on", models.DateField(default=django.utils.timezone.localdate)),
-                (
-                    "decision",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for a decision"),
-                            ("approved", "Agreed: waiting for a second admin to approve"),
-                            ("refused", "Refused"),
-                            ("carried_out", "Carried out"),
-                        ],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "refusal_exception",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("safeguarding", "Safeguarding records kept under legal retention"),
-                            ("legal_claims", "Needed for legal claims"),
-                            ("legal_obligation", "Kept to meet a legal obligation"),
-                            ("public_health", "Public health or archiving in the public interest"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("decision_notes", models.TextField(blank=True)),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                ("carried_out_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="erasure_requests",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('received_on', models.DateField(default=django.utils.timezone.localdate)),
+                ('decision', models.CharField(choices=[('pending', 'Waiting for a decision'), ('approved', 'Agreed: waiting for a second admin to approve'), ('refused', 'Refused'), ('carried_out', 'Carried out')], default='pending', max_length=20)),
+                ('refusal_exception', models.CharField(blank=True, choices=[('safeguarding', 'Safeguarding records kept under legal retention'), ('legal_claims', 'Needed for legal claims'), ('legal_obligation', 'Kept to meet a legal obligation'), ('public_health', 'Public health or archiving in the public interest')], max_length=30)),
+                ('decision_notes', models.TextField(blank=True)),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('carried_out_at', models.DateTimeField(blank=True, null=True)),
+                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='erasure_requests', to='support.person')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-received_on", "-pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("decision", "refused"), _negated=True),
-                            models.Q(("refusal_exception", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="erasure_refusal_cites_an_exception",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("approved_by", models.F("decided_by")), _negated=True),
-                        name="erasure_needs_a_second_admin",
-                    ),
-                ],
+                'ordering': ['-received_on', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('decision', 'refused'), _negated=True), models.Q(('refusal_exception', ''), _negated=True), _connector='OR'), name='erasure_refusal_cites_an_exception'), models.CheckConstraint(condition=models.Q(('approved_by', models.F('decided_by')), _negated=True), name='erasure_needs_a_second_admin')],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="erasurerequest",
-            trigger=pgtrigger.compiler.Trigger(
-                name="erasure_requests_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="f4eab2fc85b0041e9f77c9837aa9452ceb1b767a",
-                    operation="DELETE",
-                    pgid="pgtrigger_erasure_requests_are_never_deleted_cb53d",
-                    table="ethics_erasurerequest",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='erasurerequest',
+            trigger=pgtrigger.compiler.Trigger(name='erasure_requests_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='f4eab2fc85b0041e9f77c9837aa9452ceb1b767a', operation='DELETE', pgid='pgtrigger_erasure_requests_are_never_deleted_cb53d', table='ethics_erasurerequest', when='BEFORE')),
         ),
         migrations.RunPython(default_retention_rules, migrations.RunPython.noop),
     ]

@@ -13,373 +13,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0003_data_subject_rights"),
-        ("support", "0001_people_caseloads_and_sessions"),
+        ('ethics', '0003_data_subject_rights'),
+        ('support', '0001_people_caseloads_and_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ConsentWording",
+            name='ConsentWording',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveSmallIntegerField()),
-                (
-                    "text",
-                    models.TextField(help_text="Plain words, as they will be read to or by the person."),
-                ),
-                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveSmallIntegerField()),
+                ('text', models.TextField(help_text='Plain words, as they will be read to or by the person.')),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "ordering": ["purpose", "-version"],
+                'ordering': ['purpose', '-version'],
             },
         ),
         migrations.CreateModel(
-            name="SharingPurpose",
+            name='SharingPurpose',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120, unique=True)),
-                (
-                    "description",
-                    models.CharField(
-                        blank=True,
-                        help_text="One plain sentence, shown to staff when they choose a purpose.",
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Untick to stop offering it. Consents already given keep it.",
-                        verbose_name="offered for new consents",
-                    ),
-                ),
-                (
-                    "order",
-                    models.PositiveSmallIntegerField(
-                        default=100, help_text="Lower numbers come first in lists."
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120, unique=True)),
+                ('description', models.CharField(blank=True, help_text='One plain sentence, shown to staff when they choose a purpose.', max_length=300)),
+                ('is_active', models.BooleanField(default=True, help_text='Untick to stop offering it. Consents already given keep it.', verbose_name='offered for new consents')),
+                ('order', models.PositiveSmallIntegerField(default=100, help_text='Lower numbers come first in lists.')),
             ],
             options={
-                "ordering": ["order", "name"],
+                'ordering': ['order', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Consent",
+            name='Consent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("series", models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
-                ("version", models.PositiveSmallIntegerField(default=1)),
-                ("recipient", models.CharField(max_length=200, verbose_name="who it may be shared with")),
-                (
-                    "content_kinds",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("session_summaries", "Summary of chosen sessions"),
-                                ("contact_details", "Contact details"),
-                                ("goals_and_strengths", "Goals and strengths"),
-                            ],
-                            max_length=30,
-                        ),
-                        verbose_name="what may be shared",
-                    ),
-                ),
-                (
-                    "content_notes",
-                    models.TextField(blank=True, verbose_name="anything else about what may be shared"),
-                ),
-                (
-                    "how_given",
-                    models.CharField(
-                        choices=[
-                            ("written", "In writing"),
-                            ("verbal", "Spoken (verbal)"),
-                            ("electronic", "Electronically (for example email or text)"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("given_on", models.DateField(verbose_name="consent given on")),
-                ("expires_on", models.DateField(verbose_name="consent ends on")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("given", "Given"), ("withdrawn", "Withdrawn")],
-                        default="given",
-                        max_length=20,
-                    ),
-                ),
-                ("withdrawal_reason", models.TextField(blank=True)),
-                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="consents",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="superseded_by",
-                        to="ethics.consent",
-                    ),
-                ),
-                (
-                    "wording",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="consents",
-                        to="ethics.consentwording",
-                        verbose_name="wording shown",
-                    ),
-                ),
-                (
-                    "purpose",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="consents",
-                        to="ethics.sharingpurpose",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('series', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
+                ('version', models.PositiveSmallIntegerField(default=1)),
+                ('recipient', models.CharField(max_length=200, verbose_name='who it may be shared with')),
+                ('content_kinds', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('session_summaries', 'Summary of chosen sessions'), ('contact_details', 'Contact details'), ('goals_and_strengths', 'Goals and strengths')], max_length=30), verbose_name='what may be shared')),
+                ('content_notes', models.TextField(blank=True, verbose_name='anything else about what may be shared')),
+                ('how_given', models.CharField(choices=[('written', 'In writing'), ('verbal', 'Spoken (verbal)'), ('electronic', 'Electronically (for example email or text)')], max_length=20)),
+                ('given_on', models.DateField(verbose_name='consent given on')),
+                ('expires_on', models.DateField(verbose_name='consent ends on')),
+                ('status', models.CharField(choices=[('given', 'Given'), ('withdrawn', 'Withdrawn')], default='given', max_length=20)),
+                ('withdrawal_reason', models.TextField(blank=True)),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='support.person')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='ethics.consent')),
+                ('wording', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='ethics.consentwording', verbose_name='wording shown')),
+                ('purpose', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='ethics.sharingpurpose')),
             ],
             options={
-                "ordering": ["series", "-version"],
+                'ordering': ['series', '-version'],
             },
         ),
         migrations.CreateModel(
-            name="Disclosure",
+            name='Disclosure',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("recipient", models.CharField(max_length=200, verbose_name="shared with")),
-                (
-                    "content_kinds",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("session_summaries", "Summary of chosen sessions"),
-                                ("contact_details", "Contact details"),
-                                ("goals_and_strengths", "Goals and strengths"),
-                            ],
-                            max_length=30,
-                        ),
-                        verbose_name="what was shared",
-                    ),
-                ),
-                ("content", models.JSONField(default=dict, verbose_name="the pack as shared")),
-                (
-                    "legal_basis",
-                    models.CharField(
-                        choices=[
-                            ("consent", "The person's consent"),
-                            ("risk_of_harm", "Risk of harm (emergency exception)"),
-                        ],
-                        default="consent",
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "justification",
-                    models.TextField(blank=True, help_text="Required when sharing without consent."),
-                ),
-                ("shared_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "consent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="disclosures",
-                        to="ethics.consent",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="disclosures",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "shared_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "purpose",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="disclosures",
-                        to="ethics.sharingpurpose",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('recipient', models.CharField(max_length=200, verbose_name='shared with')),
+                ('content_kinds', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('session_summaries', 'Summary of chosen sessions'), ('contact_details', 'Contact details'), ('goals_and_strengths', 'Goals and strengths')], max_length=30), verbose_name='what was shared')),
+                ('content', models.JSONField(default=dict, verbose_name='the pack as shared')),
+                ('legal_basis', models.CharField(choices=[('consent', "The person's consent"), ('risk_of_harm', 'Risk of harm (emergency exception)')], default='consent', max_length=20)),
+                ('justification', models.TextField(blank=True, help_text='Required when sharing without consent.')),
+                ('shared_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('consent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='ethics.consent')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='support.person')),
+                ('shared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('purpose', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disclosures', to='ethics.sharingpurpose')),
             ],
             options={
-                "ordering": ["-shared_at", "-pk"],
+                'ordering': ['-shared_at', '-pk'],
             },
         ),
         migrations.AddField(
-            model_name="consentwording",
-            name="purpose",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="wordings",
-                to="ethics.sharingpurpose",
-            ),
+            model_name='consentwording',
+            name='purpose',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='wordings', to='ethics.sharingpurpose'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sharingpurpose",
-            trigger=pgtrigger.compiler.Trigger(
-                name="purposes_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="4ff0f4b1e8b649c961c29962cc0cd8c5c191ab6e",
-                    operation="DELETE",
-                    pgid="pgtrigger_purposes_are_never_deleted_b7d7a",
-                    table="ethics_sharingpurpose",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='sharingpurpose',
+            trigger=pgtrigger.compiler.Trigger(name='purposes_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='4ff0f4b1e8b649c961c29962cc0cd8c5c191ab6e', operation='DELETE', pgid='pgtrigger_purposes_are_never_deleted_b7d7a', table='ethics_sharingpurpose', when='BEFORE')),
         ),
         migrations.AddIndex(
-            model_name="disclosure",
-            index=models.Index(fields=["person", "-shared_at"], name="disclosure_person_idx"),
+            model_name='disclosure',
+            index=models.Index(fields=['person', '-shared_at'], name='disclosure_person_idx'),
         ),
         migrations.AddConstraint(
-            model_name="disclosure",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("consent__isnull", False), ("legal_basis", "consent")),
-                    models.Q(
-                        ("consent__isnull", True),
-                        ("legal_basis", "risk_of_harm"),
-                        models.Q(("justification", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="disclosure_has_consent_or_a_justification",
-            ),
+            model_name='disclosure',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('consent__isnull', False), ('legal_basis', 'consent')), models.Q(('consent__isnull', True), ('legal_basis', 'risk_of_harm'), models.Q(('justification', ''), _negated=True)), _connector='OR'), name='disclosure_has_consent_or_a_justification'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="disclosure",
-            trigger=pgtrigger.compiler.Trigger(
-                name="disclosures_are_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="f268e716fa994b3bd6d10dceca5d30c61029b398",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_disclosures_are_never_changed_0d39f",
-                    table="ethics_disclosure",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='disclosure',
+            trigger=pgtrigger.compiler.Trigger(name='disclosures_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='f268e716fa994b3bd6d10dceca5d30c61029b398', operation='UPDATE OR DELETE', pgid='pgtrigger_disclosures_are_never_changed_0d39f', table='ethics_disclosure', when='BEFORE')),
         ),
         migrations.AddConstraint(
-            model_name="consentwording",
-            constraint=models.UniqueConstraint(
-                fields=("purpose", "version"), name="one_wording_per_purpose_version"
-            ),
+            model_name='consentwording',
+            constraint=models.UniqueConstraint(fields=('purpose', 'version'), name='one_wording_per_purpose_version'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="consentwording",
-            trigger=pgtrigger.compiler.Trigger(
-                name="consent_wording_is_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="41a29aaa793bdbcd5108fcd59faf4d9815fa5651",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_consent_wording_is_never_changed_6cea9",
-                    table="ethics_consentwording",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='consentwording',
+            trigger=pgtrigger.compiler.Trigger(name='consent_wording_is_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='41a29aaa793bdbcd5108fcd59faf4d9815fa5651', operation='UPDATE OR DELETE', pgid='pgtrigger_consent_wording_is_never_changed_6cea9', table='ethics_consentwording', when='BEFORE')),
         ),
         migrations.AddIndex(
-            model_name="consent",
-            index=models.Index(fields=["person", "purpose"], name="consent_person_purpose_idx"),
+            model_name='consent',
+            index=models.Index(fields=['person', 'purpose'], name='consent_person_purpose_idx'),
         ),
         migrations.AddConstraint(
-            model_name="consent",
-            constraint=models.UniqueConstraint(
-                fields=("series", "version"), name="one_consent_row_per_version"
-            ),
+            model_name='consent',
+            constraint=models.UniqueConstraint(fields=('series', 'version'), name='one_consent_row_per_version'),
         ),
         migrations.AddConstraint(
-            model_name="consent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("expires_on__gt", models.F("given_on"))), name="consent_ends_after_given"
-            ),
+            model_name='consent',
+            constraint=models.CheckConstraint(condition=models.Q(('expires_on__gt', models.F('given_on'))), name='consent_ends_after_given'),
         ),
         migrations.AddConstraint(
-            model_name="consent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("content_kinds", []), _negated=True), name="consent_covers_some_content"
-            ),
+            model_name='consent',
+            constraint=models.CheckConstraint(condition=models.Q(('content_kinds', []), _negated=True), name='consent_covers_some_content'),
         ),
         migrations.AddConstraint(
-            model_name="consent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("supersedes__isnull", True), ("version", 1)),
-                    models.Q(("supersedes__isnull", False), ("version__gt", 1)),
-                    _connector="OR",
-                ),
-                name="consent_versions_link_to_the_one_before",
-            ),
+            model_name='consent',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('supersedes__isnull', True), ('version', 1)), models.Q(('supersedes__isnull', False), ('version__gt', 1)), _connector='OR'), name='consent_versions_link_to_the_one_before'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="consent",
-            trigger=pgtrigger.compiler.Trigger(
-                name="consent_records_are_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="e2b40febd8ac9cc4c94b88c6053f704b8712cdcd",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_consent_records_are_never_changed_bdefe",
-                    table="ethics_consent",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='consent',
+            trigger=pgtrigger.compiler.Trigger(name='consent_records_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='e2b40febd8ac9cc4c94b88c6053f704b8712cdcd', operation='UPDATE OR DELETE', pgid='pgtrigger_consent_records_are_never_changed_bdefe', table='ethics_consent', when='BEFORE')),
         ),
         migrations.RunPython(load_starting_purposes, migrations.RunPython.noop),
     ]

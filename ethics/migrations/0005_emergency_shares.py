@@ -5,32 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0004_consent_and_disclosures"),
+        ('ethics', '0004_consent_and_disclosures'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="emergencyaccess",
-            name="disclosure",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="emergency",
-                to="ethics.disclosure",
-            ),
+            model_name='emergencyaccess',
+            name='disclosure',
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='emergency', to='ethics.disclosure'),
         ),
         migrations.AddField(
-            model_name="emergencyaccess",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("access", "Opened a record outside their caseload"),
-                    ("share", "Shared information without consent"),
-                ],
-                default="access",
-                max_length=10,
-            ),
+            model_name='emergencyaccess',
+            name='kind',
+            field=models.CharField(choices=[('access', 'Opened a record outside their caseload'), ('share', 'Shared information without consent')], default='access', max_length=10),
         ),
     ]

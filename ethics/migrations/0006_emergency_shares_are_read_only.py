@@ -6,28 +6,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0005_emergency_shares"),
+        ('ethics', '0005_emergency_shares'),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name="emergencyaccess",
-            name="emergency_declaration_is_read_only",
+            model_name='emergencyaccess',
+            name='emergency_declaration_is_read_only',
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="emergencyaccess",
-            trigger=pgtrigger.compiler.Trigger(
-                name="emergency_declaration_is_read_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."disclosure_id" IS DISTINCT FROM (NEW."disclosure_id") OR OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."started_at" IS DISTINCT FROM (NEW."started_at") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at"))',
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="d8f1ac0bdf950ad42fe2ffea88d90e3b7d4b6226",
-                    operation="UPDATE",
-                    pgid="pgtrigger_emergency_declaration_is_read_only_cb701",
-                    table="ethics_emergencyaccess",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='emergencyaccess',
+            trigger=pgtrigger.compiler.Trigger(name='emergency_declaration_is_read_only', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."disclosure_id" IS DISTINCT FROM (NEW."disclosure_id") OR OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."started_at" IS DISTINCT FROM (NEW."started_at") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='d8f1ac0bdf950ad42fe2ffea88d90e3b7d4b6226', operation='UPDATE', pgid='pgtrigger_emergency_declaration_is_read_only_cb701', table='ethics_emergencyaccess', when='BEFORE')),
         ),
     ]

@@ -10,31 +10,12 @@ from django.db import migrations, models
 # The three urgency levels every organisation starts with. Admins can rename them and change their deadlines.
 # (code, name, description, crisis routes, acknowledge within, unit, act within, unit, escalate again, order)
 URGENCY_LEVELS = [
-    (
-        "immediate",
-        "Immediate danger",
-        "Someone is at risk of serious harm now.",
-        True,
-        1,
-        "working_hours",
-        4,
-        "working_hours",
-        1,
-        1,
-    ),
-    ("urgent", "Urgent", "Needs a response today.", False, 0, "working_days", 1, "working_days", 2, 2),
-    (
-        "standard",
-        "Standard",
-        "Needs a response, but no one is in danger right now.",
-        False,
-        1,
-        "working_days",
-        5,
-        "working_days",
-        8,
-        3,
-    ),
+    ("immediate", "Immediate danger", "Someone is at risk of serious harm now.", True,
+     1, "working_hours", 4, "working_hours", 1, 1),
+    ("urgent", "Urgent", "Needs a response today.", False,
+     0, "working_days", 1, "working_days", 2, 2),
+    ("standard", "Standard", "Needs a response, but no one is in danger right now.", False,
+     1, "working_days", 5, "working_days", 8, 3),
 ]
 
 
@@ -44,706 +25,224 @@ def add_urgency_levels(apps, schema_editor):
         UrgencyLevel.objects.get_or_create(
             code=code,
             defaults=dict(
-                name=name,
-                description=description,
-                shows_crisis_routes=crisis,
-                acknowledge_within=ack,
-                acknowledge_unit=ack_unit,
-                act_within=act,
-                act_unit=act_unit,
-                escalate_again_after_hours=again,
-                order=order,
+                name=name, description=description, shows_crisis_routes=crisis,
+                acknowledge_within=ack, acknowledge_unit=ack_unit, act_within=act, act_unit=act_unit,
+                escalate_again_after_hours=again, order=order,
             ),
         )
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0006_emergency_shares_are_read_only"),
-        ("support", "0001_people_caseloads_and_sessions"),
+        ('ethics', '0006_emergency_shares_are_read_only'),
+        ('support', '0001_people_caseloads_and_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CrisisService",
+            name='CrisisService',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=150)),
-                ("description", models.CharField(blank=True, max_length=300)),
-                ("phone", models.CharField(blank=True, max_length=40)),
-                ("hours", models.CharField(blank=True, max_length=150, verbose_name="when it is open")),
-                ("website", models.URLField(blank=True)),
-                ("is_active", models.BooleanField(default=True, verbose_name="show it")),
-                ("order", models.PositiveSmallIntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=150)),
+                ('description', models.CharField(blank=True, max_length=300)),
+                ('phone', models.CharField(blank=True, max_length=40)),
+                ('hours', models.CharField(blank=True, max_length=150, verbose_name='when it is open')),
+                ('website', models.URLField(blank=True)),
+                ('is_active', models.BooleanField(default=True, verbose_name='show it')),
+                ('order', models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                "ordering": ["order", "name"],
+                'ordering': ['order', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="UrgencyLevel",
+            name='UrgencyLevel',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "code",
-                    models.SlugField(help_text="Fixed identifier; the name shown can change.", unique=True),
-                ),
-                ("name", models.CharField(max_length=60)),
-                ("description", models.CharField(blank=True, max_length=200)),
-                (
-                    "shows_crisis_routes",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Immediate danger: show 999, NHS 111 and local crisis services at once.",
-                    ),
-                ),
-                ("acknowledge_within", models.PositiveSmallIntegerField()),
-                (
-                    "acknowledge_unit",
-                    models.CharField(
-                        choices=[
-                            ("working_hours", "working hours"),
-                            ("working_days", "working days (0 = by the end of the same working day)"),
-                            ("clock_hours", "hours, round the clock"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "act_within",
-                    models.PositiveSmallIntegerField(
-                        help_text="Until a referral or a no-further-action decision."
-                    ),
-                ),
-                (
-                    "act_unit",
-                    models.CharField(
-                        choices=[
-                            ("working_hours", "working hours"),
-                            ("working_days", "working days (0 = by the end of the same working day)"),
-                            ("clock_hours", "hours, round the clock"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "escalate_again_after_hours",
-                    models.PositiveSmallIntegerField(
-                        default=4,
-                        help_text="If a concern is still overdue, how long before it goes to the next level.",
-                        verbose_name="escalate again after (working hours)",
-                    ),
-                ),
-                ("order", models.PositiveSmallIntegerField(default=0, help_text="Most urgent first.")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(help_text='Fixed identifier; the name shown can change.', unique=True)),
+                ('name', models.CharField(max_length=60)),
+                ('description', models.CharField(blank=True, max_length=200)),
+                ('shows_crisis_routes', models.BooleanField(default=False, help_text='Immediate danger: show 999, NHS 111 and local crisis services at once.')),
+                ('acknowledge_within', models.PositiveSmallIntegerField()),
+                ('acknowledge_unit', models.CharField(choices=[('working_hours', 'working hours'), ('working_days', 'working days (0 = by the end of the same working day)'), ('clock_hours', 'hours, round the clock')], max_length=20)),
+                ('act_within', models.PositiveSmallIntegerField(help_text='Until a referral or a no-further-action decision.')),
+                ('act_unit', models.CharField(choices=[('working_hours', 'working hours'), ('working_days', 'working days (0 = by the end of the same working day)'), ('clock_hours', 'hours, round the clock')], max_length=20)),
+                ('escalate_again_after_hours', models.PositiveSmallIntegerField(default=4, help_text='If a concern is still overdue, how long before it goes to the next level.', verbose_name='escalate again after (working hours)')),
+                ('order', models.PositiveSmallIntegerField(default=0, help_text='Most urgent first.')),
             ],
             options={
-                "ordering": ["order", "pk"],
+                'ordering': ['order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Concern",
+            name='Concern',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("raised_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "risk_to",
-                    models.CharField(
-                        choices=[
-                            ("person", "Risk to the person"),
-                            ("others", "Risk to others"),
-                            ("from_others", "Risk to the person from others"),
-                        ],
-                        max_length=20,
-                        verbose_name="who is at risk",
-                    ),
-                ),
-                (
-                    "type",
-                    models.CharField(
-                        choices=[
-                            ("physical", "Physical"),
-                            ("sexual", "Sexual"),
-                            ("psychological", "Psychological or emotional"),
-                            ("financial", "Financial or material"),
-                            ("neglect", "Neglect and acts of omission"),
-                            ("self_neglect", "Self-neglect"),
-                            ("domestic", "Domestic abuse"),
-                            ("modern_slavery", "Modern slavery"),
-                            ("discriminatory", "Discriminatory"),
-                            ("organisational", "Organisational"),
-                            ("self_harm", "Self-harm or suicide risk"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="type of concern",
-                    ),
-                ),
-                (
-                    "what_happened",
-                    models.TextField(
-                        help_text="In plain words: what you saw, heard or were told.",
-                        verbose_name="what happened",
-                    ),
-                ),
-                (
-                    "done_straight_away",
-                    models.TextField(blank=True, verbose_name="what was done straight away"),
-                ),
-                (
-                    "person_knows",
-                    models.CharField(
-                        choices=[
-                            ("yes", "Yes, they know"),
-                            ("no", "No, not yet"),
-                            ("not_safe", "No: telling them could put them or someone else at risk"),
-                        ],
-                        max_length=10,
-                        verbose_name="does the person know you are raising this?",
-                    ),
-                ),
-                ("views_and_wishes", models.TextField(blank=True, verbose_name="their views and wishes")),
-                (
-                    "wanted_outcome",
-                    models.TextField(blank=True, verbose_name="what they would like to happen"),
-                ),
-                (
-                    "consent_to_referral",
-                    models.CharField(
-                        choices=[
-                            ("yes", "Yes, they consent to a referral"),
-                            ("no", "No, they do not consent"),
-                            ("not_asked", "Not asked yet, or they could not say"),
-                        ],
-                        max_length=10,
-                        verbose_name="do they consent to a referral?",
-                    ),
-                ),
-                ("acknowledge_by", models.DateTimeField()),
-                ("act_by", models.DateTimeField()),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("raised", "Raised"),
-                            ("acknowledged", "Acknowledged"),
-                            ("action_planned", "Action planned"),
-                            ("referred", "Referred to an external agency"),
-                            ("no_further_action", "No further action"),
-                            ("closed", "Closed"),
-                        ],
-                        default="raised",
-                        max_length=20,
-                    ),
-                ),
-                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="current deadline")),
-                (
-                    "escalation_level",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (0, "Not escalated"),
-                            (1, "The practitioner's supervisor"),
-                            (2, "The safeguarding leads"),
-                            (3, "The admins"),
-                        ],
-                        default=0,
-                    ),
-                ),
-                ("next_escalation_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="concerns",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "raised_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "session",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="concerns",
-                        to="support.supportsession",
-                    ),
-                ),
-                (
-                    "urgency",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="ethics.urgencylevel",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('raised_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('risk_to', models.CharField(choices=[('person', 'Risk to the person'), ('others', 'Risk to others'), ('from_others', 'Risk to the person from others')], max_length=20, verbose_name='who is at risk')),
+                ('type', models.CharField(choices=[('physical', 'Physical'), ('sexual', 'Sexual'), ('psychological', 'Psychological or emotional'), ('financial', 'Financial or material'), ('neglect', 'Neglect and acts of omission'), ('self_neglect', 'Self-neglect'), ('domestic', 'Domestic abuse'), ('modern_slavery', 'Modern slavery'), ('discriminatory', 'Discriminatory'), ('organisational', 'Organisational'), ('self_harm', 'Self-harm or suicide risk'), ('other', 'Other')], max_length=20, verbose_name='type of concern')),
+                ('what_happened', models.TextField(help_text='In plain words: what you saw, heard or were told.', verbose_name='what happened')),
+                ('done_straight_away', models.TextField(blank=True, verbose_name='what was done straight away')),
+                ('person_knows', models.CharField(choices=[('yes', 'Yes, they know'), ('no', 'No, not yet'), ('not_safe', 'No: telling them could put them or someone else at risk')], max_length=10, verbose_name='does the person know you are raising this?')),
+                ('views_and_wishes', models.TextField(blank=True, verbose_name='their views and wishes')),
+                ('wanted_outcome', models.TextField(blank=True, verbose_name='what they would like to happen')),
+                ('consent_to_referral', models.CharField(choices=[('yes', 'Yes, they consent to a referral'), ('no', 'No, they do not consent'), ('not_asked', 'Not asked yet, or they could not say')], max_length=10, verbose_name='do they consent to a referral?')),
+                ('acknowledge_by', models.DateTimeField()),
+                ('act_by', models.DateTimeField()),
+                ('state', models.CharField(choices=[('raised', 'Raised'), ('acknowledged', 'Acknowledged'), ('action_planned', 'Action planned'), ('referred', 'Referred to an external agency'), ('no_further_action', 'No further action'), ('closed', 'Closed')], default='raised', max_length=20)),
+                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='current deadline')),
+                ('escalation_level', models.PositiveSmallIntegerField(choices=[(0, 'Not escalated'), (1, "The practitioner's supervisor"), (2, 'The safeguarding leads'), (3, 'The admins')], default=0)),
+                ('next_escalation_at', models.DateTimeField(blank=True, null=True)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='support.person')),
+                ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concerns', to='support.supportsession')),
+                ('urgency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ethics.urgencylevel')),
             ],
             options={
-                "ordering": ["-raised_at", "-pk"],
+                'ordering': ['-raised_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ConcernEscalation",
+            name='ConcernEscalation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "level",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (0, "Not escalated"),
-                            (1, "The practitioner's supervisor"),
-                            (2, "The safeguarding leads"),
-                            (3, "The admins"),
-                        ]
-                    ),
-                ),
-                ("missed", models.CharField(max_length=30, verbose_name="deadline missed")),
-                ("escalated_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("notified", models.PositiveSmallIntegerField(default=0, verbose_name="people notified")),
-                (
-                    "concern",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="escalations",
-                        to="ethics.concern",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('level', models.PositiveSmallIntegerField(choices=[(0, 'Not escalated'), (1, "The practitioner's supervisor"), (2, 'The safeguarding leads'), (3, 'The admins')])),
+                ('missed', models.CharField(max_length=30, verbose_name='deadline missed')),
+                ('escalated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('notified', models.PositiveSmallIntegerField(default=0, verbose_name='people notified')),
+                ('concern', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='ethics.concern')),
             ],
             options={
-                "ordering": ["concern", "level"],
+                'ordering': ['concern', 'level'],
             },
         ),
         migrations.CreateModel(
-            name="ConcernEvent",
+            name='ConcernEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("raised", "Raised"),
-                            ("acknowledged", "Acknowledged"),
-                            ("action_planned", "Action planned"),
-                            ("referred", "Referred"),
-                            ("no_further_action", "No further action"),
-                            ("closed", "Closed"),
-                            ("note", "Update"),
-                            ("correction", "Correction"),
-                            ("escalated", "Escalated"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "from_state",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("raised", "Raised"),
-                            ("acknowledged", "Acknowledged"),
-                            ("action_planned", "Action planned"),
-                            ("referred", "Referred to an external agency"),
-                            ("no_further_action", "No further action"),
-                            ("closed", "Closed"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "to_state",
-                    models.CharField(
-                        choices=[
-                            ("raised", "Raised"),
-                            ("acknowledged", "Acknowledged"),
-                            ("action_planned", "Action planned"),
-                            ("referred", "Referred to an external agency"),
-                            ("no_further_action", "No further action"),
-                            ("closed", "Closed"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="why, or what")),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "concern",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="events",
-                        to="ethics.concern",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('kind', models.CharField(choices=[('raised', 'Raised'), ('acknowledged', 'Acknowledged'), ('action_planned', 'Action planned'), ('referred', 'Referred'), ('no_further_action', 'No further action'), ('closed', 'Closed'), ('note', 'Update'), ('correction', 'Correction'), ('escalated', 'Escalated')], max_length=20)),
+                ('from_state', models.CharField(blank=True, choices=[('raised', 'Raised'), ('acknowledged', 'Acknowledged'), ('action_planned', 'Action planned'), ('referred', 'Referred to an external agency'), ('no_further_action', 'No further action'), ('closed', 'Closed')], max_length=20)),
+                ('to_state', models.CharField(choices=[('raised', 'Raised'), ('acknowledged', 'Acknowledged'), ('action_planned', 'Action planned'), ('referred', 'Referred to an external agency'), ('no_further_action', 'No further action'), ('closed', 'Closed')], max_length=20)),
+                ('note', models.TextField(blank=True, verbose_name='why, or what')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('concern', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='ethics.concern')),
             ],
             options={
-                "ordering": ["at", "pk"],
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Referral",
+            name='Referral',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "agency",
-                    models.CharField(
-                        choices=[
-                            ("adult_social_care", "Adult social care"),
-                            ("police", "Police"),
-                            ("gp", "The person's GP"),
-                            ("crisis_team", "Crisis team"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "agency_name",
-                    models.CharField(blank=True, max_length=200, verbose_name="agency name or team"),
-                ),
-                ("referred_on", models.DateField(verbose_name="date referred")),
-                ("reference", models.CharField(blank=True, max_length=100, verbose_name="their reference")),
-                ("what_was_shared", models.TextField(verbose_name="what was shared")),
-                (
-                    "basis",
-                    models.CharField(
-                        choices=[
-                            ("consent", "The person consented to this referral"),
-                            ("risk_of_harm", "Without consent: risk of serious harm to them or others"),
-                        ],
-                        max_length=20,
-                        verbose_name="basis for sharing",
-                    ),
-                ),
-                (
-                    "risk_justification",
-                    models.TextField(blank=True, verbose_name="why sharing without consent is justified"),
-                ),
-                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "concern",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals",
-                        to="ethics.concern",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('agency', models.CharField(choices=[('adult_social_care', 'Adult social care'), ('police', 'Police'), ('gp', "The person's GP"), ('crisis_team', 'Crisis team'), ('other', 'Other')], max_length=20)),
+                ('agency_name', models.CharField(blank=True, max_length=200, verbose_name='agency name or team')),
+                ('referred_on', models.DateField(verbose_name='date referred')),
+                ('reference', models.CharField(blank=True, max_length=100, verbose_name='their reference')),
+                ('what_was_shared', models.TextField(verbose_name='what was shared')),
+                ('basis', models.CharField(choices=[('consent', 'The person consented to this referral'), ('risk_of_harm', 'Without consent: risk of serious harm to them or others')], max_length=20, verbose_name='basis for sharing')),
+                ('risk_justification', models.TextField(blank=True, verbose_name='why sharing without consent is justified')),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('concern', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='ethics.concern')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["referred_on", "pk"],
+                'ordering': ['referred_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ConcernClosure",
+            name='ConcernClosure',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("outcome", models.TextField(verbose_name="outcome")),
-                ("persons_views", models.TextField(verbose_name="the person's views on the outcome")),
-                (
-                    "wanted_achieved",
-                    models.CharField(
-                        choices=[
-                            ("yes", "Yes"),
-                            ("partly", "Partly"),
-                            ("no", "No"),
-                            ("not_known", "We could not find out"),
-                        ],
-                        max_length=10,
-                        verbose_name="did they get what they wanted to happen?",
-                    ),
-                ),
-                ("signed_off_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "concern",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="closure",
-                        to="ethics.concern",
-                    ),
-                ),
-                (
-                    "signed_off_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome', models.TextField(verbose_name='outcome')),
+                ('persons_views', models.TextField(verbose_name="the person's views on the outcome")),
+                ('wanted_achieved', models.CharField(choices=[('yes', 'Yes'), ('partly', 'Partly'), ('no', 'No'), ('not_known', 'We could not find out')], max_length=10, verbose_name='did they get what they wanted to happen?')),
+                ('signed_off_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('concern', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='closure', to='ethics.concern')),
+                ('signed_off_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("outcome", ""), _negated=True), name="closure_has_an_outcome"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("persons_views", ""), _negated=True),
-                        name="closure_has_the_persons_views",
-                    ),
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(('outcome', ''), _negated=True), name='closure_has_an_outcome'), models.CheckConstraint(condition=models.Q(('persons_views', ''), _negated=True), name='closure_has_the_persons_views')],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concernclosure",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="78c2750ba3b7eff8bf9c44ab7250f0adaf64fdc5",
-                    operation="DELETE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_deleted_e4c2f",
-                    table="ethics_concernclosure",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concernclosure',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='78c2750ba3b7eff8bf9c44ab7250f0adaf64fdc5', operation='DELETE', pgid='pgtrigger_safeguarding_rows_are_never_deleted_e4c2f', table='ethics_concernclosure', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concernclosure",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="20e2a5cad4364645c93d71affd6f5c59cae20578",
-                    operation="UPDATE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_changed_e6403",
-                    table="ethics_concernclosure",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concernclosure',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='20e2a5cad4364645c93d71affd6f5c59cae20578', operation='UPDATE', pgid='pgtrigger_safeguarding_rows_are_never_changed_e6403', table='ethics_concernclosure', when='BEFORE')),
         ),
         migrations.AddConstraint(
-            model_name="concernescalation",
-            constraint=models.UniqueConstraint(
-                fields=("concern", "level"), name="one_escalation_per_concern_and_level"
-            ),
+            model_name='concernescalation',
+            constraint=models.UniqueConstraint(fields=('concern', 'level'), name='one_escalation_per_concern_and_level'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concernescalation",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="f171263e680e640f7021ed8f40cc7e2c7119ce2a",
-                    operation="DELETE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_deleted_94a36",
-                    table="ethics_concernescalation",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concernescalation',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='f171263e680e640f7021ed8f40cc7e2c7119ce2a', operation='DELETE', pgid='pgtrigger_safeguarding_rows_are_never_deleted_94a36', table='ethics_concernescalation', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concernescalation",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="b52c8fd8cd4cb6a9ad904a486bea10d29da541b5",
-                    operation="UPDATE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_changed_29a08",
-                    table="ethics_concernescalation",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concernescalation',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='b52c8fd8cd4cb6a9ad904a486bea10d29da541b5', operation='UPDATE', pgid='pgtrigger_safeguarding_rows_are_never_changed_29a08', table='ethics_concernescalation', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concernevent",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="2810d36d93274add42f4d5b6e4b96baef02ac7ae",
-                    operation="DELETE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_deleted_6055b",
-                    table="ethics_concernevent",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concernevent',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='2810d36d93274add42f4d5b6e4b96baef02ac7ae', operation='DELETE', pgid='pgtrigger_safeguarding_rows_are_never_deleted_6055b', table='ethics_concernevent', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concernevent",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="c8a797d4235654a7ca26c007f7627163274b8a05",
-                    operation="UPDATE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_changed_64880",
-                    table="ethics_concernevent",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concernevent',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='c8a797d4235654a7ca26c007f7627163274b8a05', operation='UPDATE', pgid='pgtrigger_safeguarding_rows_are_never_changed_64880', table='ethics_concernevent', when='BEFORE')),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("basis", "risk_of_harm"), _negated=True),
-                    models.Q(("risk_justification", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="referral_without_consent_is_justified",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('basis', 'risk_of_harm'), _negated=True), models.Q(('risk_justification', ''), _negated=True), _connector='OR'), name='referral_without_consent_is_justified'),
         ),
         migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("what_was_shared", ""), _negated=True),
-                name="referral_says_what_was_shared",
-            ),
+            model_name='referral',
+            constraint=models.CheckConstraint(condition=models.Q(('what_was_shared', ''), _negated=True), name='referral_says_what_was_shared'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="referral",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="9f6f8ab822421c08aa279a4458469c071d426446",
-                    operation="DELETE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_deleted_47dff",
-                    table="ethics_referral",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='referral',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='9f6f8ab822421c08aa279a4458469c071d426446', operation='DELETE', pgid='pgtrigger_safeguarding_rows_are_never_deleted_47dff', table='ethics_referral', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="referral",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="3b04760c29a87031785ff9d9203569065832d16a",
-                    operation="UPDATE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_changed_21253",
-                    table="ethics_referral",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='referral',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='3b04760c29a87031785ff9d9203569065832d16a', operation='UPDATE', pgid='pgtrigger_safeguarding_rows_are_never_changed_21253', table='ethics_referral', when='BEFORE')),
         ),
         migrations.AddIndex(
-            model_name="concern",
-            index=models.Index(fields=["state", "due_at"], name="concern_queue_idx"),
+            model_name='concern',
+            index=models.Index(fields=['state', 'due_at'], name='concern_queue_idx'),
         ),
         migrations.AddIndex(
-            model_name="concern",
-            index=models.Index(fields=["next_escalation_at"], name="concern_escalation_idx"),
+            model_name='concern',
+            index=models.Index(fields=['next_escalation_at'], name='concern_escalation_idx'),
         ),
         migrations.AddIndex(
-            model_name="concern",
-            index=models.Index(fields=["person", "state"], name="concern_person_idx"),
+            model_name='concern',
+            index=models.Index(fields=['person', 'state'], name='concern_person_idx'),
         ),
         migrations.AddConstraint(
-            model_name="concern",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("what_happened", ""), _negated=True), name="concern_says_what_happened"
-            ),
+            model_name='concern',
+            constraint=models.CheckConstraint(condition=models.Q(('what_happened', ''), _negated=True), name='concern_says_what_happened'),
         ),
         migrations.AddConstraint(
-            model_name="concern",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("escalation_level__gte", 0), ("escalation_level__lte", 3)),
-                name="concern_escalation_level_known",
-            ),
+            model_name='concern',
+            constraint=models.CheckConstraint(condition=models.Q(('escalation_level__gte', 0), ('escalation_level__lte', 3)), name='concern_escalation_level_known'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concern",
-            trigger=pgtrigger.compiler.Trigger(
-                name="safeguarding_rows_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="c27c8e5c919e6b9c12eb875219d0230e64d0e982",
-                    operation="DELETE",
-                    pgid="pgtrigger_safeguarding_rows_are_never_deleted_25dac",
-                    table="ethics_concern",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concern',
+            trigger=pgtrigger.compiler.Trigger(name='safeguarding_rows_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='c27c8e5c919e6b9c12eb875219d0230e64d0e982', operation='DELETE', pgid='pgtrigger_safeguarding_rows_are_never_deleted_25dac', table='ethics_concern', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concern",
-            trigger=pgtrigger.compiler.Trigger(
-                name="concerns_are_never_edited_in_place",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."session_id" IS DISTINCT FROM (NEW."session_id") OR OLD."raised_by_id" IS DISTINCT FROM (NEW."raised_by_id") OR OLD."raised_at" IS DISTINCT FROM (NEW."raised_at") OR OLD."risk_to" IS DISTINCT FROM (NEW."risk_to") OR OLD."type" IS DISTINCT FROM (NEW."type") OR OLD."urgency_id" IS DISTINCT FROM (NEW."urgency_id") OR OLD."what_happened" IS DISTINCT FROM (NEW."what_happened") OR OLD."done_straight_away" IS DISTINCT FROM (NEW."done_straight_away") OR OLD."person_knows" IS DISTINCT FROM (NEW."person_knows") OR OLD."views_and_wishes" IS DISTINCT FROM (NEW."views_and_wishes") OR OLD."wanted_outcome" IS DISTINCT FROM (NEW."wanted_outcome") OR OLD."consent_to_referral" IS DISTINCT FROM (NEW."consent_to_referral") OR OLD."acknowledge_by" IS DISTINCT FROM (NEW."acknowledge_by") OR OLD."act_by" IS DISTINCT FROM (NEW."act_by"))',
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="eb63a4ae279d016104cc056388693c00e054c060",
-                    operation="UPDATE",
-                    pgid="pgtrigger_concerns_are_never_edited_in_place_cbd1d",
-                    table="ethics_concern",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concern',
+            trigger=pgtrigger.compiler.Trigger(name='concerns_are_never_edited_in_place', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."session_id" IS DISTINCT FROM (NEW."session_id") OR OLD."raised_by_id" IS DISTINCT FROM (NEW."raised_by_id") OR OLD."raised_at" IS DISTINCT FROM (NEW."raised_at") OR OLD."risk_to" IS DISTINCT FROM (NEW."risk_to") OR OLD."type" IS DISTINCT FROM (NEW."type") OR OLD."urgency_id" IS DISTINCT FROM (NEW."urgency_id") OR OLD."what_happened" IS DISTINCT FROM (NEW."what_happened") OR OLD."done_straight_away" IS DISTINCT FROM (NEW."done_straight_away") OR OLD."person_knows" IS DISTINCT FROM (NEW."person_knows") OR OLD."views_and_wishes" IS DISTINCT FROM (NEW."views_and_wishes") OR OLD."wanted_outcome" IS DISTINCT FROM (NEW."wanted_outcome") OR OLD."consent_to_referral" IS DISTINCT FROM (NEW."consent_to_referral") OR OLD."acknowledge_by" IS DISTINCT FROM (NEW."acknowledge_by") OR OLD."act_by" IS DISTINCT FROM (NEW."act_by"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='eb63a4ae279d016104cc056388693c00e054c060', operation='UPDATE', pgid='pgtrigger_concerns_are_never_edited_in_place_cbd1d', table='ethics_concern', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="concern",
-            trigger=pgtrigger.compiler.Trigger(
-                name="concern_state_follows_the_workflow",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    declare="DECLARE _is_valid_transition BOOLEAN;",
-                    func='SELECT CONCAT(OLD."state", \':\', NEW."state") = ANY(\'{raised:acknowledged,acknowledged:action_planned,action_planned:referred,action_planned:no_further_action,referred:closed,no_further_action:closed}\'::text[]) INTO _is_valid_transition; IF (_is_valid_transition IS FALSE AND OLD."state" IS DISTINCT FROM NEW."state") THEN RAISE EXCEPTION \'pgtrigger: Invalid transition of field "state" from "%" to "%" on table %\', OLD."state", NEW."state", TG_TABLE_NAME; ELSE RETURN NEW; END IF;',
-                    hash="4558b86bbf57b0791612dc208c91028c0aca6e75",
-                    operation="UPDATE",
-                    pgid="pgtrigger_concern_state_follows_the_workflow_c77e9",
-                    table="ethics_concern",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='concern',
+            trigger=pgtrigger.compiler.Trigger(name='concern_state_follows_the_workflow', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE _is_valid_transition BOOLEAN;', func='SELECT CONCAT(OLD."state", \':\', NEW."state") = ANY(\'{raised:acknowledged,acknowledged:action_planned,action_planned:referred,action_planned:no_further_action,referred:closed,no_further_action:closed}\'::text[]) INTO _is_valid_transition; IF (_is_valid_transition IS FALSE AND OLD."state" IS DISTINCT FROM NEW."state") THEN RAISE EXCEPTION \'pgtrigger: Invalid transition of field "state" from "%" to "%" on table %\', OLD."state", NEW."state", TG_TABLE_NAME; ELSE RETURN NEW; END IF;', hash='4558b86bbf57b0791612dc208c91028c0aca6e75', operation='UPDATE', pgid='pgtrigger_concern_state_follows_the_workflow_c77e9', table='ethics_concern', when='BEFORE')),
         ),
         migrations.RunPython(add_urgency_levels, migrations.RunPython.noop),
     ]

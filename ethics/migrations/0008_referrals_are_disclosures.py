@@ -19,88 +19,41 @@ def safeguarding_referral_purpose(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0007_safeguarding"),
-        ("support", "0003_supervision_reviews_and_records"),
+        ('ethics', '0007_safeguarding'),
+        ('support', '0003_supervision_reviews_and_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="disclosure",
-            name="disclosure_has_consent_or_a_justification",
+            model_name='disclosure',
+            name='disclosure_has_consent_or_a_justification',
         ),
         migrations.AddField(
-            model_name="referral",
-            name="disclosure",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="referral",
-                to="ethics.disclosure",
-            ),
+            model_name='referral',
+            name='disclosure',
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referral', to='ethics.disclosure'),
         ),
         migrations.AlterField(
-            model_name="consent",
-            name="content_kinds",
-            field=django.contrib.postgres.fields.ArrayField(
-                base_field=models.CharField(
-                    choices=[
-                        ("session_summaries", "Summary of chosen sessions"),
-                        ("contact_details", "Contact details"),
-                        ("goals_and_strengths", "Goals and strengths"),
-                        ("safeguarding_referral", "What was shared in a safeguarding referral"),
-                    ],
-                    max_length=30,
-                ),
-                verbose_name="what may be shared",
-            ),
+            model_name='consent',
+            name='content_kinds',
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('session_summaries', 'Summary of chosen sessions'), ('contact_details', 'Contact details'), ('goals_and_strengths', 'Goals and strengths'), ('safeguarding_referral', 'What was shared in a safeguarding referral')], max_length=30), verbose_name='what may be shared'),
         ),
         migrations.AlterField(
-            model_name="disclosure",
-            name="content_kinds",
-            field=django.contrib.postgres.fields.ArrayField(
-                base_field=models.CharField(
-                    choices=[
-                        ("session_summaries", "Summary of chosen sessions"),
-                        ("contact_details", "Contact details"),
-                        ("goals_and_strengths", "Goals and strengths"),
-                        ("safeguarding_referral", "What was shared in a safeguarding referral"),
-                    ],
-                    max_length=30,
-                ),
-                verbose_name="what was shared",
-            ),
+            model_name='disclosure',
+            name='content_kinds',
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('session_summaries', 'Summary of chosen sessions'), ('contact_details', 'Contact details'), ('goals_and_strengths', 'Goals and strengths'), ('safeguarding_referral', 'What was shared in a safeguarding referral')], max_length=30), verbose_name='what was shared'),
         ),
         migrations.AlterField(
-            model_name="disclosure",
-            name="legal_basis",
-            field=models.CharField(
-                choices=[
-                    ("consent", "The person's consent"),
-                    ("referral_consent", "The person's consent to a safeguarding referral"),
-                    ("risk_of_harm", "Risk of harm (emergency exception)"),
-                ],
-                default="consent",
-                max_length=20,
-            ),
+            model_name='disclosure',
+            name='legal_basis',
+            field=models.CharField(choices=[('consent', "The person's consent"), ('referral_consent', "The person's consent to a safeguarding referral"), ('risk_of_harm', 'Risk of harm (emergency exception)')], default='consent', max_length=20),
         ),
         migrations.AddConstraint(
-            model_name="disclosure",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("consent__isnull", False), ("legal_basis", "consent")),
-                    models.Q(("consent__isnull", True), ("legal_basis", "referral_consent")),
-                    models.Q(
-                        ("consent__isnull", True),
-                        ("legal_basis", "risk_of_harm"),
-                        models.Q(("justification", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="disclosure_has_consent_or_a_justification",
-            ),
+            model_name='disclosure',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('consent__isnull', False), ('legal_basis', 'consent')), models.Q(('consent__isnull', True), ('legal_basis', 'referral_consent')), models.Q(('consent__isnull', True), ('legal_basis', 'risk_of_harm'), models.Q(('justification', ''), _negated=True)), _connector='OR'), name='disclosure_has_consent_or_a_justification'),
         ),
         migrations.RunPython(safeguarding_referral_purpose, migrations.RunPython.noop),
     ]

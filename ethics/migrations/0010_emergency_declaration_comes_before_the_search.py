@@ -9,117 +9,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0009_audit_trail_moves_to_core"),
+        ('ethics', '0009_audit_trail_moves_to_core'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="EmergencySearch",
+            name='EmergencySearch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "name_sought",
-                    models.CharField(max_length=120, verbose_name="name of the person you are looking for"),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("risk_to_person", "Risk of harm to the person"),
-                            ("risk_to_others", "Risk of harm to others"),
-                            ("risk_from_others", "Risk of harm to the person from others"),
-                            ("safeguarding", "Urgent safeguarding concern"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                (
-                    "justification",
-                    models.TextField(help_text="What is the risk, and why you need this record now."),
-                ),
-                ("declared_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name_sought', models.CharField(max_length=120, verbose_name='name of the person you are looking for')),
+                ('reason', models.CharField(choices=[('risk_to_person', 'Risk of harm to the person'), ('risk_to_others', 'Risk of harm to others'), ('risk_from_others', 'Risk of harm to the person from others'), ('safeguarding', 'Urgent safeguarding concern')], max_length=30)),
+                ('justification', models.TextField(help_text='What is the risk, and why you need this record now.')),
+                ('declared_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "verbose_name_plural": "emergency searches",
-                "ordering": ["-declared_at", "-pk"],
+                'verbose_name_plural': 'emergency searches',
+                'ordering': ['-declared_at', '-pk'],
             },
         ),
         migrations.AddField(
-            model_name="emergencysearch",
-            name="user",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='emergencysearch',
+            name='user',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="emergencyaccess",
-            name="search",
-            field=models.OneToOneField(
-                blank=True,
-                help_text="The declaration made before looking the person up (none for shares under the exception).",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="access",
-                to="ethics.emergencysearch",
-            ),
+            model_name='emergencyaccess',
+            name='search',
+            field=models.OneToOneField(blank=True, help_text='The declaration made before looking the person up (none for shares under the exception).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access', to='ethics.emergencysearch'),
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name="emergencyaccess",
-            name="emergency_declaration_is_read_only",
+            model_name='emergencyaccess',
+            name='emergency_declaration_is_read_only',
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="emergencyaccess",
-            trigger=pgtrigger.compiler.Trigger(
-                name="emergency_declaration_is_read_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."search_id" IS DISTINCT FROM (NEW."search_id") OR OLD."disclosure_id" IS DISTINCT FROM (NEW."disclosure_id") OR OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."started_at" IS DISTINCT FROM (NEW."started_at") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at"))',
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="0babf5cb2eeb7936abf5a2780078fb787a1a7225",
-                    operation="UPDATE",
-                    pgid="pgtrigger_emergency_declaration_is_read_only_cb701",
-                    table="ethics_emergencyaccess",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='emergencyaccess',
+            trigger=pgtrigger.compiler.Trigger(name='emergency_declaration_is_read_only', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."search_id" IS DISTINCT FROM (NEW."search_id") OR OLD."disclosure_id" IS DISTINCT FROM (NEW."disclosure_id") OR OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."started_at" IS DISTINCT FROM (NEW."started_at") OR OLD."expires_at" IS DISTINCT FROM (NEW."expires_at"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='0babf5cb2eeb7936abf5a2780078fb787a1a7225', operation='UPDATE', pgid='pgtrigger_emergency_declaration_is_read_only_cb701', table='ethics_emergencyaccess', when='BEFORE')),
         ),
         migrations.AddIndex(
-            model_name="emergencysearch",
-            index=models.Index(fields=["user", "-declared_at"], name="emergency_search_user_idx"),
+            model_name='emergencysearch',
+            index=models.Index(fields=['user', '-declared_at'], name='emergency_search_user_idx'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="emergencysearch",
-            trigger=pgtrigger.compiler.Trigger(
-                name="emergency_search_is_read_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."name_sought" IS DISTINCT FROM (NEW."name_sought") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."declared_at" IS DISTINCT FROM (NEW."declared_at"))',
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="47dd13f29dfefb40dc37341ec5572e24e3bdbab2",
-                    operation="UPDATE",
-                    pgid="pgtrigger_emergency_search_is_read_only_6f619",
-                    table="ethics_emergencysearch",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='emergencysearch',
+            trigger=pgtrigger.compiler.Trigger(name='emergency_search_is_read_only', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."user_id" IS DISTINCT FROM (NEW."user_id") OR OLD."name_sought" IS DISTINCT FROM (NEW."name_sought") OR OLD."reason" IS DISTINCT FROM (NEW."reason") OR OLD."justification" IS DISTINCT FROM (NEW."justification") OR OLD."declared_at" IS DISTINCT FROM (NEW."declared_at"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='47dd13f29dfefb40dc37341ec5572e24e3bdbab2', operation='UPDATE', pgid='pgtrigger_emergency_search_is_read_only_6f619', table='ethics_emergencysearch', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="emergencysearch",
-            trigger=pgtrigger.compiler.Trigger(
-                name="emergency_search_is_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="ceea1477137a3146762e37d0c68107cf9fcca7e9",
-                    operation="DELETE",
-                    pgid="pgtrigger_emergency_search_is_never_deleted_c7e0c",
-                    table="ethics_emergencysearch",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='emergencysearch',
+            trigger=pgtrigger.compiler.Trigger(name='emergency_search_is_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='ceea1477137a3146762e37d0c68107cf9fcca7e9', operation='DELETE', pgid='pgtrigger_emergency_search_is_never_deleted_c7e0c', table='ethics_emergencysearch', when='BEFORE')),
         ),
     ]

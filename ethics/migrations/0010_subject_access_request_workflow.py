@@ -15,261 +15,127 @@ def close_those_already_provided(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0009_audit_trail_moves_to_core"),
-        ("support", "0003_supervision_reviews_and_records"),
+        ('ethics', '0009_audit_trail_moves_to_core'),
+        ('support', '0003_supervision_reviews_and_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SubjectAccessPack",
+            name='SubjectAccessPack',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "contents",
-                    models.TextField(help_text="The pack as gathered: JSON text, in the gatherer's order."),
-                ),
-                ("gathered_at", models.DateTimeField()),
-                ("released_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "released_how",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("email", "By secure email"),
-                            ("post", "By post"),
-                            ("in_person", "Handed over in person"),
-                            ("secure_link", "Through a secure download link"),
-                        ],
-                        max_length=20,
-                        verbose_name="how it was sent",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('contents', models.TextField(help_text="The pack as gathered: JSON text, in the gatherer's order.")),
+                ('gathered_at', models.DateTimeField()),
+                ('released_at', models.DateTimeField(blank=True, null=True)),
+                ('released_how', models.CharField(blank=True, choices=[('email', 'By secure email'), ('post', 'By post'), ('in_person', 'Handed over in person'), ('secure_link', 'Through a secure download link')], max_length=20, verbose_name='how it was sent')),
             ],
             options={
-                "ordering": ["-gathered_at", "-pk"],
+                'ordering': ['-gathered_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="SubjectAccessReopening",
+            name='SubjectAccessReopening',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reason", models.TextField()),
-                ("reopened_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.TextField()),
+                ('reopened_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "ordering": ["reopened_at", "pk"],
+                'ordering': ['reopened_at', 'pk'],
             },
         ),
         migrations.RenameField(
-            model_name="subjectaccessrequest",
-            old_name="completed_at",
-            new_name="closed_at",
+            model_name='subjectaccessrequest',
+            old_name='completed_at',
+            new_name='closed_at',
         ),
         migrations.AddField(
-            model_name="subjectaccessrequest",
-            name="closed_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='subjectaccessrequest',
+            name='closed_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="subjectaccessrequest",
-            name="identity_check",
-            field=models.CharField(
-                choices=[
-                    ("known_in_person", "Asked in person, known to staff"),
-                    ("photo_id", "Photo identification seen"),
-                    ("proof_of_address", "Proof of address seen"),
-                    ("questions", "Answered questions only they could answer"),
-                    ("written_authority", "Their written authority seen, and the representative's identity"),
-                    ("legal_authority", "Power of attorney or court order seen"),
-                ],
-                default="",
-                max_length=30,
-                verbose_name="how identity was checked",
-            ),
+            model_name='subjectaccessrequest',
+            name='identity_check',
+            field=models.CharField(choices=[('known_in_person', 'Asked in person, known to staff'), ('photo_id', 'Photo identification seen'), ('proof_of_address', 'Proof of address seen'), ('questions', 'Answered questions only they could answer'), ('written_authority', "Their written authority seen, and the representative's identity"), ('legal_authority', 'Power of attorney or court order seen')], default='', max_length=30, verbose_name='how identity was checked'),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name="subjectaccessrequest",
-            name="identity_note",
-            field=models.CharField(blank=True, max_length=300, verbose_name="about the check"),
+            model_name='subjectaccessrequest',
+            name='identity_note',
+            field=models.CharField(blank=True, max_length=300, verbose_name='about the check'),
         ),
         migrations.AddField(
-            model_name="subjectaccessrequest",
-            name="representative_name",
-            field=models.CharField(blank=True, max_length=150, verbose_name="their name"),
+            model_name='subjectaccessrequest',
+            name='representative_name',
+            field=models.CharField(blank=True, max_length=150, verbose_name='their name'),
         ),
         migrations.AddField(
-            model_name="subjectaccessrequest",
-            name="representative_relationship",
-            field=models.CharField(
-                blank=True, max_length=100, verbose_name="their relationship to the person"
-            ),
+            model_name='subjectaccessrequest',
+            name='representative_relationship',
+            field=models.CharField(blank=True, max_length=100, verbose_name='their relationship to the person'),
         ),
         migrations.AddField(
-            model_name="subjectaccessrequest",
-            name="requester",
-            field=models.CharField(
-                choices=[
-                    ("person", "The person themselves"),
-                    ("representative", "Someone acting for them, with their authority"),
-                ],
-                default="person",
-                max_length=20,
-                verbose_name="who asked",
-            ),
+            model_name='subjectaccessrequest',
+            name='requester',
+            field=models.CharField(choices=[('person', 'The person themselves'), ('representative', 'Someone acting for them, with their authority')], default='person', max_length=20, verbose_name='who asked'),
         ),
         migrations.AddField(
-            model_name="subjectaccessrequest",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("received", "Received: the pack is to be gathered"),
-                    ("gathered", "Gathered: to be checked and released"),
-                    ("released", "Released: to be closed"),
-                    ("closed", "Closed"),
-                ],
-                default="received",
-                max_length=20,
-            ),
+            model_name='subjectaccessrequest',
+            name='state',
+            field=models.CharField(choices=[('received', 'Received: the pack is to be gathered'), ('gathered', 'Gathered: to be checked and released'), ('released', 'Released: to be closed'), ('closed', 'Closed')], default='received', max_length=20),
         ),
         migrations.AddIndex(
-            model_name="subjectaccessrequest",
-            index=models.Index(fields=["state", "due_on"], name="access_request_due_idx"),
+            model_name='subjectaccessrequest',
+            index=models.Index(fields=['state', 'due_on'], name='access_request_due_idx'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="subjectaccessrequest",
-            trigger=pgtrigger.compiler.Trigger(
-                name="access_requests_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="136c26f7bc850f591741dde996b013fb84fe8f4b",
-                    operation="DELETE",
-                    pgid="pgtrigger_access_requests_are_never_deleted_1dd76",
-                    table="ethics_subjectaccessrequest",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='subjectaccessrequest',
+            trigger=pgtrigger.compiler.Trigger(name='access_requests_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='136c26f7bc850f591741dde996b013fb84fe8f4b', operation='DELETE', pgid='pgtrigger_access_requests_are_never_deleted_1dd76', table='ethics_subjectaccessrequest', when='BEFORE')),
         ),
         migrations.AddConstraint(
-            model_name="subjectaccessrequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("requester", "person"),
-                    models.Q(
-                        models.Q(("representative_name", ""), _negated=True),
-                        models.Q(("representative_relationship", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="access_request_representative_named",
-            ),
+            model_name='subjectaccessrequest',
+            constraint=models.CheckConstraint(condition=models.Q(('requester', 'person'), models.Q(models.Q(('representative_name', ''), _negated=True), models.Q(('representative_relationship', ''), _negated=True)), _connector='OR'), name='access_request_representative_named'),
         ),
         migrations.AddField(
-            model_name="subjectaccesspack",
-            name="gathered_by",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='subjectaccesspack',
+            name='gathered_by',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="subjectaccesspack",
-            name="released_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='subjectaccesspack',
+            name='released_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="subjectaccesspack",
-            name="request",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="packs",
-                to="ethics.subjectaccessrequest",
-            ),
+            model_name='subjectaccesspack',
+            name='request',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='packs', to='ethics.subjectaccessrequest'),
         ),
         migrations.AddField(
-            model_name="subjectaccessreopening",
-            name="reopened_by",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='subjectaccessreopening',
+            name='reopened_by',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="subjectaccessreopening",
-            name="request",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reopenings",
-                to="ethics.subjectaccessrequest",
-            ),
+            model_name='subjectaccessreopening',
+            name='request',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reopenings', to='ethics.subjectaccessrequest'),
         ),
         migrations.AddConstraint(
-            model_name="subjectaccesspack",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("released_at__isnull", True), ("released_by__isnull", True), ("released_how", "")
-                    ),
-                    models.Q(
-                        ("released_at__isnull", False),
-                        ("released_by__isnull", False),
-                        models.Q(("released_how", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="access_pack_release_is_complete",
-            ),
+            model_name='subjectaccesspack',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('released_at__isnull', True), ('released_by__isnull', True), ('released_how', '')), models.Q(('released_at__isnull', False), ('released_by__isnull', False), models.Q(('released_how', ''), _negated=True)), _connector='OR'), name='access_pack_release_is_complete'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="subjectaccesspack",
-            trigger=pgtrigger.compiler.Trigger(
-                name="access_packs_are_never_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."contents" IS DISTINCT FROM (NEW."contents") OR OLD."gathered_at" IS DISTINCT FROM (NEW."gathered_at") OR OLD."gathered_by_id" IS DISTINCT FROM (NEW."gathered_by_id") OR OLD."request_id" IS DISTINCT FROM (NEW."request_id"))',
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;",
-                    hash="c0b0e0663033b44d83e9ac51f669637478a6cb52",
-                    operation="UPDATE",
-                    pgid="pgtrigger_access_packs_are_never_changed_fd260",
-                    table="ethics_subjectaccesspack",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='subjectaccesspack',
+            trigger=pgtrigger.compiler.Trigger(name='access_packs_are_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."contents" IS DISTINCT FROM (NEW."contents") OR OLD."gathered_at" IS DISTINCT FROM (NEW."gathered_at") OR OLD."gathered_by_id" IS DISTINCT FROM (NEW."gathered_by_id") OR OLD."request_id" IS DISTINCT FROM (NEW."request_id"))', func="RAISE EXCEPTION 'pgtrigger: Cannot update rows from % table', TG_TABLE_NAME;", hash='c0b0e0663033b44d83e9ac51f669637478a6cb52', operation='UPDATE', pgid='pgtrigger_access_packs_are_never_changed_fd260', table='ethics_subjectaccesspack', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="subjectaccesspack",
-            trigger=pgtrigger.compiler.Trigger(
-                name="access_packs_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="9ec9a640b0b21ab2e9e6689a4a4f4a5ca2e2615f",
-                    operation="DELETE",
-                    pgid="pgtrigger_access_packs_are_never_deleted_9aca0",
-                    table="ethics_subjectaccesspack",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='subjectaccesspack',
+            trigger=pgtrigger.compiler.Trigger(name='access_packs_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='9ec9a640b0b21ab2e9e6689a4a4f4a5ca2e2615f', operation='DELETE', pgid='pgtrigger_access_packs_are_never_deleted_9aca0', table='ethics_subjectaccesspack', when='BEFORE')),
         ),
         migrations.RunPython(close_those_already_provided, migrations.RunPython.noop),
     ]

@@ -9,19 +9,16 @@ def email_leads_for_immediate_danger_and_urgent(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0009_audit_trail_moves_to_core"),
+        ('ethics', '0009_audit_trail_moves_to_core'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="urgencylevel",
-            name="emails_leads_at_once",
-            field=models.BooleanField(
-                default=False,
-                help_text="Leads are told of every new concern in Chime; at this urgency they are emailed at once too.",
-                verbose_name="email the safeguarding leads at once",
-            ),
+            model_name='urgencylevel',
+            name='emails_leads_at_once',
+            field=models.BooleanField(default=False, help_text='Leads are told of every new concern in Chime; at this urgency they are emailed at once too.', verbose_name='email the safeguarding leads at once'),
         ),
         migrations.RunPython(email_leads_for_immediate_danger_and_urgent, migrations.RunPython.noop),
     ]

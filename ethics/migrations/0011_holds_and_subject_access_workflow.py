@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0010_legal_holds_have_an_owner_a_review_date_and_a_scope"),
-        ("ethics", "0010_subject_access_request_workflow"),
+        ('ethics', '0010_legal_holds_have_an_owner_a_review_date_and_a_scope'),
+        ('ethics', '0010_subject_access_request_workflow'),
     ]
 
-    operations = []
+    operations = [
+    ]

@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0010_emergency_declaration_comes_before_the_search"),
-        ("ethics", "0011_holds_and_subject_access_workflow"),
+        ('ethics', '0010_emergency_declaration_comes_before_the_search'),
+        ('ethics', '0011_holds_and_subject_access_workflow'),
     ]
 
-    operations = []
+    operations = [
+    ]

@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0012_emergency_declarations_beside_holds_and_requests"),
-        ("ethics", "0012_referred_concerns_have_a_review_date"),
+        ('ethics', '0012_emergency_declarations_beside_holds_and_requests'),
+        ('ethics', '0012_referred_concerns_have_a_review_date'),
     ]
 
-    operations = []
+    operations = [
+    ]

@@ -6,174 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0013_safeguarding_reach_beside_insider_work"),
-        ("support", "0003_supervision_reviews_and_records"),
+        ('ethics', '0013_safeguarding_reach_beside_insider_work'),
+        ('support', '0003_supervision_reviews_and_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="OnlineAccess",
+            name='OnlineAccess',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("wording", models.TextField(verbose_name="the words shown")),
-                (
-                    "how_given",
-                    models.CharField(
-                        choices=[("spoken", "Said yes in a session"), ("written", "Signed in writing")],
-                        max_length=20,
-                    ),
-                ),
-                ("chosen_at", models.DateTimeField()),
-                ("turned_off_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "account",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="online_access",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "offered_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="online_access",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "turned_off_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('wording', models.TextField(verbose_name='the words shown')),
+                ('how_given', models.CharField(choices=[('spoken', 'Said yes in a session'), ('written', 'Signed in writing')], max_length=20)),
+                ('chosen_at', models.DateTimeField()),
+                ('turned_off_at', models.DateTimeField(blank=True, null=True)),
+                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='online_access', to=settings.AUTH_USER_MODEL)),
+                ('offered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='online_access', to='support.person')),
+                ('turned_off_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "online access choices",
-                "ordering": ["-chosen_at", "-pk"],
+                'verbose_name_plural': 'online access choices',
+                'ordering': ['-chosen_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Invitation",
+            name='Invitation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code_hash", models.CharField(max_length=64, unique=True)),
-                ("created_at", models.DateTimeField()),
-                ("expires_at", models.DateTimeField()),
-                ("emailed", models.BooleanField(default=False)),
-                ("used_at", models.DateTimeField(blank=True, null=True)),
-                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "access",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="invitations",
-                        to="ethics.onlineaccess",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code_hash', models.CharField(max_length=64, unique=True)),
+                ('created_at', models.DateTimeField()),
+                ('expires_at', models.DateTimeField()),
+                ('emailed', models.BooleanField(default=False)),
+                ('used_at', models.DateTimeField(blank=True, null=True)),
+                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('access', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='ethics.onlineaccess')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="WithheldSession",
+            name='WithheldSession',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("names_someone_else", "It names or is about someone else"),
-                            ("serious_harm", "Seeing it would be likely to cause serious harm"),
-                        ],
-                        max_length=30,
-                    ),
-                ),
-                ("withheld_at", models.DateTimeField()),
-                ("released_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "released_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "session",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="withheld",
-                        to="support.supportsession",
-                    ),
-                ),
-                (
-                    "withheld_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(choices=[('names_someone_else', 'It names or is about someone else'), ('serious_harm', 'Seeing it would be likely to cause serious harm')], max_length=30)),
+                ('withheld_at', models.DateTimeField()),
+                ('released_at', models.DateTimeField(blank=True, null=True)),
+                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='withheld', to='support.supportsession')),
+                ('withheld_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-withheld_at", "-pk"],
+                'ordering': ['-withheld_at', '-pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="onlineaccess",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("turned_off_at__isnull", True)),
-                fields=("person",),
-                name="one_online_access_per_person",
-            ),
+            model_name='onlineaccess',
+            constraint=models.UniqueConstraint(condition=models.Q(('turned_off_at__isnull', True)), fields=('person',), name='one_online_access_per_person'),
         ),
         migrations.AddConstraint(
-            model_name="withheldsession",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("released_at__isnull", True)),
-                fields=("session",),
-                name="one_current_hold_back_per_session",
-            ),
+            model_name='withheldsession',
+            constraint=models.UniqueConstraint(condition=models.Q(('released_at__isnull', True)), fields=('session',), name='one_current_hold_back_per_session'),
         ),
     ]

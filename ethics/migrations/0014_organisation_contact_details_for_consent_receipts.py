@@ -4,28 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0013_safeguarding_reach_beside_insider_work"),
+        ('ethics', '0013_safeguarding_reach_beside_insider_work'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="OrganisationContact",
+            name='OrganisationContact',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone number")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
-                ("address", models.TextField(blank=True, verbose_name="postal address")),
-                ("hours", models.CharField(blank=True, max_length=150, verbose_name="when someone answers")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone number')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                ('address', models.TextField(blank=True, verbose_name='postal address')),
+                ('hours', models.CharField(blank=True, max_length=150, verbose_name='when someone answers')),
             ],
             options={
-                "verbose_name": "contact details for people we support",
-                "verbose_name_plural": "contact details for people we support",
+                'verbose_name': 'contact details for people we support',
+                'verbose_name_plural': 'contact details for people we support',
             },
         ),
     ]

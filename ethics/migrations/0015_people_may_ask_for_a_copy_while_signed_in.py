@@ -4,26 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0014_online_access_invitations_and_notes_held_back"),
+        ('ethics', '0014_online_access_invitations_and_notes_held_back'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="subjectaccessrequest",
-            name="identity_check",
-            field=models.CharField(
-                choices=[
-                    ("known_in_person", "Asked in person, known to staff"),
-                    ("photo_id", "Photo identification seen"),
-                    ("proof_of_address", "Proof of address seen"),
-                    ("questions", "Answered questions only they could answer"),
-                    ("written_authority", "Their written authority seen, and the representative's identity"),
-                    ("legal_authority", "Power of attorney or court order seen"),
-                    ("signed_in", "Asked while signed in to their own record (invitation or emailed link)"),
-                ],
-                max_length=30,
-                verbose_name="how identity was checked",
-            ),
+            model_name='subjectaccessrequest',
+            name='identity_check',
+            field=models.CharField(choices=[('known_in_person', 'Asked in person, known to staff'), ('photo_id', 'Photo identification seen'), ('proof_of_address', 'Proof of address seen'), ('questions', 'Answered questions only they could answer'), ('written_authority', "Their written authority seen, and the representative's identity"), ('legal_authority', 'Power of attorney or court order seen'), ('signed_in', 'Asked while signed in to their own record (invitation or emailed link)')], max_length=30, verbose_name='how identity was checked'),
         ),
     ]

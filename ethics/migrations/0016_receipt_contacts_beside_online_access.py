@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0014_organisation_contact_details_for_consent_receipts"),
-        ("ethics", "0015_people_may_ask_for_a_copy_while_signed_in"),
+        ('ethics', '0014_organisation_contact_details_for_consent_receipts'),
+        ('ethics', '0015_people_may_ask_for_a_copy_while_signed_in'),
     ]
 
-    operations = []
+    operations = [
+    ]

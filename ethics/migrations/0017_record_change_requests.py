@@ -9,150 +9,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("ethics", "0016_receipt_contacts_beside_online_access"),
-        ("support", "0009_groups_beside_plans_and_measures"),
+        ('ethics', '0016_receipt_contacts_beside_online_access'),
+        ('support', '0009_groups_beside_plans_and_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RecordChangeRequest",
+            name='RecordChangeRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("correction", "Correct something"), ("deletion", "Delete something")],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "what",
-                    models.TextField(
-                        help_text="Correction: what is wrong. Deletion: what they want deleted."
-                    ),
-                ),
-                ("should_say", models.TextField(blank=True, help_text="Correction: what it should say.")),
-                ("why", models.TextField(blank=True, help_text="Deletion: why, if they said.")),
-                ("received_on", models.DateField(default=django.utils.timezone.localdate)),
-                ("due_on", models.DateField()),
-                (
-                    "outcome",
-                    models.CharField(
-                        blank=True,
-                        choices=[("done", "Done"), ("partly", "Partly done"), ("refused", "Refused")],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "outcome_note",
-                    models.TextField(
-                        blank=True,
-                        help_text="Shown to the person. A refusal must give the reason.",
-                        verbose_name="what we tell them",
-                    ),
-                ),
-                ("decided_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "erasure",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The erasure request a deletion request led to (decided and approved there).",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="change_requests",
-                        to="ethics.erasurerequest",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="change_requests",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "session",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The session it is about, when the person chose one.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="change_requests",
-                        to="support.supportsession",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('correction', 'Correct something'), ('deletion', 'Delete something')], max_length=20)),
+                ('what', models.TextField(help_text='Correction: what is wrong. Deletion: what they want deleted.')),
+                ('should_say', models.TextField(blank=True, help_text='Correction: what it should say.')),
+                ('why', models.TextField(blank=True, help_text='Deletion: why, if they said.')),
+                ('received_on', models.DateField(default=django.utils.timezone.localdate)),
+                ('due_on', models.DateField()),
+                ('outcome', models.CharField(blank=True, choices=[('done', 'Done'), ('partly', 'Partly done'), ('refused', 'Refused')], max_length=20)),
+                ('outcome_note', models.TextField(blank=True, help_text='Shown to the person. A refusal must give the reason.', verbose_name='what we tell them')),
+                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('erasure', models.ForeignKey(blank=True, help_text='The erasure request a deletion request led to (decided and approved there).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='change_requests', to='ethics.erasurerequest')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_requests', to='support.person')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('session', models.ForeignKey(blank=True, help_text='The session it is about, when the person chose one.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='change_requests', to='support.supportsession')),
             ],
             options={
-                "ordering": ["due_on", "pk"],
-                "indexes": [models.Index(fields=["outcome", "due_on"], name="change_request_due_idx")],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("outcome", "refused"), _negated=True),
-                            models.Q(("outcome_note", ""), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="change_request_refusal_gives_a_reason",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(
-                                ("decided_at__isnull", True), ("decided_by__isnull", True), ("outcome", "")
-                            ),
-                            models.Q(
-                                models.Q(("outcome", ""), _negated=True),
-                                ("decided_at__isnull", False),
-                                ("decided_by__isnull", False),
-                            ),
-                            _connector="OR",
-                        ),
-                        name="change_request_outcome_is_complete",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("kind", "deletion"), ("erasure__isnull", True), _connector="OR"),
-                        name="change_request_only_deletion_leads_to_erasure",
-                    ),
-                ],
+                'ordering': ['due_on', 'pk'],
+                'indexes': [models.Index(fields=['outcome', 'due_on'], name='change_request_due_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'refused'), _negated=True), models.Q(('outcome_note', ''), _negated=True), _connector='OR'), name='change_request_refusal_gives_a_reason'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decided_by__isnull', True), ('outcome', '')), models.Q(models.Q(('outcome', ''), _negated=True), ('decided_at__isnull', False), ('decided_by__isnull', False)), _connector='OR'), name='change_request_outcome_is_complete'), models.CheckConstraint(condition=models.Q(('kind', 'deletion'), ('erasure__isnull', True), _connector='OR'), name='change_request_only_deletion_leads_to_erasure')],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="recordchangerequest",
-            trigger=pgtrigger.compiler.Trigger(
-                name="change_requests_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="d704153b61b7eae6ac1c3b8473976621aa38671b",
-                    operation="DELETE",
-                    pgid="pgtrigger_change_requests_are_never_deleted_fe1e7",
-                    table="ethics_recordchangerequest",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='recordchangerequest',
+            trigger=pgtrigger.compiler.Trigger(name='change_requests_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='d704153b61b7eae6ac1c3b8473976621aa38671b', operation='DELETE', pgid='pgtrigger_change_requests_are_never_deleted_fe1e7', table='ethics_recordchangerequest', when='BEFORE')),
         ),
     ]

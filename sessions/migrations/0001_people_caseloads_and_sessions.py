@@ -9,714 +9,248 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("pghistory", "0007_auto_20250421_0444"),
+        ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SessionArea",
+            name='SessionArea',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "area",
-                    models.CharField(
-                        choices=[
-                            ("connectedness", "Connectedness"),
-                            ("hope", "Hope and optimism about the future"),
-                            ("identity", "Identity"),
-                            ("meaning", "Meaning in life"),
-                            ("empowerment", "Empowerment"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("note", models.TextField()),
-                (
-                    "rating",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        choices=[
-                            (1, "1 – really hard"),
-                            (2, "2 – hard"),
-                            (3, "3 – getting by"),
-                            (4, "4 – good"),
-                            (5, "5 – really good"),
-                        ],
-                        null=True,
-                        verbose_name="their own rating today",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('area', models.CharField(choices=[('connectedness', 'Connectedness'), ('hope', 'Hope and optimism about the future'), ('identity', 'Identity'), ('meaning', 'Meaning in life'), ('empowerment', 'Empowerment')], max_length=20)),
+                ('note', models.TextField()),
+                ('rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – really hard'), (2, '2 – hard'), (3, '3 – getting by'), (4, '4 – good'), (5, '5 – really good')], null=True, verbose_name='their own rating today')),
             ],
             options={
-                "ordering": ["session", "pk"],
+                'ordering': ['session', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "preferred_name",
-                    models.CharField(max_length=120, verbose_name="name they want to be called"),
-                ),
-                ("pronouns", models.CharField(blank=True, max_length=40)),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone number")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
-                (
-                    "what_matters",
-                    models.TextField(
-                        blank=True, help_text="In their own words.", verbose_name="what matters to them"
-                    ),
-                ),
-                (
-                    "goals",
-                    models.TextField(blank=True, help_text="In their own words.", verbose_name="their goals"),
-                ),
-                (
-                    "strengths",
-                    models.TextField(
-                        blank=True,
-                        help_text="What's strong, not what's wrong.",
-                        verbose_name="their strengths",
-                    ),
-                ),
-                (
-                    "support_started",
-                    models.DateField(default=django.utils.timezone.localdate, verbose_name="support started"),
-                ),
-                ("support_ended", models.DateField(blank=True, null=True, verbose_name="support ended")),
-                (
-                    "route",
-                    models.CharField(
-                        choices=[("self", "Self-referred"), ("referred", "Referred by someone else")],
-                        default="self",
-                        max_length=20,
-                        verbose_name="how they came to us",
-                    ),
-                ),
-                (
-                    "referred_by",
-                    models.CharField(
-                        blank=True,
-                        help_text="Who referred them, if someone did.",
-                        max_length=200,
-                        verbose_name="referred by",
-                    ),
-                ),
-                (
-                    "chose_to_take_part",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Peer support is voluntary: the person has said they want it.",
-                        verbose_name="they chose to take part",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "practitioner",
-                    models.ForeignKey(
-                        limit_choices_to={"is_practitioner": True},
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="caseload",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('preferred_name', models.CharField(max_length=120, verbose_name='name they want to be called')),
+                ('pronouns', models.CharField(blank=True, max_length=40)),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone number')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                ('what_matters', models.TextField(blank=True, help_text='In their own words.', verbose_name='what matters to them')),
+                ('goals', models.TextField(blank=True, help_text='In their own words.', verbose_name='their goals')),
+                ('strengths', models.TextField(blank=True, help_text="What's strong, not what's wrong.", verbose_name='their strengths')),
+                ('support_started', models.DateField(default=django.utils.timezone.localdate, verbose_name='support started')),
+                ('support_ended', models.DateField(blank=True, null=True, verbose_name='support ended')),
+                ('route', models.CharField(choices=[('self', 'Self-referred'), ('referred', 'Referred by someone else')], default='self', max_length=20, verbose_name='how they came to us')),
+                ('referred_by', models.CharField(blank=True, help_text='Who referred them, if someone did.', max_length=200, verbose_name='referred by')),
+                ('chose_to_take_part', models.BooleanField(default=False, help_text='Peer support is voluntary: the person has said they want it.', verbose_name='they chose to take part')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('practitioner', models.ForeignKey(limit_choices_to={'is_practitioner': True}, on_delete=django.db.models.deletion.PROTECT, related_name='caseload', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name_plural": "people",
-                "ordering": ["preferred_name", "pk"],
+                'verbose_name_plural': 'people',
+                'ordering': ['preferred_name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="CaseloadAssignment",
+            name='CaseloadAssignment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("ended_at", models.DateTimeField(blank=True, null=True)),
-                ("reason", models.CharField(blank=True, max_length=300)),
-                (
-                    "assigned_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "practitioner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="assignments",
-                        to="support.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('ended_at', models.DateTimeField(blank=True, null=True)),
+                ('reason', models.CharField(blank=True, max_length=300)),
+                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='support.person')),
             ],
             options={
-                "ordering": ["-started_at", "-pk"],
+                'ordering': ['-started_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="PersonVersion",
+            name='PersonVersion',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "preferred_name",
-                    models.CharField(max_length=120, verbose_name="name they want to be called"),
-                ),
-                ("pronouns", models.CharField(blank=True, max_length=40)),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone number")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
-                (
-                    "what_matters",
-                    models.TextField(
-                        blank=True, help_text="In their own words.", verbose_name="what matters to them"
-                    ),
-                ),
-                (
-                    "goals",
-                    models.TextField(blank=True, help_text="In their own words.", verbose_name="their goals"),
-                ),
-                (
-                    "strengths",
-                    models.TextField(
-                        blank=True,
-                        help_text="What's strong, not what's wrong.",
-                        verbose_name="their strengths",
-                    ),
-                ),
-                (
-                    "support_started",
-                    models.DateField(default=django.utils.timezone.localdate, verbose_name="support started"),
-                ),
-                ("support_ended", models.DateField(blank=True, null=True, verbose_name="support ended")),
-                (
-                    "route",
-                    models.CharField(
-                        choices=[("self", "Self-referred"), ("referred", "Referred by someone else")],
-                        default="self",
-                        max_length=20,
-                        verbose_name="how they came to us",
-                    ),
-                ),
-                (
-                    "referred_by",
-                    models.CharField(
-                        blank=True,
-                        help_text="Who referred them, if someone did.",
-                        max_length=200,
-                        verbose_name="referred by",
-                    ),
-                ),
-                (
-                    "chose_to_take_part",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Peer support is voluntary: the person has said they want it.",
-                        verbose_name="they chose to take part",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "practitioner",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        limit_choices_to={"is_practitioner": True},
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('preferred_name', models.CharField(max_length=120, verbose_name='name they want to be called')),
+                ('pronouns', models.CharField(blank=True, max_length=40)),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone number')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                ('what_matters', models.TextField(blank=True, help_text='In their own words.', verbose_name='what matters to them')),
+                ('goals', models.TextField(blank=True, help_text='In their own words.', verbose_name='their goals')),
+                ('strengths', models.TextField(blank=True, help_text="What's strong, not what's wrong.", verbose_name='their strengths')),
+                ('support_started', models.DateField(default=django.utils.timezone.localdate, verbose_name='support started')),
+                ('support_ended', models.DateField(blank=True, null=True, verbose_name='support ended')),
+                ('route', models.CharField(choices=[('self', 'Self-referred'), ('referred', 'Referred by someone else')], default='self', max_length=20, verbose_name='how they came to us')),
+                ('referred_by', models.CharField(blank=True, help_text='Who referred them, if someone did.', max_length=200, verbose_name='referred by')),
+                ('chose_to_take_part', models.BooleanField(default=False, help_text='Peer support is voluntary: the person has said they want it.', verbose_name='they chose to take part')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='support.person')),
+                ('practitioner', models.ForeignKey(db_constraint=False, limit_choices_to={'is_practitioner': True}, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="SupportSession",
+            name='SupportSession',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("occurred_at", models.DateTimeField(verbose_name="when")),
-                ("duration_minutes", models.PositiveSmallIntegerField(verbose_name="how long (minutes)")),
-                (
-                    "mode",
-                    models.CharField(
-                        choices=[
-                            ("in_person", "In person"),
-                            ("phone", "Phone"),
-                            ("video", "Video call"),
-                            ("group", "Group"),
-                            ("walk_and_talk", "Walk and talk"),
-                            ("other", "Other"),
-                        ],
-                        default="in_person",
-                        max_length=20,
-                        verbose_name="how",
-                    ),
-                ),
-                ("location", models.CharField(blank=True, max_length=200, verbose_name="where")),
-                ("next_steps", models.TextField(blank=True, verbose_name="what they want to do next")),
-                ("follow_up_on", models.DateField(blank=True, null=True, verbose_name="follow-up date")),
-                ("signposted_to", models.CharField(blank=True, max_length=300, verbose_name="signposted to")),
-                ("signposting_notes", models.TextField(blank=True, verbose_name="signposting notes")),
-                ("submission_key", models.UUIDField(editable=False, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="sessions",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "practitioner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="sessions_logged",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="logged by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('occurred_at', models.DateTimeField(verbose_name='when')),
+                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='how long (minutes)')),
+                ('mode', models.CharField(choices=[('in_person', 'In person'), ('phone', 'Phone'), ('video', 'Video call'), ('group', 'Group'), ('walk_and_talk', 'Walk and talk'), ('other', 'Other')], default='in_person', max_length=20, verbose_name='how')),
+                ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
+                ('next_steps', models.TextField(blank=True, verbose_name='what they want to do next')),
+                ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='follow-up date')),
+                ('signposted_to', models.CharField(blank=True, max_length=300, verbose_name='signposted to')),
+                ('signposting_notes', models.TextField(blank=True, verbose_name='signposting notes')),
+                ('submission_key', models.UUIDField(editable=False, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='support.person')),
+                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions_logged', to=settings.AUTH_USER_MODEL, verbose_name='logged by')),
             ],
             options={
-                "ordering": ["-occurred_at", "-pk"],
+                'ordering': ['-occurred_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="SessionAreaVersion",
+            name='SessionAreaVersion',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                (
-                    "area",
-                    models.CharField(
-                        choices=[
-                            ("connectedness", "Connectedness"),
-                            ("hope", "Hope and optimism about the future"),
-                            ("identity", "Identity"),
-                            ("meaning", "Meaning in life"),
-                            ("empowerment", "Empowerment"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("note", models.TextField()),
-                (
-                    "rating",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        choices=[
-                            (1, "1 – really hard"),
-                            (2, "2 – hard"),
-                            (3, "3 – getting by"),
-                            (4, "4 – good"),
-                            (5, "5 – really good"),
-                        ],
-                        null=True,
-                        verbose_name="their own rating today",
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="support.sessionarea",
-                    ),
-                ),
-                (
-                    "session",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="support.supportsession",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('area', models.CharField(choices=[('connectedness', 'Connectedness'), ('hope', 'Hope and optimism about the future'), ('identity', 'Identity'), ('meaning', 'Meaning in life'), ('empowerment', 'Empowerment')], max_length=20)),
+                ('note', models.TextField()),
+                ('rating', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – really hard'), (2, '2 – hard'), (3, '3 – getting by'), (4, '4 – good'), (5, '5 – really good')], null=True, verbose_name='their own rating today')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='support.sessionarea')),
+                ('session', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='support.supportsession')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="sessionarea",
-            name="session",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="areas", to="support.supportsession"
-            ),
+            model_name='sessionarea',
+            name='session',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='areas', to='support.supportsession'),
         ),
         migrations.CreateModel(
-            name="SupportSessionVersion",
+            name='SupportSessionVersion',
             fields=[
-                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
-                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
-                ("pgh_label", models.TextField(help_text="The event label.")),
-                ("id", models.BigIntegerField()),
-                ("occurred_at", models.DateTimeField(verbose_name="when")),
-                ("duration_minutes", models.PositiveSmallIntegerField(verbose_name="how long (minutes)")),
-                (
-                    "mode",
-                    models.CharField(
-                        choices=[
-                            ("in_person", "In person"),
-                            ("phone", "Phone"),
-                            ("video", "Video call"),
-                            ("group", "Group"),
-                            ("walk_and_talk", "Walk and talk"),
-                            ("other", "Other"),
-                        ],
-                        default="in_person",
-                        max_length=20,
-                        verbose_name="how",
-                    ),
-                ),
-                ("location", models.CharField(blank=True, max_length=200, verbose_name="where")),
-                ("next_steps", models.TextField(blank=True, verbose_name="what they want to do next")),
-                ("follow_up_on", models.DateField(blank=True, null=True, verbose_name="follow-up date")),
-                ("signposted_to", models.CharField(blank=True, max_length=300, verbose_name="signposted to")),
-                ("signposting_notes", models.TextField(blank=True, verbose_name="signposting notes")),
-                ("submission_key", models.UUIDField(editable=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "pgh_context",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="pghistory.context",
-                    ),
-                ),
-                (
-                    "pgh_obj",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="events",
-                        to="support.supportsession",
-                    ),
-                ),
-                (
-                    "practitioner",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        related_query_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="logged by",
-                    ),
-                ),
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('occurred_at', models.DateTimeField(verbose_name='when')),
+                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='how long (minutes)')),
+                ('mode', models.CharField(choices=[('in_person', 'In person'), ('phone', 'Phone'), ('video', 'Video call'), ('group', 'Group'), ('walk_and_talk', 'Walk and talk'), ('other', 'Other')], default='in_person', max_length=20, verbose_name='how')),
+                ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
+                ('next_steps', models.TextField(blank=True, verbose_name='what they want to do next')),
+                ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='follow-up date')),
+                ('signposted_to', models.CharField(blank=True, max_length=300, verbose_name='signposted to')),
+                ('signposting_notes', models.TextField(blank=True, verbose_name='signposting notes')),
+                ('submission_key', models.UUIDField(editable=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('person', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='support.person')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='support.supportsession')),
+                ('practitioner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='logged by')),
             ],
             options={
-                "abstract": False,
+                'abstract': False,
             },
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(fields=["practitioner", "preferred_name"], name="person_caseload_idx"),
+            model_name='person',
+            index=models.Index(fields=['practitioner', 'preferred_name'], name='person_caseload_idx'),
         ),
         migrations.AddConstraint(
-            model_name="person",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("support_ended__isnull", True),
-                    ("support_ended__gte", models.F("support_started")),
-                    _connector="OR",
-                ),
-                name="person_support_ends_after_it_starts",
-            ),
+            model_name='person',
+            constraint=models.CheckConstraint(condition=models.Q(('support_ended__isnull', True), ('support_ended__gte', models.F('support_started')), _connector='OR'), name='person_support_ends_after_it_starts'),
         ),
         migrations.AddConstraint(
-            model_name="person",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("chose_to_take_part", True)), name="person_chose_to_take_part"
-            ),
+            model_name='person',
+            constraint=models.CheckConstraint(condition=models.Q(('chose_to_take_part', True)), name='person_chose_to_take_part'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="person",
-            trigger=pgtrigger.compiler.Trigger(
-                name="people_are_never_hard_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="612173e8f58e4cf3f2282f1dcc728eda8187f2c2",
-                    operation="DELETE",
-                    pgid="pgtrigger_people_are_never_hard_deleted_d30fe",
-                    table="support_person",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='person',
+            trigger=pgtrigger.compiler.Trigger(name='people_are_never_hard_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='612173e8f58e4cf3f2282f1dcc728eda8187f2c2', operation='DELETE', pgid='pgtrigger_people_are_never_hard_deleted_d30fe', table='support_person', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="person",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_edit_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."chose_to_take_part" IS DISTINCT FROM (NEW."chose_to_take_part") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."goals" IS DISTINCT FROM (NEW."goals") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."practitioner_id" IS DISTINCT FROM (NEW."practitioner_id") OR OLD."preferred_name" IS DISTINCT FROM (NEW."preferred_name") OR OLD."pronouns" IS DISTINCT FROM (NEW."pronouns") OR OLD."referred_by" IS DISTINCT FROM (NEW."referred_by") OR OLD."route" IS DISTINCT FROM (NEW."route") OR OLD."strengths" IS DISTINCT FROM (NEW."strengths") OR OLD."support_ended" IS DISTINCT FROM (NEW."support_ended") OR OLD."support_started" IS DISTINCT FROM (NEW."support_started") OR OLD."what_matters" IS DISTINCT FROM (NEW."what_matters"))',
-                    func='INSERT INTO "support_personversion" ("chose_to_take_part", "created_at", "email", "goals", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practitioner_id", "preferred_name", "pronouns", "referred_by", "route", "strengths", "support_ended", "support_started", "what_matters") VALUES (OLD."chose_to_take_part", OLD."created_at", OLD."email", OLD."goals", OLD."id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."phone", OLD."practitioner_id", OLD."preferred_name", OLD."pronouns", OLD."referred_by", OLD."route", OLD."strengths", OLD."support_ended", OLD."support_started", OLD."what_matters"); RETURN NULL;',
-                    hash="99d569af986b839284b39a1d336050e6498ae0d8",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_edit_update_6f147",
-                    table="support_person",
-                    when="AFTER",
-                ),
-            ),
+            model_name='person',
+            trigger=pgtrigger.compiler.Trigger(name='before_edit_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."chose_to_take_part" IS DISTINCT FROM (NEW."chose_to_take_part") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."goals" IS DISTINCT FROM (NEW."goals") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."practitioner_id" IS DISTINCT FROM (NEW."practitioner_id") OR OLD."preferred_name" IS DISTINCT FROM (NEW."preferred_name") OR OLD."pronouns" IS DISTINCT FROM (NEW."pronouns") OR OLD."referred_by" IS DISTINCT FROM (NEW."referred_by") OR OLD."route" IS DISTINCT FROM (NEW."route") OR OLD."strengths" IS DISTINCT FROM (NEW."strengths") OR OLD."support_ended" IS DISTINCT FROM (NEW."support_ended") OR OLD."support_started" IS DISTINCT FROM (NEW."support_started") OR OLD."what_matters" IS DISTINCT FROM (NEW."what_matters"))', func='INSERT INTO "support_personversion" ("chose_to_take_part", "created_at", "email", "goals", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practitioner_id", "preferred_name", "pronouns", "referred_by", "route", "strengths", "support_ended", "support_started", "what_matters") VALUES (OLD."chose_to_take_part", OLD."created_at", OLD."email", OLD."goals", OLD."id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."phone", OLD."practitioner_id", OLD."preferred_name", OLD."pronouns", OLD."referred_by", OLD."route", OLD."strengths", OLD."support_ended", OLD."support_started", OLD."what_matters"); RETURN NULL;', hash='99d569af986b839284b39a1d336050e6498ae0d8', operation='UPDATE', pgid='pgtrigger_before_edit_update_6f147', table='support_person', when='AFTER')),
         ),
         migrations.AddConstraint(
-            model_name="caseloadassignment",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("ended_at__isnull", True)),
-                fields=("person",),
-                name="one_current_assignment_per_person",
-            ),
+            model_name='caseloadassignment',
+            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('person',), name='one_current_assignment_per_person'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="caseloadassignment",
-            trigger=pgtrigger.compiler.Trigger(
-                name="assignments_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="7fca9a765538e7b788ec2f1d8754411f522ea07b",
-                    operation="DELETE",
-                    pgid="pgtrigger_assignments_are_never_deleted_382e4",
-                    table="support_caseloadassignment",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='caseloadassignment',
+            trigger=pgtrigger.compiler.Trigger(name='assignments_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='7fca9a765538e7b788ec2f1d8754411f522ea07b', operation='DELETE', pgid='pgtrigger_assignments_are_never_deleted_382e4', table='support_caseloadassignment', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="personversion",
-            trigger=pgtrigger.compiler.Trigger(
-                name="append_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="36afd1896f1a22a72422f22372ff8c1619dbad45",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_append_only_e453c",
-                    table="support_personversion",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='personversion',
+            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='36afd1896f1a22a72422f22372ff8c1619dbad45', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_e453c', table='support_personversion', when='BEFORE')),
         ),
         migrations.AddIndex(
-            model_name="supportsession",
-            index=models.Index(fields=["person", "-occurred_at"], name="session_person_timeline_idx"),
+            model_name='supportsession',
+            index=models.Index(fields=['person', '-occurred_at'], name='session_person_timeline_idx'),
         ),
         migrations.AddIndex(
-            model_name="supportsession",
-            index=models.Index(fields=["practitioner", "-occurred_at"], name="session_practitioner_idx"),
+            model_name='supportsession',
+            index=models.Index(fields=['practitioner', '-occurred_at'], name='session_practitioner_idx'),
         ),
         migrations.AddConstraint(
-            model_name="supportsession",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 1440)),
-                name="session_duration_within_a_day",
-            ),
+            model_name='supportsession',
+            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 1440)), name='session_duration_within_a_day'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="supportsession",
-            trigger=pgtrigger.compiler.Trigger(
-                name="sessions_are_never_hard_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="6f1adc2f775e948b6318fc227f229c53570d6501",
-                    operation="DELETE",
-                    pgid="pgtrigger_sessions_are_never_hard_deleted_c05c4",
-                    table="support_supportsession",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='supportsession',
+            trigger=pgtrigger.compiler.Trigger(name='sessions_are_never_hard_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='6f1adc2f775e948b6318fc227f229c53570d6501', operation='DELETE', pgid='pgtrigger_sessions_are_never_hard_deleted_c05c4', table='support_supportsession', when='BEFORE')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="supportsession",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_edit_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."duration_minutes" IS DISTINCT FROM (NEW."duration_minutes") OR OLD."follow_up_on" IS DISTINCT FROM (NEW."follow_up_on") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."location" IS DISTINCT FROM (NEW."location") OR OLD."mode" IS DISTINCT FROM (NEW."mode") OR OLD."next_steps" IS DISTINCT FROM (NEW."next_steps") OR OLD."occurred_at" IS DISTINCT FROM (NEW."occurred_at") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."practitioner_id" IS DISTINCT FROM (NEW."practitioner_id") OR OLD."signposted_to" IS DISTINCT FROM (NEW."signposted_to") OR OLD."signposting_notes" IS DISTINCT FROM (NEW."signposting_notes") OR OLD."submission_key" IS DISTINCT FROM (NEW."submission_key"))',
-                    func='INSERT INTO "support_supportsessionversion" ("created_at", "duration_minutes", "follow_up_on", "id", "location", "mode", "next_steps", "occurred_at", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "signposted_to", "signposting_notes", "submission_key") VALUES (OLD."created_at", OLD."duration_minutes", OLD."follow_up_on", OLD."id", OLD."location", OLD."mode", OLD."next_steps", OLD."occurred_at", OLD."person_id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."practitioner_id", OLD."signposted_to", OLD."signposting_notes", OLD."submission_key"); RETURN NULL;',
-                    hash="0338cd1bca128443a2a874a0309ce0d20fb94913",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_edit_update_c8536",
-                    table="support_supportsession",
-                    when="AFTER",
-                ),
-            ),
+            model_name='supportsession',
+            trigger=pgtrigger.compiler.Trigger(name='before_edit_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."duration_minutes" IS DISTINCT FROM (NEW."duration_minutes") OR OLD."follow_up_on" IS DISTINCT FROM (NEW."follow_up_on") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."location" IS DISTINCT FROM (NEW."location") OR OLD."mode" IS DISTINCT FROM (NEW."mode") OR OLD."next_steps" IS DISTINCT FROM (NEW."next_steps") OR OLD."occurred_at" IS DISTINCT FROM (NEW."occurred_at") OR OLD."person_id" IS DISTINCT FROM (NEW."person_id") OR OLD."practitioner_id" IS DISTINCT FROM (NEW."practitioner_id") OR OLD."signposted_to" IS DISTINCT FROM (NEW."signposted_to") OR OLD."signposting_notes" IS DISTINCT FROM (NEW."signposting_notes") OR OLD."submission_key" IS DISTINCT FROM (NEW."submission_key"))', func='INSERT INTO "support_supportsessionversion" ("created_at", "duration_minutes", "follow_up_on", "id", "location", "mode", "next_steps", "occurred_at", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "practitioner_id", "signposted_to", "signposting_notes", "submission_key") VALUES (OLD."created_at", OLD."duration_minutes", OLD."follow_up_on", OLD."id", OLD."location", OLD."mode", OLD."next_steps", OLD."occurred_at", OLD."person_id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."practitioner_id", OLD."signposted_to", OLD."signposting_notes", OLD."submission_key"); RETURN NULL;', hash='0338cd1bca128443a2a874a0309ce0d20fb94913', operation='UPDATE', pgid='pgtrigger_before_edit_update_c8536', table='support_supportsession', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sessionareaversion",
-            trigger=pgtrigger.compiler.Trigger(
-                name="append_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="e77d0e8c7628c8d455a5b057ec226dd35716be15",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_append_only_54b2a",
-                    table="support_sessionareaversion",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='sessionareaversion',
+            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='e77d0e8c7628c8d455a5b057ec226dd35716be15', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_54b2a', table='support_sessionareaversion', when='BEFORE')),
         ),
         migrations.AddConstraint(
-            model_name="sessionarea",
-            constraint=models.UniqueConstraint(
-                fields=("session", "area"), name="one_note_per_area_per_session"
-            ),
+            model_name='sessionarea',
+            constraint=models.UniqueConstraint(fields=('session', 'area'), name='one_note_per_area_per_session'),
         ),
         migrations.AddConstraint(
-            model_name="sessionarea",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("rating__isnull", True),
-                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
-                    _connector="OR",
-                ),
-                name="rating_between_1_and_5",
-            ),
+            model_name='sessionarea',
+            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='rating_between_1_and_5'),
         ),
         migrations.AddConstraint(
-            model_name="sessionarea",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("note", ""), _negated=True), name="area_note_not_blank"
-            ),
+            model_name='sessionarea',
+            constraint=models.CheckConstraint(condition=models.Q(('note', ''), _negated=True), name='area_note_not_blank'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sessionarea",
-            trigger=pgtrigger.compiler.Trigger(
-                name="area_added_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "session_id") VALUES (NEW."area", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'area_added\', NEW."id", NEW."rating", NEW."session_id"); RETURN NULL;',
-                    hash="be7f36abd4713e84c59fe51f349cc8d785e68cc0",
-                    operation="INSERT",
-                    pgid="pgtrigger_area_added_insert_db058",
-                    table="support_sessionarea",
-                    when="AFTER",
-                ),
-            ),
+            model_name='sessionarea',
+            trigger=pgtrigger.compiler.Trigger(name='area_added_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "session_id") VALUES (NEW."area", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'area_added\', NEW."id", NEW."rating", NEW."session_id"); RETURN NULL;', hash='be7f36abd4713e84c59fe51f349cc8d785e68cc0', operation='INSERT', pgid='pgtrigger_area_added_insert_db058', table='support_sessionarea', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sessionarea",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_edit_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."rating", OLD."session_id"); RETURN NULL;',
-                    hash="394344fa95721dfde9e5f9cd872b6471633e950a",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_edit_update_fb20d",
-                    table="support_sessionarea",
-                    when="AFTER",
-                ),
-            ),
+            model_name='sessionarea',
+            trigger=pgtrigger.compiler.Trigger(name='before_edit_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."rating", OLD."session_id"); RETURN NULL;', hash='394344fa95721dfde9e5f9cd872b6471633e950a', operation='UPDATE', pgid='pgtrigger_before_edit_update_fb20d', table='support_sessionarea', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sessionarea",
-            trigger=pgtrigger.compiler.Trigger(
-                name="area_removed_delete",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'area_removed\', OLD."id", OLD."rating", OLD."session_id"); RETURN NULL;',
-                    hash="6162a79532a4f519864d420ff52f0af4fae7901c",
-                    operation="DELETE",
-                    pgid="pgtrigger_area_removed_delete_55384",
-                    table="support_sessionarea",
-                    when="AFTER",
-                ),
-            ),
+            model_name='sessionarea',
+            trigger=pgtrigger.compiler.Trigger(name='area_removed_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'area_removed\', OLD."id", OLD."rating", OLD."session_id"); RETURN NULL;', hash='6162a79532a4f519864d420ff52f0af4fae7901c', operation='DELETE', pgid='pgtrigger_area_removed_delete_55384', table='support_sessionarea', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="supportsessionversion",
-            trigger=pgtrigger.compiler.Trigger(
-                name="append_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="7470703aa871e6170a2b93f60a2a4da808c6d951",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_append_only_79387",
-                    table="support_supportsessionversion",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='supportsessionversion',
+            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='7470703aa871e6170a2b93f60a2a4da808c6d951', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_79387', table='support_supportsessionversion', when='BEFORE')),
         ),
     ]

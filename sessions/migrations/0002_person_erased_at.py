@@ -6,48 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0001_people_caseloads_and_sessions"),
+        ('support', '0001_people_caseloads_and_sessions'),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name="person",
-            name="before_edit_update",
+            model_name='person',
+            name='before_edit_update',
         ),
         migrations.AddField(
-            model_name="person",
-            name="erased_at",
-            field=models.DateTimeField(
-                blank=True,
-                editable=False,
-                help_text="When an erasure or retention rule anonymised this record.",
-                null=True,
-            ),
+            model_name='person',
+            name='erased_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When an erasure or retention rule anonymised this record.', null=True),
         ),
         migrations.AddField(
-            model_name="personversion",
-            name="erased_at",
-            field=models.DateTimeField(
-                blank=True,
-                editable=False,
-                help_text="When an erasure or retention rule anonymised this record.",
-                null=True,
-            ),
+            model_name='personversion',
+            name='erased_at',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When an erasure or retention rule anonymised this record.', null=True),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="person",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_edit_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."chose_to_take_part" IS DISTINCT FROM (NEW."chose_to_take_part") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."erased_at" IS DISTINCT FROM (NEW."erased_at") OR OLD."goals" IS DISTINCT FROM (NEW."goals") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."practitioner_id" IS DISTINCT FROM (NEW."practitioner_id") OR OLD."preferred_name" IS DISTINCT FROM (NEW."preferred_name") OR OLD."pronouns" IS DISTINCT FROM (NEW."pronouns") OR OLD."referred_by" IS DISTINCT FROM (NEW."referred_by") OR OLD."route" IS DISTINCT FROM (NEW."route") OR OLD."strengths" IS DISTINCT FROM (NEW."strengths") OR OLD."support_ended" IS DISTINCT FROM (NEW."support_ended") OR OLD."support_started" IS DISTINCT FROM (NEW."support_started") OR OLD."what_matters" IS DISTINCT FROM (NEW."what_matters"))',
-                    func='INSERT INTO "support_personversion" ("chose_to_take_part", "created_at", "email", "erased_at", "goals", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practitioner_id", "preferred_name", "pronouns", "referred_by", "route", "strengths", "support_ended", "support_started", "what_matters") VALUES (OLD."chose_to_take_part", OLD."created_at", OLD."email", OLD."erased_at", OLD."goals", OLD."id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."phone", OLD."practitioner_id", OLD."preferred_name", OLD."pronouns", OLD."referred_by", OLD."route", OLD."strengths", OLD."support_ended", OLD."support_started", OLD."what_matters"); RETURN NULL;',
-                    hash="8d46b60a78c56c7b652144a500916afd29a26d72",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_edit_update_6f147",
-                    table="support_person",
-                    when="AFTER",
-                ),
-            ),
+            model_name='person',
+            trigger=pgtrigger.compiler.Trigger(name='before_edit_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."chose_to_take_part" IS DISTINCT FROM (NEW."chose_to_take_part") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."email" IS DISTINCT FROM (NEW."email") OR OLD."erased_at" IS DISTINCT FROM (NEW."erased_at") OR OLD."goals" IS DISTINCT FROM (NEW."goals") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."phone" IS DISTINCT FROM (NEW."phone") OR OLD."practitioner_id" IS DISTINCT FROM (NEW."practitioner_id") OR OLD."preferred_name" IS DISTINCT FROM (NEW."preferred_name") OR OLD."pronouns" IS DISTINCT FROM (NEW."pronouns") OR OLD."referred_by" IS DISTINCT FROM (NEW."referred_by") OR OLD."route" IS DISTINCT FROM (NEW."route") OR OLD."strengths" IS DISTINCT FROM (NEW."strengths") OR OLD."support_ended" IS DISTINCT FROM (NEW."support_ended") OR OLD."support_started" IS DISTINCT FROM (NEW."support_started") OR OLD."what_matters" IS DISTINCT FROM (NEW."what_matters"))', func='INSERT INTO "support_personversion" ("chose_to_take_part", "created_at", "email", "erased_at", "goals", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "practitioner_id", "preferred_name", "pronouns", "referred_by", "route", "strengths", "support_ended", "support_started", "what_matters") VALUES (OLD."chose_to_take_part", OLD."created_at", OLD."email", OLD."erased_at", OLD."goals", OLD."id", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."phone", OLD."practitioner_id", OLD."preferred_name", OLD."pronouns", OLD."referred_by", OLD."route", OLD."strengths", OLD."support_ended", OLD."support_started", OLD."what_matters"); RETURN NULL;', hash='8d46b60a78c56c7b652144a500916afd29a26d72', operation='UPDATE', pgid='pgtrigger_before_edit_update_6f147', table='support_person', when='AFTER')),
         ),
     ]

@@ -7,110 +7,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0002_person_erased_at"),
+        ('support', '0002_person_erased_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SessionReview",
+            name='SessionReview',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("reviewed_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("comment", models.TextField(blank=True, verbose_name="feedback for the practitioner")),
-                (
-                    "seen_at",
-                    models.DateTimeField(
-                        blank=True, null=True, verbose_name="practitioner opened the feedback"
-                    ),
-                ),
-                (
-                    "reviewer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "session",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="review",
-                        to="support.supportsession",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reviewed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('comment', models.TextField(blank=True, verbose_name='feedback for the practitioner')),
+                ('seen_at', models.DateTimeField(blank=True, null=True, verbose_name='practitioner opened the feedback')),
+                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('session', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='review', to='support.supportsession')),
             ],
             options={
-                "ordering": ["-reviewed_at", "-pk"],
-                "indexes": [models.Index(fields=["reviewer", "-reviewed_at"], name="review_reviewer_idx")],
+                'ordering': ['-reviewed_at', '-pk'],
+                'indexes': [models.Index(fields=['reviewer', '-reviewed_at'], name='review_reviewer_idx')],
             },
         ),
         migrations.CreateModel(
-            name="SupervisionRecord",
+            name='SupervisionRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "met_on",
-                    models.DateField(
-                        default=django.utils.timezone.localdate, verbose_name="date of the meeting"
-                    ),
-                ),
-                ("agreed_actions", models.TextField(blank=True, verbose_name="agreed actions")),
-                (
-                    "wellbeing",
-                    models.CharField(
-                        choices=[
-                            ("well", "Doing well"),
-                            ("okay", "Getting by"),
-                            ("stretched", "Feeling stretched"),
-                            ("struggling", "Struggling: needs more support"),
-                        ],
-                        default="okay",
-                        max_length=20,
-                        verbose_name="how the practitioner is doing",
-                    ),
-                ),
-                ("wellbeing_notes", models.TextField(blank=True, verbose_name="about their own wellbeing")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "people_discussed",
-                    models.ManyToManyField(blank=True, related_name="+", to="support.person"),
-                ),
-                (
-                    "practitioner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="supervision_records",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "supervisor",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('met_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date of the meeting')),
+                ('agreed_actions', models.TextField(blank=True, verbose_name='agreed actions')),
+                ('wellbeing', models.CharField(choices=[('well', 'Doing well'), ('okay', 'Getting by'), ('stretched', 'Feeling stretched'), ('struggling', 'Struggling: needs more support')], default='okay', max_length=20, verbose_name='how the practitioner is doing')),
+                ('wellbeing_notes', models.TextField(blank=True, verbose_name='about their own wellbeing')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('people_discussed', models.ManyToManyField(blank=True, related_name='+', to='support.person')),
+                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervision_records', to=settings.AUTH_USER_MODEL)),
+                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-met_on", "-pk"],
-                "indexes": [
-                    models.Index(fields=["practitioner", "-met_on"], name="supervision_practitioner_idx"),
-                    models.Index(fields=["supervisor", "-met_on"], name="supervision_supervisor_idx"),
-                ],
+                'ordering': ['-met_on', '-pk'],
+                'indexes': [models.Index(fields=['practitioner', '-met_on'], name='supervision_practitioner_idx'), models.Index(fields=['supervisor', '-met_on'], name='supervision_supervisor_idx')],
             },
         ),
     ]

@@ -9,358 +9,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0003_supervision_reviews_and_records"),
+        ('support', '0003_supervision_reviews_and_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Group",
+            name='Group',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120)),
-                ("purpose", models.TextField(max_length=1000, verbose_name="what it is for")),
-                (
-                    "usual_place",
-                    models.CharField(blank=True, max_length=200, verbose_name="where it usually meets"),
-                ),
-                (
-                    "usual_time",
-                    models.CharField(
-                        blank=True,
-                        help_text="For example: Thursdays, 10:30 to 12:00.",
-                        max_length=120,
-                        verbose_name="when it usually meets",
-                    ),
-                ),
-                (
-                    "membership",
-                    models.CharField(
-                        choices=[("open", "Open: anyone may come"), ("closed", "Closed: members only")],
-                        default="open",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "volunteer_facilitators",
-                    models.CharField(
-                        blank=True,
-                        help_text="Their names, as they want to be credited. Optional.",
-                        max_length=300,
-                        verbose_name="volunteers with lived experience who co-facilitate",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("ended_on", models.DateField(blank=True, null=True, verbose_name="stopped meeting on")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "facilitators",
-                    models.ManyToManyField(
-                        limit_choices_to={"is_practitioner": True},
-                        related_name="groups_facilitated",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120)),
+                ('purpose', models.TextField(max_length=1000, verbose_name='what it is for')),
+                ('usual_place', models.CharField(blank=True, max_length=200, verbose_name='where it usually meets')),
+                ('usual_time', models.CharField(blank=True, help_text='For example: Thursdays, 10:30 to 12:00.', max_length=120, verbose_name='when it usually meets')),
+                ('membership', models.CharField(choices=[('open', 'Open: anyone may come'), ('closed', 'Closed: members only')], default='open', max_length=10)),
+                ('volunteer_facilitators', models.CharField(blank=True, help_text='Their names, as they want to be credited. Optional.', max_length=300, verbose_name='volunteers with lived experience who co-facilitate')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('ended_on', models.DateField(blank=True, null=True, verbose_name='stopped meeting on')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('facilitators', models.ManyToManyField(limit_choices_to={'is_practitioner': True}, related_name='groups_facilitated', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["name", "pk"],
+                'ordering': ['name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="GroupMeeting",
+            name='GroupMeeting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("occurred_at", models.DateTimeField(verbose_name="when")),
-                ("duration_minutes", models.PositiveSmallIntegerField(verbose_name="how long (minutes)")),
-                (
-                    "mode",
-                    models.CharField(
-                        choices=[
-                            ("in_person", "In person"),
-                            ("online", "Online"),
-                            ("walk_and_talk", "Walk and talk"),
-                            ("other", "Other"),
-                        ],
-                        default="in_person",
-                        max_length=20,
-                        verbose_name="how",
-                    ),
-                ),
-                ("location", models.CharField(blank=True, max_length=200, verbose_name="where")),
-                (
-                    "volunteer_facilitators",
-                    models.CharField(
-                        blank=True,
-                        max_length=300,
-                        verbose_name="volunteers with lived experience who co-facilitated",
-                    ),
-                ),
-                (
-                    "areas",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("connectedness", "Connectedness"),
-                                ("hope", "Hope and optimism about the future"),
-                                ("identity", "Identity"),
-                                ("meaning", "Meaning in life"),
-                                ("empowerment", "Empowerment"),
-                            ],
-                            max_length=20,
-                        ),
-                        verbose_name="CHIME areas it touched",
-                    ),
-                ),
-                ("group_note", models.TextField(blank=True, verbose_name="group note")),
-                (
-                    "anonymous_count",
-                    models.PositiveSmallIntegerField(default=0, verbose_name="came without giving a name"),
-                ),
-                ("submission_key", models.UUIDField(editable=False, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("facilitators", models.ManyToManyField(related_name="+", to=settings.AUTH_USER_MODEL)),
-                (
-                    "group",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="meetings",
-                        to="support.group",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('occurred_at', models.DateTimeField(verbose_name='when')),
+                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='how long (minutes)')),
+                ('mode', models.CharField(choices=[('in_person', 'In person'), ('online', 'Online'), ('walk_and_talk', 'Walk and talk'), ('other', 'Other')], default='in_person', max_length=20, verbose_name='how')),
+                ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
+                ('volunteer_facilitators', models.CharField(blank=True, max_length=300, verbose_name='volunteers with lived experience who co-facilitated')),
+                ('areas', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('connectedness', 'Connectedness'), ('hope', 'Hope and optimism about the future'), ('identity', 'Identity'), ('meaning', 'Meaning in life'), ('empowerment', 'Empowerment')], max_length=20), verbose_name='CHIME areas it touched')),
+                ('group_note', models.TextField(blank=True, verbose_name='group note')),
+                ('anonymous_count', models.PositiveSmallIntegerField(default=0, verbose_name='came without giving a name')),
+                ('submission_key', models.UUIDField(editable=False, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('facilitators', models.ManyToManyField(related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='support.group')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-occurred_at", "-pk"],
+                'ordering': ['-occurred_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="Attendance",
+            name='Attendance',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("addendum", models.TextField(blank=True, verbose_name="personal addendum")),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="attendances",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="attendances",
-                        to="support.groupmeeting",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('addendum', models.TextField(blank=True, verbose_name='personal addendum')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='support.person')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to='support.groupmeeting')),
             ],
             options={
-                "ordering": ["meeting", "pk"],
+                'ordering': ['meeting', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="BriefContact",
+            name='BriefContact',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("occurred_at", models.DateTimeField(verbose_name="when")),
-                ("duration_minutes", models.PositiveSmallIntegerField(verbose_name="how long (minutes)")),
-                ("location", models.CharField(blank=True, max_length=200, verbose_name="where")),
-                (
-                    "areas",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("connectedness", "Connectedness"),
-                                ("hope", "Hope and optimism about the future"),
-                                ("identity", "Identity"),
-                                ("meaning", "Meaning in life"),
-                                ("empowerment", "Empowerment"),
-                            ],
-                            max_length=20,
-                        ),
-                        blank=True,
-                        default=list,
-                        verbose_name="CHIME areas it touched",
-                    ),
-                ),
-                (
-                    "signposted_to",
-                    models.CharField(blank=True, max_length=300, verbose_name="signposting given"),
-                ),
-                ("submission_key", models.UUIDField(editable=False, unique=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="brief_contacts",
-                        to="support.person",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('occurred_at', models.DateTimeField(verbose_name='when')),
+                ('duration_minutes', models.PositiveSmallIntegerField(verbose_name='how long (minutes)')),
+                ('location', models.CharField(blank=True, max_length=200, verbose_name='where')),
+                ('areas', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('connectedness', 'Connectedness'), ('hope', 'Hope and optimism about the future'), ('identity', 'Identity'), ('meaning', 'Meaning in life'), ('empowerment', 'Empowerment')], max_length=20), blank=True, default=list, verbose_name='CHIME areas it touched')),
+                ('signposted_to', models.CharField(blank=True, max_length=300, verbose_name='signposting given')),
+                ('submission_key', models.UUIDField(editable=False, unique=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='brief_contacts', to='support.person')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-occurred_at", "-pk"],
-                "indexes": [
-                    models.Index(fields=["recorded_by", "-occurred_at"], name="brief_contact_recorder_idx")
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 1440)),
-                        name="brief_contact_within_a_day",
-                    )
-                ],
+                'ordering': ['-occurred_at', '-pk'],
+                'indexes': [models.Index(fields=['recorded_by', '-occurred_at'], name='brief_contact_recorder_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 1440)), name='brief_contact_within_a_day')],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="briefcontact",
-            trigger=pgtrigger.compiler.Trigger(
-                name="brief_contacts_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="2c384043c0ca4af51f8010cb07af23d74b23cf21",
-                    operation="DELETE",
-                    pgid="pgtrigger_brief_contacts_are_never_deleted_e07c5",
-                    table="support_briefcontact",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='briefcontact',
+            trigger=pgtrigger.compiler.Trigger(name='brief_contacts_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='2c384043c0ca4af51f8010cb07af23d74b23cf21', operation='DELETE', pgid='pgtrigger_brief_contacts_are_never_deleted_e07c5', table='support_briefcontact', when='BEFORE')),
         ),
         migrations.AddConstraint(
-            model_name="group",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("name", ""), _negated=True), name="group_has_a_name"
-            ),
+            model_name='group',
+            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='group_has_a_name'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="group",
-            trigger=pgtrigger.compiler.Trigger(
-                name="groups_are_never_hard_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="3eda393b847339c7623a99a4852680d2dabef0f0",
-                    operation="DELETE",
-                    pgid="pgtrigger_groups_are_never_hard_deleted_5db84",
-                    table="support_group",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='group',
+            trigger=pgtrigger.compiler.Trigger(name='groups_are_never_hard_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='3eda393b847339c7623a99a4852680d2dabef0f0', operation='DELETE', pgid='pgtrigger_groups_are_never_hard_deleted_5db84', table='support_group', when='BEFORE')),
         ),
         migrations.AddIndex(
-            model_name="groupmeeting",
-            index=models.Index(fields=["group", "-occurred_at"], name="meeting_group_timeline_idx"),
+            model_name='groupmeeting',
+            index=models.Index(fields=['group', '-occurred_at'], name='meeting_group_timeline_idx'),
         ),
         migrations.AddConstraint(
-            model_name="groupmeeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("duration_minutes__gte", 1), ("duration_minutes__lte", 1440)),
-                name="meeting_duration_within_a_day",
-            ),
+            model_name='groupmeeting',
+            constraint=models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 1440)), name='meeting_duration_within_a_day'),
         ),
         migrations.AddConstraint(
-            model_name="groupmeeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("anonymous_count__lte", 1000)), name="meeting_anonymous_count_sane"
-            ),
+            model_name='groupmeeting',
+            constraint=models.CheckConstraint(condition=models.Q(('anonymous_count__lte', 1000)), name='meeting_anonymous_count_sane'),
         ),
         migrations.AddConstraint(
-            model_name="groupmeeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("areas", []), _negated=True), name="meeting_touched_an_area"
-            ),
+            model_name='groupmeeting',
+            constraint=models.CheckConstraint(condition=models.Q(('areas', []), _negated=True), name='meeting_touched_an_area'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="groupmeeting",
-            trigger=pgtrigger.compiler.Trigger(
-                name="meetings_are_never_hard_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="28943852e93812f4b1702c48619dcc526ba52549",
-                    operation="DELETE",
-                    pgid="pgtrigger_meetings_are_never_hard_deleted_1a0a1",
-                    table="support_groupmeeting",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='groupmeeting',
+            trigger=pgtrigger.compiler.Trigger(name='meetings_are_never_hard_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='28943852e93812f4b1702c48619dcc526ba52549', operation='DELETE', pgid='pgtrigger_meetings_are_never_hard_deleted_1a0a1', table='support_groupmeeting', when='BEFORE')),
         ),
         migrations.AddIndex(
-            model_name="attendance",
-            index=models.Index(fields=["person", "meeting"], name="attendance_person_idx"),
+            model_name='attendance',
+            index=models.Index(fields=['person', 'meeting'], name='attendance_person_idx'),
         ),
         migrations.AddConstraint(
-            model_name="attendance",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("person__isnull", False)),
-                fields=("meeting", "person"),
-                name="one_attendance_per_person_per_meeting",
-            ),
+            model_name='attendance',
+            constraint=models.UniqueConstraint(condition=models.Q(('person__isnull', False)), fields=('meeting', 'person'), name='one_attendance_per_person_per_meeting'),
         ),
         migrations.AddConstraint(
-            model_name="attendance",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("person__isnull", False), ("addendum", ""), _connector="OR"),
-                name="an_addendum_belongs_to_a_person",
-            ),
+            model_name='attendance',
+            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), ('addendum', ''), _connector='OR'), name='an_addendum_belongs_to_a_person'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="attendance",
-            trigger=pgtrigger.compiler.Trigger(
-                name="attendances_are_never_deleted",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;",
-                    hash="74d1c702e35827b14d88dc49f0e2626997f82be3",
-                    operation="DELETE",
-                    pgid="pgtrigger_attendances_are_never_deleted_188ec",
-                    table="support_attendance",
-                    when="BEFORE",
-                ),
-            ),
+            model_name='attendance',
+            trigger=pgtrigger.compiler.Trigger(name='attendances_are_never_deleted', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot delete rows from % table', TG_TABLE_NAME;", hash='74d1c702e35827b14d88dc49f0e2626997f82be3', operation='DELETE', pgid='pgtrigger_attendances_are_never_deleted_188ec', table='support_attendance', when='BEFORE')),
         ),
     ]

@@ -8,194 +8,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0003_supervision_reviews_and_records"),
+        ('support', '0003_supervision_reviews_and_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="person",
-            name="goals",
-            field=models.TextField(
-                blank=True, editable=False, verbose_name="their goals (before recovery plans)"
-            ),
+            model_name='person',
+            name='goals',
+            field=models.TextField(blank=True, editable=False, verbose_name='their goals (before recovery plans)'),
         ),
         migrations.AlterField(
-            model_name="personversion",
-            name="goals",
-            field=models.TextField(
-                blank=True, editable=False, verbose_name="their goals (before recovery plans)"
-            ),
+            model_name='personversion',
+            name='goals',
+            field=models.TextField(blank=True, editable=False, verbose_name='their goals (before recovery plans)'),
         ),
         migrations.CreateModel(
-            name="RecoveryPlan",
+            name='RecoveryPlan',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("review_on", models.DateField(blank=True, null=True, verbose_name="review the plan by")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "person",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="plan", to="support.person"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('review_on', models.DateField(blank=True, null=True, verbose_name='review the plan by')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='plan', to='support.person')),
             ],
         ),
         migrations.CreateModel(
-            name="RecoveryGoal",
+            name='RecoveryGoal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("in_their_words", models.TextField(verbose_name="the goal, in their words")),
-                (
-                    "areas",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("connectedness", "Connectedness"),
-                                ("hope", "Hope and optimism about the future"),
-                                ("identity", "Identity"),
-                                ("meaning", "Meaning in life"),
-                                ("empowerment", "Empowerment"),
-                            ],
-                            max_length=20,
-                        ),
-                        default=list,
-                        verbose_name="CHIME areas",
-                    ),
-                ),
-                ("achieved_on", models.DateField(blank=True, null=True, verbose_name="achieved on")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "sessions",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="goals_worked_on",
-                        to="support.supportsession",
-                        verbose_name="sessions that worked on it",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="goals",
-                        to="support.recoveryplan",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('in_their_words', models.TextField(verbose_name='the goal, in their words')),
+                ('areas', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('connectedness', 'Connectedness'), ('hope', 'Hope and optimism about the future'), ('identity', 'Identity'), ('meaning', 'Meaning in life'), ('empowerment', 'Empowerment')], max_length=20), default=list, verbose_name='CHIME areas')),
+                ('achieved_on', models.DateField(blank=True, null=True, verbose_name='achieved on')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('sessions', models.ManyToManyField(blank=True, related_name='goals_worked_on', to='support.supportsession', verbose_name='sessions that worked on it')),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='goals', to='support.recoveryplan')),
             ],
             options={
-                "ordering": ["plan", "pk"],
+                'ordering': ['plan', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="PlanReview",
+            name='PlanReview',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "reviewed_on",
-                    models.DateField(default=django.utils.timezone.localdate, verbose_name="reviewed on"),
-                ),
-                ("what_changed", models.TextField(verbose_name="what changed")),
-                ("what_next", models.TextField(blank=True, verbose_name="what next")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "reviewed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="reviews",
-                        to="support.recoveryplan",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reviewed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='reviewed on')),
+                ('what_changed', models.TextField(verbose_name='what changed')),
+                ('what_next', models.TextField(blank=True, verbose_name='what next')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='support.recoveryplan')),
             ],
             options={
-                "ordering": ["-reviewed_on", "-pk"],
+                'ordering': ['-reviewed_on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="GoalStep",
+            name='GoalStep',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("what", models.TextField(verbose_name="what")),
-                (
-                    "who",
-                    models.CharField(
-                        choices=[
-                            ("person", "They will"),
-                            ("practitioner", "The practitioner will"),
-                            ("someone_else", "Someone else will"),
-                        ],
-                        default="person",
-                        max_length=20,
-                        verbose_name="who",
-                    ),
-                ),
-                ("who_else", models.CharField(blank=True, max_length=200, verbose_name="who else")),
-                ("by_when", models.DateField(blank=True, null=True, verbose_name="by when")),
-                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "goal",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="steps",
-                        to="support.recoverygoal",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('what', models.TextField(verbose_name='what')),
+                ('who', models.CharField(choices=[('person', 'They will'), ('practitioner', 'The practitioner will'), ('someone_else', 'Someone else will')], default='person', max_length=20, verbose_name='who')),
+                ('who_else', models.CharField(blank=True, max_length=200, verbose_name='who else')),
+                ('by_when', models.DateField(blank=True, null=True, verbose_name='by when')),
+                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='support.recoverygoal')),
             ],
             options={
-                "ordering": ["goal", "pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("what", ""), _negated=True), name="step_what_not_blank"
-                    )
-                ],
+                'ordering': ['goal', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('what', ''), _negated=True), name='step_what_not_blank')],
             },
         ),
         migrations.AddIndex(
-            model_name="recoveryplan",
-            index=models.Index(fields=["review_on"], name="plan_review_on_idx"),
+            model_name='recoveryplan',
+            index=models.Index(fields=['review_on'], name='plan_review_on_idx'),
         ),
         migrations.AddConstraint(
-            model_name="recoverygoal",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("in_their_words", ""), _negated=True), name="goal_words_not_blank"
-            ),
+            model_name='recoverygoal',
+            constraint=models.CheckConstraint(condition=models.Q(('in_their_words', ''), _negated=True), name='goal_words_not_blank'),
         ),
         migrations.AddConstraint(
-            model_name="planreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("what_changed", ""), _negated=True), name="review_what_changed_not_blank"
-            ),
+            model_name='planreview',
+            constraint=models.CheckConstraint(condition=models.Q(('what_changed', ''), _negated=True), name='review_what_changed_not_blank'),
         ),
     ]

@@ -9,286 +9,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0005_move_free_text_goals_into_plans"),
+        ('support', '0005_move_free_text_goals_into_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Measure",
+            name='Measure',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.SlugField(max_length=40, unique=True)),
-                ("name", models.CharField(max_length=200)),
-                ("short_name", models.CharField(max_length=40)),
-                (
-                    "asks_about",
-                    models.CharField(
-                        help_text="e.g. the last 7 days",
-                        max_length=100,
-                        verbose_name="the period it asks about",
-                    ),
-                ),
-                ("instructions", models.TextField()),
-                (
-                    "items",
-                    models.JSONField(help_text="The questions, in order: a list of their exact wording."),
-                ),
-                (
-                    "options",
-                    models.JSONField(
-                        help_text='The answers offered for every item: [{"value": 0, "label": "…"}, …]'
-                    ),
-                ),
-                (
-                    "scoring",
-                    models.CharField(choices=[("sum", "Add up the answers")], default="sum", max_length=20),
-                ),
-                (
-                    "max_missing",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        help_text="How many items may be left unanswered and still give a total (scaled up to the full length), as the measure's guidance says. More missing: no total.",
-                        verbose_name="answers that may be missing",
-                    ),
-                ),
-                ("higher_is_better", models.BooleanField(default=True)),
-                (
-                    "change_threshold",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="The published change in the total that counts as real change, if one is published.",
-                        max_digits=6,
-                        null=True,
-                        verbose_name="change threshold",
-                    ),
-                ),
-                (
-                    "change_threshold_kind",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("reliable_change", "reliable change index"),
-                            ("minimum_important", "minimum important difference (within a person)"),
-                        ],
-                        max_length=20,
-                        verbose_name="what kind of threshold",
-                    ),
-                ),
-                (
-                    "change_threshold_reference",
-                    models.TextField(blank=True, verbose_name="where the threshold is published"),
-                ),
-                ("source", models.TextField(help_text="Who wrote the measure and where it is published.")),
-                ("licence", models.TextField(help_text="The terms it may be used on.")),
-                ("free_to_use", models.BooleanField(default=False)),
-                (
-                    "wording_checked",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Tick only once someone has checked every item against the published questionnaire.",
-                        verbose_name="wording checked against the published source",
-                    ),
-                ),
-                (
-                    "repeat_every_weeks",
-                    models.PositiveSmallIntegerField(
-                        default=12,
-                        help_text="After the first, it is due again this often.",
-                        verbose_name="ask again every (weeks)",
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="offered")),
-                ("order", models.PositiveSmallIntegerField(default=100)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True)),
+                ('name', models.CharField(max_length=200)),
+                ('short_name', models.CharField(max_length=40)),
+                ('asks_about', models.CharField(help_text='e.g. the last 7 days', max_length=100, verbose_name='the period it asks about')),
+                ('instructions', models.TextField()),
+                ('items', models.JSONField(help_text='The questions, in order: a list of their exact wording.')),
+                ('options', models.JSONField(help_text='The answers offered for every item: [{"value": 0, "label": "…"}, …]')),
+                ('scoring', models.CharField(choices=[('sum', 'Add up the answers')], default='sum', max_length=20)),
+                ('max_missing', models.PositiveSmallIntegerField(default=0, help_text="How many items may be left unanswered and still give a total (scaled up to the full length), as the measure's guidance says. More missing: no total.", verbose_name='answers that may be missing')),
+                ('higher_is_better', models.BooleanField(default=True)),
+                ('change_threshold', models.DecimalField(blank=True, decimal_places=2, help_text='The published change in the total that counts as real change, if one is published.', max_digits=6, null=True, verbose_name='change threshold')),
+                ('change_threshold_kind', models.CharField(blank=True, choices=[('reliable_change', 'reliable change index'), ('minimum_important', 'minimum important difference (within a person)')], max_length=20, verbose_name='what kind of threshold')),
+                ('change_threshold_reference', models.TextField(blank=True, verbose_name='where the threshold is published')),
+                ('source', models.TextField(help_text='Who wrote the measure and where it is published.')),
+                ('licence', models.TextField(help_text='The terms it may be used on.')),
+                ('free_to_use', models.BooleanField(default=False)),
+                ('wording_checked', models.BooleanField(default=False, help_text='Tick only once someone has checked every item against the published questionnaire.', verbose_name='wording checked against the published source')),
+                ('repeat_every_weeks', models.PositiveSmallIntegerField(default=12, help_text='After the first, it is due again this often.', verbose_name='ask again every (weeks)')),
+                ('is_active', models.BooleanField(default=True, verbose_name='offered')),
+                ('order', models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                "ordering": ["order", "name"],
+                'ordering': ['order', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="MeasureResponse",
+            name='MeasureResponse',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "occasion",
-                    models.CharField(
-                        choices=[
-                            ("start", "Start of support"),
-                            ("review", "Review"),
-                            ("end", "End of support"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                ("taken_on", models.DateField(default=django.utils.timezone.localdate, verbose_name="date")),
-                (
-                    "view",
-                    models.CharField(
-                        choices=[
-                            ("own", "Their own view"),
-                            ("agreed", "Agreed together"),
-                            ("practitioner", "The practitioner's view"),
-                        ],
-                        default="own",
-                        max_length=20,
-                        verbose_name="whose view",
-                    ),
-                ),
-                ("declined", models.BooleanField(default=False, verbose_name="they chose not to do it")),
-                ("answers", models.JSONField(blank=True, default=list)),
-                ("total", models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('occasion', models.CharField(choices=[('start', 'Start of support'), ('review', 'Review'), ('end', 'End of support')], max_length=20)),
+                ('taken_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
+                ('view', models.CharField(choices=[('own', 'Their own view'), ('agreed', 'Agreed together'), ('practitioner', "The practitioner's view")], default='own', max_length=20, verbose_name='whose view')),
+                ('declined', models.BooleanField(default=False, verbose_name='they chose not to do it')),
+                ('answers', models.JSONField(blank=True, default=list)),
+                ('total', models.DecimalField(blank=True, decimal_places=1, max_digits=6, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["taken_on", "pk"],
+                'ordering': ['taken_on', 'pk'],
             },
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name="sessionarea",
-            name="area_added_insert",
+            model_name='sessionarea',
+            name='area_added_insert',
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name="sessionarea",
-            name="before_edit_update",
+            model_name='sessionarea',
+            name='before_edit_update',
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name="sessionarea",
-            name="area_removed_delete",
+            model_name='sessionarea',
+            name='area_removed_delete',
         ),
         migrations.AddField(
-            model_name="sessionarea",
-            name="rating_view",
-            field=models.CharField(
-                choices=[
-                    ("own", "Their own view"),
-                    ("agreed", "Agreed together"),
-                    ("practitioner", "The practitioner's view"),
-                ],
-                db_default="own",
-                default="own",
-                max_length=20,
-                verbose_name="whose view the rating is",
-            ),
+            model_name='sessionarea',
+            name='rating_view',
+            field=models.CharField(choices=[('own', 'Their own view'), ('agreed', 'Agreed together'), ('practitioner', "The practitioner's view")], db_default='own', default='own', max_length=20, verbose_name='whose view the rating is'),
         ),
         migrations.AddField(
-            model_name="sessionareaversion",
-            name="rating_view",
-            field=models.CharField(
-                choices=[
-                    ("own", "Their own view"),
-                    ("agreed", "Agreed together"),
-                    ("practitioner", "The practitioner's view"),
-                ],
-                db_default="own",
-                default="own",
-                max_length=20,
-                verbose_name="whose view the rating is",
-            ),
+            model_name='sessionareaversion',
+            name='rating_view',
+            field=models.CharField(choices=[('own', 'Their own view'), ('agreed', 'Agreed together'), ('practitioner', "The practitioner's view")], db_default='own', default='own', max_length=20, verbose_name='whose view the rating is'),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sessionarea",
-            trigger=pgtrigger.compiler.Trigger(
-                name="area_added_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "rating_view", "session_id") VALUES (NEW."area", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'area_added\', NEW."id", NEW."rating", NEW."rating_view", NEW."session_id"); RETURN NULL;',
-                    hash="ff7233fdd256744216bd0e2935c01c46a99c4122",
-                    operation="INSERT",
-                    pgid="pgtrigger_area_added_insert_db058",
-                    table="support_sessionarea",
-                    when="AFTER",
-                ),
-            ),
+            model_name='sessionarea',
+            trigger=pgtrigger.compiler.Trigger(name='area_added_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "rating_view", "session_id") VALUES (NEW."area", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'area_added\', NEW."id", NEW."rating", NEW."rating_view", NEW."session_id"); RETURN NULL;', hash='ff7233fdd256744216bd0e2935c01c46a99c4122', operation='INSERT', pgid='pgtrigger_area_added_insert_db058', table='support_sessionarea', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sessionarea",
-            trigger=pgtrigger.compiler.Trigger(
-                name="before_edit_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "rating_view", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."rating", OLD."rating_view", OLD."session_id"); RETURN NULL;',
-                    hash="c2bf838e8b2ea3132dd31d15b4e04168d6faf2b3",
-                    operation="UPDATE",
-                    pgid="pgtrigger_before_edit_update_fb20d",
-                    table="support_sessionarea",
-                    when="AFTER",
-                ),
-            ),
+            model_name='sessionarea',
+            trigger=pgtrigger.compiler.Trigger(name='before_edit_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "rating_view", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'before_edit\', OLD."id", OLD."rating", OLD."rating_view", OLD."session_id"); RETURN NULL;', hash='c2bf838e8b2ea3132dd31d15b4e04168d6faf2b3', operation='UPDATE', pgid='pgtrigger_before_edit_update_fb20d', table='support_sessionarea', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="sessionarea",
-            trigger=pgtrigger.compiler.Trigger(
-                name="area_removed_delete",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "rating_view", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'area_removed\', OLD."id", OLD."rating", OLD."rating_view", OLD."session_id"); RETURN NULL;',
-                    hash="6911faf4b64efcc9bee0939c2e50d079e692481e",
-                    operation="DELETE",
-                    pgid="pgtrigger_area_removed_delete_55384",
-                    table="support_sessionarea",
-                    when="AFTER",
-                ),
-            ),
+            model_name='sessionarea',
+            trigger=pgtrigger.compiler.Trigger(name='area_removed_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_sessionareaversion" ("area", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rating", "rating_view", "session_id") VALUES (OLD."area", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'area_removed\', OLD."id", OLD."rating", OLD."rating_view", OLD."session_id"); RETURN NULL;', hash='6911faf4b64efcc9bee0939c2e50d079e692481e', operation='DELETE', pgid='pgtrigger_area_removed_delete_55384', table='support_sessionarea', when='AFTER')),
         ),
         migrations.AddConstraint(
-            model_name="measure",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("repeat_every_weeks__gte", 1)), name="measure_repeats_after_a_week"
-            ),
+            model_name='measure',
+            constraint=models.CheckConstraint(condition=models.Q(('repeat_every_weeks__gte', 1)), name='measure_repeats_after_a_week'),
         ),
         migrations.AddField(
-            model_name="measureresponse",
-            name="measure",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="responses", to="support.measure"
-            ),
+            model_name='measureresponse',
+            name='measure',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='support.measure'),
         ),
         migrations.AddField(
-            model_name="measureresponse",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="measures", to="support.person"
-            ),
+            model_name='measureresponse',
+            name='person',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='support.person'),
         ),
         migrations.AddField(
-            model_name="measureresponse",
-            name="recorded_by",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
-            ),
+            model_name='measureresponse',
+            name='recorded_by',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="measureresponse",
-            name="session",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="measures",
-                to="support.supportsession",
-            ),
+            model_name='measureresponse',
+            name='session',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='measures', to='support.supportsession'),
         ),
         migrations.AddIndex(
-            model_name="measureresponse",
-            index=models.Index(fields=["person", "measure", "taken_on"], name="measure_person_idx"),
+            model_name='measureresponse',
+            index=models.Index(fields=['person', 'measure', 'taken_on'], name='measure_person_idx'),
         ),
         migrations.AddConstraint(
-            model_name="measureresponse",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("declined", False), models.Q(("answers", []), ("total__isnull", True)), _connector="OR"
-                ),
-                name="declined_measure_has_no_answers",
-            ),
+            model_name='measureresponse',
+            constraint=models.CheckConstraint(condition=models.Q(('declined', False), models.Q(('answers', []), ('total__isnull', True)), _connector='OR'), name='declined_measure_has_no_answers'),
         ),
     ]

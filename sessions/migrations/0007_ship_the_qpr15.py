@@ -9,9 +9,7 @@ from sessions.qpr15 import QPR15
 
 def forwards(apps, schema_editor) -> None:
     Measure = apps.get_model("support", "Measure")
-    Measure.objects.update_or_create(
-        code=QPR15["code"], defaults={k: v for k, v in QPR15.items() if k != "code"}
-    )
+    Measure.objects.update_or_create(code=QPR15["code"], defaults={k: v for k, v in QPR15.items() if k != "code"})
 
 
 class Migration(migrations.Migration):

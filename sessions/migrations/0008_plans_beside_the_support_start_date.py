@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0004_first_assignment_starts_when_support_started"),
-        ("support", "0007_ship_the_qpr15"),
+        ('support', '0004_first_assignment_starts_when_support_started'),
+        ('support', '0007_ship_the_qpr15'),
     ]
 
-    operations = []
+    operations = [
+    ]

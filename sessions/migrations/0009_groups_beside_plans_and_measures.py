@@ -4,9 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0004_groups_meetings_attendance_brief_contacts"),
-        ("support", "0008_plans_beside_the_support_start_date"),
+        ('support', '0004_groups_meetings_attendance_brief_contacts'),
+        ('support', '0008_plans_beside_the_support_start_date'),
     ]
 
-    operations = []
+    operations = [
+    ]

@@ -11,110 +11,52 @@ import pgtrigger.migrations
 from django.db import migrations, models
 
 
-FILL_MEASURE_HISTORIES = "INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND TRUE GROUP BY 1, 2"
+FILL_MEASURE_HISTORIES = 'INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND TRUE GROUP BY 1, 2'
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("support", "0016_report_rollups_by_quarter"),
+        ('support', '0016_report_rollups_by_quarter'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="MeasureHistory",
+            name='MeasureHistory',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "days",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.DateField(), help_text="The date of each result, earliest first."
-                    ),
-                ),
-                (
-                    "totals",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.DecimalField(decimal_places=1, max_digits=6),
-                        help_text="The totals, in the same order.",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('days', django.contrib.postgres.fields.ArrayField(base_field=models.DateField(), help_text='The date of each result, earliest first.')),
+                ('totals', django.contrib.postgres.fields.ArrayField(base_field=models.DecimalField(decimal_places=1, max_digits=6), help_text='The totals, in the same order.')),
             ],
             options={
-                "db_table": "support_measurehistory",
+                'db_table': 'support_measurehistory',
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="measureresponse",
-            trigger=pgtrigger.compiler.Trigger(
-                name="measure_history_added",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    declare="DECLARE touched bigint[];",
-                    func="SELECT array_agg(DISTINCT p) INTO touched FROM (SELECT person_id FROM new_rows) AS t (p); IF touched IS NOT NULL THEN DELETE FROM support_measurehistory WHERE person_id = ANY(touched); INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND m.person_id = ANY(touched) GROUP BY 1, 2; END IF; RETURN NULL;",
-                    hash="91ab7f4c89c9ba70b087b90addd3711cc2a88a1f",
-                    level="STATEMENT",
-                    operation="INSERT",
-                    pgid="pgtrigger_measure_history_added_bd7da",
-                    referencing="REFERENCING NEW TABLE AS new_rows ",
-                    table="support_measureresponse",
-                    when="AFTER",
-                ),
-            ),
+            model_name='measureresponse',
+            trigger=pgtrigger.compiler.Trigger(name='measure_history_added', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE touched bigint[];', func='SELECT array_agg(DISTINCT p) INTO touched FROM (SELECT person_id FROM new_rows) AS t (p); IF touched IS NOT NULL THEN DELETE FROM support_measurehistory WHERE person_id = ANY(touched); INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND m.person_id = ANY(touched) GROUP BY 1, 2; END IF; RETURN NULL;', hash='91ab7f4c89c9ba70b087b90addd3711cc2a88a1f', level='STATEMENT', operation='INSERT', pgid='pgtrigger_measure_history_added_bd7da', referencing='REFERENCING NEW TABLE AS new_rows ', table='support_measureresponse', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="measureresponse",
-            trigger=pgtrigger.compiler.Trigger(
-                name="measure_history_changed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    declare="DECLARE touched bigint[];",
-                    func="SELECT array_agg(DISTINCT p) INTO touched FROM (SELECT unnest(ARRAY[o.person_id, n.person_id]) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.person_id, o.measure_id, o.taken_on, o.total, o.declined) IS DISTINCT FROM (n.person_id, n.measure_id, n.taken_on, n.total, n.declined)) AS t (p); IF touched IS NOT NULL THEN DELETE FROM support_measurehistory WHERE person_id = ANY(touched); INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND m.person_id = ANY(touched) GROUP BY 1, 2; END IF; RETURN NULL;",
-                    hash="6866033c4ef8adccfd000157a6ed03216ea5c21a",
-                    level="STATEMENT",
-                    operation="UPDATE",
-                    pgid="pgtrigger_measure_history_changed_03910",
-                    referencing="REFERENCING OLD TABLE AS old_rows  NEW TABLE AS new_rows ",
-                    table="support_measureresponse",
-                    when="AFTER",
-                ),
-            ),
+            model_name='measureresponse',
+            trigger=pgtrigger.compiler.Trigger(name='measure_history_changed', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE touched bigint[];', func='SELECT array_agg(DISTINCT p) INTO touched FROM (SELECT unnest(ARRAY[o.person_id, n.person_id]) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.person_id, o.measure_id, o.taken_on, o.total, o.declined) IS DISTINCT FROM (n.person_id, n.measure_id, n.taken_on, n.total, n.declined)) AS t (p); IF touched IS NOT NULL THEN DELETE FROM support_measurehistory WHERE person_id = ANY(touched); INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND m.person_id = ANY(touched) GROUP BY 1, 2; END IF; RETURN NULL;', hash='6866033c4ef8adccfd000157a6ed03216ea5c21a', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_measure_history_changed_03910', referencing='REFERENCING OLD TABLE AS old_rows  NEW TABLE AS new_rows ', table='support_measureresponse', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name="measureresponse",
-            trigger=pgtrigger.compiler.Trigger(
-                name="measure_history_removed",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    declare="DECLARE touched bigint[];",
-                    func="SELECT array_agg(DISTINCT p) INTO touched FROM (SELECT person_id FROM old_rows) AS t (p); IF touched IS NOT NULL THEN DELETE FROM support_measurehistory WHERE person_id = ANY(touched); INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND m.person_id = ANY(touched) GROUP BY 1, 2; END IF; RETURN NULL;",
-                    hash="ffc5ff5e9a41077013afcab7f6636b42fb85a672",
-                    level="STATEMENT",
-                    operation="DELETE",
-                    pgid="pgtrigger_measure_history_removed_2ae01",
-                    referencing="REFERENCING OLD TABLE AS old_rows ",
-                    table="support_measureresponse",
-                    when="AFTER",
-                ),
-            ),
+            model_name='measureresponse',
+            trigger=pgtrigger.compiler.Trigger(name='measure_history_removed', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE touched bigint[];', func='SELECT array_agg(DISTINCT p) INTO touched FROM (SELECT person_id FROM old_rows) AS t (p); IF touched IS NOT NULL THEN DELETE FROM support_measurehistory WHERE person_id = ANY(touched); INSERT INTO support_measurehistory (person_id, measure_id, days, totals) SELECT m.person_id, m.measure_id, array_agg(m.taken_on ORDER BY m.taken_on, m.id), array_agg(m.total ORDER BY m.taken_on, m.id) FROM support_measureresponse m WHERE NOT m.declined AND m.total IS NOT NULL AND m.person_id = ANY(touched) GROUP BY 1, 2; END IF; RETURN NULL;', hash='ffc5ff5e9a41077013afcab7f6636b42fb85a672', level='STATEMENT', operation='DELETE', pgid='pgtrigger_measure_history_removed_2ae01', referencing='REFERENCING OLD TABLE AS old_rows ', table='support_measureresponse', when='AFTER')),
         ),
         migrations.AddField(
-            model_name="measurehistory",
-            name="measure",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="support.measure"
-            ),
+            model_name='measurehistory',
+            name='measure',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='support.measure'),
         ),
         migrations.AddField(
-            model_name="measurehistory",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="support.person"
-            ),
+            model_name='measurehistory',
+            name='person',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='support.person'),
         ),
         migrations.AddConstraint(
-            model_name="measurehistory",
-            constraint=models.UniqueConstraint(fields=("person", "measure"), name="one_history_per_measure"),
+            model_name='measurehistory',
+            constraint=models.UniqueConstraint(fields=('person', 'measure'), name='one_history_per_measure'),
         ),
         migrations.RunSQL(FILL_MEASURE_HISTORIES, migrations.RunSQL.noop, elidable=False),
     ]

@@ -137,25 +137,20 @@ def test_a_measure_completed_in_the_period_sets_the_figures_aside(practitioner, 
         rows = {(row.section, row.label): row.value for row in commissioners_report(*QUARTER).rows}
         return rows[(section, "People with at least two in the period")]
 
-    for person in six_people:
-        MeasureResponse.objects.create(
-            person=person,
-            measure=qpr,
-            taken_on=dt.date(2026, 4, 2),
-            total=20,
-            occasion="start",
-            recorded_by=practitioner,
-        )
+    def completed(on: dt.date, total: int, occasion: str) -> None:
+        for person in six_people:
+            MeasureResponse.objects.create(
+                person=person,
+                measure=qpr,
+                taken_on=on,
+                total=total,
+                occasion=occasion,
+                recorded_by=practitioner,
+            )
+
+    completed(dt.date(2026, 4, 2), 20, "start")
     assert people_with_two() == "fewer than 5"
-    for person in six_people:
-        MeasureResponse.objects.create(
-            person=person,
-            measure=qpr,
-            taken_on=dt.date(2026, 6, 2),
-            total=30,
-            occasion="review",
-            recorded_by=practitioner,
-        )
+    completed(dt.date(2026, 6, 2), 30, "review")
     assert people_with_two() == "6"
 
 
