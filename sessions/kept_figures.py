@@ -131,12 +131,13 @@ def _kept(periods: list[Period], basis: str) -> tuple[str, dict[Period, PeriodFi
 def _keep(snapshot: str, basis: str, worked: dict[Period, PeriodFigures]) -> None:
     """Keep the figures worked out in `snapshot` (replacing any set aside), delete those kept past KEPT_FOR, and
     delete the changes over CHANGES_KEPT_FOR old that have committed and that every kept figure's snapshot, this
-    one's among them, holds, in one statement."""
+    one's among them, holds, in one statement. Reports kept at once never wait on each other in a cycle: periods
+    are written in date order, and what another is deleting is skipped (SKIP LOCKED), left for the next."""
     now = timezone.now()
     rows = ", ".join("(%s::date, %s::date, %s, %s, %s::jsonb, %s)" for _ in worked)
     values = [
         value
-        for (first, last), figures in worked.items()
+        for (first, last), figures in sorted(worked.items())
         for value in (first, last, basis, snapshot, _json(figures), now)
     ]
     sql = f"""
@@ -146,15 +147,21 @@ def _keep(snapshot: str, basis: str, worked: dict[Period, PeriodFigures]) -> Non
             SET snapshot = EXCLUDED.snapshot, figures = EXCLUDED.figures, worked_out_at = EXCLUDED.worked_out_at
             RETURNING 1
         ), expired AS (
-            DELETE FROM {KEPT_TABLE} WHERE worked_out_at < %s RETURNING 1
+            DELETE FROM {KEPT_TABLE} WHERE id IN (
+                SELECT id FROM {KEPT_TABLE} WHERE worked_out_at < %s FOR UPDATE SKIP LOCKED
+            )
+            RETURNING 1
         )
-        DELETE FROM {CHANGE_TABLE} c
-        WHERE c.noted_at < now() - %s AND pg_visible_in_snapshot(c.xact::text::xid8, pg_current_snapshot())
-          AND NOT EXISTS (
-              SELECT 1 FROM {KEPT_TABLE} k
-              WHERE NOT pg_visible_in_snapshot(c.xact::text::xid8, k.snapshot::pg_snapshot)
-          )
-          AND pg_visible_in_snapshot(c.xact::text::xid8, %s::pg_snapshot)
+        DELETE FROM {CHANGE_TABLE} WHERE id IN (
+            SELECT c.id FROM {CHANGE_TABLE} c
+            WHERE c.noted_at < now() - %s AND pg_visible_in_snapshot(c.xact::text::xid8, pg_current_snapshot())
+              AND NOT EXISTS (
+                  SELECT 1 FROM {KEPT_TABLE} k
+                  WHERE NOT pg_visible_in_snapshot(c.xact::text::xid8, k.snapshot::pg_snapshot)
+              )
+              AND pg_visible_in_snapshot(c.xact::text::xid8, %s::pg_snapshot)
+            FOR UPDATE OF c SKIP LOCKED
+        )
     """  # noqa: S608 - names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, now - KEPT_FOR, CHANGES_KEPT_FOR, snapshot])
