@@ -225,3 +225,61 @@ def test_old_kept_figures_and_the_changes_they_no_longer_need_are_deleted(practi
     with time_machine.travel(NOW + dt.timedelta(days=33), tick=False):
         commissioners_report(dt.date(2025, 10, 1), dt.date(2025, 12, 31))
     assert FigureChange.objects.count() == 0
+
+
+def test_reports_kept_at_once_by_several_connections_all_succeed_and_agree(practitioner, six_people):
+    """Four connections at once, each keeping a quarter beside the one before it (so each shares a period with
+    the next), while a fifth saves sessions: none waits on another for ever, and each report is the count."""
+    quarters = [
+        (dt.date(2025, 7, 1), dt.date(2025, 9, 30)),
+        (dt.date(2025, 10, 1), dt.date(2025, 12, 31)),
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+        QUARTER,
+    ]
+    errors: list[BaseException] = []
+    found: dict[tuple[dt.date, dt.date], set[str]] = {quarter: set() for quarter in quarters}
+    start = threading.Barrier(5)
+
+    def report(quarter: tuple[dt.date, dt.date]) -> None:
+        try:
+            start.wait(timeout=30)
+            for _ in range(3):
+                found[quarter].add(_figures(report_for(*quarter))["Sessions"])
+        except BaseException as error:  # noqa: BLE001 - handed to the test's thread, which fails on it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def save() -> None:
+        try:
+            start.wait(timeout=30)
+            for _ in range(3):
+                SupportSessionFactory(
+                    person=six_people[0], occurred_at=dt.datetime(2025, 8, 5, 10, tzinfo=dt.UTC)
+                )
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=report, args=(quarter,)) for quarter in quarters]
+    threads.append(threading.Thread(target=save))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert found[QUARTER] == {"6"}
+    # Afterwards every period's kept figures, used or worked out again, are the count: July to September now holds
+    # the 3 sessions saved while it was being reported.
+    for quarter in quarters:
+        report_for(*quarter)
+    kept = {(k.first, k.last): k.figures["sessions"][0]["sessions"] for k in KeptFigures.objects.all()}
+    expected = {
+        (dt.date(2025, 4, 1), dt.date(2025, 6, 30)): 0,
+        quarters[0]: 3,
+        quarters[1]: 0,
+        quarters[2]: 0,
+        QUARTER: 6,
+    }
+    assert kept == expected
