@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, CharField, Count, FloatField, IntegerField, Max, QuerySet, Value
+from django.db import connection
+from django.db.models import Avg, Count, Max, QuerySet
 from django.db.models.functions import TruncMonth
 
 from sessions.insights import AreaMonths, area_rows, shown_months
 from sessions.models import CheckIn, Person
+from sessions.rollup_triggers import day_of
 
 LATEST_SHOWN = 10
 
@@ -60,27 +62,27 @@ def latest_check_ins(person: Person, limit: int = LATEST_SHOWN) -> list[CheckIn]
 
 
 def _months_and_latest(person: Person, limit: int = LATEST_SHOWN) -> tuple[AreaMonths, list[CheckIn]]:
-    """`check_in_months` and `latest_check_ins` in one query (UNION ALL of the two, each the query it was alone, so
-    the figures are the database's own exactly as before). A row with an id is one of the latest; a row without is a
-    (month, area) count and average."""
+    """`check_in_months` and `latest_check_ins` in one query (UNION ALL of the two). A row with an id is one of the
+    latest; a row without is a (month, area) count and average, the month as its first day in the organisation's
+    time zone. Written as SQL: the person page sends it on every view, and building the ORM union took longer than
+    running it (as `insights._person_figures`)."""
     months, since = shown_months()
-    mine = CheckIn.objects.filter(person=person)
-    nothing = Value(None, output_field=IntegerField())
-    latest = mine.order_by("-checked_in_at", "pk").values_list(
-        "pk", "area", "rating", "words", "checked_in_at", nothing, Value(None, output_field=FloatField())
-    )[:limit]
-    grouped = (
-        mine.filter(checked_in_at__gte=since)
-        .annotate(month=TruncMonth("checked_in_at"))
-        .values("month", "area")
-        .annotate(n=Count("pk"), average=Avg("rating"))
-        .order_by()
-        .values_list(nothing, "area", nothing, Value(None, output_field=CharField()), "month", "n", "average")
-    )
+    table = CheckIn._meta.db_table
+    sql = f"""
+        (SELECT id, area, rating, words, checked_in_at, NULL::date, NULL::bigint, NULL::float
+         FROM {table} WHERE person_id = %s ORDER BY checked_in_at DESC, id LIMIT %s)
+        UNION ALL
+        SELECT NULL, area, NULL, NULL, NULL, date_trunc('month', {day_of("checked_in_at")})::date, COUNT(*),
+               AVG(rating)::float
+        FROM {table} WHERE person_id = %s AND checked_in_at >= %s GROUP BY 6, 2
+    """  # noqa: S608 - names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person.pk, limit, person.pk, since])
+        found = cursor.fetchall()
     cells, check_ins = {}, []
-    for pk, area, rating, words, moment, n, average in latest.union(grouped, all=True):
-        if pk is None:  # the month: DATE_TRUNC of their local time, so the date is the month's first day
-            cells[(moment.date(), area)] = {"sessions": n, "average_rating": average}
+    for pk, area, rating, words, moment, month, n, average in found:
+        if pk is None:
+            cells[(month, area)] = {"sessions": n, "average_rating": average}
         else:
             check_ins.append(
                 CheckIn(pk=pk, person=person, area=area, rating=rating, words=words, checked_in_at=moment)
