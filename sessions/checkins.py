@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 
 from sessions.insights import AreaMonths, area_rows, shown_months
 from sessions.models import CheckIn, Person
-from sessions.rollup_triggers import day_of
+from sessions.rollup_triggers import day_of, month_of
 
 LATEST_SHOWN = 10
 
@@ -72,7 +72,7 @@ def _months_and_latest(person: Person, limit: int = LATEST_SHOWN) -> tuple[AreaM
         (SELECT id, area, rating, words, checked_in_at, NULL::date, NULL::bigint, NULL::float
          FROM {table} WHERE person_id = %s ORDER BY checked_in_at DESC, id LIMIT %s)
         UNION ALL
-        SELECT NULL, area, NULL, NULL, NULL, date_trunc('month', {day_of("checked_in_at")})::date, COUNT(*),
+        SELECT NULL, area, NULL, NULL, NULL, {month_of(day_of("checked_in_at"))}, COUNT(*),
                AVG(rating)::float
         FROM {table} WHERE person_id = %s AND checked_in_at >= %s GROUP BY 6, 2
     """  # noqa: S608 - names from the models, values as parameters

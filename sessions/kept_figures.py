@@ -138,19 +138,17 @@ def _keep(snapshot: str, basis: str, worked: dict[Period, PeriodFigures]) -> Non
     values = [
         value
         for (first, last), figures in sorted(worked.items())
-        for value in (first, last, basis, snapshot, _json(figures), now)
+        for value in (first, last, basis, snapshot, json.dumps(figures.as_json()), now)
     ]
     sql = f"""
         WITH kept AS (
             INSERT INTO {KEPT_TABLE} (first, last, basis, snapshot, figures, worked_out_at) VALUES {rows}
             ON CONFLICT (first, last, basis) DO UPDATE
             SET snapshot = EXCLUDED.snapshot, figures = EXCLUDED.figures, worked_out_at = EXCLUDED.worked_out_at
-            RETURNING 1
         ), expired AS (
             DELETE FROM {KEPT_TABLE} WHERE id IN (
                 SELECT id FROM {KEPT_TABLE} WHERE worked_out_at < %s FOR UPDATE SKIP LOCKED
             )
-            RETURNING 1
         )
         DELETE FROM {CHANGE_TABLE} WHERE id IN (
             SELECT c.id FROM {CHANGE_TABLE} c
@@ -165,7 +163,3 @@ def _keep(snapshot: str, basis: str, worked: dict[Period, PeriodFigures]) -> Non
     """  # noqa: S608 - names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, now - KEPT_FOR, CHANGES_KEPT_FOR, snapshot])
-
-
-def _json(figures: PeriodFigures) -> str:
-    return json.dumps(figures.as_json())

@@ -71,6 +71,11 @@ def day_of(column: str) -> str:
     return f"({column} AT TIME ZONE '{settings.TIME_ZONE}')::date"
 
 
+def month_of(day: str) -> str:
+    """SQL: the first day of the month holding `day` (SQL giving a date, such as `day_of(column)`)."""
+    return f"date_trunc('month', {day})::date"
+
+
 def linked_kinds(session: str, links: str = SIGNPOST_TABLE, directory: str = DIRECTORY_TABLE) -> str:
     """SQL: a subquery giving `kinds`, the array of the directory kinds the session names (NULL for none), reading its
     links and the directory from `links` and `directory` (the tables, or how they stood before a change)."""
@@ -162,7 +167,7 @@ def noted(days: str) -> str:
     worked out before this transaction committed are no longer used (`sessions.kept_figures`)."""
     return (
         f"INSERT INTO {CHANGE_TABLE} (month, xact, noted_at)"  # noqa: S608 - names from the models, no values
-        " SELECT DISTINCT date_trunc('month', d)::date, pg_current_xact_id()::text::bigint, now()"
+        f" SELECT DISTINCT {month_of('d')}, pg_current_xact_id()::text::bigint, now()"
         f" FROM ({days}) AS changed (d) ON CONFLICT DO NOTHING; "
     )
 

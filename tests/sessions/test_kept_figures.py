@@ -91,7 +91,8 @@ def test_a_session_saved_in_the_period_sets_its_figures_aside_and_the_next_repor
     assert _figures(commissioners_report(*QUARTER))["Sessions"] == "6"
     SupportSessionFactory(person=six_people[0], occurred_at=IN_QUARTER, areas=["hope"])
     assert _figures(commissioners_report(*QUARTER))["Sessions"] == "7"
-    assert FigureChange.objects.filter(month=dt.date(2026, 5, 1)).exists()
+    # May: the 6 sessions and 6 area notes before, and this session and its note, each saved in its own transaction
+    assert FigureChange.objects.filter(month=dt.date(2026, 5, 1)).count() == 14
 
 
 def test_a_session_saved_outside_every_period_leaves_the_kept_figures_in_use(practitioner, six_people):
