@@ -1,17 +1,20 @@
 """The commissioners' report's costly figures, kept once worked out and used again until what they count changes.
 
 Working out a period's session figures, CHIME rating change and distance travelled reads a row or more per person
-counted (sessions/rollups.py), so it grows with the people supported. Those figures are kept per period
-(`KeptFigures`), with the PostgreSQL snapshot they were worked out in, and used again while no change to what
-they count has committed since.
+counted (sessions/rollups.py), so it grows with the people supported. Those figures are kept per period and per
+part of the people (`KeptFigures`; a person is in part `person_id % PARTS`, sessions/rollup_triggers.py), with the
+PostgreSQL snapshot they were worked out in, and used again while no change to what they count has committed
+since. Each part's figures count different people, so they add up to everyone's; a session saved sets aside its
+person's part only, and the next report works out that sixteenth of the people again, not all of them.
 
 What counts as a change: the triggers that keep the roll-ups current (sessions/rollup_triggers.py, `noted`) also
-write a `FigureChange` row naming the month each change falls in and the transaction that made it; a change to
-consent for reporting names every period (`EVERYTHING`). Kept figures are used only when every change to a month
-they cover is visible in their snapshot, that is, was committed before they were worked out
-(`pg_visible_in_snapshot`). A change still being made while they were worked out, or committed after, is not
-visible in it, so it sets them aside once it commits; so does one made earlier in the same transaction. Ranges
-of months are compared, so an edit in March sets aside a year holding March and leaves last quarter's figures.
+write a `FigureChange` row naming the month each change falls in, the part of the people whose records changed and
+the transaction that made it; a change to consent for reporting names every period (`EVERYTHING`) and every part
+(`EVERY_PART`). Kept figures are used only when every change to their part and a month they cover is visible in
+their snapshot, that is, was committed before they were worked out (`pg_visible_in_snapshot`). A change still
+being made while they were worked out, or committed after, is not visible in it, so it sets them aside once it
+commits; so does one made earlier in the same transaction. Ranges of months are compared, so an edit in March sets
+aside a year holding March and leaves last quarter's figures.
 
 Figures are kept per period, so the previous period beside a report is found again as the next report's. They are
 also kept per `basis`: the rule deciding whom the report counts (the consent filter's SQL, with the day it is
@@ -27,7 +30,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,8 +40,9 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from sessions.rollup_triggers import CHANGE_TABLE, EVERYTHING, KEPT_TABLE
-from sessions.rollups import SessionFigures
+from sessions import report_ratings
+from sessions.rollup_triggers import CHANGE_TABLE, EVERY_PART, EVERYTHING, KEPT_TABLE
+from sessions.rollups import ALL_PARTS, SessionFigures
 
 # Raise with any change to how the kept figures are worked out, so figures worked out the old way are not used.
 FIGURES_VERSION = 1
@@ -48,13 +53,28 @@ Period = tuple[dt.date, dt.date]
 
 @dataclass(frozen=True)
 class PeriodFigures:
-    """A period's costly figures: its session figures (`rollups.session_figures`), its CHIME rating change
-    ((view, area) -> (people, average change, went up, same, went down)) and its distance travelled (measure id ->
-    [(first-to-last change, people)])."""
+    """A period's costly figures, for a part of the people or for everyone: its session figures
+    (`rollups.session_figures_by_part`), its CHIME rating change ((view, area) -> (people, total change, went up,
+    same, went down), `report_ratings.rating_changes`) and its distance travelled (measure id -> [(first-to-last
+    change, people)]). Each is a count or a total, so the figures of different parts add up (`added`)."""
 
     sessions: SessionFigures
     ratings: dict[tuple[str, str], tuple]
     measures: dict[int, list[tuple]]
+
+    @classmethod
+    def added(cls, parts: Iterable[PeriodFigures]) -> PeriodFigures:
+        parts = list(parts)
+        measures: dict[int, Counter] = {}
+        for figures in parts:
+            for measure, found in figures.measures.items():
+                for change, count in found:
+                    measures.setdefault(measure, Counter())[change] += count
+        return cls(
+            sessions=SessionFigures.added(figures.sessions for figures in parts),
+            ratings=report_ratings.added(figures.ratings for figures in parts),
+            measures={measure: sorted(found.items()) for measure, found in measures.items()},
+        )
 
     def as_json(self) -> dict:
         return {
@@ -81,18 +101,27 @@ class PeriodFigures:
 def figures_for(
     periods: list[Period],
     people: QuerySet,
-    work_out: Callable[[list[Period], QuerySet], list[PeriodFigures]],
+    work_out: Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]],
 ) -> list[PeriodFigures]:
-    """Each period's figures: those kept, where still true, and the rest from `work_out(periods, people)`, for the
-    periods missing only, then kept. Two queries more than working them out; one in all when all are kept."""
+    """Each period's figures, everyone's: each part of the people's (`PARTS`) kept, where still true, and the rest
+    from `work_out(periods, people, parts)` for the periods missing a part, and the parts missing from any of them,
+    then kept; all the parts then added up. Two queries more than working them out; one in all when all are
+    kept."""
     basis = _basis(people)
     snapshot, found = _kept(periods, basis)
-    missing = [period for period in dict.fromkeys(periods) if period not in found]
+    wanted = list(dict.fromkeys(periods))
+    missing = {part for period in wanted for part in ALL_PARTS if (period, part) not in found}
     if missing:
-        worked = dict(zip(missing, work_out(missing, people), strict=True))
+        parts = tuple(sorted(missing))
+        incomplete = [period for period in wanted if any((period, part) not in found for part in parts)]
+        worked = {
+            (period, part): figures
+            for period, by_part in zip(incomplete, work_out(incomplete, people, parts), strict=True)
+            for part, figures in by_part.items()
+        }
         _keep(snapshot, basis, worked)
         found.update(worked)
-    return [found[period] for period in periods]
+    return [PeriodFigures.added(found[period, part] for part in ALL_PARTS) for period in periods]
 
 
 def _basis(people: QuerySet) -> str:
@@ -103,47 +132,49 @@ def _basis(people: QuerySet) -> str:
     return hashlib.sha256(rule.encode()).hexdigest()
 
 
-def _kept(periods: list[Period], basis: str) -> tuple[str, dict[Period, PeriodFigures]]:
+def _kept(periods: list[Period], basis: str) -> tuple[str, dict[tuple[Period, int], PeriodFigures]]:
     """This statement's snapshot (taken before any figure is worked out, so anything committed after it sets the
-    figures worked out now aside), and the kept figures still true for any of `periods`."""
+    figures worked out now aside), and the kept figures of each part of the people still true for any of
+    `periods`: those no change to their part (or to every part) and to a month they cover has committed since."""
     wanted = ", ".join("(%s::date, %s::date)" for _ in periods)
     sql = f"""
-        SELECT pg_current_snapshot()::text, k.first, k.last, k.figures
+        SELECT pg_current_snapshot()::text, k.first, k.last, k.part, k.figures
         FROM (SELECT 1) AS one
         LEFT JOIN {KEPT_TABLE} k ON k.basis = %s AND (k.first, k.last) IN ({wanted}) AND NOT EXISTS (
             SELECT 1 FROM {CHANGE_TABLE} c
             WHERE c.xact >= pg_snapshot_xmin(k.snapshot::pg_snapshot)::text::bigint
+              AND (c.part = k.part OR c.part = %s)
               AND (c.month = %s::date OR (c.month >= date_trunc('month', k.first) AND c.month <= k.last))
               AND NOT pg_visible_in_snapshot(c.xact::text::xid8, k.snapshot::pg_snapshot)
         )
     """  # noqa: S608 - names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [basis, *(day for period in periods for day in period), EVERYTHING])
+        cursor.execute(sql, [basis, *(day for period in periods for day in period), EVERY_PART, EVERYTHING])
         rows = cursor.fetchall()
     found = {
-        (first, last): PeriodFigures.from_json(json.loads(kept))
-        for _, first, last, kept in rows
+        ((first, last), part): PeriodFigures.from_json(json.loads(kept))
+        for _, first, last, part, kept in rows
         if first is not None
     }
     return rows[0][0], found
 
 
-def _keep(snapshot: str, basis: str, worked: dict[Period, PeriodFigures]) -> None:
+def _keep(snapshot: str, basis: str, worked: dict[tuple[Period, int], PeriodFigures]) -> None:
     """Keep the figures worked out in `snapshot` (replacing any set aside), delete those kept past KEPT_FOR, and
     delete the changes over CHANGES_KEPT_FOR old that have committed and that every kept figure's snapshot, this
     one's among them, holds, in one statement. Reports kept at once never wait on each other in a cycle: periods
-    are written in date order, and what another is deleting is skipped (SKIP LOCKED), left for the next."""
+    and parts are written in order, and what another is deleting is skipped (SKIP LOCKED), left for the next."""
     now = timezone.now()
-    rows = ", ".join("(%s::date, %s::date, %s, %s, %s::jsonb, %s)" for _ in worked)
+    rows = ", ".join("(%s::date, %s::date, %s, %s, %s, %s::jsonb, %s)" for _ in worked)
     values = [
         value
-        for (first, last), figures in sorted(worked.items())
-        for value in (first, last, basis, snapshot, json.dumps(figures.as_json()), now)
+        for ((first, last), part), figures in sorted(worked.items())
+        for value in (first, last, part, basis, snapshot, json.dumps(figures.as_json()), now)
     ]
     sql = f"""
         WITH kept AS (
-            INSERT INTO {KEPT_TABLE} (first, last, basis, snapshot, figures, worked_out_at) VALUES {rows}
-            ON CONFLICT (first, last, basis) DO UPDATE
+            INSERT INTO {KEPT_TABLE} (first, last, part, basis, snapshot, figures, worked_out_at) VALUES {rows}
+            ON CONFLICT (first, last, basis, part) DO UPDATE
             SET snapshot = EXCLUDED.snapshot, figures = EXCLUDED.figures, worked_out_at = EXCLUDED.worked_out_at
         ), expired AS (
             DELETE FROM {KEPT_TABLE} WHERE id IN (

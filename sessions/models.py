@@ -580,11 +580,15 @@ personal_data.declare(
 
 
 class KeptFigures(models.Model):
-    """The report's costly figures for one period, kept once worked out: used again until a change to what they
-    count commits (`FigureChange`), or for 31 days (sessions/kept_figures.py). Totals only: no one is named."""
+    """The report's costly figures for one period and one part of the people, kept once worked out: used again
+    until a change to what they count commits (`FigureChange`), or for 31 days (sessions/kept_figures.py). Totals
+    only: no one is named."""
 
     first = models.DateField("first day")
     last = models.DateField("last day")
+    part = models.SmallIntegerField(
+        help_text="The people whose id leaves this remainder, divided by the parts."
+    )
     basis = models.CharField(max_length=64, help_text="Whom the figures count and how: a hash of the rule.")
     snapshot = models.TextField(help_text="The PostgreSQL snapshot the figures were worked out in.")
     figures = models.JSONField()
@@ -593,7 +597,13 @@ class KeptFigures(models.Model):
     class Meta:
         db_table = rollup_triggers.KEPT_TABLE
         constraints = [
-            models.UniqueConstraint(fields=["first", "last", "basis"], name="one_kept_figures_per_period")
+            models.UniqueConstraint(
+                fields=["first", "last", "basis", "part"], name="one_kept_figures_per_period_part"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(part__gte=0, part__lt=rollup_triggers.PARTS),
+                name="kept_figures_part_known",
+            ),
         ]
         verbose_name_plural = "kept figures"
 
@@ -602,17 +612,25 @@ class KeptFigures(models.Model):
 
 
 class FigureChange(models.Model):
-    """A transaction changed what the report counts in a month (or, on `-infinity`, in every period): written
-    only by database triggers (sessions/rollup_triggers.py `noted`), read by sessions/kept_figures.py."""
+    """A transaction changed what the report counts in a month (or, on `-infinity`, in every period) for a part of
+    the people (or, on -1, for every part): written only by database triggers (sessions/rollup_triggers.py
+    `noted`), read by sessions/kept_figures.py."""
 
     month = models.DateField()
+    part = models.SmallIntegerField()
     xact = models.BigIntegerField("transaction id")
     noted_at = models.DateTimeField()
 
     class Meta:
         db_table = rollup_triggers.CHANGE_TABLE
         constraints = [
-            models.UniqueConstraint(fields=["xact", "month"], name="one_figure_change_per_transaction_month")
+            models.UniqueConstraint(
+                fields=["xact", "month", "part"], name="one_figure_change_per_transaction_month_part"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(part__gte=rollup_triggers.EVERY_PART, part__lt=rollup_triggers.PARTS),
+                name="figure_change_part_known",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -622,14 +640,20 @@ class FigureChange(models.Model):
 personal_data.declare(
     KeptFigures,
     person=None,
-    fields={"id": TECHNICAL, "basis": TECHNICAL, "snapshot": TECHNICAL}
+    fields={"id": TECHNICAL, "basis": TECHNICAL, "snapshot": TECHNICAL, "part": TECHNICAL}
     | dict.fromkeys(["first", "last", "figures", "worked_out_at"], CONTENT_FREE),
     note="Totals for the commissioners' report (no one named), kept until what they count changes.",
 )
 personal_data.declare(
     FigureChange,
     person=None,
-    fields={"id": TECHNICAL, "xact": TECHNICAL, "month": CONTENT_FREE, "noted_at": CONTENT_FREE},
+    fields={
+        "id": TECHNICAL,
+        "xact": TECHNICAL,
+        "part": TECHNICAL,
+        "month": CONTENT_FREE,
+        "noted_at": CONTENT_FREE,
+    },
     note="Which months' report figures a transaction changed (no one named).",
 )
 

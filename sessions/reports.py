@@ -189,16 +189,23 @@ def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
         ]
 
 
-def _costly_figures(periods: list[tuple[dt.date, dt.date]], people: QuerySet) -> list[PeriodFigures]:
-    """The figures that read a row or more per person counted, for each period: its session figures
-    (`rollups.session_figures`), CHIME rating change and distance travelled. They are kept once worked out, and
-    used again until what they count changes (sessions/kept_figures.py)."""
-    ratings = rating_changes(periods, people)
-    measures = _measure_changes(periods, people)
-    return [
-        PeriodFigures(rollups.session_figures(start, end, people), ratings[i], measures[i])
-        for i, (start, end) in enumerate(periods)
-    ]
+def _costly_figures(
+    periods: list[tuple[dt.date, dt.date]], people: QuerySet, parts: tuple[int, ...]
+) -> list[dict[int, PeriodFigures]]:
+    """The figures that read a row or more per person counted, for each period and each of `parts` of the people
+    (`rollups.PARTS`): its session figures (`rollups.session_figures_by_part`), CHIME rating change and distance
+    travelled. They are kept once worked out, and used again until what they count changes
+    (sessions/kept_figures.py); a part's figures count only its people, so a change to one person's records is
+    worked out again for their part alone."""
+    ratings = rating_changes(periods, people, parts)
+    measures = _measure_changes(periods, people, parts)
+    figures = []
+    for i, (start, end) in enumerate(periods):
+        sessions = rollups.session_figures_by_part(start, end, people, parts)
+        figures.append(
+            {part: PeriodFigures(sessions[part], ratings[i][part], measures[i][part]) for part in parts}
+        )
+    return figures
 
 
 def _figures(
@@ -336,30 +343,31 @@ def _brief_contacts(periods: list[tuple[dt.date, dt.date]]) -> list[dict[str, in
 
 
 def _measure_changes(
-    periods: list[tuple[dt.date, dt.date]], people: QuerySet
-) -> list[dict[int, list[tuple]]]:
-    """For each period, measure id -> [(first-to-last change, how many people changed by it)], over the people with
-    at least two results in the period: one query, each person's results in order (`MeasureHistory`) read once for
-    all the periods, as CHIME rating change reads ratings (`rollups.changes_in`), and counted by their change in
-    each period (a grouping set per period), so a year comes back as a few dozen rows."""
-    changes: list[dict[int, list[tuple]]] = [{} for _ in periods]
-    found = rollups.changes_in(MEASURES, periods, people)
+    periods: list[tuple[dt.date, dt.date]], people: QuerySet, parts: tuple[int, ...]
+) -> list[dict[int, dict[int, list[tuple]]]]:
+    """For each period, and each of `parts` of the people: measure id -> [(first-to-last change, how many people
+    changed by it)], over the people with at least two results in the period: one query, each person's results in
+    order (`MeasureHistory`) read once for all the periods, as CHIME rating change reads ratings
+    (`rollups.changes_in`), and counted by their part and change in each period (a grouping set per period), so a
+    year comes back as a few hundred rows."""
+    changes: list[dict[int, dict[int, list[tuple]]]] = [{part: {} for part in parts} for _ in periods]
+    found = rollups.changes_in(MEASURES, periods, people, parts)
     if found is None:
         return changes
     per_person, params = found
     each = [f"change{i}" for i in range(len(periods))]
     sql = f"""
-        SELECT measure_id, {", ".join(f"GROUPING({c})" for c in each)}, {", ".join(each)}, COUNT(*)
+        SELECT part, measure_id, {", ".join(f"GROUPING({c})" for c in each)}, {", ".join(each)}, COUNT(*)
         FROM ({per_person}) AS changes
-        GROUP BY GROUPING SETS ({", ".join(f"(measure_id, {c})" for c in each)})
+        GROUP BY GROUPING SETS ({", ".join(f"(part, measure_id, {c})" for c in each)})
     """  # noqa: S608 - names from the models, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for measure_id, *found_in, people_count in cursor.fetchall():
+        for part, measure_id, *found_in, people_count in cursor.fetchall():
             period = found_in.index(0)  # the grouping set this row belongs to: its change is not grouped away
             change = found_in[len(periods) + period]
             if change is not None:  # those with fewer than two results in the period
-                changes[period].setdefault(measure_id, []).append((change, people_count))
+                changes[period][part].setdefault(measure_id, []).append((change, people_count))
     return changes
 
 
@@ -522,7 +530,8 @@ def _rating_change_rows(changes: dict[tuple[str, str], tuple]) -> list[ReportRow
     rows: list[ReportRow] = []
     for view, section in VIEW_SECTIONS:
         for area in AREAS:
-            count, average, up, same, down = changes.get((view, area.code), (0, 0, 0, 0, 0))
+            count, total, up, same, down = changes.get((view, area.code), (0, 0, 0, 0, 0))
+            average = total / count if count else 0
             rows += [
                 _count(section, f"{area.name}: people with two or more ratings", count, "rating_people"),
                 ReportRow(

@@ -46,6 +46,11 @@ CHANGE_TABLE = "support_figurechange"
 KEPT_TABLE = "support_keptfigures"
 # The month a change to the reckoning of every period is noted against: consent for reporting given or withdrawn.
 EVERYTHING = "-infinity"
+# The report's costly figures are worked out and kept per part of the people (sessions/kept_figures.py): a person is
+# in part `person_id % PARTS`, so a change to one person's records sets aside one part's figures, not everyone's.
+PARTS = 16
+# The part a change is noted against when it may change anyone's figures.
+EVERY_PART = -1
 ATTENDANCE_TABLE = "support_attendance"
 AREA_CODES = tuple(area.code for area in AREAS)
 # Sessions signposted to a service of each kind, and to somewhere typed in: "to_housing", …, "to_typed".
@@ -74,6 +79,11 @@ def day_of(column: str) -> str:
 def month_of(day: str) -> str:
     """SQL: the first day of the month holding `day` (SQL giving a date, such as `day_of(column)`)."""
     return f"date_trunc('month', {day})::date"
+
+
+def part_of(person: str) -> str:
+    """SQL: the part of the people (`PARTS`) the person whose id is in column `person` is in."""
+    return f"mod({person}, {PARTS})"
 
 
 def linked_kinds(session: str, links: str = SIGNPOST_TABLE, directory: str = DIRECTORY_TABLE) -> str:
@@ -161,14 +171,16 @@ def rolled_up(rows: str, table: str) -> str:
     return f"SELECT person_id, {key}, {sums} FROM ({rows}) AS d (person_id, day, {columns}) GROUP BY 1, 2"  # noqa: S608
 
 
-def noted(days: str) -> str:
-    """PL/pgSQL: note that the report's figures for the months holding `days` (SQL giving a column of dates;
-    `EVERYTHING` for every period) have changed in this transaction, once per month and transaction. Figures
-    worked out before this transaction committed are no longer used (`sessions.kept_figures`)."""
+def noted(changed: str) -> str:
+    """PL/pgSQL: note that the report's figures for the months and people in `changed` (SQL giving a day and a
+    person id; the day `EVERYTHING` for every period, no person for every part of the people) have changed in this
+    transaction, once per month, part and transaction. Figures worked out before this transaction committed are no
+    longer used (`sessions.kept_figures`)."""
     return (
-        f"INSERT INTO {CHANGE_TABLE} (month, xact, noted_at)"  # noqa: S608 - names from the models, no values
-        f" SELECT DISTINCT {month_of('d')}, pg_current_xact_id()::text::bigint, now()"
-        f" FROM ({days}) AS changed (d) ON CONFLICT DO NOTHING; "
+        f"INSERT INTO {CHANGE_TABLE} (month, part, xact, noted_at)"  # noqa: S608 - names from the models, no values
+        f" SELECT DISTINCT {month_of('d')}, COALESCE({part_of('p')}, {EVERY_PART}),"
+        " pg_current_xact_id()::text::bigint, now()"
+        f" FROM ({changed}) AS changed (d, p) ON CONFLICT DO NOTHING; "
     )
 
 
@@ -181,7 +193,7 @@ def _apply(*rows: str) -> str:
     changed = " OR ".join(f"SUM({c}) <> 0" for c in COUNTS)
     zero = " AND ".join(f"up.{c} = 0" for c in COUNTS)
     union = " UNION ALL ".join(rows)
-    body = noted(f"SELECT day FROM ({union}) AS d (person_id, day, {columns})")  # noqa: S608 - names, no values
+    body = noted(f"SELECT day, person_id FROM ({union}) AS d (person_id, day, {columns})")  # noqa: S608 - names, no values
     for table, (key, bucket) in ROLLUPS.items():
         body += (
             f"WITH up AS ("  # noqa: S608 - names from the models, no values
@@ -353,16 +365,17 @@ MEASURES = History(MEASURE_HISTORY_TABLE, ("measure_id",), "totals", measure_his
 HISTORIES = (RATINGS, MEASURES)
 
 
-def _rewrite_histories(people: str, history: History = RATINGS, days: str | None = None) -> str:
+def _rewrite_histories(people: str, history: History = RATINGS, changed: str | None = None) -> str:
     """PL/pgSQL: rewrite the `history` rows of the people in `people` (SQL giving person ids) from the records,
-    first noting the months of `days` as changed (`noted`) where no roll-up trigger on the same statement does."""
+    first noting the months and people of `changed` (a day and a person id) as changed (`noted`) where no roll-up
+    trigger on the same statement does."""
     rewrite = (
         f"SELECT array_agg(DISTINCT p) INTO touched FROM ({people}) AS t (p);"  # noqa: S608 - names, no values
         f" IF touched IS NOT NULL THEN DELETE FROM {history.table} WHERE person_id = ANY(touched);"
         f" INSERT INTO {history.table} ({history.columns}) {history.rows(f'{history.person} = ANY(touched)')};"
         " END IF; RETURN NULL;"
     )
-    return (noted(days) if days else "") + rewrite
+    return (noted(changed) if changed else "") + rewrite
 
 
 class HistoryTrigger(RollupTrigger):
@@ -438,7 +451,7 @@ def history_on_measures() -> list[pgtrigger.Trigger]:
             operation=pgtrigger.Insert,
             referencing=pgtrigger.Referencing(new="new_rows"),
             func=_rewrite_histories(
-                "SELECT person_id FROM new_rows", MEASURES, "SELECT taken_on FROM new_rows"
+                "SELECT person_id FROM new_rows", MEASURES, "SELECT taken_on, person_id FROM new_rows"
             ),
         ),
         HistoryTrigger(
@@ -446,7 +459,9 @@ def history_on_measures() -> list[pgtrigger.Trigger]:
             operation=pgtrigger.Update,
             referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
             func=_rewrite_histories(
-                changed, MEASURES, "SELECT taken_on FROM old_rows UNION SELECT taken_on FROM new_rows"
+                changed,
+                MEASURES,
+                "SELECT taken_on, person_id FROM old_rows UNION SELECT taken_on, person_id FROM new_rows",
             ),
         ),
         HistoryTrigger(
@@ -454,7 +469,7 @@ def history_on_measures() -> list[pgtrigger.Trigger]:
             operation=pgtrigger.Delete,
             referencing=pgtrigger.Referencing(old="old_rows"),
             func=_rewrite_histories(
-                "SELECT person_id FROM old_rows", MEASURES, "SELECT taken_on FROM old_rows"
+                "SELECT person_id FROM old_rows", MEASURES, "SELECT taken_on, person_id FROM old_rows"
             ),
         ),
     ]
@@ -467,6 +482,6 @@ def noting_every_period(name: str) -> list[pgtrigger.Trigger]:
         RollupTrigger(
             name=f"{name}_changes_every_period",
             operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-            func=noted(f"SELECT '{EVERYTHING}'::date") + "RETURN NULL;",
+            func=noted(f"SELECT '{EVERYTHING}'::date, NULL::bigint") + "RETURN NULL;",
         )
     ]

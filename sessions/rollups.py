@@ -16,6 +16,8 @@ rows with the recount (`manage.py rebuild_report_rollups`).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -35,6 +37,7 @@ from sessions.rollup_triggers import (
     MEASURE_TABLE,
     MEETING_TABLE,
     MONTH_TABLE,
+    PARTS,
     QUARTER_TABLE,
     RATINGS,
     ROLLUPS,
@@ -43,6 +46,7 @@ from sessions.rollup_triggers import (
     YEAR_TABLE,
     History,
     attendance_rows,
+    part_of,
     rolled_up,
     session_rows,
 )
@@ -51,6 +55,16 @@ from sessions.service_kinds import REPORTED_KINDS
 # The roll-up tables from the longest period to the shortest, by the name of their key column.
 LEVELS = ("year", "quarter", "month", "day")
 TABLE_OF = {key: table for table, (key, _) in ROLLUPS.items()}
+ALL_PARTS = tuple(range(PARTS))
+TOTALS = (
+    "sessions",
+    "people",
+    "minutes",
+    "signposted",
+    "people_signposted",
+    "people_on_registers",
+    "register_entries",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -123,61 +137,86 @@ class SessionFigures:
     by_area: dict[str, dict[str, int]]
     by_kind: dict[str, dict[str, int]]
 
+    @classmethod
+    def added(cls, parts: Iterable[SessionFigures]) -> SessionFigures:
+        """The figures of different people's parts, added up: everyone's in them."""
+        totals: Counter = Counter()
+        by_area: dict[str, Counter] = {}
+        by_kind: dict[str, Counter] = {}
+        for figures in parts:
+            totals.update(figures.totals)
+            for split, adding in ((by_area, figures.by_area), (by_kind, figures.by_kind)):
+                for code, found in adding.items():
+                    split.setdefault(code, Counter()).update(found)
+        return cls(
+            {name: totals[name] for name in TOTALS},
+            by_area={code: dict(found) for code, found in sorted(by_area.items())},
+            by_kind={code: dict(found) for code, found in sorted(by_kind.items())},
+        )
+
 
 def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFigures:
+    """The report's session figures for [start, end] inclusive, everyone's (`session_figures_by_part`, all the
+    parts added up)."""
+    return SessionFigures.added(session_figures_by_part(start, end, people, ALL_PARTS).values())
+
+
+def session_figures_by_part(
+    start: dt.date, end: dt.date, people: QuerySet, parts: tuple[int, ...]
+) -> dict[int, SessionFigures]:
     """The report's session totals, its coverage per CHIME area and its signposting per kind of service for
-    [start, end] inclusive, in one query.
+    [start, end] inclusive, for each of `parts` of the people (`PARTS`) on its own, in one query.
 
     Everyone's roll-ups in the range are summed per person, and the consent filter for reporting (`people`) then
     decides whose sums count, for every figure but `register_entries`: that counts places at group meetings, not
     people, so it counts every name on their registers, with the entries of people erased since, which stay on the
-    register for nobody."""
+    register for nobody (counted in part 0). Different people are in different parts, so each part's figures add
+    up to everyone's."""
     counted, counted_params = counted_or_nobody(people)
     since, until = bounds(start, end)
-    pieces, params = _pieces(start, end, COUNTS)
+    pieces, params = _pieces(start, end, COUNTS, parts)
     split = ", ".join(
         f"COALESCE(SUM({c}) FILTER (WHERE counted), 0), COUNT(*) FILTER (WHERE counted AND {c} > 0)"
         for c in (*AREA_CODES, *KIND_COLUMNS)
     )
     sql = f"""
-        SELECT COUNT(*) FILTER (WHERE counted AND sessions > 0), COALESCE(SUM(sessions) FILTER (WHERE counted), 0),
+        SELECT wanted.part,
+               COUNT(*) FILTER (WHERE counted AND sessions > 0), COALESCE(SUM(sessions) FILTER (WHERE counted), 0),
                COALESCE(SUM(minutes) FILTER (WHERE counted), 0), COALESCE(SUM(signposted) FILTER (WHERE counted), 0),
                COUNT(*) FILTER (WHERE counted AND signposted > 0), COUNT(*) FILTER (WHERE counted AND attended > 0),
                {split},
-               COALESCE(SUM(attended), 0) + (
+               COALESCE(SUM(attended), 0) + CASE WHEN wanted.part = 0 THEN (
                    SELECT COUNT(*) FROM {ATTENDANCE_TABLE} a JOIN {MEETING_TABLE} m ON m.id = a.meeting_id
                    WHERE a.person_id IS NULL AND m.occurred_at >= %s AND m.occurred_at < %s
-               )
-        FROM (
+               ) ELSE 0 END
+        FROM unnest(%s::int[]) AS wanted (part)
+        LEFT JOIN (
             SELECT person_id, TRUE{counted.format("person_id")} AS counted,
                    {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
             FROM ({pieces}) AS pieces
             GROUP BY person_id
-        ) AS per_person
+        ) AS per_person ON {part_of("per_person.person_id")} = wanted.part
+        GROUP BY wanted.part
     """  # noqa: S608 - table and column names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, until, *counted_params, *params])
-        found = cursor.fetchone()
-    people_count, sessions, minutes, signposted, people_signposted, on_registers, *split, entries = found
-    totals = {
-        "sessions": int(sessions),
-        "people": people_count,
-        "minutes": int(minutes),
-        "signposted": int(signposted),
-        "people_signposted": people_signposted,
-        "people_on_registers": on_registers,
-        "register_entries": int(entries),
-    }
-    figures = {
-        code: {"sessions": int(split[2 * i]), "people": split[2 * i + 1]}
-        for i, code in enumerate([*AREA_CODES, *(kind for kind, _ in REPORTED_KINDS)])
-        if split[2 * i]
-    }
-    return SessionFigures(
-        totals,
-        by_area={code: found for code, found in figures.items() if code in AREA_CODES},
-        by_kind={code: found for code, found in figures.items() if code not in AREA_CODES},
-    )
+        cursor.execute(sql, [since, until, list(parts), *counted_params, *params])
+        rows = cursor.fetchall()
+    found = {}
+    for part, people_count, sessions, minutes, signposted, people_signposted, on_registers, *split in rows:
+        *split, entries = split
+        values = (sessions, people_count, minutes, signposted, people_signposted, on_registers, entries)
+        totals = dict(zip(TOTALS, map(int, values), strict=True))
+        figures = {
+            code: {"sessions": int(split[2 * i]), "people": split[2 * i + 1]}
+            for i, code in enumerate([*AREA_CODES, *(kind for kind, _ in REPORTED_KINDS)])
+            if split[2 * i]
+        }
+        found[part] = SessionFigures(
+            totals,
+            by_area={code: found for code, found in figures.items() if code in AREA_CODES},
+            by_kind={code: found for code, found in figures.items() if code not in AREA_CODES},
+        )
+    return found
 
 
 def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -185,26 +224,40 @@ def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start_of_day(start), start_of_day(end + dt.timedelta(days=1))
 
 
-def _pieces(start: dt.date, end: dt.date, columns: tuple[str, ...]) -> tuple[str, list]:
-    """SQL and its parameters: the roll-up rows that count [start, end] (`plan`), a row per person and piece with
-    `columns`, negated in the pieces taken away."""
-    parts, params = [], []
+def _pieces(
+    start: dt.date, end: dt.date, columns: tuple[str, ...], parts: tuple[int, ...]
+) -> tuple[str, list]:
+    """SQL and its parameters: the roll-up rows of the people in `parts` that count [start, end] (`plan`), a row
+    per person and piece with `columns`, negated in the pieces taken away."""
+    in_parts = in_parts_of(parts, "person_id")
+    parts_and_pieces, params = [], []
     for piece in plan(start, end):
         signed = ", ".join(c if piece.sign > 0 else f"-{c} AS {c}" for c in columns)
-        parts.append(
+        parts_and_pieces.append(
             f"SELECT person_id, {signed} FROM {TABLE_OF[piece.level]}"  # noqa: S608 - names from the models, no values
-            f" WHERE {piece.level} >= %s AND {piece.level} < %s"
+            f" WHERE {piece.level} >= %s AND {piece.level} < %s{in_parts}"
         )
         params += [piece.first, piece.after]
-    return " UNION ALL ".join(parts), params
+    return " UNION ALL ".join(parts_and_pieces), params
+
+
+def in_parts_of(parts: tuple[int, ...], person: str) -> str:
+    """SQL to add to a WHERE clause keeping the people in `parts` (`PARTS`), `person` being the person column:
+    nothing for all of them."""
+    if set(parts) == set(ALL_PARTS):
+        return ""
+    if not all(isinstance(part, int) and 0 <= part < PARTS for part in parts):
+        raise ValueError(f"Not parts of the people: {parts!r}")
+    return f" AND {part_of(person)} IN ({', '.join(map(str, parts))})"  # whole numbers checked above
 
 
 def changes_in(
-    history: History, periods: list[tuple[dt.date, dt.date]], people: QuerySet
+    history: History, periods: list[tuple[dt.date, dt.date]], people: QuerySet, parts: tuple[int, ...]
 ) -> tuple[str, list] | None:
-    """SQL and its parameters: a row per person and key of `history` (a view and area of ratings, a measure), giving
-    the keys and, for each of the `periods` in order, `change0`, `change1`, …: the last result in that period less
-    the first, or NULL when the period holds fewer than two; None when nobody may be counted.
+    """SQL and its parameters: a row per person in `parts` (`PARTS`) and key of `history` (a view and area of
+    ratings, a measure), giving the person's `part`, the keys and, for each of the `periods` in order, `change0`,
+    `change1`, …: the last result in that period less the first, or NULL when the period holds fewer than two; None
+    when nobody may be counted.
 
     Each row is read once for all the periods. Each edge of a period is a binary search of the row's sorted days
     (`width_bucket`: how many results came by that day), made once however many periods it bounds, so a period's
@@ -226,11 +279,11 @@ def changes_in(
             f"CASE WHEN {through} - {before} >= 2 THEN {values}[{through}] - {values}[{before} + 1] END AS change{i}"
         )
     sql = f"""
-        SELECT {keys}, {", ".join(changes)}
+        SELECT part, {keys}, {", ".join(changes)}
         FROM (
-            SELECT {keys}, {values}, {searched}
+            SELECT {part_of("person_id")} AS part, {keys}, {values}, {searched}
             FROM {history.table}
-            WHERE TRUE{counted.format("person_id")}
+            WHERE TRUE{counted.format("person_id")}{in_parts_of(parts, "person_id")}
             OFFSET 0
         ) AS searched
         OFFSET 0

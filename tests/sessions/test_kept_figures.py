@@ -17,14 +17,16 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from sessions import rollups
-from sessions.models import FigureChange, KeptFigures, MeasureResponse, SessionArea
+from sessions.models import FigureChange, KeptFigures, MeasureResponse, Person, SessionArea
 from sessions.reports import commissioners_report, report_for
+from sessions.rollup_triggers import PARTS
 from tests.factories import PersonFactory, SupportSessionFactory, qpr15_measure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
-QUARTER = (dt.date(2026, 4, 1), dt.date(2026, 6, 30))  # the previous period beside it: January to March
+QUARTER = (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+PREVIOUS = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))  # the period beside it
 IN_QUARTER = dt.datetime(2026, 5, 10, 10, 0, tzinfo=dt.UTC)
 BEFORE_BOTH = dt.datetime(2025, 11, 10, 10, 0, tzinfo=dt.UTC)
 
@@ -47,15 +49,31 @@ def _figures(report) -> dict[str, str]:
     return {row.label: row.value for row in report.rows}
 
 
-def _worked_out_at() -> dict[tuple[dt.date, dt.date], dt.datetime]:
-    return dict(((kept.first, kept.last), kept.worked_out_at) for kept in KeptFigures.objects.all())
+def _worked_out_at() -> dict[tuple[tuple[dt.date, dt.date], int], dt.datetime]:
+    """When each period's figures were kept, for each part of the people."""
+    return {((kept.first, kept.last), kept.part): kept.worked_out_at for kept in KeptFigures.objects.all()}
+
+
+def _part(person) -> int:
+    return person.pk % PARTS
+
+
+def _kept_sessions() -> dict[tuple[dt.date, dt.date], int]:
+    """The sessions each period's kept figures count, all the parts added up."""
+    found: dict[tuple[dt.date, dt.date], int] = {}
+    for kept in KeptFigures.objects.all():
+        period = (kept.first, kept.last)
+        found[period] = found.get(period, 0) + kept.figures["sessions"][0]["sessions"]
+    return found
 
 
 def test_the_figures_are_kept_per_period_and_the_same_when_used_again(client, admin_user, six_people):
     client.force_login(admin_user)
     query = {"start": "2026-04-01", "end": "2026-06-30"}
     first = _report_rows(client.get("/reports/", query).content.decode())
-    assert set(_worked_out_at()) == {QUARTER, (dt.date(2026, 1, 1), dt.date(2026, 3, 31))}
+    assert set(_worked_out_at()) == {
+        (period, part) for period in (QUARTER, PREVIOUS) for part in range(PARTS)
+    }
     again = _report_rows(client.get("/reports/", query).content.decode())
     assert again == first
     assert '<tr data-section="Summary"><th scope="row">People supported</th><td>6</td>' in first[0]
@@ -111,9 +129,40 @@ def test_a_change_in_the_previous_period_sets_aside_only_that_period(practitione
     with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
         report = report_for(*QUARTER)
     now = _worked_out_at()
-    assert now[QUARTER] == kept[QUARTER]
-    assert now[(dt.date(2026, 1, 1), dt.date(2026, 3, 31))] == NOW + dt.timedelta(minutes=5)
+    later = NOW + dt.timedelta(minutes=5)
+    # The previous period is worked out again for the person's part of the people only
+    assert {key for key, at in now.items() if at == later} == {(PREVIOUS, _part(six_people[0]))}
+    assert len(now) == len(kept) == 2 * PARTS
     assert _figures(report.previous)["Sessions"] == "fewer than 5"  # 1 session
+
+
+def test_a_session_saved_sets_aside_only_its_persons_part_and_the_figures_add_up_to_a_count(
+    practitioner, six_people, django_assert_num_queries
+):
+    report_for(*QUARTER)
+    SupportSessionFactory(person=six_people[2], occurred_at=IN_QUARTER, areas=["hope", "identity"])
+    later = NOW + dt.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        report = report_for(*QUARTER)
+    assert {key for key, at in _worked_out_at().items() if at == later} == {(QUARTER, _part(six_people[2]))}
+    rows = _figures(report)
+    assert (rows["Sessions"], rows["People supported"]) == ("7", "6")
+    assert rows["Hope and optimism about the future: sessions"] == "7"
+    assert rows["Identity: people"] == "fewer than 5"
+    assert _kept_sessions() == {QUARTER: 7, PREVIOUS: 0}
+
+
+def test_only_the_parts_asked_for_are_read(practitioner, six_people):
+    part = _part(six_people[3])
+    figures = rollups.session_figures_by_part(*QUARTER, Person.objects.all(), (part,))
+    assert list(figures) == [part]
+    assert (figures[part].totals["sessions"], figures[part].totals["people"]) == (1, 1)
+    everyone = rollups.session_figures_by_part(*QUARTER, Person.objects.all(), rollups.ALL_PARTS)
+    assert sorted(part for part, found in everyone.items() if found.totals["sessions"]) == sorted(
+        _part(person) for person in six_people
+    )
+    with pytest.raises(ValueError, match="Not parts of the people"):
+        rollups.session_figures_by_part(*QUARTER, Person.objects.all(), (PARTS,))
 
 
 def test_a_rating_changed_in_place_sets_the_figures_aside(practitioner, six_people):
@@ -174,7 +223,7 @@ def test_figures_kept_under_one_consent_rule_are_not_used_under_another(practiti
     assert _figures(commissioners_report(*QUARTER))["People supported"] == "6"
     settings.CHIME_REPORTS_REQUIRE_CONSENT = True  # nobody has consented
     assert _figures(commissioners_report(*QUARTER))["People supported"] == "fewer than 5"
-    assert KeptFigures.objects.filter(first=QUARTER[0], last=QUARTER[1]).count() == 2
+    assert KeptFigures.objects.filter(first=QUARTER[0], last=QUARTER[1]).count() == 2 * PARTS
 
 
 def test_a_change_committed_while_the_figures_were_worked_out_sets_them_aside(practitioner, six_people):
@@ -202,7 +251,7 @@ def test_a_change_committed_while_the_figures_were_worked_out_sets_them_aside(pr
 
 def test_rebuilding_the_roll_ups_forgets_every_kept_figure(practitioner, six_people):
     commissioners_report(*QUARTER)
-    assert KeptFigures.objects.count() == 1
+    assert KeptFigures.objects.count() == PARTS
     with connection.cursor() as cursor:
         cursor.execute("UPDATE support_sessionmonth SET sessions = sessions + 1")  # a roll-up gone wrong
     rollups.rebuild()
@@ -219,9 +268,7 @@ def test_old_kept_figures_and_the_changes_they_no_longer_need_are_deleted(practi
         commissioners_report(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     # The quarter's figures, 32 days old, are gone, and the 12 changes its snapshot held: the last 2 came after it
     # and are kept until no kept figure could have missed them.
-    assert list(KeptFigures.objects.values_list("first", "last")) == [
-        (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
-    ]
+    assert set(KeptFigures.objects.values_list("first", "last")) == {PREVIOUS}
     assert FigureChange.objects.count() == 2
     with time_machine.travel(NOW + dt.timedelta(days=33), tick=False):
         commissioners_report(dt.date(2025, 10, 1), dt.date(2025, 12, 31))
@@ -275,7 +322,7 @@ def test_reports_kept_at_once_by_several_connections_all_succeed_and_agree(pract
     # the 3 sessions saved while it was being reported.
     for quarter in quarters:
         report_for(*quarter)
-    kept = {(k.first, k.last): k.figures["sessions"][0]["sessions"] for k in KeptFigures.objects.all()}
+    kept = _kept_sessions()
     expected = {
         (dt.date(2025, 4, 1), dt.date(2025, 6, 30)): 0,
         quarters[0]: 3,
