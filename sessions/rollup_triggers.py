@@ -475,13 +475,37 @@ def history_on_measures() -> list[pgtrigger.Trigger]:
     ]
 
 
-def noting_every_period(name: str) -> list[pgtrigger.Trigger]:
+def noting_every_period(name: str, person: str | None = None) -> list[pgtrigger.Trigger]:
     """Triggers noting every period's figures as changed on any INSERT, UPDATE or DELETE of a table: one the
-    consent filter for reporting reads (`sessions.hooks.reportable_people`)."""
+    consent filter for reporting reads (`sessions.hooks.reportable_people`). Where each row decides only whether
+    one person is counted, `person` names its person column, and only that person's part of the people is noted;
+    otherwise every part is."""
+    if person is None:
+        return [
+            RollupTrigger(
+                name=f"{name}_changes_every_period",
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=noted(f"SELECT '{EVERYTHING}'::date, NULL::bigint") + "RETURN NULL;",
+            )
+        ]
+    everything = f"SELECT '{EVERYTHING}'::date, {person} FROM"
     return [
         RollupTrigger(
-            name=f"{name}_changes_every_period",
-            operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-            func=noted(f"SELECT '{EVERYTHING}'::date, NULL::bigint") + "RETURN NULL;",
-        )
+            name=f"{name}_added_changes_every_period",
+            operation=pgtrigger.Insert,
+            referencing=pgtrigger.Referencing(new="new_rows"),
+            func=noted(f"{everything} new_rows") + "RETURN NULL;",
+        ),
+        RollupTrigger(
+            name=f"{name}_changed_changes_every_period",
+            operation=pgtrigger.Update,
+            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+            func=noted(f"{everything} old_rows UNION {everything} new_rows") + "RETURN NULL;",
+        ),
+        RollupTrigger(
+            name=f"{name}_removed_changes_every_period",
+            operation=pgtrigger.Delete,
+            referencing=pgtrigger.Referencing(old="old_rows"),
+            func=noted(f"{everything} old_rows") + "RETURN NULL;",
+        ),
     ]

@@ -138,6 +138,10 @@ class SessionFigures:
     by_kind: dict[str, dict[str, int]]
 
     @classmethod
+    def nothing(cls) -> SessionFigures:
+        return cls(dict.fromkeys(TOTALS, 0), by_area={}, by_kind={})
+
+    @classmethod
     def added(cls, parts: Iterable[SessionFigures]) -> SessionFigures:
         """The figures of different people's parts, added up: everyone's in them."""
         totals: Counter = Counter()
@@ -180,42 +184,43 @@ def session_figures_by_part(
         for c in (*AREA_CODES, *KIND_COLUMNS)
     )
     sql = f"""
-        SELECT wanted.part,
+        SELECT part,
                COUNT(*) FILTER (WHERE counted AND sessions > 0), COALESCE(SUM(sessions) FILTER (WHERE counted), 0),
                COALESCE(SUM(minutes) FILTER (WHERE counted), 0), COALESCE(SUM(signposted) FILTER (WHERE counted), 0),
                COUNT(*) FILTER (WHERE counted AND signposted > 0), COUNT(*) FILTER (WHERE counted AND attended > 0),
-               {split},
-               COALESCE(SUM(attended), 0) + CASE WHEN wanted.part = 0 THEN (
+               {split}, COALESCE(SUM(attended), 0), (
                    SELECT COUNT(*) FROM {ATTENDANCE_TABLE} a JOIN {MEETING_TABLE} m ON m.id = a.meeting_id
                    WHERE a.person_id IS NULL AND m.occurred_at >= %s AND m.occurred_at < %s
-               ) ELSE 0 END
-        FROM unnest(%s::int[]) AS wanted (part)
-        LEFT JOIN (
-            SELECT person_id, TRUE{counted.format("person_id")} AS counted,
+               )
+        FROM (SELECT 1) AS one LEFT JOIN (
+            SELECT {part_of("person_id")} AS part, TRUE{counted.format("person_id")} AS counted,
                    {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
             FROM ({pieces}) AS pieces
             GROUP BY person_id
-        ) AS per_person ON {part_of("per_person.person_id")} = wanted.part
-        GROUP BY wanted.part
+        ) AS per_person ON TRUE
+        GROUP BY part
     """  # noqa: S608 - table and column names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since, until, list(parts), *counted_params, *params])
+        cursor.execute(sql, [since, until, *counted_params, *params])
         rows = cursor.fetchall()
-    found = {}
-    for part, people_count, sessions, minutes, signposted, people_signposted, on_registers, *split in rows:
-        *split, entries = split
+    found = {part: SessionFigures.nothing() for part in parts}
+    for part, *counts, _ in rows:
+        if part is None:  # no roll-up rows at all: the one row left joined to nothing
+            continue
+        people_count, sessions, minutes, signposted, people_signposted, on_registers, *split, entries = counts
         values = (sessions, people_count, minutes, signposted, people_signposted, on_registers, entries)
-        totals = dict(zip(TOTALS, map(int, values), strict=True))
         figures = {
             code: {"sessions": int(split[2 * i]), "people": split[2 * i + 1]}
             for i, code in enumerate([*AREA_CODES, *(kind for kind, _ in REPORTED_KINDS)])
             if split[2 * i]
         }
         found[part] = SessionFigures(
-            totals,
+            dict(zip(TOTALS, map(int, values), strict=True)),
             by_area={code: found for code, found in figures.items() if code in AREA_CODES},
             by_kind={code: found for code, found in figures.items() if code not in AREA_CODES},
         )
+    if 0 in parts:  # the register entries of people erased since, in the first part (the same on every row)
+        found[0].totals["register_entries"] += int(rows[0][-1])
     return found
 
 

@@ -273,8 +273,9 @@ class Consent(models.Model):
             pgtrigger.Protect(
                 name="consent_records_are_never_changed", operation=pgtrigger.Update | pgtrigger.Delete
             ),
-            # Consent for reporting decides whom the report counts, in every period (sessions/kept_figures.py).
-            *rollup_triggers.noting_every_period("consent"),
+            # Consent for reporting decides whether the report counts its person, in every period
+            # (sessions/kept_figures.py).
+            *rollup_triggers.noting_every_period("consent", person="person_id"),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from django.db.models import F
 from sessions import rollups
 from sessions.models import FigureChange, KeptFigures, MeasureResponse, Person, SessionArea
 from sessions.reports import commissioners_report, report_for
-from sessions.rollup_triggers import PARTS
+from sessions.rollup_triggers import EVERY_PART, PARTS
 from tests.factories import PersonFactory, SupportSessionFactory, qpr15_measure
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -204,18 +204,30 @@ def test_a_measure_completed_in_the_period_sets_the_figures_aside(practitioner, 
     assert people_with_two() == "6"
 
 
-def test_consent_for_reporting_given_sets_every_period_aside(practitioner, six_people, settings):
+def test_consent_for_reporting_given_sets_aside_every_period_of_the_persons_part(
+    practitioner, six_people, settings
+):
     from tests.factories import ConsentFactory, ConsentWordingFactory, SharingPurposeFactory
 
     settings.CHIME_REPORTS_REQUIRE_CONSENT = True
     assert _figures(commissioners_report(*QUARTER))["People supported"] == "fewer than 5"  # nobody yet
     wording = ConsentWordingFactory(purpose=SharingPurposeFactory(name="Anonymised reporting"))
-    for person in six_people:
+    for person in six_people[:5]:
         ConsentFactory(person=person, wording=wording, recipient="Commissioners")
     with connection.cursor() as cursor:  # -infinity, every period: not a Python date
-        cursor.execute("SELECT count(*) FROM support_figurechange WHERE month = '-infinity'")
-        assert cursor.fetchone()[0] == 7  # the purpose, then each consent
-    assert _figures(commissioners_report(*QUARTER))["People supported"] == "6"
+        cursor.execute("SELECT part FROM support_figurechange WHERE month = '-infinity'")
+        noted = sorted(part for (part,) in cursor.fetchall())
+    # The purpose may change whom anyone's figures count: every part. Each consent, its person's part.
+    assert noted == sorted([EVERY_PART, *(_part(person) for person in six_people[:5])])
+    assert _figures(commissioners_report(*QUARTER))["People supported"] == "5"
+    kept = _worked_out_at()
+    ConsentFactory(person=six_people[5], wording=wording, recipient="Commissioners")
+    later = NOW + dt.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        assert _figures(commissioners_report(*QUARTER))["People supported"] == "6"
+    assert {key for key, at in _worked_out_at().items() if at != kept[key]} == {
+        (QUARTER, _part(six_people[5]))
+    }
 
 
 def test_figures_kept_under_one_consent_rule_are_not_used_under_another(practitioner, six_people, settings):
