@@ -458,7 +458,7 @@ def _group_rows(
 ) -> list[ReportRow]:
     """Group work and brief contacts, with the same small-number rules, from the period's meetings
     (`_group_work`), its brief contacts (`_brief_contacts`) and two figures from the session figures' query
-    (`rollups.session_figures`).
+    (`rollups.session_figures_by_part`).
 
     Attendances count everyone who came (named, unnamed, and anyone named who was later erased:
     `register_entries`); different people (`people_on_registers`) count only named people the report may count

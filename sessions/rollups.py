@@ -129,7 +129,7 @@ class SessionFigures:
 
     totals: sessions, people, minutes, signposted, people_signposted; people_on_registers (the different people
     named on the register of a group meeting in the range), and register_entries (how many names those registers
-    hold, everyone's: see `session_figures`);
+    hold, everyone's: see `session_figures_by_part`);
     by_area (only the areas some session touched): {code: {"sessions": n, "people": n}};
     by_kind (only the kinds some session was signposted to, "typed" among them): the same."""
 
@@ -157,12 +157,6 @@ class SessionFigures:
             by_area={code: dict(found) for code, found in sorted(by_area.items())},
             by_kind={code: dict(found) for code, found in sorted(by_kind.items())},
         )
-
-
-def session_figures(start: dt.date, end: dt.date, people: QuerySet) -> SessionFigures:
-    """The report's session figures for [start, end] inclusive, everyone's (`session_figures_by_part`, all the
-    parts added up)."""
-    return SessionFigures.added(session_figures_by_part(start, end, people, ALL_PARTS).values())
 
 
 def session_figures_by_part(

@@ -331,7 +331,8 @@ def test_the_report_counts_signposting_by_kind_with_the_session_figures_and_brie
     people = hooks.reportable_people(Person.objects.all())
     # the session figures (sessions and people per kind among them); contacts
     with django_assert_num_queries(2):
-        figures = rollups.session_figures(start, end, people)
+        by_part = rollups.session_figures_by_part(start, end, people, rollups.ALL_PARTS)
+        figures = rollups.SessionFigures.added(by_part.values())
         rows = _signposting_by_kind_rows(figures.by_kind, _brief_contacts([(start, end)])[0])
     assert ("Housing: sessions", "6") in [(row.label, row.value) for row in rows]
 
