@@ -219,29 +219,40 @@ class RollupTrigger(pgtrigger.Trigger):
     declare = [("emptied", "bigint[]")]
 
 
+# Each change a statement makes to a table's rows: its name, its operation, and its transition tables, each with
+# the sign its rows count with (the old rows of an update taken away, the new added).
+CHANGES = (
+    ("added", pgtrigger.Insert, {"new_rows": 1}),
+    ("changed", pgtrigger.Update, {"old_rows": -1, "new_rows": 1}),
+    ("removed", pgtrigger.Delete, {"old_rows": -1}),
+)
+
+
+def _on_each_change(
+    name: Callable[[str], str], func: Callable[[dict[str, int]], str]
+) -> list[pgtrigger.Trigger]:
+    """A statement-level trigger for each of CHANGES, named `name(change)`, running `func(transition tables)`."""
+    return [
+        RollupTrigger(
+            name=name(change),
+            operation=operation,
+            referencing=pgtrigger.Referencing(
+                old="old_rows" if "old_rows" in tables else None,
+                new="new_rows" if "new_rows" in tables else None,
+            ),
+            func=func(tables),
+        )
+        for change, operation, tables in CHANGES
+    ]
+
+
 def _kept_by(name: str, rows: Callable[[str, int], str]) -> list[pgtrigger.Trigger]:
     """The three triggers that keep the roll-ups current as rows of a table whose rows `rows(table, sign)` counts
     are added, changed (the old rows taken away, the new added) and removed."""
-    return [
-        RollupTrigger(
-            name=f"rollup_{name}_added",
-            operation=pgtrigger.Insert,
-            referencing=pgtrigger.Referencing(new="new_rows"),
-            func=_apply(rows("new_rows", 1)),
-        ),
-        RollupTrigger(
-            name=f"rollup_{name}_changed",
-            operation=pgtrigger.Update,
-            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-            func=_apply(rows("old_rows", -1), rows("new_rows", 1)),
-        ),
-        RollupTrigger(
-            name=f"rollup_{name}_removed",
-            operation=pgtrigger.Delete,
-            referencing=pgtrigger.Referencing(old="old_rows"),
-            func=_apply(rows("old_rows", -1)),
-        ),
-    ]
+    return _on_each_change(
+        lambda change: f"rollup_{name}_{change}",
+        lambda tables: _apply(*(rows(table, sign) for table, sign in tables.items())),
+    )
 
 
 def on_sessions() -> list[pgtrigger.Trigger]:
@@ -489,23 +500,7 @@ def noting_every_period(name: str, person: str | None = None) -> list[pgtrigger.
             )
         ]
     everything = f"SELECT '{EVERYTHING}'::date, {person} FROM"
-    return [
-        RollupTrigger(
-            name=f"{name}_added_changes_every_period",
-            operation=pgtrigger.Insert,
-            referencing=pgtrigger.Referencing(new="new_rows"),
-            func=noted(f"{everything} new_rows") + "RETURN NULL;",
-        ),
-        RollupTrigger(
-            name=f"{name}_changed_changes_every_period",
-            operation=pgtrigger.Update,
-            referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-            func=noted(f"{everything} old_rows UNION {everything} new_rows") + "RETURN NULL;",
-        ),
-        RollupTrigger(
-            name=f"{name}_removed_changes_every_period",
-            operation=pgtrigger.Delete,
-            referencing=pgtrigger.Referencing(old="old_rows"),
-            func=noted(f"{everything} old_rows") + "RETURN NULL;",
-        ),
-    ]
+    return _on_each_change(
+        lambda change: f"{name}_{change}_changes_every_period",
+        lambda tables: noted(" UNION ".join(f"{everything} {table}" for table in tables)) + "RETURN NULL;",
+    )

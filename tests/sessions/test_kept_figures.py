@@ -85,17 +85,15 @@ def _report_rows(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("people", [2, 30])
-def test_a_report_already_worked_out_skips_its_four_costly_queries(
+def test_a_report_already_worked_out_skips_its_five_costly_queries(
     client, admin_user, practitioner, people, django_assert_num_queries
 ):
     for _ in range(people):
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), occurred_at=IN_QUARTER)
     client.force_login(admin_user)
     query = {"start": "2026-04-01", "end": "2026-06-30"}
-    # 19 queries when worked out inside a test's transaction (test_reports.py), less the savepoint and its release,
-    # plus: the transaction's BEGIN (none in a test's transaction), the kept figures (none yet), keeping the figures
-    # worked out, pghistory's context before each of three statements that read or write with its triggers' tables,
-    # and a BEGIN for the audit row
+    # The 21 queries it makes inside a test's transaction (test_reports.py), less the savepoint and its release,
+    # plus the BEGIN and COMMIT of the report's own transaction and of the audit row's (none in a test's transaction)
     with django_assert_num_queries(23):
         client.get("/reports/", query)
     # The same again, found kept: no rating change, no measure results, no session figures (2), nothing to keep.
