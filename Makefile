@@ -39,6 +39,7 @@ run: $(STAMP) .env
 	@$(DEV) $(PY) manage.py escalate_overdue --in-background
 	@$(DEV) $(PY) manage.py checkpoint_audit_chain --in-background
 	@$(DEV) $(PY) manage.py delete_expired_drafts --in-background
+	@$(DEV) $(PY) manage.py prepare_report_figures --in-background
 	@echo "Chime is starting on http://127.0.0.1:$(PORT) with its background worker (Ctrl+C stops both)"
 	@$(DEV) CHIME_BASE_URL=http://127.0.0.1:$(PORT) exec $(PY) manage.py run_with_worker 127.0.0.1:$(PORT)
 

@@ -5,11 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.tasks import TaskResultStatus, task
+from django.tasks import Task, TaskResultStatus, task
 from django.utils import timezone
 
 from chime import drafts
 from chime.checkpoints import take_checkpoint
+
+
+def schedule_repeating(repeating: Task, every: dt.timedelta, *, now: bool = False) -> bool:
+    """Queue `repeating` to run `every` from now (or at once), unless a run of it is already waiting: how each
+    repeating task queues its next run as it finishes, and how `--in-background` (make run, and once on deploy)
+    starts it, so it repeats for as long as a worker runs. Returns whether a run was queued now."""
+    from django_tasks_db.models import DBTaskResult
+
+    if DBTaskResult.objects.filter(task_path=repeating.module_path, status=TaskResultStatus.READY).exists():
+        return False
+    repeating.using(run_after=timezone.now() + (dt.timedelta(0) if now else every)).enqueue()
+    return True
 
 
 @task()
@@ -26,17 +38,9 @@ def checkpoint_audit_chain() -> int | None:
 def schedule_checkpoint(*, now: bool = False) -> bool:
     """Queue a checkpoint CHIME_AUDIT_CHECKPOINT_MINUTES from now (or at once), unless one is already waiting.
 
-    Called by `manage.py checkpoint_audit_chain --in-background` (make run, and once on deploy) and by every
-    checkpoint as it finishes, so checkpoints repeat for as long as a worker runs. Returns whether one was queued.
-    """
-    from django_tasks_db.models import DBTaskResult
-
-    path = checkpoint_audit_chain.module_path
-    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
-        return False
-    delay = dt.timedelta(minutes=0 if now else settings.CHIME_AUDIT_CHECKPOINT_MINUTES)
-    checkpoint_audit_chain.using(run_after=timezone.now() + delay).enqueue()
-    return True
+    Called by `manage.py checkpoint_audit_chain --in-background` and by every checkpoint as it finishes."""
+    every = dt.timedelta(minutes=settings.CHIME_AUDIT_CHECKPOINT_MINUTES)
+    return schedule_repeating(checkpoint_audit_chain, every, now=now)
 
 
 DRAFT_SWEEP_EVERY = dt.timedelta(hours=1)
@@ -53,12 +57,5 @@ def delete_expired_drafts() -> int:
 
 def schedule_draft_sweep(*, now: bool = False) -> bool:
     """Queue the draft sweep an hour from now (or at once), unless one is already waiting. Called by
-    `manage.py delete_expired_drafts --in-background` (make run, and once on deploy) and by every sweep."""
-    from django_tasks_db.models import DBTaskResult
-
-    path = delete_expired_drafts.module_path
-    if DBTaskResult.objects.filter(task_path=path, status=TaskResultStatus.READY).exists():
-        return False
-    delay = dt.timedelta(0) if now else DRAFT_SWEEP_EVERY
-    delete_expired_drafts.using(run_after=timezone.now() + delay).enqueue()
-    return True
+    `manage.py delete_expired_drafts --in-background` and by every sweep."""
+    return schedule_repeating(delete_expired_drafts, DRAFT_SWEEP_EVERY, now=now)

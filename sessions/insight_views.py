@@ -19,7 +19,7 @@ from sessions import access, charts
 from sessions.forms import ReportForm
 from sessions.insights import area_shares
 from sessions.report_charts import section_chart, table_rows
-from sessions.reports import CSV_HEADER, Report, default_range, report_for
+from sessions.reports import CSV_HEADER, Report, default_range, report_for, usual_ranges
 
 
 def organisation_insights(request: HttpRequest) -> HttpResponse:
@@ -77,7 +77,11 @@ _PRINT_HEAD_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.NONCE]}
 @csp_override(_PRINT_HEAD_CSP)
 def report(request: HttpRequest) -> HttpResponse:
     form, found = _report_for(request)
-    context = {"form": form, "report": found}
+    shown = (found.start, found.end) if found else None
+    usual = [
+        (name, start, end, (start, end) == shown) for name, (start, end) in usual_ranges(timezone.localdate())
+    ]
+    context = {"form": form, "report": found, "usual": usual}
     if found is not None:
         audit.record(AuditEvent.Action.VIEW, object_type="commissioners report", object_id=found.period)
         sections = [(s, section_chart(s), table_rows(s)) for s in found.sections()]

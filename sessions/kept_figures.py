@@ -23,6 +23,12 @@ Kept figures are deleted after 31 days. A change is deleted once every kept figu
 committed), and it is over an hour old: a report still being worked out, whose snapshot is not kept yet, takes
 seconds, so only a change whose transaction stayed open for an hour and committed during those seconds could be
 deleted before that report keeps its figures.
+
+The periods commissioners usually ask for (`reports.usual_ranges`: last month, last quarter, the last 12 months,
+this financial year so far, the last financial and calendar years, each with its previous period) are prepared
+ahead by the background worker (`sessions.tasks.prepare_report_figures`, every few minutes, `prepare`): it works
+out whatever part is missing or set aside, so a report of one of them finds its figures kept even the first time
+it is opened on a day. Any other range is worked out when first asked for, and kept from then on.
 """
 
 from __future__ import annotations
@@ -104,24 +110,48 @@ def figures_for(
     work_out: Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]],
 ) -> list[PeriodFigures]:
     """Each period's figures, everyone's: each part of the people's (`PARTS`) kept, where still true, and the rest
-    from `work_out(periods, people, parts)` for the periods missing a part, and the parts missing from any of them,
-    then kept; all the parts then added up. Two queries more than working them out; one in all when all are
-    kept."""
+    worked out and kept (`_kept_or_worked_out`), all the parts then added up. Two queries more than working them
+    out; one in all when all are kept."""
+    found, _ = _kept_or_worked_out(periods, people, work_out)
+    return [PeriodFigures.added(found[period, part] for part in ALL_PARTS) for period in periods]
+
+
+def prepare(
+    periods: list[Period],
+    people: QuerySet,
+    work_out: Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]],
+) -> int:
+    """Work out and keep the parts of `periods` not kept, or set aside since, so that the report finds them kept
+    (the background preparation of the periods commissioners usually ask for, `reports.prepare_usual_ranges`).
+    Returns how many (period, part) figures were worked out: 0, in one query, when all were still kept."""
+    _, worked = _kept_or_worked_out(periods, people, work_out)
+    return worked
+
+
+def _kept_or_worked_out(
+    periods: list[Period],
+    people: QuerySet,
+    work_out: Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]],
+) -> tuple[dict[tuple[Period, int], PeriodFigures], int]:
+    """Each (period, part)'s figures: kept, where still true, and the rest from `work_out(periods, people, parts)`
+    for the periods missing a part, and the parts missing from any of them, then kept; and how many were worked
+    out."""
     basis = _basis(people)
     snapshot, found = _kept(periods, basis)
     wanted = list(dict.fromkeys(periods))
     missing = {part for period in wanted for part in ALL_PARTS if (period, part) not in found}
-    if missing:
-        parts = tuple(sorted(missing))
-        incomplete = [period for period in wanted if any((period, part) not in found for part in parts)]
-        worked = {
-            (period, part): figures
-            for period, by_part in zip(incomplete, work_out(incomplete, people, parts), strict=True)
-            for part, figures in by_part.items()
-        }
-        _keep(snapshot, basis, worked)
-        found.update(worked)
-    return [PeriodFigures.added(found[period, part] for part in ALL_PARTS) for period in periods]
+    if not missing:
+        return found, 0
+    parts = tuple(sorted(missing))
+    incomplete = [period for period in wanted if any((period, part) not in found for part in parts)]
+    worked = {
+        (period, part): figures
+        for period, by_part in zip(incomplete, work_out(incomplete, people, parts), strict=True)
+        for part, figures in by_part.items()
+    }
+    _keep(snapshot, basis, worked)
+    found.update(worked)
+    return found, len(worked)
 
 
 def _basis(people: QuerySet) -> str:

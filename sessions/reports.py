@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -165,19 +167,65 @@ def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(end.year, end.month - 2, 1), end
 
 
-def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
-    """The figures for each period, in a fixed number of queries whatever the history. Each person's ratings and
-    measure results in order are read once for all the periods (`rollups.changes_in`).
+# The financial year organisations report on: the UK's, from 1 April (any other range can still be chosen).
+FINANCIAL_YEAR_STARTS = 4
 
-    PostgreSQL's parallel workers are off for these queries: each reads tens of thousands of roll-up rows, which
-    one process does faster than several that must pass their rows on to be merged (the previous year's session
+
+def usual_ranges(today: dt.date) -> list[tuple[str, tuple[dt.date, dt.date]]]:
+    """The ranges commissioners usually ask for, by name: offered as quick choices on the report page, and
+    prepared ahead by the background worker (`prepare_usual_ranges`), so each is found kept when opened."""
+    this_month = today.replace(day=1)
+    last_month_end = this_month - dt.timedelta(days=1)
+    year_start = today.year if today.month >= FINANCIAL_YEAR_STARTS else today.year - 1
+    financial_year = dt.date(year_start, FINANCIAL_YEAR_STARTS, 1)
+    return [
+        ("Last month", (last_month_end.replace(day=1), last_month_end)),
+        ("Last quarter", default_range(today)),
+        ("Last 12 months", (this_month.replace(year=this_month.year - 1), last_month_end)),
+        ("This financial year so far", (financial_year, today)),
+        (
+            "Last financial year",
+            (financial_year.replace(year=year_start - 1), financial_year - dt.timedelta(days=1)),
+        ),
+        ("Last calendar year", (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))),
+    ]
+
+
+def prepare_usual_ranges(today: dt.date) -> int:
+    """Work out and keep the costly figures of each usual range and its previous period that are not kept, or
+    were set aside by a change since (sessions/kept_figures.py, `prepare`). Returns how many (period, part)
+    figures were worked out: none, in one query, when nothing has changed."""
+    periods = list(
+        dict.fromkeys(p for _, found in usual_ranges(today) for p in (found, previous_range(*found)))
+    )
+    with _report_queries() as people:
+        return kept_figures.prepare(periods, people, _costly_figures)
+
+
+@contextmanager
+def _report_queries() -> Iterator[QuerySet]:
+    """The transaction the report's figures are read in, and the people it may count (the consent filter for
+    reporting, `hooks.reportable_people`).
+
+    PostgreSQL's parallel workers are off in it: each query reads tens of thousands of roll-up rows, which one
+    process does faster than several that must pass their rows on to be merged (the previous year's session
     figures took 99 ms in parallel and 47 ms without, on the large benchmark set), and on a small server the
     workers would take the cores other requests are waiting for. So is its JIT compiler, which the largest
     organisations' reports would set off: compiling cost more than it saved (CHIME rating change on the ten-times
-    set: 780 ms with it, 564 ms without)."""
+    set: 780 ms with it, 564 ms without). Its work_mem is 32 MB, so grouping the roll-ups of 100,000 people by
+    person stays in memory (with the default 4 MB it spilled 28 MB to disk: a year's session figures on the
+    ten-times set took 285 and 358 ms for two years with 4 MB, 257 and 314 with 32 MB)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
-        people = hooks.reportable_people(Person.objects.all())
+        cursor.execute(
+            "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'"
+        )
+        yield hooks.reportable_people(Person.objects.all())
+
+
+def _reports(periods: list[tuple[dt.date, dt.date]]) -> list[Report]:
+    """The figures for each period, in a fixed number of queries whatever the history. Each person's ratings and
+    measure results in order are read once for all the periods (`rollups.changes_in`)."""
+    with _report_queries() as people:
         costly = kept_figures.figures_for(periods, people, _costly_figures)
         offered = list(Measure.objects.filter(is_active=True))
         activity = zip(

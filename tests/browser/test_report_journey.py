@@ -1,5 +1,5 @@
 """An admin reads the commissioners' report at desktop and phone widths (sections with charts, nothing cut off, axe
-passes) and prints it: every printed page carries the period, the date produced and its page number, and no section
+passes), picks a usual period in one click, and prints it: every printed page carries the period, the date produced and its page number, and no section
 heading is left alone at the foot of a page."""
 
 from __future__ import annotations
@@ -70,6 +70,21 @@ def test_the_report_fits_the_screen_with_a_chart_and_table_per_section(
     expect(rating.get_by_text("A hatched mark means fewer than 5")).to_be_visible()
     expect(rating.get_by_role("definition").first).to_be_visible()
     expect(page.get_by_text("Named0")).to_have_count(0)
+    assert_fits(page, width)
+
+
+def test_a_usual_period_is_one_click_away(page: Page, live_server, screen, admin_user, activity):
+    width = screen["viewport"]["width"]
+    log_in(page, live_server.url, "admin")
+    page.goto(f"{live_server.url}/reports/")
+    usual = page.get_by_role("navigation", name="Or choose a usual period")
+    expect(usual.get_by_role("link", name="Last quarter")).to_have_attribute("aria-current", "page")
+    usual.get_by_role("link", name="Last 12 months").click()
+    this_month = timezone.localdate().replace(day=1)
+    start, end = this_month.replace(year=this_month.year - 1), this_month - dt.timedelta(days=1)
+    expect(page.locator(".report-cover .lead")).to_contain_text(f"{date_format(start)} to {date_format(end)}")
+    expect(usual.get_by_role("link", name="Last 12 months")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_label("From")).to_have_value(f"{start:%Y-%m-%d}")
     assert_fits(page, width)
 
 
