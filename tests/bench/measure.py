@@ -153,7 +153,8 @@ def one_round(clients: dict[str, Client], ids: dict[str, int], requests: int) ->
     # The rows above find the costly figures kept (sessions/kept_figures.py): this round's sessions, saved today,
     # set aside the 12 months' figures, so only the first warm-up request works them out. Two more rows time the
     # report when they are not kept: just after a session is saved today (the 12 months worked out again, the
-    # previous 12 found kept), and a range opened for the first time (both periods worked out).
+    # previous 12 found kept), and a range opened for the first time (both periods worked out: the worst case, a
+    # range nobody has asked for; the usual ranges are prepared ahead by the background worker, sessions/tasks.py).
     def session_saved_today() -> None:
         response = clients["practitioner"].post(f"/people/{ids['other']}/sessions/new/", _session_form())
         assert response.status_code == 302  # noqa: S101 - a bench check

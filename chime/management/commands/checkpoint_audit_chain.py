@@ -1,36 +1,25 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 
 from chime import tasks
 from chime.checkpoints import CheckpointError, take_checkpoint
+from chime.management.repeating import RepeatingTaskCommand
 
 
-class Command(BaseCommand):
+class Command(RepeatingTaskCommand):
     help = (
         "Append a signed checkpoint of the audit chain's head (its latest row's id and hash, and how many rows) to "
         "CHIME_AUDIT_CHECKPOINT_FILE, outside the database. With --in-background, queue the repeating checkpoint "
         "for the background worker instead."
     )
+    what, every = "Audit checkpoint", "every CHIME_AUDIT_CHECKPOINT_MINUTES"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--in-background",
-            action="store_true",
-            help="Queue the checkpoint for `manage.py db_worker` to take now and every "
-            "CHIME_AUDIT_CHECKPOINT_MINUTES, unless it is queued already.",
-        )
+    def schedule(self) -> bool:
+        return tasks.schedule_checkpoint(now=True)
 
-    def handle(self, *args: object, in_background: bool, **options: object) -> None:
-        if in_background:
-            queued = tasks.schedule_checkpoint(now=True)
-            self.stdout.write(
-                "Audit checkpoint queued for the background worker."
-                if queued
-                else "Audit checkpoint already queued."
-            )
-            return
+    def run_now(self) -> None:
         try:
             checkpoint, written = take_checkpoint()
         except CheckpointError as error:
