@@ -213,8 +213,8 @@ def _report_queries() -> Iterator[QuerySet]:
     workers would take the cores other requests are waiting for. So is its JIT compiler, which the largest
     organisations' reports would set off: compiling cost more than it saved (CHIME rating change on the ten-times
     set: 780 ms with it, 564 ms without). Its work_mem is 32 MB, so grouping the roll-ups of 100,000 people by
-    person stays in memory (with the default 4 MB it spilled 28 MB to disk: a year's session figures on the
-    ten-times set took 285 and 358 ms for two years with 4 MB, 257 and 314 with 32 MB)."""
+    person stays in memory (with the default 4 MB it spilled 28 MB to disk: on the ten-times set, the session
+    figures of a year and of the year before took 285 and 358 ms with 4 MB, 257 and 314 ms with 32 MB)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'"
