@@ -104,10 +104,14 @@ class PeriodFigures:
         )
 
 
+# How the figures missing are worked out (`reports._costly_figures`): for each period, each part's figures.
+WorkOut = Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]]
+
+
 def figures_for(
     periods: list[Period],
     people: QuerySet,
-    work_out: Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]],
+    work_out: WorkOut,
 ) -> list[PeriodFigures]:
     """Each period's figures, everyone's: each part of the people's (`PARTS`) kept, where still true, and the rest
     worked out and kept (`_kept_or_worked_out`), all the parts then added up. Two queries more than working them
@@ -119,7 +123,7 @@ def figures_for(
 def prepare(
     periods: list[Period],
     people: QuerySet,
-    work_out: Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]],
+    work_out: WorkOut,
 ) -> int:
     """Work out and keep the parts of `periods` not kept, or set aside since, so that the report finds them kept
     (the background preparation of the periods commissioners usually ask for, `reports.prepare_usual_ranges`).
@@ -131,7 +135,7 @@ def prepare(
 def _kept_or_worked_out(
     periods: list[Period],
     people: QuerySet,
-    work_out: Callable[[list[Period], QuerySet, tuple[int, ...]], list[dict[int, PeriodFigures]]],
+    work_out: WorkOut,
 ) -> tuple[dict[tuple[Period, int], PeriodFigures], int]:
     """Each (period, part)'s figures: kept, where still true, and the rest from `work_out(periods, people, parts)`
     for the periods missing a part, and the parts missing from any of them, then kept; and how many were worked

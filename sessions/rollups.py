@@ -245,7 +245,7 @@ def in_parts_of(parts: tuple[int, ...], person: str) -> str:
     nothing for all of them."""
     if set(parts) == set(ALL_PARTS):
         return ""
-    if not all(isinstance(part, int) and 0 <= part < PARTS for part in parts):
+    if not parts or not all(isinstance(part, int) and 0 <= part < PARTS for part in parts):
         raise ValueError(f"Not parts of the people: {parts!r}")
     return f" AND {part_of(person)} IN ({', '.join(map(str, parts))})"  # whole numbers checked above
 

@@ -166,6 +166,8 @@ def test_only_the_parts_asked_for_are_read(practitioner, six_people):
     )
     with pytest.raises(ValueError, match="Not parts of the people"):
         rollups.session_figures_by_part(*QUARTER, Person.objects.all(), (PARTS,))
+    with pytest.raises(ValueError, match=r"Not parts of the people: \(\)"):
+        rollups.session_figures_by_part(*QUARTER, Person.objects.all(), ())
 
 
 def test_a_rating_changed_in_place_sets_the_figures_aside(practitioner, six_people):
