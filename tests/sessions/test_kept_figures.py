@@ -85,20 +85,52 @@ def _report_rows(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("people", [2, 30])
+@pytest.mark.parametrize("second_connection", [False, True])
 def test_a_report_already_worked_out_skips_its_five_costly_queries(
-    client, admin_user, practitioner, people, django_assert_num_queries
+    client, admin_user, practitioner, people, second_connection, settings, django_assert_num_queries
 ):
+    settings.CHIME_SECOND_CONNECTION = second_connection
     for _ in range(people):
         SupportSessionFactory(person=PersonFactory(practitioner=practitioner), occurred_at=IN_QUARTER)
     client.force_login(admin_user)
     query = {"start": "2026-04-01", "end": "2026-06-30"}
     # The 21 queries it makes inside a test's transaction (test_reports.py), less the savepoint and its release,
-    # plus the BEGIN and COMMIT of the report's own transaction and of the audit row's (none in a test's transaction)
-    with django_assert_num_queries(23):
+    # plus the BEGIN and COMMIT of the report's own transaction and of the audit row's (none in a test's transaction).
+    # With a second connection, the rating change and the measure results (2) are read there, not on this one.
+    with django_assert_num_queries(21 if second_connection else 23):
         client.get("/reports/", query)
     # The same again, found kept: no rating change, no measure results, no session figures (2), nothing to keep.
     with django_assert_num_queries(23 - 5):
         client.get("/reports/", query)
+
+
+def test_figures_read_on_two_connections_are_those_read_on_one(practitioner, six_people, settings):
+    qpr = qpr15_measure()
+    for person in six_people:  # ratings and QPR-15 results that change, besides the sessions
+        for day, rating, total in ((3, 2, 20), (20, 4, 31)):
+            session = SupportSessionFactory(person=person, occurred_at=IN_QUARTER.replace(day=day), areas=[])
+            SessionArea.objects.create(session=session, area="hope", note="Hopeful.", rating=rating)
+            MeasureResponse.objects.create(
+                person=person,
+                measure=qpr,
+                taken_on=IN_QUARTER.date().replace(day=day),
+                total=total,
+                occasion="start" if day == 3 else "review",
+                recorded_by=practitioner,
+            )
+
+    def rows(report) -> list[tuple[str, str, str]]:
+        return [(row.section, row.label, row.value) for row in [*report.rows, *report.previous.rows]]
+
+    settings.CHIME_SECOND_CONNECTION = True
+    on_two = rows(report_for(*QUARTER))
+    KeptFigures.objects.all().delete()
+    settings.CHIME_SECOND_CONNECTION = False
+    assert rows(report_for(*QUARTER)) == on_two
+    found = {(section, label): value for section, label, value in on_two[: len(on_two) // 2]}
+    change = "Hope and optimism about the future: average change, first to last"
+    assert found["CHIME rating change (their own view)", change] == "+2.0"
+    assert found["Distance travelled: QPR-15", "People with at least two in the period"] == "6"
 
 
 def test_a_session_saved_in_the_period_sets_its_figures_aside_and_the_next_report_counts_it(
