@@ -452,6 +452,7 @@ class SessionYear(SessionCounts):
 
     class Meta:
         db_table = rollup_triggers.YEAR_TABLE
+        triggers = rollup_triggers.blocks_kept_by(rollup_triggers.YEAR_TABLE)
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="one_rollup_per_person_year")]
         indexes = [models.Index(fields=["year", "person"], name="rollup_year_idx")]
 
@@ -466,6 +467,7 @@ class SessionQuarter(SessionCounts):
 
     class Meta:
         db_table = rollup_triggers.QUARTER_TABLE
+        triggers = rollup_triggers.blocks_kept_by(rollup_triggers.QUARTER_TABLE)
         constraints = [
             models.UniqueConstraint(fields=["person", "quarter"], name="one_rollup_per_person_quarter")
         ]
@@ -482,6 +484,7 @@ class SessionMonth(SessionCounts):
 
     class Meta:
         db_table = rollup_triggers.MONTH_TABLE
+        triggers = rollup_triggers.blocks_kept_by(rollup_triggers.MONTH_TABLE)
         constraints = [
             models.UniqueConstraint(fields=["person", "month"], name="one_rollup_per_person_month")
         ]
@@ -498,6 +501,7 @@ class SessionDay(SessionCounts):
 
     class Meta:
         db_table = rollup_triggers.DAY_TABLE
+        triggers = rollup_triggers.blocks_kept_by(rollup_triggers.DAY_TABLE)
         constraints = [models.UniqueConstraint(fields=["person", "day"], name="one_rollup_per_person_day")]
         indexes = [models.Index(fields=["day", "person"], name="rollup_day_idx")]
 
@@ -537,6 +541,73 @@ personal_data.declare(
     title="Daily counts for the commissioners' report",
     note="Counts of their sessions per day (no words); anonymised and suppressed below 5 in any report.",
     fields={**ROLLUP_FIELDS, "day": CONTENT_FREE},
+)
+
+
+class Bits(models.Field):
+    """A PostgreSQL bit string of a fixed length (`bit(length)`), read as a string of 0s and 1s."""
+
+    def __init__(self, *args, length: int, **kwargs) -> None:
+        self.length = length
+        super().__init__(*args, **kwargs)
+
+    def db_type(self, connection) -> str:
+        return f"bit({self.length})"
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, {**kwargs, "length": self.length}
+
+
+class PeopleBlock(models.Model):
+    """One period block (a year, quarter, month or day in the roll-ups) for one part of the people and one chunk of
+    them (`rollup_triggers.CHUNK_BITS`): the roll-ups' counts summed, and for each count the people with more than
+    none, as a bitmap. A report's range is the blocks it holds whole, nothing taken away, so its different people
+    are the bitmaps ORed and their bits counted, with no row read per person (`rollups.session_figures_by_part`).
+
+    Kept by database triggers on the roll-up tables (sessions/rollup_triggers.py `blocks_kept_by`), never written by
+    the app; `manage.py rebuild_report_rollups` proves them equal to the roll-ups. Totals and bit positions only: no
+    one is named."""
+
+    level = models.CharField(
+        max_length=7, choices=[(key, key) for key, _ in rollup_triggers.ROLLUPS.values()]
+    )
+    block = models.DateField("first day")
+    part = models.SmallIntegerField(
+        help_text="The people whose id leaves this remainder, divided by the parts."
+    )
+    chunk = models.IntegerField(
+        help_text="The people whose id, divided by the parts, then by the chunk's bits, is this."
+    )
+
+    class Meta:
+        db_table = rollup_triggers.BLOCK_TABLE
+        constraints = [
+            models.UniqueConstraint(fields=["level", "block", "part", "chunk"], name="one_people_block"),
+            models.CheckConstraint(
+                condition=models.Q(part__gte=0, part__lt=rollup_triggers.PARTS),
+                name="people_block_part_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"People in the {self.level} from {self.block}"
+
+
+for _count in rollup_triggers.COUNTS:
+    PeopleBlock.add_to_class(_count, models.BigIntegerField(default=0))
+for _count in rollup_triggers.PEOPLE_COUNTS:
+    PeopleBlock.add_to_class(rollup_triggers.had(_count), Bits(length=rollup_triggers.CHUNK_BITS))
+personal_data.declare(
+    PeopleBlock,
+    person=None,
+    fields={"id": TECHNICAL, "part": TECHNICAL, "chunk": TECHNICAL}
+    | dict.fromkeys(
+        ["level", "block", *rollup_triggers.COUNTS, *map(rollup_triggers.had, rollup_triggers.PEOPLE_COUNTS)],
+        CONTENT_FREE,
+    ),
+    note="Totals for the commissioners' report per period, and which bit positions had any (no one named); "
+    "a person's bits clear as their roll-ups do.",
 )
 
 

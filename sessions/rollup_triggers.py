@@ -44,6 +44,7 @@ MEASURE_HISTORY_TABLE = "support_measurehistory"
 MEETING_TABLE = "support_groupmeeting"
 CHANGE_TABLE = "support_figurechange"
 KEPT_TABLE = "support_keptfigures"
+BLOCK_TABLE = "support_peopleblock"
 # The month a change to the reckoning of every period is noted against: consent for reporting given or withdrawn.
 EVERYTHING = "-infinity"
 # The report's costly figures are worked out and kept per part of the people (sessions/kept_figures.py): a person is
@@ -57,6 +58,13 @@ AREA_CODES = tuple(area.code for area in AREAS)
 KIND_COLUMNS = tuple(f"to_{kind}" for kind, _ in REPORTED_KINDS)
 # The last, "attended", counts group meetings the person was named on the register of, not sessions.
 COUNTS = ("sessions", "minutes", "signposted", *AREA_CODES, *KIND_COLUMNS, "attended")
+# The counts whose "different people" the report counts (people with more than none in a range): all but minutes.
+PEOPLE_COUNTS = tuple(c for c in COUNTS if c != "minutes")
+# A period block's people are kept as bitmaps (`PeopleBlock`), one per part of the people and chunk of this many
+# bits: the person whose id is i is bit (i / PARTS) % CHUNK_BITS of chunk (i / PARTS) / CHUNK_BITS of part
+# i % PARTS. 512 bits (64 bytes) keep a block row of 19 bitmaps under 2 kB, so PostgreSQL neither compresses it nor
+# moves it out of line, and a chunk holds 8,192 people.
+CHUNK_BITS = 512
 # Each roll-up table, its key column, and that key from a session's local date (`day`).
 ROLLUPS = {
     YEAR_TABLE: ("year", "date_trunc('year', day)::date"),
@@ -217,6 +225,82 @@ class RollupTrigger(pgtrigger.Trigger):
     when = pgtrigger.After
     level = pgtrigger.Statement
     declare = [("emptied", "bigint[]")]
+
+
+# ---- The people of each period block, as bitmaps ---------------------------------------------------------------
+
+
+def had(count: str) -> str:
+    """The `PeopleBlock` column holding the people with more than none of `count` (one of `PEOPLE_COUNTS`)."""
+    return f"had_{count}"
+
+
+def block_rows(rows: str, sign: int) -> str:
+    """SQL: per row of roll-up rows `rows` (a roll-up table, or a transition table of one), its period, part of the
+    people and chunk, its counts times `sign`, and for each of `PEOPLE_COUNTS` a bitmap of the chunk with the
+    person's bit set when they have more than none (`CHUNK_BITS`)."""
+    place = f"(person_id / {PARTS}) % {CHUNK_BITS}"
+    bits = ", ".join(
+        f"CASE WHEN {c} > 0 THEN B'1'::bit({CHUNK_BITS}) >> ({place})::int ELSE B'0'::bit({CHUNK_BITS}) END"
+        for c in PEOPLE_COUNTS
+    )
+    counts = ", ".join(f"{sign} * {c}" for c in COUNTS)
+    return (
+        f"SELECT {{key}}, {part_of('person_id')}, person_id / {PARTS * CHUNK_BITS}, {counts}, {bits}"  # noqa: S608 - names from the models, no values
+        f" FROM {rows}"
+    )
+
+
+def blocks_of(table: str, *rows: str) -> str:
+    """SQL: `rows` (`block_rows` of roll-up `table`) summed per period block, part and chunk (level, block, part,
+    chunk, counts…, bitmaps…), each bitmap the exclusive or of theirs. A person is in a roll-up table once per
+    period, so over a whole table that is the people with more than none; over the rows a statement took away
+    (the old rows) and added (the new), it is the people whose "more than none" it changed."""
+    key, _ = ROLLUPS[table]
+    columns = ", ".join((*COUNTS, *map(had, PEOPLE_COUNTS)))
+    sums = ", ".join(f"SUM({c})" for c in COUNTS)
+    bits = ", ".join(f"bit_xor({had(c)})" for c in PEOPLE_COUNTS)
+    union = " UNION ALL ".join(part.format(key=key) for part in rows)
+    return (
+        f"SELECT '{key}', block, part, chunk, {sums}, {bits}"  # noqa: S608 - names from the models, no values
+        f" FROM ({union}) AS r (block, part, chunk, {columns}) GROUP BY 2, 3, 4"
+    )
+
+
+def _apply_to_blocks(table: str, tables: dict[str, int]) -> str:
+    """PL/pgSQL: add a statement's change to roll-up `table` (its transition `tables`, with their signs) to the
+    period blocks (`PeopleBlock`): its counts added, and each bitmap changed where a person's "more than none"
+    changed, in block order so that two statements wait for each other rather than deadlock; then delete the
+    blocks it left with nothing."""
+    changed = " OR ".join(
+        [*(f"SUM({c}) <> 0" for c in COUNTS), *(f"bit_count(bit_xor({had(c)})) > 0" for c in PEOPLE_COUNTS)]
+    )
+    columns = ", ".join((*COUNTS, *map(had, PEOPLE_COUNTS)))
+    added = ", ".join(
+        [
+            *(f"{c} = b.{c} + EXCLUDED.{c}" for c in COUNTS),
+            *(f"{h} = b.{h} # EXCLUDED.{h}" for h in map(had, PEOPLE_COUNTS)),
+        ]
+    )
+    empty = " AND ".join(f"up.{c} = 0" for c in COUNTS)
+    grouped = blocks_of(table, *(block_rows(rows, sign) for rows, sign in tables.items()))
+    return (
+        f"WITH up AS ("  # noqa: S608 - names from the models, no values
+        f" INSERT INTO {BLOCK_TABLE} AS b (level, block, part, chunk, {columns})"
+        f" {grouped} HAVING {changed} ORDER BY 2, 3, 4"
+        f" ON CONFLICT (level, block, part, chunk) DO UPDATE SET {added}"
+        f" RETURNING b.id, {', '.join(f'b.{c}' for c in COUNTS)}"
+        f") SELECT array_agg(up.id) INTO emptied FROM up WHERE {empty};"
+        f" IF emptied IS NOT NULL THEN DELETE FROM {BLOCK_TABLE} WHERE id = ANY(emptied); END IF; RETURN NULL;"
+    )
+
+
+def blocks_kept_by(table: str) -> list[pgtrigger.Trigger]:
+    """The triggers on roll-up `table` that keep its period blocks (`PeopleBlock`) current, whatever writes it:
+    the roll-ups' own triggers, a rebuild, a migration."""
+    return _on_each_change(
+        lambda change: f"people_blocks_{change}", lambda tables: _apply_to_blocks(table, tables)
+    )
 
 
 # Each change a statement makes to a table's rows: its name, its operation, and its transition tables, each with

@@ -22,6 +22,7 @@ from chime.framework import AREAS
 from sessions import demo, rollups
 from sessions.models import (
     Attendance,
+    PeopleBlock,
     DirectoryService,
     GroupMeeting,
     MeasureHistory,
@@ -36,7 +37,7 @@ from sessions.models import (
     View,
 )
 from sessions.report_ratings import added, rating_changes
-from sessions.rollup_triggers import AREA_CODES, COUNTS, KIND_COLUMNS
+from sessions.rollup_triggers import AREA_CODES, CHUNK_BITS, COUNTS, KIND_COLUMNS, PARTS
 from sessions.service_kinds import REPORTED_KINDS, TYPED
 from tests.factories import PersonFactory, PractitionerFactory, SupportSessionFactory, qpr15_measure
 from tests.groups import group_of
@@ -509,6 +510,47 @@ def test_a_range_is_read_from_whole_years_quarters_and_months_and_at_most_half_a
     )
 
 
+def test_without_a_consent_filter_a_range_is_read_from_the_period_blocks_it_holds_whole():
+    d, Piece = dt.date, rollups.Piece
+    assert rollups.blocks(d(2028, 1, 1), d(2028, 12, 31)) == (Piece("year", d(2028, 1, 1), d(2029, 1, 1)),)
+    # A year to 2 December: three whole quarters, October and November, and the days at either edge.
+    assert rollups.blocks(d(2027, 12, 3), d(2028, 12, 2)) == (
+        Piece("quarter", d(2028, 1, 1), d(2028, 10, 1)),
+        Piece("month", d(2028, 10, 1), d(2028, 12, 1)),
+        Piece("day", d(2027, 12, 3), d(2028, 1, 1)),
+        Piece("day", d(2028, 12, 1), d(2028, 12, 3)),
+    )
+    # 2 to 28 February 2028: days only, nothing taken away from the (29-day) month.
+    assert rollups.blocks(d(2028, 2, 2), d(2028, 2, 28)) == (Piece("day", d(2028, 2, 2), d(2028, 2, 29)),)
+    # 15 November 2027 to 14 May 2028: the first quarter, December and April, and days.
+    assert rollups.blocks(d(2027, 11, 15), d(2028, 5, 14)) == (
+        Piece("quarter", d(2028, 1, 1), d(2028, 4, 1)),
+        Piece("month", d(2027, 12, 1), d(2028, 1, 1)),
+        Piece("month", d(2028, 4, 1), d(2028, 5, 1)),
+        Piece("day", d(2027, 11, 15), d(2027, 12, 1)),
+        Piece("day", d(2028, 5, 1), d(2028, 5, 15)),
+    )
+
+
+STARTS_OF = {"year": (1,), "quarter": (1, 4, 7, 10), "month": tuple(range(1, 13))}
+
+
+@given(start=st.dates(dt.date(2023, 1, 1), dt.date(2032, 12, 31)), days=st.integers(0, 1500))
+def test_every_day_of_any_range_is_in_exactly_one_whole_block(start, days):
+    end = start + dt.timedelta(days=days)
+    pieces = sorted(rollups.blocks(start, end), key=lambda piece: piece.first)
+    assert pieces[0].first == start
+    assert pieces[-1].after == end + dt.timedelta(days=1)
+    for piece, following in zip(pieces, pieces[1:], strict=False):
+        assert piece.after == following.first  # no day twice, none left out
+    for piece in pieces:
+        assert piece.sign == 1
+        assert piece.first < piece.after
+        if piece.level != "day":  # whole years, quarters and months only
+            for edge in (piece.first, piece.after):
+                assert (edge.day, edge.month in STARTS_OF[piece.level]) == (1, True)
+
+
 @pytest.mark.dates
 @pytest.mark.parametrize(
     ("start", "end"),
@@ -563,12 +605,15 @@ DATES = st.dates(min_value=dt.date(2027, 12, 25), max_value=dt.date(2028, 4, 5))
 
 @pytest.mark.dates
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(start=DATES, end=DATES, counted=st.sets(st.integers(0, 3)))
+@given(start=DATES, end=DATES, counted=st.none() | st.sets(st.integers(0, 3)))
 def test_the_report_figures_equal_a_count_of_the_sessions_for_any_range(history, start, end, counted):
+    """With no consent filter (None: everyone, read from the period blocks) and with one (read per person)."""
     start, end = min(start, end), max(start, end)
-    people = Person.objects.filter(
-        pk__in=[history[i].pk for i in counted]
-    )  # as the consent filter narrows it
+    people = (
+        Person.objects.all()
+        if counted is None
+        else Person.objects.filter(pk__in=[history[i].pk for i in counted])  # as the consent filter narrows it
+    )
     with time_machine.travel(at(2028, 4, 20), tick=False):
         assert session_figures(start, end, people) == counted_from_sessions(start, end, people)
 
@@ -616,6 +661,29 @@ def test_the_report_figures_at_month_edges_and_29_february_equal_a_count_of_the_
     assert figures.totals["sessions"] > 0
 
 
+def test_people_far_apart_in_every_part_and_chunk_are_each_counted_once(db):
+    """A person's bit is (id / PARTS) % CHUNK_BITS of chunk (id / PARTS) / CHUNK_BITS: people at the first and last
+    bit of a chunk, in other chunks and parts, with sessions in several blocks of the range."""
+    ids = [PARTS * CHUNK_BITS - 1, PARTS * CHUNK_BITS, 3 * PARTS * CHUNK_BITS + 5, 7 * PARTS * CHUNK_BITS + 12]
+    people = [PersonFactory(pk=pk) for pk in ids]
+    for i, person in enumerate(people):
+        for moment in (at(2027, 11, 20), at(2028, 2, 10), at(2028, 5, 3 + i)):
+            SupportSessionFactory(person=person, occurred_at=moment, areas=CODES[i : i + 2])
+    in_2028 = PeopleBlock.objects.filter(level="year", block=dt.date(2028, 1, 1))
+    assert sorted(in_2028.values_list("part", "chunk")) == [
+        (0, 1),
+        (5, 3),
+        (12, 7),
+        (15, 0),
+    ]
+    start, end = dt.date(2027, 11, 15), dt.date(2028, 5, 14)
+    with time_machine.travel(at(2028, 6, 1), tick=False):
+        figures = session_figures(start, end, Person.objects.all())
+    assert figures == counted_from_sessions(start, end, Person.objects.all())
+    assert (figures.totals["people"], figures.totals["sessions"]) == (4, 12)
+    assert rollups.differences() == (0, [])
+
+
 def test_the_report_reads_its_session_figures_in_one_query(history, django_assert_num_queries):
     with django_assert_num_queries(1):
         session_figures(dt.date(2028, 1, 10), dt.date(2028, 3, 20), Person.objects.all())
@@ -654,6 +722,39 @@ def test_the_rebuild_command_finds_shows_and_mends_rollups_that_differ(history, 
     assert rollups.differences() == (0, [])
     assert len(stored_rows()) == len(expected) + 1
     call_command("rebuild_report_rollups", "--check")
+
+
+def test_the_rebuild_command_finds_shows_and_mends_period_blocks_that_differ_from_the_rollups(history, capsys):
+    year = PeopleBlock.objects.filter(level="year", block=dt.date(2028, 1, 1))
+    first, second = year.order_by("part", "chunk")[:2]
+    year.filter(pk=first.pk).update(sessions=F("sessions") + 2)
+    with connection.cursor() as cursor:  # someone with no sessions, in the bitmap: the same counts, one more person
+        cursor.execute(
+            f"UPDATE support_peopleblock SET had_sessions = had_sessions | (B'1'::bit({CHUNK_BITS}) >> 500)"
+            " WHERE id = %s",
+            [second.pk],
+        )
+    whole_year = (dt.date(2028, 1, 1), dt.date(2028, 12, 31))
+    with time_machine.travel(at(2028, 4, 20), tick=False):  # the report reads the blocks
+        assert session_figures(*whole_year, Person.objects.all()).totals["people"] == 5
+    with pytest.raises(CommandError) as checked:
+        call_command("rebuild_report_rollups", "--check")
+    assert str(checked.value).startswith("2 roll-up rows differ from a full recount (")
+    output = capsys.readouterr().out
+    assert (
+        f"people block of the year from 2028-01-01, part {first.part}, chunk 0: stored sessions {first.sessions + 2},"
+        in output
+    )
+    assert f"from the roll-ups sessions {first.sessions}," in output
+    assert f"people block of the year from 2028-01-01, part {second.part}, chunk 0:" in output
+    assert "people with sessions 2" in output  # stored: the one person and the one who is not there
+    with pytest.raises(CommandError):
+        call_command("rebuild_report_rollups")
+    assert rollups.differences() == (0, [])
+    with time_machine.travel(at(2028, 4, 20), tick=False):
+        assert session_figures(*whole_year, Person.objects.all()) == counted_from_sessions(
+            *whole_year, Person.objects.all()
+        )
 
 
 def test_the_rebuild_command_can_rewrite_the_rollups_in_period_order_after_a_bulk_load(as_owner, capsys):
