@@ -197,24 +197,38 @@ def _apply(*rows: str) -> str:
     out, since a rating changed in place changes no count), add the summed rows to each roll-up table, then
     delete the rows they left all zero."""
     columns = ", ".join(COUNTS)
-    added = ", ".join(f"{c} = m.{c} + EXCLUDED.{c}" for c in COUNTS)
     changed = " OR ".join(f"SUM({c}) <> 0" for c in COUNTS)
-    zero = " AND ".join(f"up.{c} = 0" for c in COUNTS)
     union = " UNION ALL ".join(rows)
     body = noted(f"SELECT day, person_id FROM ({union}) AS d (person_id, day, {columns})")  # noqa: S608 - names, no values
     for table, (key, bucket) in ROLLUPS.items():
-        body += (
-            f"WITH up AS ("  # noqa: S608 - names from the models, no values
-            f" INSERT INTO {table} AS m (person_id, {key}, {columns})"
-            f" SELECT person_id, {bucket}, {', '.join(f'SUM({c})' for c in COUNTS)}"
+        body += _added_to(
+            table,
+            ("person_id", key),
+            f"SELECT person_id, {bucket}, {', '.join(f'SUM({c})' for c in COUNTS)}"  # noqa: S608 - names, no values
             f" FROM ({union}) AS d (person_id, day, {columns})"
-            f" GROUP BY 1, 2 HAVING {changed} ORDER BY 1, 2"
-            f" ON CONFLICT (person_id, {key}) DO UPDATE SET {added}"
-            f" RETURNING m.id, {', '.join(f'm.{c}' for c in COUNTS)}"
-            f") SELECT array_agg(up.id) INTO emptied FROM up WHERE {zero};"
-            f" IF emptied IS NOT NULL THEN DELETE FROM {table} WHERE id = ANY(emptied); END IF; "
+            f" GROUP BY 1, 2 HAVING {changed} ORDER BY 1, 2",
         )
     return body + "RETURN NULL;"
+
+
+def _added_to(table: str, keys: tuple[str, ...], rows: str, bitmaps: tuple[str, ...] = ()) -> str:
+    """PL/pgSQL: add `rows` (SQL giving `keys`, then `COUNTS`, then `bitmaps`) to the rows of `table` with the same
+    keys (a new row where there is none; each bitmap exclusive-ORed), then delete the rows left with every count at
+    zero, so the table always equals a recount row for row."""
+    columns = ", ".join((*keys, *COUNTS, *bitmaps))
+    added = ", ".join(
+        [*(f"{c} = m.{c} + EXCLUDED.{c}" for c in COUNTS), *(f"{b} = m.{b} # EXCLUDED.{b}" for b in bitmaps)]
+    )
+    zero = " AND ".join(f"up.{c} = 0" for c in COUNTS)
+    return (
+        f"WITH up AS ("  # noqa: S608 - names from the models, no values
+        f" INSERT INTO {table} AS m ({columns})"
+        f" {rows}"
+        f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
+        f" RETURNING m.id, {', '.join(f'm.{c}' for c in COUNTS)}"
+        f") SELECT array_agg(up.id) INTO emptied FROM up WHERE {zero};"
+        f" IF emptied IS NOT NULL THEN DELETE FROM {table} WHERE id = ANY(emptied); END IF; "
+    )
 
 
 class RollupTrigger(pgtrigger.Trigger):
@@ -275,23 +289,13 @@ def _apply_to_blocks(table: str, tables: dict[str, int]) -> str:
     changed = " OR ".join(
         [*(f"SUM({c}) <> 0" for c in COUNTS), *(f"bit_count(bit_xor({had(c)})) > 0" for c in PEOPLE_COUNTS)]
     )
-    columns = ", ".join((*COUNTS, *map(had, PEOPLE_COUNTS)))
-    added = ", ".join(
-        [
-            *(f"{c} = b.{c} + EXCLUDED.{c}" for c in COUNTS),
-            *(f"{h} = b.{h} # EXCLUDED.{h}" for h in map(had, PEOPLE_COUNTS)),
-        ]
-    )
-    empty = " AND ".join(f"up.{c} = 0" for c in COUNTS)
     grouped = blocks_of(table, *(block_rows(rows, sign) for rows, sign in tables.items()))
+    keys = ("level", "block", "part", "chunk")
     return (
-        f"WITH up AS ("  # noqa: S608 - names from the models, no values
-        f" INSERT INTO {BLOCK_TABLE} AS b (level, block, part, chunk, {columns})"
-        f" {grouped} HAVING {changed} ORDER BY 2, 3, 4"
-        f" ON CONFLICT (level, block, part, chunk) DO UPDATE SET {added}"
-        f" RETURNING b.id, {', '.join(f'b.{c}' for c in COUNTS)}"
-        f") SELECT array_agg(up.id) INTO emptied FROM up WHERE {empty};"
-        f" IF emptied IS NOT NULL THEN DELETE FROM {BLOCK_TABLE} WHERE id = ANY(emptied); END IF; RETURN NULL;"
+        _added_to(
+            BLOCK_TABLE, keys, f"{grouped} HAVING {changed} ORDER BY 2, 3, 4", tuple(map(had, PEOPLE_COUNTS))
+        )
+        + "RETURN NULL;"
     )
 
 
