@@ -10,9 +10,12 @@ What the stored references confirm (see README, "Recovery measures"):
   English in Table 3 (item-level ratings) of the Japanese validation, BMC Psychiatry 2017,
   doi:10.1186/s12888-017-1520-y.
 - Items 1 and 2 in this order as the first two of the 15-item form (PhenX).
+- Items 1 to 8, word for word and in this order, in an independent deployment of the questionnaire: the LAMP
+  Platform's Cortex documentation ("Using Cortex", BIDMC Digital Psychiatry), whose sample survey export lists the
+  first eight statements of its "Process of Recovery Questionnaire".
 
-What they do NOT confirm: which 13 of the remaining 20 QPR items make up items 3 to 15 of the 15-item form, and
-their order (Law, Neil, Dunn and Morrison 2014 chose them). The list below is our reading of that paper and must be
+What they do NOT confirm: which of the remaining QPR items make up items 9 to 15 of the 15-item form, and their
+order (Law, Neil, Dunn and Morrison 2014 chose them). The list below is our reading of that paper and must be
 checked against the published 15-item form before live use: so `wording_checked` is False, and the form says so
 until an admin ticks it.
 
