@@ -13,6 +13,9 @@ registers and meetings), so the report's group work reads the roll-ups too.
 Signposting is counted per session as well as in total: a column per kind of service in the directory, and one for
 somewhere typed in (`KIND_COLUMNS`), so the report's "Signposted, by kind of service" is read from the roll-ups too.
 
+The period blocks (`PeopleBlock`) are kept by triggers on the four roll-up tables themselves (`blocks_kept_by`): the
+counts added and taken away, and each bitmap of people exclusive-ORed with those whose "more than none" changed.
+
 `RatingHistory` cannot be kept by adding and taking away: a person's first and last rating in a period are not sums.
 So its triggers rewrite the rows of each person a statement touched (their ratings, a handful to a few hundred, read
 through the session timeline index), in the same transaction.

@@ -11,6 +11,12 @@ applies as it stands when the report runs. The figures are exactly those a count
 `SessionDay` holds the same counts per person per day, for the part months at a range's edges. `recount_sql()`
 counts either table afresh from the sessions; `differences()` compares them and `rebuild()` replaces the stored
 rows with the recount (`manage.py rebuild_report_rollups`).
+
+When no consent filter narrows whom the report counts, the figures come from the period blocks (`PeopleBlock`)
+instead: per year, quarter, month and day, and per part and chunk of the people, the counts summed and the people
+with each as a bitmap. A range is the blocks it holds whole, nothing taken away (`blocks`), their counts added and
+their bitmaps ORed and counted, so no row is read per person. `recount_blocks_sql()` gives the blocks from the
+roll-ups, and `differences()` and `rebuild()` cover them too.
 """
 
 from __future__ import annotations
