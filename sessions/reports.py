@@ -258,8 +258,8 @@ def _costly_figures(
     while the session figures and distance travelled are read on this one, so a report worked out afresh uses two
     of the server's cores. The halves read different tables, so nothing is read twice. On the ten-times benchmark
     set, for a year and the year before, the rating change takes about 420 ms, distance travelled about 110, and
-    the session figures 20 ms from the period blocks (1 s per person, as they are read when the consent filter for
-    reporting is on): see README, "Two cores". The report's transaction has written nothing when its figures are
+    the session figures 20 ms from the period blocks (710 ms with the consent filter for reporting on, whose sums
+    read the counted people's roll-ups): see README, "Two cores". The report's transaction has written nothing when its figures are
     worked out, so the second connection sees all this one would; inside a larger transaction (a test's, say),
     everything is read here."""
 

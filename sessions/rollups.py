@@ -1,22 +1,22 @@
-"""The commissioners' report's session figures, from monthly roll-ups so the report does not grow with history.
+"""The commissioners' report's session figures, from roll-ups kept as records are saved, so the report does not
+grow with history.
 
-`SessionMonth` holds one row per person per calendar month with their sessions, minutes, signposted sessions (in all
-and per kind of service) and area notes, kept current by database triggers (sessions/rollup_triggers.py), and
-`SessionQuarter` the same per calendar quarter. A report's date range is cut into whole quarters, read from the
-quarterly roll-ups, the other whole months, read from the monthly ones, and the part months at either edge, read
-from the daily ones (or, where the range holds most of such a month, the month's roll-up less its days outside the
-range), then summed per person, so different people are counted once and the consent filter for reporting (`people`)
-applies as it stands when the report runs. The figures are exactly those a count of the sessions gives.
+`SessionYear`, `SessionQuarter`, `SessionMonth` and `SessionDay` hold one row per person per calendar year, quarter,
+month and day with their sessions, minutes, signposted sessions (in all and per kind of service), area notes and
+group meetings attended, kept current by database triggers (sessions/rollup_triggers.py). `plan` cuts a range into
+as few of their rows per person as it can (a period the range holds most of is read whole, less what lies outside
+it), for sums that may be added and taken away.
 
-`SessionDay` holds the same counts per person per day, for the part months at a range's edges. `recount_sql()`
-counts either table afresh from the sessions; `differences()` compares them and `rebuild()` replaces the stored
-rows with the recount (`manage.py rebuild_report_rollups`).
+The "different people" figures come from the period blocks (`PeopleBlock`): per year, quarter, month and day, and
+per part and chunk of the people, the counts summed and the people with each as a bitmap. A range is the blocks it
+holds whole, nothing taken away (`blocks`), their bitmaps ORed and counted, so no row is grouped per person. With no
+consent filter for reporting, their counts are added too; with one (`people`, as it stands when the report runs),
+the bitmaps are ANDed with the people it keeps and the counts are those people's roll-ups summed over `plan`. The
+figures are exactly those a count of the sessions gives.
 
-When no consent filter narrows whom the report counts, the figures come from the period blocks (`PeopleBlock`)
-instead: per year, quarter, month and day, and per part and chunk of the people, the counts summed and the people
-with each as a bitmap. A range is the blocks it holds whole, nothing taken away (`blocks`), their counts added and
-their bitmaps ORed and counted, so no row is read per person. `recount_blocks_sql()` gives the blocks from the
-roll-ups, and `differences()` and `rebuild()` cover them too.
+`recount_sql()` counts a roll-up table afresh from the records, and `recount_blocks_sql()` the blocks from the
+roll-ups; `differences()` compares them all and `rebuild()` replaces the stored rows with the recount
+(`manage.py rebuild_report_rollups`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from sessions.rollup_triggers import (
     AREA_TABLE,
     ATTENDANCE_TABLE,
     BLOCK_TABLE,
+    CHUNK_BITS,
     COUNTS,
     DIRECTORY_TABLE,
     HISTORIES,
@@ -205,19 +206,16 @@ def session_figures_by_part(
     """The report's session totals, its coverage per CHIME area and its signposting per kind of service for
     [start, end] inclusive, for each of `parts` of the people (`PARTS`) on its own, in one query.
 
-    When everyone may be counted (no consent filter for reporting), they are read from the period blocks
-    (`PeopleBlock`) the range holds whole (`blocks`): their counts added, and their bitmaps of people ORed and their
-    bits counted, so different people are counted once with no row read per person. Otherwise everyone's roll-ups in
-    the range are summed per person, and the consent filter (`people`) decides whose sums count. Either way, every
-    figure but `register_entries` counts the people counted: that counts places at group meetings, not people, so
-    it counts every name on their registers, with the entries of people erased since, which stay on the register
-    for nobody (counted in part 0). Different people are in different parts, so each part's figures add up to
+    They are read from the period blocks (`PeopleBlock`) the range holds whole (`blocks`): their counts added, and
+    their bitmaps of people ORed and their bits counted, so different people are counted once with no row read per
+    person. When the consent filter for reporting (`people`) narrows whom the report counts, the bitmaps are ANDed
+    with the people it keeps, and the counts are those people's roll-ups summed (`_counted_per_chunk`). Every figure
+    but `register_entries` counts the people counted: that counts places at group meetings, not people, so it
+    counts every name on their registers, with the entries of people erased since, which stay on the register for
+    nobody (counted in part 0). Different people are in different parts, so each part's figures add up to
     everyone's."""
     since, until = bounds(start, end)
-    if people.query.where:
-        sql, params = _by_person(start, end, people, parts)
-    else:
-        sql, params = _from_blocks(start, end, parts)
+    sql, params = _session_figures_sql(start, end, people, parts)
     found = {part: SessionFigures.nothing() for part in parts}
     with connection.cursor() as cursor:
         cursor.execute(sql, [since, until, *params])
@@ -242,67 +240,79 @@ def session_figures_by_part(
     return found
 
 
-# The figures `session_figures_by_part` reads per part, after the part, in order: people with sessions, sessions,
-# minutes, sessions signposted, people signposted, people on registers; sessions and people per area and per kind
-# of service; every register entry; and those of people erased since (the same on every row).
-def _session_figures_sql(per_part: str, columns: str) -> str:
-    """SQL for `session_figures_by_part`, from `per_part` (a subquery with `part` and `columns`), with a row even
-    when it has none: the register entries of people erased since are on every row."""
-    return f"""
-        SELECT part, {columns}, (
-                   SELECT COUNT(*) FROM {ATTENDANCE_TABLE} a JOIN {MEETING_TABLE} m ON m.id = a.meeting_id
-                   WHERE a.person_id IS NULL AND m.occurred_at >= %s AND m.occurred_at < %s
-               )
-        FROM (SELECT 1) AS one LEFT JOIN ({per_part}) AS per_part ON TRUE
-        GROUP BY part
-    """  # noqa: S608 - table and column names from the models, values as parameters
-
-
-def _by_person(start: dt.date, end: dt.date, people: QuerySet, parts: tuple[int, ...]) -> tuple[str, list]:
-    """`session_figures_by_part`'s SQL and parameters when the consent filter (`people`) decides who counts:
-    each person's roll-ups in the range summed, then counted if the filter keeps them."""
-    counted, counted_params = counted_or_nobody(people)
-    pieces, params = _pieces(start, end, COUNTS, parts)
-    split = ", ".join(
-        f"COALESCE(SUM({c}) FILTER (WHERE counted), 0), COUNT(*) FILTER (WHERE counted AND {c} > 0)"
-        for c in (*AREA_CODES, *KIND_COLUMNS)
-    )
-    columns = f"""
-        COUNT(*) FILTER (WHERE counted AND sessions > 0), COALESCE(SUM(sessions) FILTER (WHERE counted), 0),
-        COALESCE(SUM(minutes) FILTER (WHERE counted), 0), COALESCE(SUM(signposted) FILTER (WHERE counted), 0),
-        COUNT(*) FILTER (WHERE counted AND signposted > 0), COUNT(*) FILTER (WHERE counted AND attended > 0),
-        {split}, COALESCE(SUM(attended), 0)"""
-    per_person = f"""
-        SELECT {part_of("person_id")} AS part, TRUE{counted.format("person_id")} AS counted,
-               {", ".join(f"SUM({c}) AS {c}" for c in COUNTS)}
-        FROM ({pieces}) AS pieces
-        GROUP BY person_id"""  # noqa: S608 - names from the models, values as parameters
-    return _session_figures_sql(per_person, columns), [*counted_params, *params]
-
-
-def _from_blocks(start: dt.date, end: dt.date, parts: tuple[int, ...]) -> tuple[str, list]:
-    """`session_figures_by_part`'s SQL and parameters when everyone counts: the period blocks the range holds
-    (`blocks`), their counts summed and their people ORed per part and chunk, then added up per part."""
+def _session_figures_sql(
+    start: dt.date, end: dt.date, people: QuerySet, parts: tuple[int, ...]
+) -> tuple[str, list]:
+    """`session_figures_by_part`'s SQL and parameters, after the erased people's register entries (`since`,
+    `until`): per part, the people with sessions, sessions, minutes, sessions signposted, people signposted, people
+    on registers; sessions and people per area and per kind of service; every register entry; and those of people
+    erased since (the same on every row, and a row even when there is nothing else)."""
     cover, params = [], []
     for piece in blocks(start, end):
         cover.append("(level = %s AND block >= %s AND block < %s)")
         params += [piece.level, piece.first, piece.after]
-    sums = ", ".join(f"SUM({c})::bigint AS {c}" for c in COUNTS)
-    people_counts = ", ".join(f"bit_count(bit_or({had(c)})) AS people_{c}" for c in PEOPLE_COUNTS)
-    per_chunk = f"""
-        SELECT part, {sums}, {people_counts}
-        FROM {BLOCK_TABLE} WHERE ({" OR ".join(cover)}){_parts_clause(parts, "part")}
-        GROUP BY part, chunk"""  # noqa: S608 - names from the models, values as parameters
+    in_blocks = f"FROM {BLOCK_TABLE} WHERE ({' OR '.join(cover)}){_parts_clause(parts, 'part')}"
+    if people.query.where:
+        per_chunk, more = _counted_per_chunk(start, end, people, parts, in_blocks)
+        params += more
+    else:
+        per_chunk = (
+            f"SELECT part, {', '.join(f'SUM({c})::bigint AS {c}' for c in COUNTS)},"  # noqa: S608 - names, no values
+            f" {', '.join(f'bit_count(bit_or({had(c)})) AS people_{c}' for c in PEOPLE_COUNTS)}"
+            f" {in_blocks} GROUP BY part, chunk"
+        )
 
     def total(column: str) -> str:
         return f"COALESCE(SUM({column}), 0)::bigint"
 
     split = ", ".join(f"{total(c)}, {total(f'people_{c}')}" for c in (*AREA_CODES, *KIND_COLUMNS))
-    columns = (
-        f"{total('people_sessions')}, {total('sessions')}, {total('minutes')}, {total('signposted')},"
-        f" {total('people_signposted')}, {total('people_attended')}, {split}, {total('attended')}"
+    sql = f"""
+        SELECT part, {total("people_sessions")}, {total("sessions")}, {total("minutes")}, {total("signposted")},
+               {total("people_signposted")}, {total("people_attended")}, {split}, {total("attended")}, (
+                   SELECT COUNT(*) FROM {ATTENDANCE_TABLE} a JOIN {MEETING_TABLE} m ON m.id = a.meeting_id
+                   WHERE a.person_id IS NULL AND m.occurred_at >= %s AND m.occurred_at < %s
+               )
+        FROM (SELECT 1) AS one LEFT JOIN ({per_chunk}) AS per_chunk ON TRUE
+        GROUP BY part
+    """  # noqa: S608 - table and column names from the models, values as parameters
+    return sql, params
+
+
+def _counted_per_chunk(
+    start: dt.date, end: dt.date, people: QuerySet, parts: tuple[int, ...], in_blocks: str
+) -> tuple[str, list]:
+    """SQL and parameters for `_session_figures_sql` when the consent filter for reporting (`people`) decides who
+    counts: rows per part (and chunk) with the counts (`COUNTS`) and the people with each (`people_…`) to add up.
+
+    The people with each count are the blocks' bitmaps ORed, ANDed with a bitmap of the people counted (built from
+    `people`, per part and chunk). The counts of the people counted are their roll-ups summed over the range's
+    pieces (`plan`: a row or two per person, added and taken away, never grouped by person). Register entries
+    (`attended`) count everyone's, as they always do, so they come from the blocks."""
+    try:
+        ids, id_params = people.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        ids, id_params = "SELECT NULL::bigint WHERE FALSE", []
+    bit = f"B'1'::bit({CHUNK_BITS}) >> mod(id / {PARTS}, {CHUNK_BITS})::int"
+    counted_bits = (
+        f"SELECT {part_of('id')} AS part, id / {PARTS * CHUNK_BITS} AS chunk, bit_or({bit}) AS counted"  # noqa: S608 - names, no values
+        f" FROM ({ids}) AS ids (id) GROUP BY 1, 2"
     )
-    return _session_figures_sql(per_chunk, columns), params
+    ored = ", ".join(f"bit_or({had(c)}) AS {had(c)}" for c in PEOPLE_COUNTS)
+    from_blocks = (
+        f"SELECT b.part, {', '.join('0' if c != 'attended' else 'b.attended' for c in COUNTS)},"  # noqa: S608 - names, no values
+        f" {', '.join(f'bit_count(b.{had(c)} & c.counted)' for c in PEOPLE_COUNTS)}"
+        f" FROM (SELECT part, chunk, SUM(attended) AS attended, {ored} {in_blocks} GROUP BY part, chunk) AS b"
+        f" LEFT JOIN ({counted_bits}) AS c ON c.part = b.part AND c.chunk = b.chunk"
+    )
+    pieces, piece_params = _pieces(start, end, COUNTS, parts)
+    from_rollups = (
+        f"SELECT {part_of('person_id')}, {', '.join('0' if c == 'attended' else f'SUM({c})' for c in COUNTS)},"  # noqa: S608 - names, no values
+        f" {', '.join('0' for _ in PEOPLE_COUNTS)}"
+        f" FROM ({pieces}) AS pieces WHERE person_id IN ({ids}) GROUP BY 1"
+    )
+    columns = ", ".join(("part", *COUNTS, *(f"people_{c}" for c in PEOPLE_COUNTS)))
+    sql = f"SELECT * FROM ({from_blocks} UNION ALL {from_rollups}) AS counted_per_chunk ({columns})"  # noqa: S608
+    return sql, [*id_params, *piece_params, *id_params]
 
 
 def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
