@@ -273,8 +273,8 @@ CHIME_EMERGENCY_ACCESS_MINUTES = env.int("CHIME_EMERGENCY_ACCESS_MINUTES", defau
 # Commissioners' reports: count only people who consented to anonymised reporting, when the organisation says so.
 CHIME_REPORTS_REQUIRE_CONSENT = env.bool("CHIME_REPORTS_REQUIRE_CONSENT", default=False)
 CHIME_REPORTING_PURPOSE = env.str("CHIME_REPORTING_PURPOSE", default="Anonymised reporting")
-# A report whose figures are worked out afresh reads its rating change and distance travelled on a second database
-# connection while it reads its session figures (chime.side_by_side); false reads everything on one.
+# A report whose figures are worked out afresh reads its rating change on a second database connection while it
+# reads its session figures and distance travelled (chime.side_by_side); false reads everything on one.
 CHIME_SECOND_CONNECTION = env.bool("CHIME_SECOND_CONNECTION", default=True)
 CHIME_BASE_URL = env.str("CHIME_BASE_URL", default="http://127.0.0.1:8000")
 CHIME_WORDING_FILE = env.path("CHIME_WORDING_FILE", default=BASE_DIR / "chime" / "wording.json")

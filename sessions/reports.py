@@ -213,9 +213,9 @@ def _report_queries() -> Iterator[QuerySet]:
     figures took 99 ms in parallel and 47 ms without, on the large benchmark set), and on a small server the
     workers would take the cores other requests are waiting for. So is its JIT compiler, which the largest
     organisations' reports would set off: compiling cost more than it saved (CHIME rating change on the ten-times
-    set: 780 ms with it, 564 ms without). Its work_mem is 32 MB, so grouping the roll-ups of 100,000 people by
-    person stays in memory (with the default 4 MB it spilled 28 MB to disk: on the ten-times set, the session
-    figures of a year and of the year before took 285 and 358 ms with 4 MB, 257 and 314 ms with 32 MB)."""
+    set: 780 ms with it, 564 ms without). Its work_mem is 32 MB: it was raised when the session figures grouped the
+    roll-ups of 100,000 people by person (with the default 4 MB that spilled 28 MB to disk), and it keeps in memory
+    what still grows with the people, such as the set of people the consent filter for reporting keeps."""
     with _report_transaction():
         yield hooks.reportable_people(Person.objects.all())
 
@@ -259,9 +259,9 @@ def _costly_figures(
     of the server's cores. The halves read different tables, so nothing is read twice. On the ten-times benchmark
     set, for a year and the year before, the rating change takes about 420 ms, distance travelled about 110, and
     the session figures 20 ms from the period blocks (710 ms with the consent filter for reporting on, whose sums
-    read the counted people's roll-ups): see README, "Two cores". The report's transaction has written nothing when its figures are
-    worked out, so the second connection sees all this one would; inside a larger transaction (a test's, say),
-    everything is read here."""
+    read the counted people's roll-ups): see README, "Two cores". The report's transaction has written nothing when
+    its figures are worked out, so the second connection sees all this one would; inside a larger transaction (a
+    test's, say), everything is read here."""
 
     def here() -> tuple[list, list]:
         sessions = [rollups.session_figures_by_part(start, end, people, parts) for start, end in periods]

@@ -289,7 +289,7 @@ def _counted_per_chunk(
     pieces (`plan`: a row or two per person, added and taken away, never grouped by person). Register entries
     (`attended`) count everyone's, as they always do, so they come from the blocks."""
     try:
-        ids, id_params = people.order_by().values("pk").query.sql_with_params()
+        ids, id_params = _ids_of(people)
     except EmptyResultSet:
         ids, id_params = "SELECT NULL::bigint WHERE FALSE", []
     bit = f"B'1'::bit({CHUNK_BITS}) >> mod(id / {PARTS}, {CHUNK_BITS})::int"
@@ -405,8 +405,13 @@ def counted_people(people: QuerySet) -> tuple[str, list]:
     parameters: nothing when `people` is everyone (no consent rule), so the planner has no join to make."""
     if not people.query.where:
         return "", []
-    sql, params = people.order_by().values("pk").query.sql_with_params()
+    sql, params = _ids_of(people)
     return f" AND {{}} IN ({sql.replace('{', '{{').replace('}', '}}')})", list(params)
+
+
+def _ids_of(people: QuerySet) -> tuple[str, tuple]:
+    """SQL giving the ids of `people`, and its parameters; raises EmptyResultSet when it can give none."""
+    return people.order_by().values("pk").query.sql_with_params()
 
 
 # ---- Recount, compare, rebuild ------------------------------------------------------------------------------
@@ -600,8 +605,8 @@ def cluster() -> None:
     period's rows sit together on disk and a report reads them from a few pages, not one page per row.
 
     The period blocks (`PeopleBlock`) are rewritten in block order too. For after a bulk load (`seed_demo --scale`,
-    an import), which writes the rows person by person. Live data needs
-    it rarely: a month's rows are written during that month. Each table is locked while it is rewritten (a report
+    an import), which writes the rows person by person. Live data needs it rarely: a month's rows are written during
+    that month. Each table is locked while it is rewritten (a report
     waits; on the large benchmark set the four take about 6 s), and only the owning role may do it
     (`chime.dbroles.as_owner`)."""
     with connection.cursor() as cursor:
@@ -615,7 +620,8 @@ def cluster() -> None:
 @transaction.atomic
 def rebuild() -> tuple[int, Differences]:
     """Replace the roll-ups with a recount, and the period blocks with those the recount gives, with writes to the
-    records they count held off meanwhile, then compare again. Returns how many rows differed before, and the first 20 of them; raises if any still differ."""
+    records they count held off meanwhile, then compare again. Returns how many rows differed before, and the first
+    20 of them; raises if any still differ."""
     with connection.cursor() as cursor:
         # SHARE ROW EXCLUSIVE: reads go on; none of the records counted, nor the roll-ups, change until this commits.
         sources = [

@@ -510,7 +510,7 @@ def test_a_range_is_read_from_whole_years_quarters_and_months_and_at_most_half_a
     )
 
 
-def test_without_a_consent_filter_a_range_is_read_from_the_period_blocks_it_holds_whole():
+def test_a_range_is_read_from_the_period_blocks_it_holds_whole_with_nothing_taken_away():
     d, Piece = dt.date, rollups.Piece
     assert rollups.blocks(d(2028, 1, 1), d(2028, 12, 31)) == (Piece("year", d(2028, 1, 1), d(2029, 1, 1)),)
     # A year to 2 December: three whole quarters, October and November, and the days at either edge.
@@ -607,7 +607,8 @@ DATES = st.dates(min_value=dt.date(2027, 12, 25), max_value=dt.date(2028, 4, 5))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(start=DATES, end=DATES, counted=st.none() | st.sets(st.integers(0, 3)))
 def test_the_report_figures_equal_a_count_of_the_sessions_for_any_range(history, start, end, counted):
-    """With no consent filter (None: everyone, read from the period blocks) and with one (read per person)."""
+    """With no consent filter (None: everyone, the blocks' counts) and with one (the blocks' people ANDed with those
+    it keeps, and their roll-ups summed)."""
     start, end = min(start, end), max(start, end)
     people = (
         Person.objects.all()
@@ -742,9 +743,8 @@ def test_the_rebuild_command_finds_shows_and_mends_period_blocks_that_differ_fro
     year = PeopleBlock.objects.filter(level="year", block=dt.date(2028, 1, 1))
     first, second = year.order_by("part", "chunk")[:2]
     year.filter(pk=first.pk).update(sessions=F("sessions") + 2)
-    with (
-        connection.cursor() as cursor
-    ):  # someone with no sessions, in the bitmap: the same counts, one more person
+    # Someone with no sessions, in the bitmap: the same counts, one more person.
+    with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE support_peopleblock SET had_sessions = had_sessions | (B'1'::bit(512) >> 500) WHERE id = %s",
             [second.pk],
